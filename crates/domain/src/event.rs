@@ -1,0 +1,137 @@
+//! Events: the only things the journal holds. Every state change is one of these, appended by the
+//! store's single write path together with the views and outbox messages it implies.
+
+use crate::declaration::DeclarationContent;
+use crate::inspection::{Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
+use crate::party::{CreditGrade, Enterprise, Role};
+use crate::risk::{Decision, RuleSet};
+use crate::types::CustomsCode;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// 订阅 — a webhook that receives the notices addressed to one enterprise (or all, for customs systems).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subscription {
+    pub id: String,
+    /// Notices addressed to this enterprise; None receives every notice.
+    pub enterprise: Option<CustomsCode>,
+    pub url: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Secrets (password hashes, token hashes, webhook signing keys) never enter the journal: it is
+/// the record that gets exported and proven, so it carries who and what, never credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    EnterpriseRegistered { enterprise: Enterprise },
+    EnterpriseGradeChanged { code: CustomsCode, grade: CreditGrade, reason: String },
+    UserCreated { username: String, role: Role, enterprise: Option<CustomsCode> },
+    TokenIssued { token_id: String, role: Role, enterprise: Option<CustomsCode>, label: Option<String> },
+    RuleSetPublished { ruleset: RuleSet, changed: Vec<String>, reason: String },
+    SubscriptionCreated { subscription: Subscription },
+    DeclarationFiled {
+        declaration_id: String,
+        filed_by: CustomsCode,
+        #[serde(with = "time::serde::rfc3339")]
+        filed_at: OffsetDateTime,
+        content: DeclarationContent,
+        terminal: Option<CustomsCode>,
+        #[serde(with = "time::serde::rfc3339::option")]
+        arrived_at: Option<OffsetDateTime>,
+    },
+    RiskAssessed { declaration_id: String, decision: Decision },
+    InspectionNoticeIssued { notice: InspectionNotice },
+    GoodsArrived {
+        declaration_id: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    ContainerInPosition { report: PositionReport },
+    InspectionResultRecorded { declaration_id: String, result: InspectionResult },
+    Released { notice: ReleaseNotice },
+    Held { declaration_id: String, hold: Hold },
+    DeclarationCompleted {
+        declaration_id: String,
+        content: DeclarationContent,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+}
+
+impl Event {
+    /// The record (journal stream) this event belongs to.
+    pub fn stream(&self) -> String {
+        match self {
+            Event::EnterpriseRegistered { enterprise } => format!("enterprise:{}", enterprise.code),
+            Event::EnterpriseGradeChanged { code, .. } => format!("enterprise:{code}"),
+            Event::UserCreated { username, .. } => format!("user:{username}"),
+            Event::TokenIssued { token_id, .. } => format!("token:{token_id}"),
+            Event::RuleSetPublished { .. } => "ruleset".into(),
+            Event::SubscriptionCreated { subscription } => format!("subscription:{}", subscription.id),
+            Event::DeclarationFiled { declaration_id, .. }
+            | Event::RiskAssessed { declaration_id, .. }
+            | Event::GoodsArrived { declaration_id, .. }
+            | Event::InspectionResultRecorded { declaration_id, .. }
+            | Event::Held { declaration_id, .. }
+            | Event::DeclarationCompleted { declaration_id, .. } => format!("declaration:{declaration_id}"),
+            Event::InspectionNoticeIssued { notice } => format!("declaration:{}", notice.declaration_id),
+            Event::ContainerInPosition { report } => format!("declaration:{}", report.declaration_id),
+            Event::Released { notice } => format!("declaration:{}", notice.declaration_id),
+        }
+    }
+
+    /// The event's type name as stored in the journal.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::EnterpriseRegistered { .. } => "enterprise_registered",
+            Event::EnterpriseGradeChanged { .. } => "enterprise_grade_changed",
+            Event::UserCreated { .. } => "user_created",
+            Event::TokenIssued { .. } => "token_issued",
+            Event::RuleSetPublished { .. } => "rule_set_published",
+            Event::SubscriptionCreated { .. } => "subscription_created",
+            Event::DeclarationFiled { .. } => "declaration_filed",
+            Event::RiskAssessed { .. } => "risk_assessed",
+            Event::InspectionNoticeIssued { .. } => "inspection_notice_issued",
+            Event::GoodsArrived { .. } => "goods_arrived",
+            Event::ContainerInPosition { .. } => "container_in_position",
+            Event::InspectionResultRecorded { .. } => "inspection_result_recorded",
+            Event::Released { .. } => "released",
+            Event::Held { .. } => "held",
+            Event::DeclarationCompleted { .. } => "declaration_completed",
+        }
+    }
+
+    /// Short bilingual description for timelines.
+    pub fn summary(&self) -> (String, String) {
+        match self {
+            Event::EnterpriseRegistered { enterprise } => (format!("enterprise {} registered", enterprise.code), format!("企业 {} 注册", enterprise.code)),
+            Event::EnterpriseGradeChanged { code, grade, .. } => (format!("{code} graded {}", grade.as_str()), format!("{code} 信用等级调整为{}", grade.name_zh())),
+            Event::UserCreated { username, role, .. } => (format!("user {username} ({}) created", role.as_str()), format!("创建用户 {username}（{}）", role.as_str())),
+            Event::TokenIssued { role, .. } => (format!("API token issued for role {}", role.as_str()), format!("签发 {} 角色的接口令牌", role.as_str())),
+            Event::RuleSetPublished { ruleset, changed, .. } => (
+                format!("rule set v{} published ({} criteria changed)", ruleset.version, changed.len()),
+                format!("发布规则集第 {} 版（{} 条规则变更）", ruleset.version, changed.len()),
+            ),
+            Event::SubscriptionCreated { subscription } => (format!("webhook {} subscribed", subscription.url), format!("订阅推送 {}", subscription.url)),
+            Event::DeclarationFiled { .. } => ("declaration filed and accepted".into(), "申报已接受".into()),
+            Event::RiskAssessed { decision, .. } => (
+                format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
+                format!("风险布控：{} 通道（命中 {} 条规则）", decision.lane.as_str(), decision.hits.len()),
+            ),
+            Event::InspectionNoticeIssued { notice } => (format!("inspection notice {} issued", notice.record_no), format!("下达查验通知 {}", notice.record_no)),
+            Event::GoodsArrived { .. } => ("goods arrived".into(), "货物运抵".into()),
+            Event::ContainerInPosition { report } => (
+                format!("container {} in position at {} slot {}", report.container_no, report.site_name, report.slot_code),
+                format!("集装箱 {} 已到位：{} 箱位 {}", report.container_no, report.site_name, report.slot_code),
+            ),
+            Event::InspectionResultRecorded { result, .. } => match result.outcome {
+                crate::inspection::Outcome::Satisfactory => ("inspection result: satisfactory".into(), "查验结果：合格".into()),
+                crate::inspection::Outcome::NotSatisfactory => ("inspection result: not satisfactory".into(), "查验结果：不合格".into()),
+            },
+            Event::Released { .. } => ("goods released".into(), "货物放行".into()),
+            Event::Held { hold, .. } => (format!("goods held: {}", hold.reason), format!("货物扣留：{}", hold.reason)),
+            Event::DeclarationCompleted { .. } => ("complete declaration filed (two-step)".into(), "完成两步申报的完整申报".into()),
+        }
+    }
+}

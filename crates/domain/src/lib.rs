@@ -1,0 +1,19 @@
+//! Guomen's customs procedures as pure code.
+//!
+//! Nothing here does I/O, reads a clock or draws randomness: a procedure takes the record's
+//! state, a command and the facts it needs (the time, a random seed, the rule set) and returns
+//! events or a typed [`error::Refusal`]. The store applies the events; the web edge translates
+//! wire formats into the drafts and commands defined here.
+
+pub mod declaration;
+pub mod error;
+pub mod event;
+pub mod inspection;
+pub mod journal;
+pub mod notice;
+pub mod party;
+pub mod risk;
+pub mod types;
+
+pub use error::{FieldError, Refusal, RefusalKind};
+pub use event::Event;

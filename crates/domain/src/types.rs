@@ -1,0 +1,272 @@
+//! Self-checking values: each parses once at the edge and is trusted everywhere behind it.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! string_newtype {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+        impl $name {
+            pub fn as_str(&self) -> &str { &self.0 }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str { &self.0 }
+        }
+    };
+}
+
+/// Why a value did not parse, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub rule: &'static str,
+    pub en: String,
+    pub zh: String,
+}
+
+impl ParseError {
+    fn new(rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        ParseError { rule, en: en.into(), zh: zh.into() }
+    }
+}
+
+string_newtype!(
+    /// 海关编码 — the 10-character customs registration code of an enterprise.
+    CustomsCode
+);
+impl CustomsCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
+            Ok(CustomsCode(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "customs_code_format",
+                format!("customs code must be 10 digits or upper-case letters, got {s:?}"),
+                format!("海关编码应为10位数字或大写字母，实际为 {s:?}"),
+            ))
+        }
+    }
+}
+
+string_newtype!(
+    /// 统一社会信用代码 — the 18-character unified social credit code (GB 32100-2015), check digit verified.
+    CreditCode
+);
+const USCC_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+impl CreditCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        let bad = |why_en: &str, why_zh: &str| {
+            ParseError::new(
+                "credit_code_format",
+                format!("unified social credit code {s:?}: {why_en}"),
+                format!("统一社会信用代码 {s:?}：{why_zh}"),
+            )
+        };
+        if s.len() != 18 {
+            return Err(bad("must be 18 characters", "应为18位"));
+        }
+        let bytes = s.as_bytes();
+        if bytes.iter().any(|b| !USCC_ALPHABET.contains(b)) {
+            return Err(bad("contains a character outside the code alphabet", "含有不允许的字符"));
+        }
+        let expected = Self::check_char(&s[..17]).ok_or_else(|| bad("bad characters", "字符错误"))?;
+        if bytes[17] as char != expected {
+            return Err(bad("check character does not match", "校验码不正确"));
+        }
+        Ok(CreditCode(s.to_owned()))
+    }
+
+    /// The check character for the first 17 characters, or None if one is outside the alphabet.
+    pub fn check_char(first17: &str) -> Option<char> {
+        let mut sum = 0u32;
+        for (i, b) in first17.bytes().enumerate().take(17) {
+            let v = USCC_ALPHABET.iter().position(|&c| c == b)? as u32;
+            sum += v * USCC_WEIGHTS[i];
+        }
+        let c = (31 - sum % 31) % 31;
+        Some(USCC_ALPHABET[c as usize] as char)
+    }
+
+    /// Completes 17 characters with their check character.
+    pub fn complete(first17: &str) -> Option<Self> {
+        if first17.len() != 17 {
+            return None;
+        }
+        let c = Self::check_char(first17)?;
+        CreditCode::parse(&format!("{first17}{c}")).ok()
+    }
+}
+
+string_newtype!(
+    /// 商品编码 — the 10-digit commodity code (CodeTS); its first six digits are an HS 2022 subheading.
+    HsCode
+);
+impl HsCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if !(s.len() == 10 || s.len() == 8 || s.len() == 6) || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ParseError::new(
+                "hs_format",
+                format!("commodity code must be 10 digits (6 or 8 accepted), got {s:?}"),
+                format!("商品编码应为10位数字（亦接受6或8位），实际为 {s:?}"),
+            ));
+        }
+        if !guomen_reference::hs::is_hs6(&s[..6]) {
+            return Err(ParseError::new(
+                "hs_unknown",
+                format!("{} is not an HS 2022 subheading", &s[..6]),
+                format!("{} 不是 HS 2022 子目", &s[..6]),
+            ));
+        }
+        Ok(HsCode(s.to_owned()))
+    }
+
+    pub fn hs6(&self) -> &str {
+        &self.0[..6]
+    }
+}
+
+string_newtype!(
+    /// 国别代码 — ISO 3166-1 alpha-3 country code.
+    CountryCode
+);
+impl CountryCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if guomen_reference::country::is_alpha3(s) {
+            Ok(CountryCode(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "country_unknown",
+                format!("{s:?} is not an ISO 3166 alpha-3 country code"),
+                format!("{s:?} 不是 ISO 3166 三字母国别代码"),
+            ))
+        }
+    }
+}
+
+string_newtype!(
+    /// 币制 — ISO 4217 currency code.
+    CurrencyCode
+);
+impl CurrencyCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if guomen_reference::currency::is_iso4217(s) {
+            Ok(CurrencyCode(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "currency_unknown",
+                format!("{s:?} is not an ISO 4217 currency code"),
+                format!("{s:?} 不是 ISO 4217 币制代码"),
+            ))
+        }
+    }
+}
+
+string_newtype!(
+    /// 关区代码 — a 4-digit customs office or port code.
+    OfficeCode
+);
+impl OfficeCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(OfficeCode(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "office_format",
+                format!("customs office/port code must be 4 digits, got {s:?}"),
+                format!("关区/口岸代码应为4位数字，实际为 {s:?}"),
+            ))
+        }
+    }
+}
+
+string_newtype!(
+    /// 计量单位 — GACC 3-digit unit of measure.
+    UnitCode
+);
+impl UnitCode {
+    pub fn parse(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim();
+        if guomen_reference::unit::is_unit(s) {
+            Ok(UnitCode(s.to_owned()))
+        } else {
+            Err(ParseError::new(
+                "unit_unknown",
+                format!("{s:?} is not a GACC unit code"),
+                format!("{s:?} 不是海关计量单位代码"),
+            ))
+        }
+    }
+}
+
+/// Parses a non-negative decimal with at most `scale` fractional digits.
+pub fn parse_decimal(s: &str, scale: u32, positive: bool) -> Result<Decimal, ParseError> {
+    let t = s.trim();
+    let d: Decimal = t.parse().map_err(|_| {
+        ParseError::new("number_format", format!("{t:?} is not a decimal number"), format!("{t:?} 不是有效数字"))
+    })?;
+    if d.is_sign_negative() || (positive && d.is_zero()) {
+        let (en, zh) = if positive { ("greater than zero", "大于零") } else { ("zero or more", "不小于零") };
+        return Err(ParseError::new("number_range", format!("must be {en}, got {t}"), format!("应{zh}，实际为 {t}")));
+    }
+    if d.normalize().scale() > scale {
+        return Err(ParseError::new(
+            "number_scale",
+            format!("at most {scale} decimal places, got {t}"),
+            format!("最多 {scale} 位小数，实际为 {t}"),
+        ));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_code_check_character() {
+        // A valid code is built from 17 characters plus its check character; one changed character breaks it.
+        let full = CreditCode::complete("91350200MA2XN1234").expect("valid prefix");
+        assert_eq!(full.as_str().len(), 18);
+        assert!(CreditCode::parse(full.as_str()).is_ok());
+        let mut tampered = full.as_str().to_owned();
+        tampered.replace_range(5..6, if &full.as_str()[5..6] == "1" { "2" } else { "1" });
+        assert_eq!(CreditCode::parse(&tampered).unwrap_err().rule, "credit_code_format");
+        assert!(CreditCode::parse("91350200MA2XN1234I").is_err(), "I is not in the alphabet");
+    }
+
+    #[test]
+    fn customs_code_shape() {
+        assert!(CustomsCode::parse("3502960001").is_ok());
+        assert!(CustomsCode::parse("35029600").is_err());
+        assert!(CustomsCode::parse("350296000a").is_err());
+    }
+
+    #[test]
+    fn hs_code_checks_the_table() {
+        assert_eq!(HsCode::parse("1209913000").unwrap().hs6(), "120991");
+        assert_eq!(HsCode::parse("9999990000").unwrap_err().rule, "hs_unknown");
+        assert_eq!(HsCode::parse("12099").unwrap_err().rule, "hs_format");
+    }
+
+    #[test]
+    fn decimals() {
+        assert_eq!(parse_decimal("12.50", 2, true).unwrap().to_string(), "12.50");
+        assert_eq!(parse_decimal("0", 2, true).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("-1", 2, false).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("1.234", 2, false).unwrap_err().rule, "number_scale");
+        assert_eq!(parse_decimal("abc", 2, false).unwrap_err().rule, "number_format");
+    }
+}

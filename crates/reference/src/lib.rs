@@ -1,0 +1,14 @@
+//! Reference tables for customs declarations, embedded at compile time.
+//!
+//! All lookups are pure functions over static data; nothing is read from
+//! disk at run time.
+//!
+//! - [`hs`]: Harmonized System 2022 chapters, headings and subheadings.
+//! - [`country`]: ISO 3166-1 alpha-3 country codes.
+//! - [`currency`]: ISO 4217 alphabetic currency codes.
+//! - [`unit`](mod@unit): GACC measurement unit codes (计量单位代码).
+
+pub mod country;
+pub mod currency;
+pub mod hs;
+pub mod unit;

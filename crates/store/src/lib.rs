@@ -1,1 +1,149 @@
+//! Guomen's store: the one write path and the reads beside it.
+//!
+//! Every change is a [`Command`] sent to a single writer task. The writer loads what the pure
+//! procedure needs, calls it, and appends the resulting events to the hash-chained journal in
+//! the same transaction as the views they update and the outbox messages they send. Commands
+//! queued together share one transaction and one durable commit (group commit). SQLite is the
+//! embedded default, PostgreSQL the production engine; both run the same SQL through sqlx `Any`.
 
+mod batch;
+mod commands;
+mod db;
+pub mod read;
+pub mod secrets;
+mod writer;
+
+pub use commands::{Command, DeliveryUpdate, IdempotencyKey, Outcome};
+pub use db::{Engine, Location};
+pub use read::*;
+
+use guomen_domain::party::{Actor, Enterprise};
+use guomen_domain::risk::RuleSet;
+use guomen_domain::types::CustomsCode;
+use guomen_domain::Refusal;
+use sqlx::{AnyPool, Executor, Row};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
+
+/// Why a store call did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The procedure refused; nothing changed.
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    #[error("database: {0}")]
+    Database(String),
+    /// The writer has stopped (the process is shutting down).
+    #[error("the store is shutting down")]
+    Closed,
+    #[error("{0}")]
+    Open(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+/// Enterprises and supervision sites, kept in memory for validation at the edge.
+#[derive(Debug, Default)]
+pub struct Directory {
+    pub enterprises: HashMap<String, Enterprise>,
+    /// site code → operating terminal
+    pub sites: HashMap<String, CustomsCode>,
+}
+
+/// A handle to the store; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<writer::Job>,
+    read: AnyPool,
+    engine: Engine,
+    directory: Arc<RwLock<Directory>>,
+    rules: watch::Receiver<Arc<RuleSet>>,
+    outbox: broadcast::Sender<i64>,
+}
+
+pub(crate) fn now_ms() -> i64 {
+    batch::ms(time::OffsetDateTime::now_utc())
+}
+
+/// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process.
+const WRITER_LOCK: i64 = 0x6775_6f6d_656e;
+
+impl Store {
+    /// Opens (creating and migrating if needed) the store and starts its writer.
+    pub async fn open(loc: &Location) -> Result<Store, StoreError> {
+        let mut conn = db::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        if loc.engine == Engine::Postgres {
+            let got: i64 = sqlx::query_scalar(&format!("SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}) THEN 1::bigint ELSE 0::bigint END")).fetch_one(&mut conn).await?;
+            if got != 1 {
+                return Err(StoreError::Open("another Guomen process is writing to this database".into()));
+            }
+        }
+        db::migrate(&mut conn, loc.engine).await?;
+        let state = writer::WriterState::load(&mut conn).await?;
+        let read = db::connect_readers(loc, 8).await?;
+        let directory = Arc::new(RwLock::new(Directory::default()));
+        {
+            let rows = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&read).await?;
+            for r in &rows {
+                writer::remember(&directory, &read::enterprise_from_row(r)?);
+            }
+        }
+        let (rules_tx, rules) = watch::channel(state.rules.clone());
+        let (outbox, _) = broadcast::channel(1024);
+        let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
+        let w = writer::Writer { conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
+        tokio::spawn(w.run(rx));
+        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Carries out a command through the writer; returns once it is durably committed.
+    pub async fn execute(&self, actor: Actor, command: Command) -> Result<Outcome, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs.send(writer::Job { actor, command, reply }).await.map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// The rule set now in force.
+    pub fn rules(&self) -> Arc<RuleSet> {
+        self.rules.borrow().clone()
+    }
+
+    pub fn directory(&self) -> &RwLock<Directory> {
+        &self.directory
+    }
+
+    /// Wakes with the highest outbox id after each commit that queued messages.
+    pub fn outbox_events(&self) -> broadcast::Receiver<i64> {
+        self.outbox.subscribe()
+    }
+
+    /// Raw access for tools that must inspect or (in tests) tamper with the database.
+    pub fn read_pool(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Counts rows of a table (for tests, demo summaries and benchmarks).
+    pub async fn count(&self, table: &str) -> Result<i64, StoreError> {
+        if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+            return Err(StoreError::Database("bad table name".into()));
+        }
+        let r = self.read.fetch_one(format!("SELECT COUNT(*) FROM {table}").as_str()).await?;
+        Ok(r.try_get(0)?)
+    }
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,191 @@
+//! One group commit's worth of writes. High-volume rows (journal, declarations, outbox,
+//! deliveries, risk hits, idempotency keys, counters) are buffered and flushed as multi-row
+//! statements just before the commit; an overlay lets later commands in the same batch see
+//! what earlier ones wrote.
+
+use crate::writer::WriterState;
+use guomen_domain::declaration::Declaration;
+use guomen_domain::journal::{entry_hash, EntryFields};
+use guomen_domain::Event;
+use sqlx::AnyConnection;
+use std::collections::{BTreeMap, HashMap};
+
+/// A value bound into a buffered row.
+#[derive(Debug, Clone)]
+pub enum Val {
+    I(i64),
+    T(String),
+    OI(Option<i64>),
+    OT(Option<String>),
+}
+
+#[derive(Default)]
+pub struct Batch {
+    journal: Vec<Vec<Val>>,
+    outbox: Vec<Vec<Val>>,
+    deliveries: Vec<Vec<Val>>,
+    risk_hits: Vec<Vec<Val>>,
+    idempotency: Vec<Vec<Val>>,
+    /// Latest state of every declaration this batch touched.
+    pub declarations: BTreeMap<String, (Declaration, i64)>,
+    /// Idempotency keys written in this batch: (scope, key) → (request hash, record id).
+    pub idem: HashMap<(String, String), (String, String)>,
+    pub counters_touched: BTreeMap<String, i64>,
+    /// Highest outbox id written, for waking subscribers after the commit.
+    pub last_outbox: Option<i64>,
+    /// Enterprises registered in this batch, added to the directory after the commit.
+    pub registered: Vec<guomen_domain::party::Enterprise>,
+    pub touched_rules: bool,
+    pub touched_subscriptions: bool,
+}
+
+pub fn ms(t: time::OffsetDateTime) -> i64 {
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl Batch {
+    /// Appends an event to the journal, chaining its hash; returns its sequence number.
+    pub fn append(&mut self, st: &mut WriterState, actor: &str, at_ms: i64, event: &Event) -> i64 {
+        let payload = serde_json::to_string(event).expect("events serialize");
+        let stream = event.stream();
+        let seq = st.last_seq + 1;
+        let fields = EntryFields { seq, stream: &stream, kind: event.kind(), actor, at_ms, payload: &payload };
+        let hash = entry_hash(&st.last_hash, &fields);
+        self.journal.push(vec![
+            Val::I(seq),
+            Val::T(stream),
+            Val::T(event.kind().to_owned()),
+            Val::T(actor.to_owned()),
+            Val::I(at_ms),
+            Val::T(payload),
+            Val::T(std::mem::replace(&mut st.last_hash, hash.clone())),
+            Val::T(hash),
+        ]);
+        st.last_seq = seq;
+        seq
+    }
+
+    /// Queues a message for `recipient` and one delivery per matching webhook subscription.
+    pub fn outbox(&mut self, st: &mut WriterState, seq: i64, stream: &str, recipient: &str, topic: &str, body: String, at_ms: i64) {
+        st.last_outbox += 1;
+        let id = st.last_outbox;
+        self.outbox.push(vec![
+            Val::I(id),
+            Val::I(seq),
+            Val::T(stream.to_owned()),
+            Val::T(recipient.to_owned()),
+            Val::T(topic.to_owned()),
+            Val::T(body),
+            Val::I(at_ms),
+        ]);
+        for (sub, enterprise) in &st.subscriptions {
+            if enterprise.as_deref().is_none_or(|e| e == recipient) {
+                self.deliveries.push(vec![
+                    Val::I(id),
+                    Val::T(sub.clone()),
+                    Val::T(stream.to_owned()),
+                    Val::T("pending".into()),
+                    Val::I(0),
+                    Val::I(at_ms),
+                ]);
+            }
+        }
+        self.last_outbox = Some(id);
+    }
+
+    pub fn risk_hit(&mut self, row: Vec<Val>) {
+        self.risk_hits.push(row);
+    }
+
+    pub fn idempotency(&mut self, scope: &str, key: &str, hash: &str, record: &str, at_ms: i64) {
+        self.idem.insert((scope.to_owned(), key.to_owned()), (hash.to_owned(), record.to_owned()));
+        self.idempotency.push(vec![Val::T(scope.into()), Val::T(key.into()), Val::T(hash.into()), Val::T(record.into()), Val::I(at_ms)]);
+    }
+
+    /// Writes everything buffered. The caller commits.
+    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        insert(conn, "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ", 8, &self.journal, "").await?;
+        let decl_rows: Vec<Vec<Val>> = self.declarations.values().map(|(d, at)| declaration_row(d, *at)).collect();
+        insert(
+            conn,
+            "INSERT INTO declarations (id, filed_by, trade_code, owner_code, agent_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, arrived_at_ms, released_at_ms, completion_due, completed_at_ms, updated_at_ms, doc) VALUES ",
+            19,
+            &decl_rows,
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc",
+        )
+        .await?;
+        insert(conn, "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ", 7, &self.risk_hits, "").await?;
+        insert(conn, "INSERT INTO outbox (id, event_seq, stream, recipient, topic, body, created_at_ms) VALUES ", 7, &self.outbox, "").await?;
+        insert(conn, "INSERT INTO deliveries (outbox_id, subscription_id, stream, state, attempts, next_attempt_ms) VALUES ", 6, &self.deliveries, "").await?;
+        insert(conn, "INSERT INTO idempotency (scope, key, request_hash, record_id, created_at_ms) VALUES ", 5, &self.idempotency, "").await?;
+        let counters: Vec<Vec<Val>> = self.counters_touched.iter().map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)]).collect();
+        insert(conn, "INSERT INTO counters (name, value) VALUES ", 2, &counters, " ON CONFLICT (name) DO UPDATE SET value = excluded.value").await?;
+        Ok(())
+    }
+}
+
+fn declaration_row(d: &Declaration, updated_ms: i64) -> Vec<Val> {
+    let h = &d.content.head;
+    vec![
+        Val::T(d.id.clone()),
+        Val::T(d.filed_by.to_string()),
+        Val::T(h.trade_code.to_string()),
+        Val::OT(h.owner_code.as_ref().map(|c| c.to_string())),
+        Val::OT(h.agent_code.as_ref().map(|c| c.to_string())),
+        Val::OT(d.terminal.as_ref().map(|c| c.to_string())),
+        Val::T(d.status.as_str().into()),
+        Val::T(d.lane().as_str().into()),
+        Val::T(h.ie_flag.as_str().into()),
+        Val::T(h.mode.as_str().into()),
+        Val::T(h.customs_master.to_string()),
+        Val::T(h.bill_no.clone()),
+        Val::I(ms(d.filed_at)),
+        Val::OI(d.arrived_at.map(ms)),
+        Val::OI(d.release.as_ref().map(|r| ms(r.released_at))),
+        Val::OT(d.completion_due.map(|x| x.to_string())),
+        Val::OI(d.completed_at.map(ms)),
+        Val::I(updated_ms),
+        Val::T(serde_json::to_string(d).expect("declarations serialize")),
+    ]
+}
+
+/// Largest number of bound values in one statement (SQLite's default limit is 32766).
+const MAX_PARAMS: usize = 30_000;
+
+async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks((MAX_PARAMS / cols).max(1)) {
+        let mut sql = String::with_capacity(head.len() + chunk.len() * cols * 5 + tail.len());
+        sql.push_str(head);
+        let mut n = 0;
+        for (r, _) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols {
+                if c > 0 {
+                    sql.push(',');
+                }
+                n += 1;
+                sql.push('$');
+                sql.push_str(&n.to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(tail);
+        let mut q = sqlx::query(&sql);
+        for row in chunk {
+            debug_assert_eq!(row.len(), cols);
+            for v in row {
+                q = match v {
+                    Val::I(i) => q.bind(*i),
+                    Val::T(s) => q.bind(s.clone()),
+                    Val::OI(i) => q.bind(*i),
+                    Val::OT(s) => q.bind(s.clone()),
+                };
+            }
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,107 @@
+//! Connections and migrations for both engines, through sqlx's `Any` driver so every query is
+//! written once. Columns are only BIGINT and TEXT, which both engines treat alike.
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub engine: Engine,
+    pub url: String,
+}
+
+impl Location {
+    /// The embedded default: `DIR/guomen.db`, the directory created if needed.
+    pub fn sqlite_in(dir: &Path) -> std::io::Result<Location> {
+        std::fs::create_dir_all(dir)?;
+        let file = dir.join("guomen.db");
+        Ok(Location { engine: Engine::Sqlite, url: format!("sqlite://{}?mode=rwc", file.display()) })
+    }
+
+    /// Parses `postgres://…` / `postgresql://…` or `sqlite://…`.
+    pub fn parse(url: &str) -> Result<Location, String> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Location { engine: Engine::Postgres, url: url.to_owned() })
+        } else if url.starts_with("sqlite:") {
+            Ok(Location { engine: Engine::Sqlite, url: url.to_owned() })
+        } else {
+            Err(format!("unsupported database URL {url:?}: use postgres://… or sqlite://…"))
+        }
+    }
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+
+const MIGRATIONS_SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_spine.sql"))];
+const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_spine.sql"))];
+
+fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    Ok(AnyConnectOptions::from_str(&loc.url)?.disable_statement_logging())
+}
+
+/// Opens the single connection the writer owns.
+pub async fn connect_writer(loc: &Location) -> Result<AnyConnection, sqlx::Error> {
+    let mut conn = AnyConnection::connect_with(&options(loc)?).await?;
+    if loc.engine == Engine::Sqlite {
+        conn.execute(SQLITE_PRAGMAS).await?;
+    }
+    Ok(conn)
+}
+
+/// Opens the pool that serves reads.
+pub async fn connect_readers(loc: &Location, max: u32) -> Result<AnyPool, sqlx::Error> {
+    let engine = loc.engine;
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if engine == Engine::Sqlite {
+                    conn.execute("PRAGMA busy_timeout=10000; PRAGMA query_only=ON;").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options(loc)?)
+        .await
+}
+
+/// Applies the migrations this engine has not seen yet, each in its own transaction.
+pub async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), sqlx::Error> {
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)")
+        .await?;
+    let set = match engine {
+        Engine::Sqlite => MIGRATIONS_SQLITE,
+        Engine::Postgres => MIGRATIONS_POSTGRES,
+    };
+    for (version, sql) in set {
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(&mut *conn)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let mut tx = conn.begin().await?;
+        tx.execute(*sql).await?;
+        sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(crate::now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

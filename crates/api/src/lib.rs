@@ -1,1 +1,31 @@
+//! Guomen's HTTP API. This crate alone knows the wire: it turns JSON and GACC XML into domain
+//! drafts and commands, checks who may do what, and renders refusals as RFC 9457 problems.
 
+pub mod auth;
+pub mod body;
+mod openapi;
+pub mod problem;
+pub mod routes;
+mod view;
+
+use axum::extract::DefaultBodyLimit;
+use axum::Router;
+use guomen_store::Store;
+
+pub use openapi::document as openapi_document;
+pub use routes::admin::{check_user, parse_enterprise};
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole API.
+pub fn router(store: Store) -> Router {
+    let state = AppState { store };
+    routes::routes()
+        .fallback(problem::no_route)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .with_state(state)
+}

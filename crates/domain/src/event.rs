@@ -16,6 +16,7 @@ pub struct Subscription {
     /// Notices addressed to this enterprise; None receives every notice.
     pub enterprise: Option<CustomsCode>,
     pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }
 
@@ -24,12 +25,33 @@ pub struct Subscription {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
-    EnterpriseRegistered { enterprise: Enterprise },
-    EnterpriseGradeChanged { code: CustomsCode, grade: CreditGrade, reason: String },
-    UserCreated { username: String, role: Role, enterprise: Option<CustomsCode> },
-    TokenIssued { token_id: String, role: Role, enterprise: Option<CustomsCode>, label: Option<String> },
-    RuleSetPublished { ruleset: RuleSet, changed: Vec<String>, reason: String },
-    SubscriptionCreated { subscription: Subscription },
+    EnterpriseRegistered {
+        enterprise: Enterprise,
+    },
+    EnterpriseGradeChanged {
+        code: CustomsCode,
+        grade: CreditGrade,
+        reason: String,
+    },
+    UserCreated {
+        username: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+    },
+    TokenIssued {
+        token_id: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+        label: Option<String>,
+    },
+    RuleSetPublished {
+        ruleset: RuleSet,
+        changed: Vec<String>,
+        reason: String,
+    },
+    SubscriptionCreated {
+        subscription: Subscription,
+    },
     DeclarationFiled {
         declaration_id: String,
         filed_by: CustomsCode,
@@ -40,17 +62,32 @@ pub enum Event {
         #[serde(with = "time::serde::rfc3339::option")]
         arrived_at: Option<OffsetDateTime>,
     },
-    RiskAssessed { declaration_id: String, decision: Decision },
-    InspectionNoticeIssued { notice: InspectionNotice },
+    RiskAssessed {
+        declaration_id: String,
+        decision: Decision,
+    },
+    InspectionNoticeIssued {
+        notice: InspectionNotice,
+    },
     GoodsArrived {
         declaration_id: String,
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
-    ContainerInPosition { report: PositionReport },
-    InspectionResultRecorded { declaration_id: String, result: InspectionResult },
-    Released { notice: ReleaseNotice },
-    Held { declaration_id: String, hold: Hold },
+    ContainerInPosition {
+        report: PositionReport,
+    },
+    InspectionResultRecorded {
+        declaration_id: String,
+        result: InspectionResult,
+    },
+    Released {
+        notice: ReleaseNotice,
+    },
+    Held {
+        declaration_id: String,
+        hold: Hold,
+    },
     DeclarationCompleted {
         declaration_id: String,
         content: DeclarationContent,
@@ -68,15 +105,23 @@ impl Event {
             Event::UserCreated { username, .. } => format!("user:{username}"),
             Event::TokenIssued { token_id, .. } => format!("token:{token_id}"),
             Event::RuleSetPublished { .. } => "ruleset".into(),
-            Event::SubscriptionCreated { subscription } => format!("subscription:{}", subscription.id),
+            Event::SubscriptionCreated { subscription } => {
+                format!("subscription:{}", subscription.id)
+            }
             Event::DeclarationFiled { declaration_id, .. }
             | Event::RiskAssessed { declaration_id, .. }
             | Event::GoodsArrived { declaration_id, .. }
             | Event::InspectionResultRecorded { declaration_id, .. }
             | Event::Held { declaration_id, .. }
-            | Event::DeclarationCompleted { declaration_id, .. } => format!("declaration:{declaration_id}"),
-            Event::InspectionNoticeIssued { notice } => format!("declaration:{}", notice.declaration_id),
-            Event::ContainerInPosition { report } => format!("declaration:{}", report.declaration_id),
+            | Event::DeclarationCompleted { declaration_id, .. } => {
+                format!("declaration:{declaration_id}")
+            }
+            Event::InspectionNoticeIssued { notice } => {
+                format!("declaration:{}", notice.declaration_id)
+            }
+            Event::ContainerInPosition { report } => {
+                format!("declaration:{}", report.declaration_id)
+            }
             Event::Released { notice } => format!("declaration:{}", notice.declaration_id),
         }
     }
@@ -105,33 +150,89 @@ impl Event {
     /// Short bilingual description for timelines.
     pub fn summary(&self) -> (String, String) {
         match self {
-            Event::EnterpriseRegistered { enterprise } => (format!("enterprise {} registered", enterprise.code), format!("企业 {} 注册", enterprise.code)),
-            Event::EnterpriseGradeChanged { code, grade, .. } => (format!("{code} graded {}", grade.as_str()), format!("{code} 信用等级调整为{}", grade.name_zh())),
-            Event::UserCreated { username, role, .. } => (format!("user {username} ({}) created", role.as_str()), format!("创建用户 {username}（{}）", role.as_str())),
-            Event::TokenIssued { role, .. } => (format!("API token issued for role {}", role.as_str()), format!("签发 {} 角色的接口令牌", role.as_str())),
-            Event::RuleSetPublished { ruleset, changed, .. } => (
-                format!("rule set v{} published ({} criteria changed)", ruleset.version, changed.len()),
-                format!("发布规则集第 {} 版（{} 条规则变更）", ruleset.version, changed.len()),
+            Event::EnterpriseRegistered { enterprise } => (
+                format!("enterprise {} registered", enterprise.code),
+                format!("企业 {} 注册", enterprise.code),
             ),
-            Event::SubscriptionCreated { subscription } => (format!("webhook {} subscribed", subscription.url), format!("订阅推送 {}", subscription.url)),
-            Event::DeclarationFiled { .. } => ("declaration filed and accepted".into(), "申报已接受".into()),
+            Event::EnterpriseGradeChanged { code, grade, .. } => (
+                format!("{code} graded {}", grade.as_str()),
+                format!("{code} 信用等级调整为{}", grade.name_zh()),
+            ),
+            Event::UserCreated { username, role, .. } => (
+                format!("user {username} ({}) created", role.as_str()),
+                format!("创建用户 {username}（{}）", role.as_str()),
+            ),
+            Event::TokenIssued { role, .. } => (
+                format!("API token issued for role {}", role.as_str()),
+                format!("签发 {} 角色的接口令牌", role.as_str()),
+            ),
+            Event::RuleSetPublished {
+                ruleset, changed, ..
+            } => (
+                format!(
+                    "rule set v{} published ({} criteria changed)",
+                    ruleset.version,
+                    changed.len()
+                ),
+                format!(
+                    "发布规则集第 {} 版（{} 条规则变更）",
+                    ruleset.version,
+                    changed.len()
+                ),
+            ),
+            Event::SubscriptionCreated { subscription } => (
+                format!("webhook {} subscribed", subscription.url),
+                format!("订阅推送 {}", subscription.url),
+            ),
+            Event::DeclarationFiled { .. } => {
+                ("declaration filed and accepted".into(), "申报已接受".into())
+            }
             Event::RiskAssessed { decision, .. } => (
-                format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
-                format!("风险布控：{} 通道（命中 {} 条规则）", decision.lane.as_str(), decision.hits.len()),
+                format!(
+                    "risk targeting: {} lane ({} criteria hit)",
+                    decision.lane.as_str(),
+                    decision.hits.len()
+                ),
+                format!(
+                    "风险布控：{} 通道（命中 {} 条规则）",
+                    decision.lane.as_str(),
+                    decision.hits.len()
+                ),
             ),
-            Event::InspectionNoticeIssued { notice } => (format!("inspection notice {} issued", notice.record_no), format!("下达查验通知 {}", notice.record_no)),
+            Event::InspectionNoticeIssued { notice } => (
+                format!("inspection notice {} issued", notice.record_no),
+                format!("下达查验通知 {}", notice.record_no),
+            ),
             Event::GoodsArrived { .. } => ("goods arrived".into(), "货物运抵".into()),
             Event::ContainerInPosition { report } => (
-                format!("container {} in position at {} slot {}", report.container_no, report.site_name, report.slot_code),
-                format!("集装箱 {} 已到位：{} 箱位 {}", report.container_no, report.site_name, report.slot_code),
+                format!(
+                    "container {} in position at {} slot {}",
+                    report.container_no, report.site_name, report.slot_code
+                ),
+                format!(
+                    "集装箱 {} 已到位：{} 箱位 {}",
+                    report.container_no, report.site_name, report.slot_code
+                ),
             ),
             Event::InspectionResultRecorded { result, .. } => match result.outcome {
-                crate::inspection::Outcome::Satisfactory => ("inspection result: satisfactory".into(), "查验结果：合格".into()),
-                crate::inspection::Outcome::NotSatisfactory => ("inspection result: not satisfactory".into(), "查验结果：不合格".into()),
+                crate::inspection::Outcome::Satisfactory => (
+                    "inspection result: satisfactory".into(),
+                    "查验结果：合格".into(),
+                ),
+                crate::inspection::Outcome::NotSatisfactory => (
+                    "inspection result: not satisfactory".into(),
+                    "查验结果：不合格".into(),
+                ),
             },
             Event::Released { .. } => ("goods released".into(), "货物放行".into()),
-            Event::Held { hold, .. } => (format!("goods held: {}", hold.reason), format!("货物扣留：{}", hold.reason)),
-            Event::DeclarationCompleted { .. } => ("complete declaration filed (two-step)".into(), "完成两步申报的完整申报".into()),
+            Event::Held { hold, .. } => (
+                format!("goods held: {}", hold.reason),
+                format!("货物扣留：{}", hold.reason),
+            ),
+            Event::DeclarationCompleted { .. } => (
+                "complete declaration filed (two-step)".into(),
+                "完成两步申报的完整申报".into(),
+            ),
         }
     }
 }

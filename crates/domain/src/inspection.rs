@@ -56,6 +56,7 @@ pub struct InspectionNotice {
     pub terminal: Option<CustomsCode>,
     pub containers: Vec<String>,
     pub lab_sampling: bool,
+    #[serde(with = "time::serde::rfc3339")]
     pub issued_at: OffsetDateTime,
     pub hints: Vec<Hint>,
 }
@@ -71,6 +72,7 @@ pub struct PositionReport {
     pub site_name: String,
     pub site_code: String,
     pub slot_code: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub arrived_at: OffsetDateTime,
     pub reported_by: CustomsCode,
 }
@@ -90,6 +92,7 @@ pub struct InspectionResult {
     /// What was found; required when not satisfactory.
     pub findings: Vec<String>,
     pub officer: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub recorded_at: OffsetDateTime,
     pub note: Option<String>,
 }
@@ -119,6 +122,7 @@ pub struct ReleaseNotice {
     pub terminal: Option<CustomsCode>,
     pub containers: Vec<String>,
     pub kind: ReleaseKind,
+    #[serde(with = "time::serde::rfc3339")]
     pub released_at: OffsetDateTime,
     /// The officer who released, or None for an automatic release.
     pub officer: Option<String>,
@@ -130,5 +134,6 @@ pub struct ReleaseNotice {
 pub struct Hold {
     pub reason: String,
     pub officer: String,
+    #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
 }

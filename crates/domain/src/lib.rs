@@ -10,6 +10,8 @@ pub mod error;
 pub mod event;
 pub mod inspection;
 pub mod journal;
+#[cfg(test)]
+mod journal_tests;
 pub mod notice;
 pub mod party;
 pub mod risk;

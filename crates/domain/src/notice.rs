@@ -34,12 +34,23 @@ pub fn outgoing(event: &Event, d: &Declaration) -> Vec<Outgoing> {
         }
     }
     let to_traders = |topic: &'static str, body: Value| -> Vec<Outgoing> {
-        traders.iter().map(|r| Outgoing { recipient: r.clone(), topic, body: body.clone() }).collect()
+        traders
+            .iter()
+            .map(|r| Outgoing {
+                recipient: r.clone(),
+                topic,
+                body: body.clone(),
+            })
+            .collect()
     };
     let with_terminal = |mut v: Vec<Outgoing>, topic: &'static str, body: Value| {
         if let Some(t) = &d.terminal {
             if !traders.contains(t) {
-                v.push(Outgoing { recipient: t.clone(), topic, body });
+                v.push(Outgoing {
+                    recipient: t.clone(),
+                    topic,
+                    body,
+                });
             }
         }
         v
@@ -47,26 +58,58 @@ pub fn outgoing(event: &Event, d: &Declaration) -> Vec<Outgoing> {
     match event {
         Event::RiskAssessed { .. } => {
             let (en, zh) = match d.status {
-                crate::declaration::Status::AwaitingArrival => ("accepted; waiting for the goods to arrive", "已接受申报，待货物运抵"),
+                // A green/blue declaration whose goods are already here is released by the next event.
+                crate::declaration::Status::AwaitingArrival if d.arrived_at.is_none() => (
+                    "accepted; waiting for the goods to arrive",
+                    "已接受申报，待货物运抵",
+                ),
                 _ => ("accepted", "已接受申报"),
             };
             to_traders("declaration.status", status_body(d, en, zh))
         }
         Event::InspectionNoticeIssued { notice } => {
             let body = serde_json::to_value(notice).expect("notice serializes");
-            with_terminal(to_traders("inspection.notice", body.clone()), "inspection.notice", body)
+            with_terminal(
+                to_traders("inspection.notice", body.clone()),
+                "inspection.notice",
+                body,
+            )
         }
         Event::ContainerInPosition { report } => to_traders(
             "declaration.status",
-            status_body(d, &format!("container {} in position for inspection", report.container_no), &format!("集装箱 {} 已到位待查验", report.container_no)),
+            status_body(
+                d,
+                &format!(
+                    "container {} in position for inspection",
+                    report.container_no
+                ),
+                &format!("集装箱 {} 已到位待查验", report.container_no),
+            ),
         ),
-        Event::InspectionResultRecorded { .. } => to_traders("declaration.status", status_body(d, "inspection completed", "查验完毕")),
+        Event::InspectionResultRecorded { .. } => to_traders(
+            "declaration.status",
+            status_body(d, "inspection completed", "查验完毕"),
+        ),
         Event::Released { notice } => {
             let body = serde_json::to_value(notice).expect("notice serializes");
-            with_terminal(to_traders("release.notice", body.clone()), "release.notice", body)
+            with_terminal(
+                to_traders("release.notice", body.clone()),
+                "release.notice",
+                body,
+            )
         }
-        Event::Held { hold, .. } => to_traders("declaration.status", status_body(d, &format!("goods held: {}", hold.reason), &format!("货物已扣留：{}", hold.reason))),
-        Event::DeclarationCompleted { .. } => to_traders("declaration.status", status_body(d, "complete declaration accepted", "完整申报已接受")),
+        Event::Held { hold, .. } => to_traders(
+            "declaration.status",
+            status_body(
+                d,
+                &format!("goods held: {}", hold.reason),
+                &format!("货物已扣留：{}", hold.reason),
+            ),
+        ),
+        Event::DeclarationCompleted { .. } => to_traders(
+            "declaration.status",
+            status_body(d, "complete declaration accepted", "完整申报已接受"),
+        ),
         _ => Vec::new(),
     }
 }

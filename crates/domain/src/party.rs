@@ -16,8 +16,11 @@ pub enum CreditGrade {
 }
 
 impl CreditGrade {
-    pub const ALL: [CreditGrade; 3] =
-        [CreditGrade::AdvancedCertified, CreditGrade::Registered, CreditGrade::Untrustworthy];
+    pub const ALL: [CreditGrade; 3] = [
+        CreditGrade::AdvancedCertified,
+        CreditGrade::Registered,
+        CreditGrade::Untrustworthy,
+    ];
 
     /// Accepts `advanced` (the CLI spelling) as well as `advanced-certified`.
     pub fn parse(s: &str) -> Option<Self> {
@@ -78,8 +81,14 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] =
-        [Role::Declarant, Role::Terminal, Role::Laboratory, Role::Officer, Role::RiskAnalyst, Role::Admin];
+    pub const ALL: [Role; 6] = [
+        Role::Declarant,
+        Role::Terminal,
+        Role::Laboratory,
+        Role::Officer,
+        Role::RiskAnalyst,
+        Role::Admin,
+    ];
 
     pub fn parse(s: &str) -> Option<Self> {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
@@ -114,7 +123,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor { id: "system".into(), role: None, enterprise: None }
+        Actor {
+            id: "system".into(),
+            role: None,
+            enterprise: None,
+        }
     }
 
     pub fn is(&self, role: Role) -> bool {

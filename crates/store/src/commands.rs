@@ -29,24 +29,81 @@ pub struct IdempotencyKey {
 pub enum Command {
     RegisterEnterprise(Enterprise),
     /// The password is hashed at the edge (Argon2 is deliberately slow).
-    CreateUser { username: String, password_hash: String, role: Role, enterprise: Option<CustomsCode> },
+    CreateUser {
+        username: String,
+        password_hash: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+    },
     /// The token is generated at the edge; only its hash arrives here.
-    IssueToken { token_id: String, token_hash: String, role: Role, enterprise: Option<CustomsCode>, label: Option<String> },
+    IssueToken {
+        token_id: String,
+        token_hash: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+        label: Option<String>,
+    },
     /// Replaces the whole rule set with a new version.
-    PublishRules { ruleset: RuleSet, reason: String },
+    PublishRules {
+        ruleset: RuleSet,
+        reason: String,
+    },
     /// Adds or changes one criterion, publishing a new version.
-    PutCriterion { criterion: Criterion, reason: String },
+    PutCriterion {
+        criterion: Criterion,
+        reason: String,
+    },
     /// Removes one criterion, publishing a new version.
-    RetireCriterion { id: String, reason: String },
-    CreateSubscription { id: String, enterprise: Option<CustomsCode>, url: String, secret: String },
-    FileDeclaration { content: DeclarationContent, filed_by: CustomsCode, idempotency: Option<IdempotencyKey>, seed: u64 },
+    RetireCriterion {
+        id: String,
+        reason: String,
+    },
+    CreateSubscription {
+        id: String,
+        enterprise: Option<CustomsCode>,
+        url: String,
+        secret: String,
+    },
+    FileDeclaration {
+        content: DeclarationContent,
+        filed_by: CustomsCode,
+        idempotency: Option<IdempotencyKey>,
+        seed: u64,
+    },
     /// 运抵报告 — the terminal reports the goods of a bill of lading arrived.
-    RecordArrival { bill_no: String, at: OffsetDateTime, terminal: CustomsCode },
-    ReportPosition { declaration_id: String, record_no: String, container_no: String, site_name: String, slot_code: String, arrived_at: OffsetDateTime, terminal: CustomsCode },
-    RecordResult { declaration_id: String, outcome: InspectionOutcome, findings: Vec<String>, note: Option<String> },
-    Release { declaration_id: String, note: Option<String> },
-    Hold { declaration_id: String, reason: String },
-    Complete { declaration_id: String, content: DeclarationContent, enterprise: CustomsCode },
+    RecordArrival {
+        bill_no: String,
+        at: OffsetDateTime,
+        terminal: CustomsCode,
+    },
+    ReportPosition {
+        declaration_id: String,
+        record_no: String,
+        container_no: String,
+        site_name: String,
+        slot_code: String,
+        arrived_at: OffsetDateTime,
+        terminal: CustomsCode,
+    },
+    RecordResult {
+        declaration_id: String,
+        outcome: InspectionOutcome,
+        findings: Vec<String>,
+        note: Option<String>,
+    },
+    Release {
+        declaration_id: String,
+        note: Option<String>,
+    },
+    Hold {
+        declaration_id: String,
+        reason: String,
+    },
+    Complete {
+        declaration_id: String,
+        content: DeclarationContent,
+        enterprise: CustomsCode,
+    },
     /// Delivery bookkeeping from the dispatcher. Not journaled: attempts and retries are transport
     /// state, not a change to any customs record.
     RecordDeliveries(Vec<DeliveryUpdate>),
@@ -70,7 +127,10 @@ pub enum Outcome {
     Done,
     Rules(Arc<RuleSet>),
     Subscription(Subscription),
-    Declaration { record: Box<Declaration>, replayed: bool },
+    Declaration {
+        record: Box<Declaration>,
+        replayed: bool,
+    },
     Declarations(Vec<Declaration>),
 }
 
@@ -84,7 +144,14 @@ fn actor_str(a: &Actor) -> String {
     }
 }
 
-pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Batch, actor: &Actor, cmd: &Command, now: OffsetDateTime) -> Result2<Outcome> {
+pub async fn execute(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    actor: &Actor,
+    cmd: &Command,
+    now: OffsetDateTime,
+) -> Result2<Outcome> {
     let who = actor_str(actor);
     let at = ms(now);
     match cmd {
@@ -98,11 +165,20 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
             if let Some(c) = clash {
                 return Ok(Err(Refusal::new(
                     RefusalKind::Conflict,
-                    format!("enterprise {c} already holds this customs code, credit code or site code"),
+                    format!(
+                        "enterprise {c} already holds this customs code, credit code or site code"
+                    ),
                     format!("企业 {c} 已使用该海关编码、统一社会信用代码或监管场所代码"),
                 )));
             }
-            b.append(st, &who, at, &Event::EnterpriseRegistered { enterprise: e.clone() });
+            b.append(
+                st,
+                &who,
+                at,
+                &Event::EnterpriseRegistered {
+                    enterprise: e.clone(),
+                },
+            );
             sqlx::query("INSERT INTO enterprises (code, credit_code, name_zh, name_en, grade, site_code, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(e.code.to_string())
                 .bind(e.credit_code.to_string())
@@ -116,15 +192,37 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
             b.registered.push(e.clone());
             Ok(Ok(Outcome::Enterprise(e.clone())))
         }
-        Command::CreateUser { username, password_hash, role, enterprise } => {
+        Command::CreateUser {
+            username,
+            password_hash,
+            role,
+            enterprise,
+        } => {
             if let Err(r) = check_enterprise(conn, *role, enterprise).await? {
                 return Ok(Err(r));
             }
-            let exists: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1").bind(username.clone()).fetch_optional(&mut *conn).await?;
+            let exists: Option<String> =
+                sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
+                    .bind(username.clone())
+                    .fetch_optional(&mut *conn)
+                    .await?;
             if exists.is_some() {
-                return Ok(Err(Refusal::new(RefusalKind::Conflict, format!("user {username} already exists"), format!("用户 {username} 已存在"))));
+                return Ok(Err(Refusal::new(
+                    RefusalKind::Conflict,
+                    format!("user {username} already exists"),
+                    format!("用户 {username} 已存在"),
+                )));
             }
-            b.append(st, &who, at, &Event::UserCreated { username: username.clone(), role: *role, enterprise: enterprise.clone() });
+            b.append(
+                st,
+                &who,
+                at,
+                &Event::UserCreated {
+                    username: username.clone(),
+                    role: *role,
+                    enterprise: enterprise.clone(),
+                },
+            );
             sqlx::query("INSERT INTO users (username, role, enterprise, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
                 .bind(username.clone())
                 .bind(role.as_str())
@@ -135,11 +233,27 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
                 .await?;
             Ok(Ok(Outcome::Done))
         }
-        Command::IssueToken { token_id, token_hash, role, enterprise, label } => {
+        Command::IssueToken {
+            token_id,
+            token_hash,
+            role,
+            enterprise,
+            label,
+        } => {
             if let Err(r) = check_enterprise(conn, *role, enterprise).await? {
                 return Ok(Err(r));
             }
-            b.append(st, &who, at, &Event::TokenIssued { token_id: token_id.clone(), role: *role, enterprise: enterprise.clone(), label: label.clone() });
+            b.append(
+                st,
+                &who,
+                at,
+                &Event::TokenIssued {
+                    token_id: token_id.clone(),
+                    role: *role,
+                    enterprise: enterprise.clone(),
+                    label: label.clone(),
+                },
+            );
             sqlx::query("INSERT INTO tokens (id, hash, role, enterprise, label, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(token_id.clone())
                 .bind(token_hash.clone())
@@ -151,7 +265,9 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
                 .await?;
             Ok(Ok(Outcome::Done))
         }
-        Command::PublishRules { ruleset, reason } => publish(conn, st, b, &who, at, ruleset.clone(), reason).await,
+        Command::PublishRules { ruleset, reason } => {
+            publish(conn, st, b, &who, at, ruleset.clone(), reason).await
+        }
         Command::PutCriterion { criterion, reason } => {
             let mut next = (*st.rules).clone();
             match next.criteria.iter_mut().find(|c| c.id == criterion.id) {
@@ -169,14 +285,36 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
             }
             publish(conn, st, b, &who, at, next, reason).await
         }
-        Command::CreateSubscription { id, enterprise, url, secret } => {
+        Command::CreateSubscription {
+            id,
+            enterprise,
+            url,
+            secret,
+        } => {
             if let Some(e) = enterprise {
                 if !enterprise_exists(conn, e).await? {
-                    return Ok(Err(Refusal::field("enterprise", "enterprise_unknown", format!("no enterprise {e}"), format!("企业 {e} 不存在"))));
+                    return Ok(Err(Refusal::field(
+                        "enterprise",
+                        "enterprise_unknown",
+                        format!("no enterprise {e}"),
+                        format!("企业 {e} 不存在"),
+                    )));
                 }
             }
-            let sub = Subscription { id: id.clone(), enterprise: enterprise.clone(), url: url.clone(), created_at: now };
-            b.append(st, &who, at, &Event::SubscriptionCreated { subscription: sub.clone() });
+            let sub = Subscription {
+                id: id.clone(),
+                enterprise: enterprise.clone(),
+                url: url.clone(),
+                created_at: now,
+            };
+            b.append(
+                st,
+                &who,
+                at,
+                &Event::SubscriptionCreated {
+                    subscription: sub.clone(),
+                },
+            );
             sqlx::query("INSERT INTO subscriptions (id, enterprise, url, secret, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id.clone())
                 .bind(enterprise.as_ref().map(|e| e.to_string()))
@@ -185,11 +323,17 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
-            st.subscriptions.push((id.clone(), enterprise.as_ref().map(|e| e.to_string())));
+            st.subscriptions
+                .push((id.clone(), enterprise.as_ref().map(|e| e.to_string())));
             b.touched_subscriptions = true;
             Ok(Ok(Outcome::Subscription(sub)))
         }
-        Command::FileDeclaration { content, filed_by, idempotency, seed } => {
+        Command::FileDeclaration {
+            content,
+            filed_by,
+            idempotency,
+            seed,
+        } => {
             if let Some(k) = idempotency {
                 if let Some((hash, record)) = idempotent(conn, b, k).await? {
                     if hash != k.request_hash {
@@ -200,48 +344,91 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
                         )));
                     }
                     return Ok(match load(conn, b, &record).await? {
-                        Some(d) => Ok(Outcome::Declaration { record: Box::new(d), replayed: true }),
+                        Some(d) => Ok(Outcome::Declaration {
+                            record: Box::new(d),
+                            replayed: true,
+                        }),
                         None => Err(Refusal::not_found("declaration", "报关单")),
                     });
                 }
             }
             let Some(trader) = enterprise(conn, &content.head.trade_code).await? else {
-                return Ok(Err(Refusal::field("head.trade_code", "enterprise_unknown", "no such enterprise", "企业不存在")));
+                return Ok(Err(Refusal::field(
+                    "head.trade_code",
+                    "enterprise_unknown",
+                    "no such enterprise",
+                    "企业不存在",
+                )));
             };
             let terminal = match &content.head.site_code {
-                Some(site) => sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE site_code = $1").bind(site.clone()).fetch_optional(&mut *conn).await?.map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
+                Some(site) => sqlx::query_scalar::<_, String>(
+                    "SELECT code FROM enterprises WHERE site_code = $1",
+                )
+                .bind(site.clone())
+                .fetch_optional(&mut *conn)
+                .await?
+                .map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
                 None => None,
             };
             let id = next_entry_id(conn, st, b, content, now).await?;
-            let events = match declaration::file(Filing { id: id.clone(), filed_by: filed_by.clone(), content: content.clone(), trader: &trader, terminal, rules: &st.rules, seed: *seed, now }) {
+            let events = match declaration::file(Filing {
+                id: id.clone(),
+                filed_by: filed_by.clone(),
+                content: content.clone(),
+                trader: &trader,
+                terminal,
+                rules: &st.rules,
+                seed: *seed,
+                now,
+            }) {
                 Ok(e) => e,
                 Err(r) => return Ok(Err(r)),
             };
             let record = persist(st, b, &who, at, None, &events);
             if let Event::RiskAssessed { decision, .. } = &events[1] {
                 for h in &decision.hits {
-                    b.risk_hit(vec![Val::T(id.clone()), Val::T(h.criterion.clone()), Val::I(h.revision.into()), Val::I(decision.ruleset_version as i64), Val::T(h.lane.as_str().into()), Val::I(h.selected.into()), Val::I(at)]);
+                    b.risk_hit(vec![
+                        Val::T(id.clone()),
+                        Val::T(h.criterion.clone()),
+                        Val::I(h.revision.into()),
+                        Val::I(decision.ruleset_version as i64),
+                        Val::T(h.lane.as_str().into()),
+                        Val::I(h.selected.into()),
+                        Val::I(at),
+                    ]);
                 }
             }
             if let Some(k) = idempotency {
                 b.idempotency(&k.scope, &k.key, &k.request_hash, &id, at);
             }
-            Ok(Ok(Outcome::Declaration { record: Box::new(record), replayed: false }))
+            Ok(Ok(Outcome::Declaration {
+                record: Box::new(record),
+                replayed: false,
+            }))
         }
-        Command::RecordArrival { bill_no, at: arrived, terminal } => {
+        Command::RecordArrival {
+            bill_no,
+            at: arrived,
+            terminal,
+        } => {
             let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM declarations WHERE bill_no = $1 AND terminal = $2 AND arrived_at_ms IS NULL")
                 .bind(bill_no.clone())
                 .bind(terminal.to_string())
                 .fetch_all(&mut *conn)
                 .await?;
             for (id, (d, _)) in &b.declarations {
-                if d.content.head.bill_no == *bill_no && d.terminal.as_ref() == Some(terminal) && !ids.contains(id) {
+                if d.content.head.bill_no == *bill_no
+                    && d.terminal.as_ref() == Some(terminal)
+                    && !ids.contains(id)
+                {
                     ids.push(id.clone());
                 }
             }
             let mut out = Vec::new();
             for id in ids {
-                let Some(d) = load(conn, b, &id).await? else { continue };
+                let Some(d) = load(conn, b, &id).await? else {
+                    continue;
+                };
                 if d.arrived_at.is_some() {
                     continue;
                 }
@@ -252,12 +439,25 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
                 }
             }
             if out.is_empty() {
-                return Ok(Err(Refusal::not_found("declaration awaiting arrival for this bill at your site", "本场所该提运单下待运抵的报关单")));
+                return Ok(Err(Refusal::not_found(
+                    "declaration awaiting arrival for this bill at your site",
+                    "本场所该提运单下待运抵的报关单",
+                )));
             }
             Ok(Ok(Outcome::Declarations(out)))
         }
-        Command::ReportPosition { declaration_id, record_no, container_no, site_name, slot_code, arrived_at, terminal } => {
-            let Some(d) = load(conn, b, declaration_id).await? else { return Ok(Err(Refusal::not_found("declaration", "报关单"))) };
+        Command::ReportPosition {
+            declaration_id,
+            record_no,
+            container_no,
+            site_name,
+            slot_code,
+            arrived_at,
+            terminal,
+        } => {
+            let Some(d) = load(conn, b, declaration_id).await? else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
             let report = PositionReport {
                 declaration_id: d.id.clone(),
                 bill_no: d.content.head.bill_no.clone(),
@@ -272,17 +472,47 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
             };
             step(st, b, &who, at, d.clone(), d.report_position(report))
         }
-        Command::RecordResult { declaration_id, outcome, findings, note } => {
-            let Some(d) = load(conn, b, declaration_id).await? else { return Ok(Err(Refusal::not_found("declaration", "报关单"))) };
-            let result = InspectionResult { outcome: *outcome, findings: findings.clone(), officer: actor.id.clone(), recorded_at: now, note: note.clone() };
+        Command::RecordResult {
+            declaration_id,
+            outcome,
+            findings,
+            note,
+        } => {
+            let Some(d) = load(conn, b, declaration_id).await? else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
+            let result = InspectionResult {
+                outcome: *outcome,
+                findings: findings.clone(),
+                officer: actor.id.clone(),
+                recorded_at: now,
+                note: note.clone(),
+            };
             step(st, b, &who, at, d.clone(), d.record_result(result))
         }
-        Command::Release { declaration_id, note } => {
-            let Some(d) = load(conn, b, declaration_id).await? else { return Ok(Err(Refusal::not_found("declaration", "报关单"))) };
-            step(st, b, &who, at, d.clone(), d.release(&actor.id, note.clone(), now))
+        Command::Release {
+            declaration_id,
+            note,
+        } => {
+            let Some(d) = load(conn, b, declaration_id).await? else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
+            step(
+                st,
+                b,
+                &who,
+                at,
+                d.clone(),
+                d.release(&actor.id, note.clone(), now),
+            )
         }
-        Command::Hold { declaration_id, reason } => {
-            let Some(d) = load(conn, b, declaration_id).await? else { return Ok(Err(Refusal::not_found("declaration", "报关单"))) };
+        Command::Hold {
+            declaration_id,
+            reason,
+        } => {
+            let Some(d) = load(conn, b, declaration_id).await? else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
             step(st, b, &who, at, d.clone(), d.hold(&actor.id, reason, now))
         }
         Command::RecordDeliveries(updates) => {
@@ -300,8 +530,15 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
             }
             Ok(Ok(Outcome::Done))
         }
-        Command::Complete { declaration_id, content, enterprise } => {
-            let Some(d) = load(conn, b, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise)) else {
+        Command::Complete {
+            declaration_id,
+            content,
+            enterprise,
+        } => {
+            let Some(d) = load(conn, b, declaration_id)
+                .await?
+                .filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
+            else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
             step(st, b, &who, at, d.clone(), d.complete(content.clone(), now))
@@ -309,23 +546,49 @@ pub async fn execute(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Bat
     }
 }
 
-fn step(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, d: Declaration, events: Result<Vec<Event>, Refusal>) -> Result2<Outcome> {
-    Ok(events.map(|events| Outcome::Declaration { record: Box::new(persist(st, b, who, at, Some(d), &events)), replayed: false }))
+fn step(
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    at: i64,
+    d: Declaration,
+    events: Result<Vec<Event>, Refusal>,
+) -> Result2<Outcome> {
+    Ok(events.map(|events| Outcome::Declaration {
+        record: Box::new(persist(st, b, who, at, Some(d), &events)),
+        replayed: false,
+    }))
 }
 
 /// Journals a declaration's events, queues the messages each sends, and stages the view row.
-fn persist(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, before: Option<Declaration>, events: &[Event]) -> Declaration {
+fn persist(
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    at: i64,
+    before: Option<Declaration>,
+    events: &[Event],
+) -> Declaration {
     let (mut record, rest) = match before {
         Some(d) => (d, events),
         None => {
             for e in &events[..2] {
                 b.append(st, who, at, e);
             }
-            let d = Declaration::from_events(&events[..2]).expect("filing starts with filed + assessed");
+            let d = Declaration::from_events(&events[..2])
+                .expect("filing starts with filed + assessed");
             let seq = st.last_seq;
             let stream = events[1].stream();
             for o in outgoing(&events[1], &d) {
-                b.outbox(st, seq, &stream, o.recipient.as_str(), o.topic, o.body.to_string(), at);
+                b.outbox(
+                    st,
+                    seq,
+                    &stream,
+                    o.recipient.as_str(),
+                    o.topic,
+                    o.body.to_string(),
+                    at,
+                );
             }
             (d, &events[2..])
         }
@@ -335,23 +598,54 @@ fn persist(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, before: Opti
         record.apply(e);
         let stream = e.stream();
         for o in outgoing(e, &record) {
-            b.outbox(st, seq, &stream, o.recipient.as_str(), o.topic, o.body.to_string(), at);
+            b.outbox(
+                st,
+                seq,
+                &stream,
+                o.recipient.as_str(),
+                o.topic,
+                o.body.to_string(),
+                at,
+            );
         }
     }
-    b.declarations.insert(record.id.clone(), (record.clone(), at));
+    b.declarations
+        .insert(record.id.clone(), (record.clone(), at));
     record
 }
 
-async fn publish(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Batch, who: &str, at: i64, next: RuleSet, reason: &str) -> Result2<Outcome> {
+async fn publish(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    at: i64,
+    next: RuleSet,
+    reason: &str,
+) -> Result2<Outcome> {
     let errors: Vec<FieldError> = next.check();
     if !errors.is_empty() {
         return Ok(Err(Refusal::validation(errors)));
     }
     if reason.trim().is_empty() {
-        return Ok(Err(Refusal::field("reason", "required", "say why the rules change", "请说明规则变更原因")));
+        return Ok(Err(Refusal::field(
+            "reason",
+            "required",
+            "say why the rules change",
+            "请说明规则变更原因",
+        )));
     }
     let (published, changed) = st.rules.successor(next);
-    b.append(st, who, at, &Event::RuleSetPublished { ruleset: published.clone(), changed: changed.clone(), reason: reason.to_owned() });
+    b.append(
+        st,
+        who,
+        at,
+        &Event::RuleSetPublished {
+            ruleset: published.clone(),
+            changed: changed.clone(),
+            reason: reason.to_owned(),
+        },
+    );
     sqlx::query("INSERT INTO rulesets (version, doc, changed, reason, published_by, published_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(published.version as i64)
         .bind(serde_json::to_string(&published).expect("rules serialize"))
@@ -367,52 +661,126 @@ async fn publish(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Batch, 
     Ok(Ok(Outcome::Rules(rules)))
 }
 
-async fn check_enterprise(conn: &mut AnyConnection, role: Role, enterprise: &Option<CustomsCode>) -> Result2<()> {
+async fn check_enterprise(
+    conn: &mut AnyConnection,
+    role: Role,
+    enterprise: &Option<CustomsCode>,
+) -> Result2<()> {
     match (role.needs_enterprise(), enterprise) {
-        (true, None) => Ok(Err(Refusal::field("enterprise", "required", format!("role {} acts for an enterprise; name it", role.as_str()), format!("角色 {} 须指定所属企业", role.as_str())))),
-        (false, Some(_)) => Ok(Err(Refusal::field("enterprise", "not_allowed", format!("role {} acts for customs, not for an enterprise", role.as_str()), format!("角色 {} 属于海关，不能指定企业", role.as_str())))),
-        (true, Some(e)) if !enterprise_exists(conn, e).await? => Ok(Err(Refusal::field("enterprise", "enterprise_unknown", format!("no enterprise {e}"), format!("企业 {e} 不存在")))),
+        (true, None) => Ok(Err(Refusal::field(
+            "enterprise",
+            "required",
+            format!("role {} acts for an enterprise; name it", role.as_str()),
+            format!("角色 {} 须指定所属企业", role.as_str()),
+        ))),
+        (false, Some(_)) => Ok(Err(Refusal::field(
+            "enterprise",
+            "not_allowed",
+            format!(
+                "role {} acts for customs, not for an enterprise",
+                role.as_str()
+            ),
+            format!("角色 {} 属于海关，不能指定企业", role.as_str()),
+        ))),
+        (true, Some(e)) if !enterprise_exists(conn, e).await? => Ok(Err(Refusal::field(
+            "enterprise",
+            "enterprise_unknown",
+            format!("no enterprise {e}"),
+            format!("企业 {e} 不存在"),
+        ))),
         _ => Ok(Ok(())),
     }
 }
 
-async fn enterprise_exists(conn: &mut AnyConnection, code: &CustomsCode) -> Result<bool, sqlx::Error> {
-    Ok(sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE code = $1").bind(code.to_string()).fetch_optional(&mut *conn).await?.is_some())
+async fn enterprise_exists(
+    conn: &mut AnyConnection,
+    code: &CustomsCode,
+) -> Result<bool, sqlx::Error> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE code = $1")
+            .bind(code.to_string())
+            .fetch_optional(&mut *conn)
+            .await?
+            .is_some(),
+    )
 }
 
-async fn enterprise(conn: &mut AnyConnection, code: &CustomsCode) -> Result<Option<Enterprise>, sqlx::Error> {
+async fn enterprise(
+    conn: &mut AnyConnection,
+    code: &CustomsCode,
+) -> Result<Option<Enterprise>, sqlx::Error> {
     let row = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1").bind(code.to_string()).fetch_optional(&mut *conn).await?;
-    row.map(|r| crate::read::enterprise_from_row(&r)).transpose()
+    row.map(|r| crate::read::enterprise_from_row(&r))
+        .transpose()
 }
 
 async fn trader_name(conn: &mut AnyConnection, d: &Declaration) -> Result<String, sqlx::Error> {
-    Ok(enterprise(conn, &d.content.head.trade_code).await?.map(|e| e.name_zh).unwrap_or_default())
+    Ok(enterprise(conn, &d.content.head.trade_code)
+        .await?
+        .map(|e| e.name_zh)
+        .unwrap_or_default())
 }
 
-async fn load(conn: &mut AnyConnection, b: &Batch, id: &str) -> Result<Option<Declaration>, sqlx::Error> {
+async fn load(
+    conn: &mut AnyConnection,
+    b: &Batch,
+    id: &str,
+) -> Result<Option<Declaration>, sqlx::Error> {
     if let Some((d, _)) = b.declarations.get(id) {
         return Ok(Some(d.clone()));
     }
-    let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1").bind(id.to_owned()).fetch_optional(&mut *conn).await?;
-    doc.map(|s| serde_json::from_str(&s).map_err(|e| sqlx::Error::Decode(Box::new(e)))).transpose()
+    let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1")
+        .bind(id.to_owned())
+        .fetch_optional(&mut *conn)
+        .await?;
+    doc.map(|s| serde_json::from_str(&s).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+        .transpose()
 }
 
-async fn idempotent(conn: &mut AnyConnection, b: &Batch, k: &IdempotencyKey) -> Result<Option<(String, String)>, sqlx::Error> {
+async fn idempotent(
+    conn: &mut AnyConnection,
+    b: &Batch,
+    k: &IdempotencyKey,
+) -> Result<Option<(String, String)>, sqlx::Error> {
     if let Some(v) = b.idem.get(&(k.scope.clone(), k.key.clone())) {
         return Ok(Some(v.clone()));
     }
-    let row = sqlx::query("SELECT request_hash, record_id FROM idempotency WHERE scope = $1 AND key = $2").bind(k.scope.clone()).bind(k.key.clone()).fetch_optional(&mut *conn).await?;
+    let row = sqlx::query(
+        "SELECT request_hash, record_id FROM idempotency WHERE scope = $1 AND key = $2",
+    )
+    .bind(k.scope.clone())
+    .bind(k.key.clone())
+    .fetch_optional(&mut *conn)
+    .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
 /// 报关单号: office (4) + year (4) + 1 for import / 0 for export + a 9-digit sequence per office, year and direction.
-async fn next_entry_id(conn: &mut AnyConnection, st: &mut WriterState, b: &mut Batch, content: &DeclarationContent, now: OffsetDateTime) -> Result<String, sqlx::Error> {
-    let flag = if content.head.ie_flag == declaration::IeFlag::Import { '1' } else { '0' };
+async fn next_entry_id(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    content: &DeclarationContent,
+    now: OffsetDateTime,
+) -> Result<String, sqlx::Error> {
+    let flag = if content.head.ie_flag == declaration::IeFlag::Import {
+        '1'
+    } else {
+        '0'
+    };
     let prefix = format!("{}{}{}", content.head.customs_master, now.year(), flag);
     let name = format!("entry:{prefix}");
-    let current = match b.counters_touched.get(&name).or_else(|| st.counters.get(&name)) {
+    let current = match b
+        .counters_touched
+        .get(&name)
+        .or_else(|| st.counters.get(&name))
+    {
         Some(v) => *v,
-        None => sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = $1").bind(name.clone()).fetch_optional(&mut *conn).await?.unwrap_or(0),
+        None => sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = $1")
+            .bind(name.clone())
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
     };
     let next = current + 1;
     b.counters_touched.insert(name, next);

@@ -14,7 +14,7 @@ pub mod secrets;
 mod writer;
 
 pub use commands::{Command, DeliveryUpdate, IdempotencyKey, Outcome};
-pub use db::{Engine, Location};
+pub use db::{connect_writer, Engine, Location};
 pub use read::*;
 
 use guomen_domain::party::{Actor, Enterprise};
@@ -76,11 +76,15 @@ const WRITER_LOCK: i64 = 0x6775_6f6d_656e;
 impl Store {
     /// Opens (creating and migrating if needed) the store and starts its writer.
     pub async fn open(loc: &Location) -> Result<Store, StoreError> {
-        let mut conn = db::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        let mut conn = db::connect_writer(loc)
+            .await
+            .map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         if loc.engine == Engine::Postgres {
             let got: i64 = sqlx::query_scalar(&format!("SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}) THEN 1::bigint ELSE 0::bigint END")).fetch_one(&mut conn).await?;
             if got != 1 {
-                return Err(StoreError::Open("another Guomen process is writing to this database".into()));
+                return Err(StoreError::Open(
+                    "another Guomen process is writing to this database".into(),
+                ));
             }
         }
         db::migrate(&mut conn, loc.engine).await?;
@@ -88,7 +92,11 @@ impl Store {
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {
-            let rows = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&read).await?;
+            let rows = sqlx::query(
+                "SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises",
+            )
+            .fetch_all(&read)
+            .await?;
             for r in &rows {
                 writer::remember(&directory, &read::enterprise_from_row(r)?);
             }
@@ -96,9 +104,22 @@ impl Store {
         let (rules_tx, rules) = watch::channel(state.rules.clone());
         let (outbox, _) = broadcast::channel(1024);
         let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
-        let w = writer::Writer { conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
+        let w = writer::Writer {
+            conn,
+            state,
+            directory: directory.clone(),
+            rules_tx,
+            outbox_tx: outbox.clone(),
+        };
         tokio::spawn(w.run(rx));
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox })
+        Ok(Store {
+            jobs,
+            read,
+            engine: loc.engine,
+            directory,
+            rules,
+            outbox,
+        })
     }
 
     pub fn engine(&self) -> Engine {
@@ -107,8 +128,36 @@ impl Store {
 
     /// Carries out a command through the writer; returns once it is durably committed.
     pub async fn execute(&self, actor: Actor, command: Command) -> Result<Outcome, StoreError> {
+        self.submit(actor, command, None).await
+    }
+
+    /// Like [`Store::execute`], but records the command as happening at `at`. For simulations
+    /// that replay a past season (the demo); the API never uses it.
+    pub async fn execute_at(
+        &self,
+        actor: Actor,
+        command: Command,
+        at: time::OffsetDateTime,
+    ) -> Result<Outcome, StoreError> {
+        self.submit(actor, command, Some(at)).await
+    }
+
+    async fn submit(
+        &self,
+        actor: Actor,
+        command: Command,
+        at: Option<time::OffsetDateTime>,
+    ) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(writer::Job { actor, command, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs
+            .send(writer::Job {
+                actor,
+                command,
+                at,
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -136,7 +185,10 @@ impl Store {
         if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(StoreError::Database("bad table name".into()));
         }
-        let r = self.read.fetch_one(format!("SELECT COUNT(*) FROM {table}").as_str()).await?;
+        let r = self
+            .read
+            .fetch_one(format!("SELECT COUNT(*) FROM {table}").as_str())
+            .await?;
         Ok(r.try_get(0)?)
     }
 }

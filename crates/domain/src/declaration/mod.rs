@@ -3,6 +3,8 @@
 
 mod draft;
 mod record;
+#[cfg(test)]
+mod tests;
 mod validate;
 
 pub use draft::*;
@@ -131,7 +133,10 @@ impl DeclarationContent {
 /// ISO 6346 container number check digit (owner code, category, serial, check digit).
 pub fn container_number_valid(id: &str) -> bool {
     let b = id.as_bytes();
-    if b.len() != 11 || !b[..4].iter().all(u8::is_ascii_uppercase) || !b[4..].iter().all(u8::is_ascii_digit) {
+    if b.len() != 11
+        || !b[..4].iter().all(u8::is_ascii_uppercase)
+        || !b[4..].iter().all(u8::is_ascii_digit)
+    {
         return false;
     }
     let value = |c: u8| -> u32 {
@@ -150,6 +155,10 @@ pub fn container_number_valid(id: &str) -> bool {
         }
         v
     };
-    let sum: u32 = b[..10].iter().enumerate().map(|(i, &c)| value(c) << i).sum();
+    let sum: u32 = b[..10]
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| value(c) << i)
+        .sum();
     (sum % 11) % 10 == u32::from(b[10] - b'0')
 }

@@ -84,11 +84,13 @@ pub struct Declaration {
     pub id: String,
     /// The enterprise that filed it (the consignee/consignor or its agent).
     pub filed_by: CustomsCode,
+    #[serde(with = "time::serde::rfc3339")]
     pub filed_at: OffsetDateTime,
     pub content: DeclarationContent,
     pub status: Status,
     pub decision: Decision,
     pub terminal: Option<CustomsCode>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub arrived_at: Option<OffsetDateTime>,
     pub notice: Option<InspectionNotice>,
     pub positions: Vec<PositionReport>,
@@ -97,6 +99,7 @@ pub struct Declaration {
     pub hold: Option<Hold>,
     /// Two-step: date the complete declaration is due.
     pub completion_due: Option<Date>,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub completed_at: Option<OffsetDateTime>,
 }
 
@@ -142,13 +145,26 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
             terminal: f.terminal.clone(),
             arrived_at,
         },
-        Event::RiskAssessed { declaration_id: f.id.clone(), decision: decision.clone() },
+        Event::RiskAssessed {
+            declaration_id: f.id.clone(),
+            decision: decision.clone(),
+        },
     ];
     let record = Declaration::from_events(&events).expect("filing events start a record");
     if decision.lane.needs_inspection() {
-        events.push(Event::InspectionNoticeIssued { notice: record.inspection_notice(&f.trader.name_zh, f.now) });
+        events.push(Event::InspectionNoticeIssued {
+            notice: record.inspection_notice(&f.trader.name_zh, f.now),
+        });
     } else if record.arrived_at.is_some() {
-        events.push(Event::Released { notice: record.release_notice(&f.trader.name_zh, automatic_kind(decision.lane), f.now, None, None) });
+        events.push(Event::Released {
+            notice: record.release_notice(
+                &f.trader.name_zh,
+                automatic_kind(decision.lane),
+                f.now,
+                None,
+                None,
+            ),
+        });
     }
     Ok(events)
 }
@@ -165,7 +181,15 @@ impl Declaration {
     /// Folds a record's events, the first of which must be its filing.
     pub fn from_events(events: &[Event]) -> Option<Declaration> {
         let mut it = events.iter();
-        let Some(Event::DeclarationFiled { declaration_id, filed_by, filed_at, content, terminal, arrived_at }) = it.next() else {
+        let Some(Event::DeclarationFiled {
+            declaration_id,
+            filed_by,
+            filed_at,
+            content,
+            terminal,
+            arrived_at,
+        }) = it.next()
+        else {
             return None;
         };
         let Some(Event::RiskAssessed { decision, .. }) = it.next() else {
@@ -176,7 +200,11 @@ impl Declaration {
             filed_by: filed_by.clone(),
             filed_at: *filed_at,
             content: content.clone(),
-            status: if decision.lane.needs_inspection() { Status::InspectionNotified } else { Status::AwaitingArrival },
+            status: if decision.lane.needs_inspection() {
+                Status::InspectionNotified
+            } else {
+                Status::AwaitingArrival
+            },
             decision: decision.clone(),
             terminal: terminal.clone(),
             arrived_at: *arrived_at,
@@ -197,7 +225,9 @@ impl Declaration {
 
     fn set_completion_due(&mut self) {
         if self.content.head.mode == DeclarationMode::TwoStep {
-            self.completion_due = self.arrived_at.map(|a| a.date() + Duration::days(TWO_STEP_COMPLETION_DAYS));
+            self.completion_due = self
+                .arrived_at
+                .map(|a| a.date() + Duration::days(TWO_STEP_COMPLETION_DAYS));
         }
     }
 
@@ -245,19 +275,36 @@ impl Declaration {
         self.decision.lane
     }
 
-    pub fn inspection_notice(&self, enterprise_name: &str, now: OffsetDateTime) -> InspectionNotice {
+    pub fn inspection_notice(
+        &self,
+        enterprise_name: &str,
+        now: OffsetDateTime,
+    ) -> InspectionNotice {
         let h = &self.content.head;
         let mut hints = Vec::new();
         if self.decision.lab_sampling {
-            hints.push(Hint { en: "take samples for laboratory testing".into(), zh: "需取样送实验室检测".into() });
+            hints.push(Hint {
+                en: "take samples for laboratory testing".into(),
+                zh: "需取样送实验室检测".into(),
+            });
         }
         if self.decision.weigh {
-            hints.push(Hint { en: "weigh the goods".into(), zh: "需过磅".into() });
+            hints.push(Hint {
+                en: "weigh the goods".into(),
+                zh: "需过磅".into(),
+            });
         }
         if self.decision.lane == Lane::Red {
-            hints.push(Hint { en: "move the containers to the inspection area and open them for examination".into(), zh: "请将集装箱移至查验场地并开箱待检".into() });
+            hints.push(Hint {
+                en: "move the containers to the inspection area and open them for examination"
+                    .into(),
+                zh: "请将集装箱移至查验场地并开箱待检".into(),
+            });
         } else {
-            hints.push(Hint { en: "have the documents ready; the goods stay in place unless called for".into(), zh: "请备齐单证；如无通知货物无需移动".into() });
+            hints.push(Hint {
+                en: "have the documents ready; the goods stay in place unless called for".into(),
+                zh: "请备齐单证；如无通知货物无需移动".into(),
+            });
         }
         InspectionNotice {
             record_no: format!("CY{}", self.id),
@@ -275,7 +322,12 @@ impl Declaration {
             unloading_point: h.ie_port.to_string(),
             site_code: h.site_code.clone(),
             terminal: self.terminal.clone(),
-            containers: self.content.containers.iter().map(|c| c.container_id.clone()).collect(),
+            containers: self
+                .content
+                .containers
+                .iter()
+                .map(|c| c.container_id.clone())
+                .collect(),
             lab_sampling: self.decision.lab_sampling,
             issued_at: now,
             hints,
@@ -298,7 +350,12 @@ impl Declaration {
             bill_no: h.bill_no.clone(),
             customs_office: h.customs_master.to_string(),
             terminal: self.terminal.clone(),
-            containers: self.content.containers.iter().map(|c| c.container_id.clone()).collect(),
+            containers: self
+                .content
+                .containers
+                .iter()
+                .map(|c| c.container_id.clone())
+                .collect(),
             kind,
             released_at: now,
             officer,
@@ -316,8 +373,16 @@ impl Declaration {
 
     fn wrong_state(&self, what_en: &str, what_zh: &str) -> Refusal {
         Refusal::invalid_state(
-            format!("declaration {} is {}; cannot {what_en}", self.id, self.status.as_str()),
-            format!("报关单 {} 当前状态为{}，不能{what_zh}", self.id, self.status.name_zh()),
+            format!(
+                "declaration {} is {}; cannot {what_en}",
+                self.id,
+                self.status.as_str()
+            ),
+            format!(
+                "报关单 {} 当前状态为{}，不能{what_zh}",
+                self.id,
+                self.status.name_zh()
+            ),
         )
     }
 
@@ -330,11 +395,22 @@ impl Declaration {
                 format!("报关单 {} 已有运抵记录", self.id),
             ));
         }
-        let mut events = vec![Event::GoodsArrived { declaration_id: self.id.clone(), at }];
+        let mut events = vec![Event::GoodsArrived {
+            declaration_id: self.id.clone(),
+            at,
+        }];
         if self.status == Status::AwaitingArrival {
             let mut after = self.clone();
             after.arrived_at = Some(at);
-            events.push(Event::Released { notice: after.release_notice(enterprise_name, automatic_kind(self.lane()), at, None, None) });
+            events.push(Event::Released {
+                notice: after.release_notice(
+                    enterprise_name,
+                    automatic_kind(self.lane()),
+                    at,
+                    None,
+                    None,
+                ),
+            });
         }
         Ok(events)
     }
@@ -348,23 +424,60 @@ impl Declaration {
             return Err(self.wrong_state("report a container in position", "反馈集装箱到位"));
         }
         let mut errors = Vec::new();
-        let notice = self.notice.as_ref().expect("a notified declaration has its notice");
+        let notice = self
+            .notice
+            .as_ref()
+            .expect("a notified declaration has its notice");
         if report.record_no != notice.record_no {
-            errors.push(FieldError::new("record_no", "record_no_mismatch", format!("the inspection record number is {}", notice.record_no), format!("查验记录编号应为 {}", notice.record_no)));
+            errors.push(FieldError::new(
+                "record_no",
+                "record_no_mismatch",
+                format!("the inspection record number is {}", notice.record_no),
+                format!("查验记录编号应为 {}", notice.record_no),
+            ));
         }
         if !super::container_number_valid(&report.container_no) {
-            errors.push(FieldError::new("container_no", "container_number", "not an ISO 6346 container number with a correct check digit", "不是校验位正确的 ISO 6346 集装箱号"));
-        } else if !notice.containers.is_empty() && !notice.containers.contains(&report.container_no) {
-            errors.push(FieldError::new("container_no", "container_not_declared", format!("container {} is not on the declaration", report.container_no), format!("集装箱 {} 不在报关单中", report.container_no)));
-        } else if self.positions.iter().any(|p| p.container_no == report.container_no) {
-            errors.push(FieldError::new("container_no", "container_reported", format!("container {} is already reported in position", report.container_no), format!("集装箱 {} 已反馈到位", report.container_no)));
+            errors.push(FieldError::new(
+                "container_no",
+                "container_number",
+                "not an ISO 6346 container number with a correct check digit",
+                "不是校验位正确的 ISO 6346 集装箱号",
+            ));
+        } else if !notice.containers.is_empty() && !notice.containers.contains(&report.container_no)
+        {
+            errors.push(FieldError::new(
+                "container_no",
+                "container_not_declared",
+                format!(
+                    "container {} is not on the declaration",
+                    report.container_no
+                ),
+                format!("集装箱 {} 不在报关单中", report.container_no),
+            ));
+        } else if self
+            .positions
+            .iter()
+            .any(|p| p.container_no == report.container_no)
+        {
+            errors.push(FieldError::new(
+                "container_no",
+                "container_reported",
+                format!(
+                    "container {} is already reported in position",
+                    report.container_no
+                ),
+                format!("集装箱 {} 已反馈到位", report.container_no),
+            ));
         }
         if !errors.is_empty() {
             return Err(Refusal::validation(errors));
         }
         let mut events = Vec::new();
         if self.arrived_at.is_none() {
-            events.push(Event::GoodsArrived { declaration_id: self.id.clone(), at: report.arrived_at });
+            events.push(Event::GoodsArrived {
+                declaration_id: self.id.clone(),
+                at: report.arrived_at,
+            });
         }
         events.push(Event::ContainerInPosition { report });
         Ok(events)
@@ -380,44 +493,94 @@ impl Declaration {
         if !ok {
             return Err(self.wrong_state("record an inspection result", "录入查验结果"));
         }
-        if result.outcome == Outcome::NotSatisfactory && result.findings.iter().all(|f| f.trim().is_empty()) {
-            return Err(Refusal::field("findings", "findings_required", "a result that is not satisfactory must list the findings", "查验结果不合格时必须填写查验发现"));
+        if result.outcome == Outcome::NotSatisfactory
+            && result.findings.iter().all(|f| f.trim().is_empty())
+        {
+            return Err(Refusal::field(
+                "findings",
+                "findings_required",
+                "a result that is not satisfactory must list the findings",
+                "查验结果不合格时必须填写查验发现",
+            ));
         }
-        Ok(vec![Event::InspectionResultRecorded { declaration_id: self.id.clone(), result }])
+        Ok(vec![Event::InspectionResultRecorded {
+            declaration_id: self.id.clone(),
+            result,
+        }])
     }
 
     /// 放行 — by an officer, after inspection or when lifting a hold.
-    pub fn release(&self, officer: &str, note: Option<String>, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
+    pub fn release(
+        &self,
+        officer: &str,
+        note: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Event>, Refusal> {
         let kind = match self.status {
             Status::Inspected => ReleaseKind::AfterInspection,
             Status::Held => ReleaseKind::HoldLifted,
             _ => return Err(self.wrong_state("release", "放行")),
         };
         let needs_note = kind == ReleaseKind::HoldLifted
-            || self.result.as_ref().is_some_and(|r| r.outcome == Outcome::NotSatisfactory);
+            || self
+                .result
+                .as_ref()
+                .is_some_and(|r| r.outcome == Outcome::NotSatisfactory);
         if needs_note && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-            return Err(Refusal::field("note", "release_note_required", "releasing held or non-conforming goods needs a note of the official intervention", "放行扣留或不合格货物须注明处置情况"));
+            return Err(Refusal::field(
+                "note",
+                "release_note_required",
+                "releasing held or non-conforming goods needs a note of the official intervention",
+                "放行扣留或不合格货物须注明处置情况",
+            ));
         }
-        let notice = self.release_notice(&self.enterprise_name(), kind, now, Some(officer.to_owned()), note);
+        let notice = self.release_notice(
+            &self.enterprise_name(),
+            kind,
+            now,
+            Some(officer.to_owned()),
+            note,
+        );
         Ok(vec![Event::Released { notice }])
     }
 
     /// 扣留 — by an officer, at any point of the inspection.
-    pub fn hold(&self, officer: &str, reason: &str, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
-        if !matches!(self.status, Status::InspectionNotified | Status::InPosition | Status::Inspected) {
+    pub fn hold(
+        &self,
+        officer: &str,
+        reason: &str,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Event>, Refusal> {
+        if !matches!(
+            self.status,
+            Status::InspectionNotified | Status::InPosition | Status::Inspected
+        ) {
             return Err(self.wrong_state("hold", "扣留"));
         }
         if reason.trim().is_empty() {
-            return Err(Refusal::field("reason", "required", "a hold needs a reason", "扣留须注明原因"));
+            return Err(Refusal::field(
+                "reason",
+                "required",
+                "a hold needs a reason",
+                "扣留须注明原因",
+            ));
         }
         Ok(vec![Event::Held {
             declaration_id: self.id.clone(),
-            hold: Hold { reason: reason.trim().to_owned(), officer: officer.to_owned(), at: now },
+            hold: Hold {
+                reason: reason.trim().to_owned(),
+                officer: officer.to_owned(),
+                at: now,
+            },
         }])
     }
 
     /// 完整申报 — step 2 of a two-step declaration: the complete content replaces the summary.
-    pub fn complete(&self, content: DeclarationContent, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
+    pub fn complete(
+        &self,
+        content: DeclarationContent,
+        now: OffsetDateTime,
+    ) -> Result<Vec<Event>, Refusal> {
         if self.content.head.mode != DeclarationMode::TwoStep {
             return Err(Refusal::invalid_state(
                 format!("declaration {} is not a two-step summary", self.id),
@@ -425,7 +588,11 @@ impl Declaration {
             ));
         }
         if self.completed_at.is_some() {
-            return Err(Refusal::new(RefusalKind::Conflict, format!("declaration {} is already complete", self.id), format!("报关单 {} 已完成完整申报", self.id)));
+            return Err(Refusal::new(
+                RefusalKind::Conflict,
+                format!("declaration {} is already complete", self.id),
+                format!("报关单 {} 已完成完整申报", self.id),
+            ));
         }
         let (a, b) = (&self.content.head, &content.head);
         let mut errors = Vec::new();
@@ -436,12 +603,21 @@ impl Declaration {
             ("head.mode", b.mode == DeclarationMode::TwoStep),
         ] {
             if !same {
-                errors.push(FieldError::new(path, "summary_mismatch", "must be the same as in the summary declaration", "须与概要申报一致"));
+                errors.push(FieldError::new(
+                    path,
+                    "summary_mismatch",
+                    "must be the same as in the summary declaration",
+                    "须与概要申报一致",
+                ));
             }
         }
         if !errors.is_empty() {
             return Err(Refusal::validation(errors));
         }
-        Ok(vec![Event::DeclarationCompleted { declaration_id: self.id.clone(), content, at: now }])
+        Ok(vec![Event::DeclarationCompleted {
+            declaration_id: self.id.clone(),
+            content,
+            at: now,
+        }])
     }
 }

@@ -32,8 +32,14 @@ mod tests {
 
     #[test]
     fn same_seed_same_draws_and_roughly_uniform() {
-        let a: Vec<u32> = { let mut d = Draws::new(42); (0..5).map(|_| d.basis_points()).collect() };
-        let b: Vec<u32> = { let mut d = Draws::new(42); (0..5).map(|_| d.basis_points()).collect() };
+        let a: Vec<u32> = {
+            let mut d = Draws::new(42);
+            (0..5).map(|_| d.basis_points()).collect()
+        };
+        let b: Vec<u32> = {
+            let mut d = Draws::new(42);
+            (0..5).map(|_| d.basis_points()).collect()
+        };
         assert_eq!(a, b);
         let mut d = Draws::new(7);
         let n = 100_000;

@@ -1,0 +1,368 @@
+//! Administration — enterprises, users, API tokens and webhook subscriptions.
+
+use crate::auth::Caller;
+use crate::body::RawBody;
+use crate::problem::ApiError;
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use guomen_domain::party::{CreditGrade, Enterprise, Role};
+use guomen_domain::types::{CreditCode, CustomsCode};
+use guomen_domain::{FieldError, Refusal};
+use guomen_store::{secrets, Command, Outcome};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Refused(Refusal::validation(errors)))
+    }
+}
+
+fn text(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
+    let t = v.trim();
+    if t.is_empty() {
+        errors.push(FieldError::new(
+            path,
+            "required",
+            "this field is required",
+            "此字段为必填项",
+        ));
+    } else if t.chars().count() > max {
+        errors.push(FieldError::new(
+            path,
+            "too_long",
+            format!("at most {max} characters"),
+            format!("最多 {max} 个字符"),
+        ));
+    }
+    t.to_owned()
+}
+
+fn enterprise_code(
+    errors: &mut Vec<FieldError>,
+    path: &str,
+    v: Option<&str>,
+) -> Option<CustomsCode> {
+    let v = v?;
+    CustomsCode::parse(v)
+        .map_err(|e| errors.push(FieldError::new(path, e.rule, e.en, e.zh)))
+        .ok()
+}
+
+fn role(errors: &mut Vec<FieldError>, v: &str) -> Option<Role> {
+    let r = Role::parse(v);
+    if r.is_none() {
+        errors.push(FieldError::new(
+            "role",
+            "role_unknown",
+            "role is one of declarant, terminal, laboratory, officer, risk-analyst, admin",
+            "角色应为 declarant、terminal、laboratory、officer、risk-analyst、admin 之一",
+        ));
+    }
+    r
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnterpriseBody {
+    code: String,
+    credit_code: String,
+    name_zh: String,
+    #[serde(default)]
+    name_en: String,
+    grade: String,
+    site_code: Option<String>,
+}
+
+/// Parses an enterprise from its parts; shared with the CLI.
+pub fn parse_enterprise(
+    code: &str,
+    credit_code: &str,
+    name_zh: &str,
+    name_en: &str,
+    grade: &str,
+    site_code: Option<&str>,
+) -> Result<Enterprise, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let code = enterprise_code(&mut errors, "code", Some(code));
+    let credit = CreditCode::parse(credit_code)
+        .map_err(|e| errors.push(FieldError::new("credit_code", e.rule, e.en, e.zh)))
+        .ok();
+    let name_zh = text(&mut errors, "name_zh", name_zh, 100);
+    let name_en = if name_en.trim().is_empty() {
+        String::new()
+    } else {
+        text(&mut errors, "name_en", name_en, 200)
+    };
+    let grade = CreditGrade::parse(grade);
+    if grade.is_none() {
+        errors.push(FieldError::new(
+            "grade",
+            "grade_unknown",
+            "grade is advanced (advanced-certified), registered or untrustworthy",
+            "信用等级应为 advanced（高级认证）、registered（一般信用）或 untrustworthy（失信）",
+        ));
+    }
+    let site_code = site_code
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    if let Some(s) = &site_code {
+        if s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            errors.push(FieldError::new(
+                "site_code",
+                "site_code_format",
+                "a supervision-site code is 1–16 letters or digits",
+                "监管场所代码应为1至16位字母或数字",
+            ));
+        }
+    }
+    match (code, credit, grade, errors.is_empty()) {
+        (Some(code), Some(credit_code), Some(grade), true) => Ok(Enterprise {
+            code,
+            credit_code,
+            name_zh,
+            name_en,
+            grade,
+            site_code,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// `POST /api/v1/enterprises`
+pub async fn add_enterprise(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: RawBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let b: EnterpriseBody = body.json()?;
+    let e = parse_enterprise(
+        &b.code,
+        &b.credit_code,
+        &b.name_zh,
+        &b.name_en,
+        &b.grade,
+        b.site_code.as_deref(),
+    )
+    .map_err(|errs| ApiError::Refused(Refusal::validation(errs)))?;
+    match s
+        .store
+        .execute(caller.0.clone(), Command::RegisterEnterprise(e))
+        .await?
+    {
+        Outcome::Enterprise(e) => Ok((StatusCode::CREATED, Json(json!(e)))),
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `GET /api/v1/enterprises`
+pub async fn enterprises(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin, Role::Officer, Role::RiskAnalyst])?;
+    Ok(Json(json!({ "enterprises": s.store.enterprises().await? })))
+}
+
+/// `GET /api/v1/enterprises/{code}` — customs roles, or the enterprise's own people.
+pub async fn enterprise(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let own = caller
+        .0
+        .enterprise
+        .as_ref()
+        .is_some_and(|e| e.as_str() == code);
+    if !caller.is_customs() && !own {
+        return Err(ApiError::Refused(Refusal::not_found("enterprise", "企业")));
+    }
+    let e = s
+        .store
+        .enterprise(&code)
+        .await?
+        .ok_or_else(|| ApiError::Refused(Refusal::not_found("enterprise", "企业")))?;
+    Ok(Json(json!(e)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserBody {
+    username: String,
+    password: String,
+    role: String,
+    enterprise: Option<String>,
+}
+
+/// Checks a username and password against the house rules; shared with the CLI.
+pub fn check_user(username: &str, password: &str) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !(3..=64).contains(&username.len())
+        || !username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+    {
+        errors.push(FieldError::new(
+            "username",
+            "username_format",
+            "a username is 3–64 letters, digits, '.', '_' or '-'",
+            "用户名应为3至64位字母、数字、'.'、'_' 或 '-'",
+        ));
+    }
+    if password.chars().count() < 8 {
+        errors.push(FieldError::new(
+            "password",
+            "password_short",
+            "a password has at least 8 characters",
+            "密码至少8位",
+        ));
+    }
+    errors
+}
+
+/// `POST /api/v1/users`
+pub async fn add_user(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: RawBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let b: UserBody = body.json()?;
+    let mut errors = check_user(&b.username, &b.password);
+    let role = role(&mut errors, &b.role);
+    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
+    fail_if(errors)?;
+    let password = b.password.clone();
+    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let role = role.expect("checked");
+    s.store
+        .execute(
+            caller.0.clone(),
+            Command::CreateUser {
+                username: b.username.clone(),
+                password_hash,
+                role,
+                enterprise: enterprise.clone(),
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "username": b.username, "role": role, "enterprise": enterprise })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBody {
+    role: String,
+    enterprise: Option<String>,
+    label: Option<String>,
+}
+
+/// `POST /api/v1/tokens` — the token is in the answer once and never again.
+pub async fn issue_token(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: RawBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let b: TokenBody = body.json()?;
+    let mut errors = Vec::new();
+    let role = role(&mut errors, &b.role);
+    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
+    fail_if(errors)?;
+    let (token_id, token) = secrets::new_token();
+    let role = role.expect("checked");
+    s.store
+        .execute(
+            caller.0.clone(),
+            Command::IssueToken {
+                token_id: token_id.clone(),
+                token_hash: secrets::token_hash(&token),
+                role,
+                enterprise: enterprise.clone(),
+                label: b.label,
+            },
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise })),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionBody {
+    enterprise: Option<String>,
+    url: String,
+}
+
+/// `POST /api/v1/subscriptions` — a webhook for the notices addressed to an enterprise (or all).
+pub async fn subscribe(
+    State(s): State<AppState>,
+    caller: Caller,
+    body: RawBody,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    caller.require(&[Role::Admin])?;
+    let b: SubscriptionBody = body.json()?;
+    let mut errors = Vec::new();
+    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
+    let url = b.url.trim().to_owned();
+    let host_ok = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    if !host_ok || url.len() > 2000 || url.chars().any(char::is_whitespace) {
+        errors.push(FieldError::new(
+            "url",
+            "url_format",
+            "a webhook URL is an absolute http:// or https:// URL",
+            "推送地址应为 http:// 或 https:// 开头的绝对地址",
+        ));
+    }
+    fail_if(errors)?;
+    let secret = secrets::new_secret();
+    let id = format!("sub-{}", &secrets::new_token().0);
+    match s
+        .store
+        .execute(
+            caller.0.clone(),
+            Command::CreateSubscription {
+                id,
+                enterprise,
+                url,
+                secret: secret.clone(),
+            },
+        )
+        .await?
+    {
+        Outcome::Subscription(sub) => {
+            let mut v = json!(sub);
+            v["secret"] = json!(secret);
+            Ok((StatusCode::CREATED, Json(v)))
+        }
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `GET /api/v1/subscriptions` — with delivery state.
+pub async fn subscriptions(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Admin])?;
+    Ok(Json(
+        json!({ "subscriptions": s.store.subscriptions().await? }),
+    ))
+}

@@ -1,0 +1,276 @@
+//! 报关单 — filing (JSON or DecMessage XML), lists, detail with timeline, two-step completion,
+//! and replay of the risk decision.
+
+use super::today;
+use crate::auth::Caller;
+use crate::body::{parse_json, Media, RawBody};
+use crate::problem::ApiError;
+use crate::{view, AppState};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use guomen_domain::declaration::{
+    validate, Declaration, DeclarationContent, DeclarationDraft, ValidationContext,
+};
+use guomen_domain::party::Role;
+use guomen_domain::types::CustomsCode;
+use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_store::{Command, DeclarationFilter, IdempotencyKey, Outcome};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+/// Reads a draft from JSON or DecMessage XML.
+fn draft_from(body: &RawBody) -> Result<DeclarationDraft, ApiError> {
+    match body.media {
+        Media::Json => parse_json(&body.bytes),
+        Media::Xml => guomen_messages::parse_dec_message(&body.bytes)
+            .map_err(|e| ApiError::malformed(&e.path(), e.to_string(), e.message_zh())),
+        Media::Other => Err(ApiError::kind(
+            RefusalKind::UnsupportedMedia,
+            "send the declaration as application/json or as GACC DecMessage XML (application/xml)",
+            "请以 application/json 或海关 DecMessage XML（application/xml）提交报关单",
+        )),
+    }
+}
+
+/// Validates a draft against the enterprise directory.
+pub(crate) fn check(
+    state: &AppState,
+    draft: &DeclarationDraft,
+) -> Result<DeclarationContent, ApiError> {
+    let dir = state.store.directory().read().expect("directory lock");
+    let ctx = ValidationContext {
+        today: today(),
+        enterprise: &|c: &CustomsCode| dir.enterprises.get(c.as_str()).cloned(),
+        site_known: &|s: &str| dir.sites.contains_key(s),
+    };
+    validate(draft, &ctx).map_err(|errors| ApiError::Refused(Refusal::validation(errors)))
+}
+
+fn idempotency(
+    headers: &HeaderMap,
+    scope: &CustomsCode,
+    body: &RawBody,
+) -> Result<Option<IdempotencyKey>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=255).contains(&k.len()))
+        .ok_or_else(|| {
+            ApiError::Refused(Refusal::field(
+                "Idempotency-Key",
+                "idempotency_key",
+                "the Idempotency-Key header must be 1–255 visible ASCII characters",
+                "Idempotency-Key 请求头应为1至255个可见ASCII字符",
+            ))
+        })?;
+    let mut h = Sha256::new();
+    h.update(body.content_type.as_bytes());
+    h.update([0]);
+    h.update(&body.bytes);
+    Ok(Some(IdempotencyKey {
+        scope: scope.to_string(),
+        key: key.to_owned(),
+        request_hash: hex::encode(h.finalize()),
+    }))
+}
+
+/// Whether `caller` may see `d`; a record the caller may not see does not exist for it.
+pub(crate) fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
+    let ok = match caller.role() {
+        Role::Declarant => caller
+            .0
+            .enterprise
+            .as_ref()
+            .is_some_and(|e| &d.filed_by == e || d.content.parties().contains(&e)),
+        Role::Terminal => caller.0.enterprise.is_some() && d.terminal == caller.0.enterprise,
+        Role::Laboratory => return Err(ApiError::forbidden()),
+        Role::Officer | Role::RiskAnalyst | Role::Admin => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::Refused(Refusal::not_found(
+            "declaration",
+            "报关单",
+        )))
+    }
+}
+
+fn created(record: &Declaration, replayed: bool) -> Response {
+    let mut res = (
+        StatusCode::CREATED,
+        Json(view::declaration(record, today(), None)),
+    )
+        .into_response();
+    if replayed {
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res.headers_mut().insert(
+        axum::http::header::LOCATION,
+        HeaderValue::from_str(&format!("/api/v1/declarations/{}", record.id))
+            .expect("ids are ASCII"),
+    );
+    res
+}
+
+/// `POST /api/v1/declarations`
+pub async fn file(
+    State(s): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: RawBody,
+) -> Result<Response, ApiError> {
+    caller.require(&[Role::Declarant])?;
+    let filer = caller.enterprise()?.clone();
+    let draft = draft_from(&body)?;
+    let content = check(&s, &draft)?;
+    let idem = idempotency(&headers, &filer, &body)?;
+    let out = s
+        .store
+        .execute(
+            caller.0.clone(),
+            Command::FileDeclaration {
+                content,
+                filed_by: filer,
+                idempotency: idem,
+                seed: rand::random(),
+            },
+        )
+        .await?;
+    match out {
+        Outcome::Declaration { record, replayed } => Ok(created(&record, replayed)),
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    status: Option<String>,
+    lane: Option<String>,
+    overdue: Option<bool>,
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/declarations`
+pub async fn list(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
+    let mut f = DeclarationFilter {
+        status: q.status,
+        lane: q.lane,
+        before_ms: q.before,
+        limit: q.limit.unwrap_or(50),
+        ..Default::default()
+    };
+    if q.overdue == Some(true) {
+        f.overdue_on = Some(today().to_string());
+    }
+    match caller.role() {
+        Role::Declarant => f.party = Some(caller.enterprise()?.to_string()),
+        Role::Terminal => f.terminal = Some(caller.enterprise()?.to_string()),
+        Role::Laboratory => return Err(ApiError::forbidden()),
+        _ => {}
+    }
+    let rows = s.store.declarations(&f).await?;
+    Ok(Json(json!({ "declarations": rows })))
+}
+
+async fn load_visible(s: &AppState, caller: &Caller, id: &str) -> Result<Declaration, ApiError> {
+    if caller.role() == Role::Laboratory {
+        return Err(ApiError::forbidden());
+    }
+    let d = s
+        .store
+        .declaration(id)
+        .await?
+        .ok_or_else(|| ApiError::Refused(Refusal::not_found("declaration", "报关单")))?;
+    visible(caller, &d)?;
+    Ok(d)
+}
+
+/// `GET /api/v1/declarations/{id}`
+pub async fn show(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let d = load_visible(&s, &caller, &id).await?;
+    let timeline = s.store.timeline(&format!("declaration:{id}")).await?;
+    Ok(Json(view::declaration(&d, today(), Some(timeline))))
+}
+
+/// `POST /api/v1/declarations/{id}/complete` — step 2 of a two-step declaration.
+pub async fn complete(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    caller.require(&[Role::Declarant])?;
+    let enterprise = caller.enterprise()?.clone();
+    let draft = draft_from(&body)?;
+    let content = check(&s, &draft)?;
+    match s
+        .store
+        .execute(
+            caller.0.clone(),
+            Command::Complete {
+                declaration_id: id,
+                content,
+                enterprise,
+            },
+        )
+        .await?
+    {
+        Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `GET /api/v1/declarations/{id}/replay` — recomputes the risk decision from the filed content,
+/// the rule-set version and the seed it recorded, and says whether it comes out the same.
+pub async fn replay(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    caller.require(&[Role::Officer, Role::RiskAnalyst])?;
+    let d = load_visible(&s, &caller, &id).await?;
+    let filed = s
+        .store
+        .first_event(&format!("declaration:{id}"), "declaration_filed")
+        .await?;
+    let Some(Event::DeclarationFiled { content, .. }) = filed else {
+        return Err(ApiError::Internal(format!(
+            "declaration {id} has no filing event"
+        )));
+    };
+    let version = d.decision.ruleset_version as i64;
+    let rules = if version == 0 {
+        Some(Default::default())
+    } else {
+        s.store.rules_version(version).await?
+    };
+    let rules = rules
+        .ok_or_else(|| ApiError::Internal(format!("rule set version {version} is missing")))?;
+    let again = guomen_domain::risk::decide(&content, d.decision.grade, &rules, d.decision.seed);
+    Ok(Json(json!({
+        "declaration_id": id,
+        "identical": again == d.decision,
+        "recorded": d.decision,
+        "replayed": again,
+    })))
+}

@@ -1,0 +1,72 @@
+//! Routes, one module per area of work.
+
+pub mod admin;
+mod declarations;
+mod inspection;
+mod notices;
+mod rules;
+mod system;
+
+use crate::AppState;
+use axum::routing::{get, post, put};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(system::healthz))
+        .route("/api/v1/openapi.json", get(system::openapi))
+        .route("/api/v1/journal/verify", get(system::verify))
+        .route(
+            "/api/v1/declarations",
+            post(declarations::file).get(declarations::list),
+        )
+        .route("/api/v1/declarations/{id}", get(declarations::show))
+        .route(
+            "/api/v1/declarations/{id}/complete",
+            post(declarations::complete),
+        )
+        .route(
+            "/api/v1/declarations/{id}/replay",
+            get(declarations::replay),
+        )
+        .route("/api/v1/arrivals", post(inspection::arrival))
+        .route(
+            "/api/v1/declarations/{id}/position",
+            post(inspection::position),
+        )
+        .route(
+            "/api/v1/declarations/{id}/inspection-result",
+            post(inspection::result),
+        )
+        .route(
+            "/api/v1/declarations/{id}/release",
+            post(inspection::release),
+        )
+        .route("/api/v1/declarations/{id}/hold", post(inspection::hold))
+        .route("/api/v1/notices", get(notices::list))
+        .route("/api/v1/events", get(notices::stream))
+        .route("/api/v1/rules", get(rules::current).put(rules::publish))
+        .route("/api/v1/rules/history", get(rules::history))
+        .route("/api/v1/rules/{version}", get(rules::version))
+        .route("/api/v1/criteria", get(rules::criteria))
+        .route(
+            "/api/v1/criteria/{id}",
+            put(rules::put_criterion).delete(rules::retire_criterion),
+        )
+        .route(
+            "/api/v1/enterprises",
+            post(admin::add_enterprise).get(admin::enterprises),
+        )
+        .route("/api/v1/enterprises/{code}", get(admin::enterprise))
+        .route("/api/v1/users", post(admin::add_user))
+        .route("/api/v1/tokens", post(admin::issue_token))
+        .route(
+            "/api/v1/subscriptions",
+            post(admin::subscribe).get(admin::subscriptions),
+        )
+}
+
+/// Today's date at the edge (UTC).
+pub(crate) fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

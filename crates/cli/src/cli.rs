@@ -1,0 +1,362 @@
+//! Command-line arguments and the commands that are not a server.
+
+use anyhow::{anyhow, bail, Context};
+use clap::{Args, Parser, Subcommand};
+use guomen_domain::party::{Actor, Role};
+use guomen_domain::risk::RuleSet;
+use guomen_domain::types::CustomsCode;
+use guomen_domain::Refusal;
+use guomen_store::{secrets, Command, Location, Store, StoreError};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "guomen",
+    version,
+    about = "Guomen (国门) customs clearance and inspection-quarantine platform"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Cmd,
+}
+
+/// Where the data lives: a directory (embedded SQLite) or a database URL.
+#[derive(Args, Debug, Clone)]
+pub struct DataArgs {
+    /// Data directory; the embedded SQLite database lives here and is created on first use.
+    #[arg(long, default_value = "guomen-data", env = "GUOMEN_DATA")]
+    pub data: PathBuf,
+    /// Database URL (postgres://…) to use instead of the embedded SQLite database.
+    #[arg(long, env = "GUOMEN_DATABASE")]
+    pub database: Option<String>,
+}
+
+impl DataArgs {
+    pub fn location(&self) -> anyhow::Result<Location> {
+        match &self.database {
+            Some(url) => Location::parse(url).map_err(|e| anyhow!(e)),
+            None => Location::sqlite_in(&self.data)
+                .with_context(|| format!("cannot create data directory {}", self.data.display())),
+        }
+    }
+
+    pub async fn open(&self) -> anyhow::Result<Store> {
+        Store::open(&self.location()?)
+            .await
+            .map_err(|e| anyhow!("{e}"))
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Cmd {
+    /// Serve the HTTP API (and deliver notices to webhooks).
+    Serve {
+        #[command(flatten)]
+        data: DataArgs,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Fill the data directory with the demo port first, if it is empty.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill DIR with a realistic demo port and print the demo users.
+    Demo {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Verify the journal's hash chain; exits non-zero on any break.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Manage enterprises.
+    Enterprise {
+        #[command(subcommand)]
+        command: EnterpriseCmd,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCmd,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCmd,
+    },
+    /// Manage risk-targeting rules.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCmd,
+    },
+    /// Measure end-to-end filing throughput against the raw insert rate.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EnterpriseCmd {
+    /// Register an enterprise.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        /// 10-character customs code.
+        #[arg(long)]
+        code: String,
+        /// 18-character unified social credit code.
+        #[arg(long)]
+        credit_code: String,
+        /// Name (Chinese).
+        #[arg(long)]
+        name: String,
+        /// Name (English).
+        #[arg(long, default_value = "")]
+        name_en: String,
+        /// advanced | registered | untrustworthy
+        #[arg(long)]
+        grade: String,
+        /// Supervision-site code, for terminals and yards.
+        #[arg(long)]
+        site_code: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Create a user.
+    Add {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        /// declarant | terminal | laboratory | officer | risk-analyst | admin
+        #[arg(long)]
+        role: String,
+        /// The enterprise (customs code) a declarant, terminal or laboratory acts for.
+        #[arg(long)]
+        enterprise: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Issue an API token and print it alone on standard output.
+    Issue {
+        #[command(flatten)]
+        data: DataArgs,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        enterprise: Option<String>,
+        #[arg(long)]
+        label: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RulesCmd {
+    /// Publish the rule set in FILE (JSON) as a new version.
+    Load {
+        #[command(flatten)]
+        data: DataArgs,
+        file: PathBuf,
+        /// Why the rules change (recorded with the version).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// The actor recorded for changes made from the command line.
+pub fn cli_actor() -> Actor {
+    let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
+    Actor {
+        id: format!("cli:{who}"),
+        role: Some(Role::Admin),
+        enterprise: None,
+    }
+}
+
+/// Prints a refusal the way the API would word it, in both languages.
+fn refusal_text(r: &Refusal) -> String {
+    let mut s = format!("{} / {}", r.detail_en, r.detail_zh);
+    for e in &r.errors {
+        s.push_str(&format!(
+            "\n  {}: {} / {}",
+            if e.path.is_empty() { "(body)" } else { &e.path },
+            e.en,
+            e.zh
+        ));
+    }
+    s
+}
+
+fn store_err(e: StoreError) -> anyhow::Error {
+    match e {
+        StoreError::Refused(r) => anyhow!("{}", refusal_text(&r)),
+        other => anyhow!("{other}"),
+    }
+}
+
+fn parse_role(s: &str) -> anyhow::Result<Role> {
+    Role::parse(s).ok_or_else(|| {
+        anyhow!(
+            "unknown role {s:?}: declarant, terminal, laboratory, officer, risk-analyst or admin"
+        )
+    })
+}
+
+fn parse_code(s: Option<&str>) -> anyhow::Result<Option<CustomsCode>> {
+    s.map(|c| CustomsCode::parse(c).map_err(|e| anyhow!("{} / {}", e.en, e.zh)))
+        .transpose()
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Cmd::Serve { data, listen, demo } => crate::serve::run(&data, &listen, demo).await,
+        Cmd::Demo { data } => {
+            let store = data.open().await?;
+            if store.count("declarations").await.map_err(store_err)? > 0 {
+                bail!(
+                    "{} already holds declarations; the demo fills an empty data directory",
+                    data.data.display()
+                );
+            }
+            let summary = crate::demo::run(&store).await?;
+            println!("{summary}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Verify { data } => {
+            let store = data.open().await?;
+            let r = store.verify().await.map_err(store_err)?;
+            match r.first_break {
+                None => {
+                    println!("journal verified: {} entries, chain intact", r.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    println!("journal BROKEN after {} good entries: {b}", r.checked);
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Cmd::Enterprise {
+            command:
+                EnterpriseCmd::Add {
+                    data,
+                    code,
+                    credit_code,
+                    name,
+                    name_en,
+                    grade,
+                    site_code,
+                },
+        } => {
+            let e = guomen_api::parse_enterprise(
+                &code,
+                &credit_code,
+                &name,
+                &name_en,
+                &grade,
+                site_code.as_deref(),
+            )
+            .map_err(|errors| anyhow!("{}", refusal_text(&Refusal::validation(errors))))?;
+            let store = data.open().await?;
+            store
+                .execute(cli_actor(), Command::RegisterEnterprise(e.clone()))
+                .await
+                .map_err(store_err)?;
+            println!("enterprise {} registered ({})", e.code, e.grade.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::User {
+            command:
+                UserCmd::Add {
+                    data,
+                    username,
+                    password,
+                    role,
+                    enterprise,
+                },
+        } => {
+            let errors = guomen_api::check_user(&username, &password);
+            if !errors.is_empty() {
+                bail!("{}", refusal_text(&Refusal::validation(errors)));
+            }
+            let role = parse_role(&role)?;
+            let enterprise = parse_code(enterprise.as_deref())?;
+            let store = data.open().await?;
+            let password_hash = secrets::hash_password(&password);
+            store
+                .execute(
+                    cli_actor(),
+                    Command::CreateUser {
+                        username: username.clone(),
+                        password_hash,
+                        role,
+                        enterprise,
+                    },
+                )
+                .await
+                .map_err(store_err)?;
+            println!("user {username} created ({})", role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Token {
+            command:
+                TokenCmd::Issue {
+                    data,
+                    role,
+                    enterprise,
+                    label,
+                },
+        } => {
+            let role = parse_role(&role)?;
+            let enterprise = parse_code(enterprise.as_deref())?;
+            let store = data.open().await?;
+            let (token_id, token) = secrets::new_token();
+            store
+                .execute(
+                    cli_actor(),
+                    Command::IssueToken {
+                        token_id,
+                        token_hash: secrets::token_hash(&token),
+                        role,
+                        enterprise,
+                        label,
+                    },
+                )
+                .await
+                .map_err(store_err)?;
+            println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Rules {
+            command: RulesCmd::Load { data, file, reason },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let de = &mut serde_json::Deserializer::from_str(&text);
+            let ruleset: RuleSet = serde_path_to_error::deserialize(de)
+                .map_err(|e| anyhow!("{}: at {}: {}", file.display(), e.path(), e.inner()))?;
+            let store = data.open().await?;
+            let reason = reason.unwrap_or_else(|| format!("loaded from {}", file.display()));
+            match store
+                .execute(cli_actor(), Command::PublishRules { ruleset, reason })
+                .await
+                .map_err(store_err)?
+            {
+                guomen_store::Outcome::Rules(r) => println!(
+                    "rule set version {} published with {} criteria",
+                    r.version,
+                    r.criteria.len()
+                ),
+                other => bail!("unexpected outcome {other:?}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench(args) => crate::bench::run(args).await,
+    }
+}

@@ -127,7 +127,7 @@ impl Dispatcher {
 
     /// Like [`Dispatcher::pass`], also returning when the earliest delivery left pending becomes due.
     async fn pass_inner(&self, now_ms: i64) -> Result<(PassReport, Option<i64>), StoreError> {
-        let pending = self.store.pending_deliveries(PASS_LIMIT).await?;
+        let pending = self.store.pending_deliveries(now_ms, PASS_LIMIT).await?;
         let full = pending.len() as i64 >= PASS_LIMIT;
         let (queues, mut wake) = plan(pending, now_ms);
 

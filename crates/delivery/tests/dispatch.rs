@@ -250,7 +250,12 @@ fn fast() -> RetryPolicy {
 async fn drain(d: &Dispatcher, store: &Store) {
     for _ in 0..300 {
         d.pass(now_ms()).await.unwrap();
-        if store.pending_deliveries(10).await.unwrap().is_empty() {
+        if store
+            .pending_deliveries(i64::MAX, 10)
+            .await
+            .unwrap()
+            .is_empty()
+        {
             return;
         }
         tokio::time::sleep(Duration::from_millis(15)).await;
@@ -509,7 +514,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
     );
     println!("recorded error: {error}");
 
-    let pending = store.pending_deliveries(100).await.unwrap();
+    let pending = store.pending_deliveries(i64::MAX, 100).await.unwrap();
     for record in [&r1, &r2] {
         let of: Vec<_> = pending.iter().filter(|p| &p.stream == record).collect();
         assert_eq!(of.len(), 2);
@@ -522,7 +527,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
     // Due: tried again, and the back-off doubles.
     let t1 = t0 + 1000;
     assert_eq!(d.pass(t1).await.unwrap().failed, 2);
-    let pending = store.pending_deliveries(100).await.unwrap();
+    let pending = store.pending_deliveries(i64::MAX, 100).await.unwrap();
     let heads: Vec<_> = pending.iter().filter(|p| p.attempts > 0).collect();
     assert_eq!(heads.len(), 2);
     for h in heads {
@@ -531,7 +536,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
     // Far in the future it is still pending (no give-up), the back-off capped.
     let t2 = t1 + 3_600_000;
     d.pass(t2).await.unwrap();
-    let pending = store.pending_deliveries(100).await.unwrap();
+    let pending = store.pending_deliveries(i64::MAX, 100).await.unwrap();
     assert!(pending
         .iter()
         .filter(|p| p.attempts == 3)

@@ -343,14 +343,25 @@ impl Store {
             .collect()
     }
 
-    /// Undelivered deliveries, oldest first; the dispatcher enforces per-record order over them.
-    pub async fn pending_deliveries(&self, limit: i64) -> Result<Vec<PendingDelivery>, StoreError> {
+    /// Undelivered deliveries that may be attempted at `now_ms`, oldest first: due ones, except
+    /// those queued behind an earlier message of the same record to the same subscriber that is
+    /// still waiting for its retry. A subscriber that stays down thus never fills the window and
+    /// holds up the others; the dispatcher enforces per-record order over what this returns.
+    pub async fn pending_deliveries(
+        &self,
+        now_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<PendingDelivery>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT d.outbox_id, d.subscription_id, d.stream, d.attempts, d.next_attempt_ms, s.url, s.secret, o.recipient, o.topic, o.body, o.created_at_ms \
              FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN outbox o ON o.id = d.outbox_id \
-             WHERE d.state = 'pending' ORDER BY d.outbox_id LIMIT {}",
+             WHERE d.state = 'pending' AND d.next_attempt_ms <= $1 \
+             AND NOT EXISTS (SELECT 1 FROM deliveries e WHERE e.subscription_id = d.subscription_id AND e.stream = d.stream \
+                             AND e.state = 'pending' AND e.outbox_id < d.outbox_id AND e.next_attempt_ms > $1) \
+             ORDER BY d.outbox_id LIMIT {}",
             limit.clamp(1, 10_000)
         ))
+        .bind(now_ms)
         .fetch_all(&self.read)
         .await?;
         rows.iter()

@@ -485,9 +485,11 @@ impl Declaration {
 
     /// 录入查验结果 — a red-lane result needs a container in position; a yellow (documentary) one does not.
     pub fn record_result(&self, result: InspectionResult) -> Result<Vec<Event>, Refusal> {
+        // Red needs the container in position, unless no registered terminal holds the goods:
+        // then the officer examines them where they are.
         let ok = match self.status {
             Status::InPosition => true,
-            Status::InspectionNotified => self.lane() == Lane::Yellow,
+            Status::InspectionNotified => self.lane() == Lane::Yellow || self.terminal.is_none(),
             _ => false,
         };
         if !ok {
@@ -521,6 +523,15 @@ impl Declaration {
             Status::Held => ReleaseKind::HoldLifted,
             _ => return Err(self.wrong_state("release", "放行")),
         };
+        if self.arrived_at.is_none() {
+            return Err(Refusal::invalid_state(
+                format!(
+                    "the goods of declaration {} have not arrived; they are released on arrival",
+                    self.id
+                ),
+                format!("报关单 {} 的货物尚未运抵，须运抵后放行", self.id),
+            ));
+        }
         let needs_note = kind == ReleaseKind::HoldLifted
             || self
                 .result

@@ -120,6 +120,7 @@ CREATE TABLE deliveries (
     PRIMARY KEY (outbox_id, subscription_id)
 );
 CREATE INDEX deliveries_pending ON deliveries (state, outbox_id);
+CREATE INDEX deliveries_queue ON deliveries (subscription_id, stream, state, outbox_id);
 
 CREATE TABLE idempotency (
     scope TEXT NOT NULL,

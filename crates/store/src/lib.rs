@@ -70,8 +70,9 @@ pub(crate) fn now_ms() -> i64 {
     batch::ms(time::OffsetDateTime::now_utc())
 }
 
-/// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process.
-const WRITER_LOCK: i64 = 0x6775_6f6d_656e;
+/// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process; the
+/// lock's second key is the schema, so one database can hold several Guomen schemas.
+const WRITER_LOCK: i32 = 0x6775_6f6d;
 
 impl Store {
     /// Opens (creating and migrating if needed) the store and starts its writer.
@@ -80,7 +81,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         if loc.engine == Engine::Postgres {
-            let got: i64 = sqlx::query_scalar(&format!("SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}) THEN 1::bigint ELSE 0::bigint END")).fetch_one(&mut conn).await?;
+            let got: i64 = sqlx::query_scalar(&format!("SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END")).fetch_one(&mut conn).await?;
             if got != 1 {
                 return Err(StoreError::Open(
                     "another Guomen process is writing to this database".into(),

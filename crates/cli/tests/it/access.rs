@@ -1,0 +1,298 @@
+//! Every role against every endpoint: who may call what, and which records each may see.
+
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+const ROLES: [&str; 6] = [
+    "declarant",
+    "terminal",
+    "laboratory",
+    "officer",
+    "risk-analyst",
+    "admin",
+];
+
+struct Endpoint {
+    method: &'static str,
+    path: String,
+    body: Option<Value>,
+    allowed: &'static [&'static str],
+}
+
+fn endpoints(id: &str) -> Vec<Endpoint> {
+    let e = |method, path: String, body: Option<Value>, allowed| Endpoint {
+        method,
+        path,
+        body,
+        allowed,
+    };
+    let decl = format!("/api/v1/declarations/{id}");
+    vec![
+        e(
+            "POST",
+            "/api/v1/declarations".into(),
+            Some(green_draft("ACL-FILE")),
+            &["declarant"],
+        ),
+        e(
+            "GET",
+            "/api/v1/declarations".into(),
+            None,
+            &["declarant", "terminal", "officer", "risk-analyst", "admin"],
+        ),
+        e(
+            "GET",
+            decl.clone(),
+            None,
+            &["declarant", "terminal", "officer", "risk-analyst", "admin"],
+        ),
+        e(
+            "POST",
+            format!("{decl}/complete"),
+            Some(green_draft("ACL-FILE")),
+            &["declarant"],
+        ),
+        e(
+            "GET",
+            format!("{decl}/replay"),
+            None,
+            &["officer", "risk-analyst"],
+        ),
+        e(
+            "POST",
+            "/api/v1/arrivals".into(),
+            Some(json!({ "bill_no": "NO-SUCH-BILL" })),
+            &["terminal"],
+        ),
+        e(
+            "POST",
+            format!("{decl}/position"),
+            Some(
+                json!({ "record_no": "X", "container_no": "MSKU1234565", "site_name": "s", "slot_code": "s" }),
+            ),
+            &["terminal"],
+        ),
+        e(
+            "POST",
+            format!("{decl}/inspection-result"),
+            Some(json!({ "outcome": "satisfactory" })),
+            &["officer"],
+        ),
+        e(
+            "POST",
+            format!("{decl}/release"),
+            Some(json!({})),
+            &["officer"],
+        ),
+        e(
+            "POST",
+            format!("{decl}/hold"),
+            Some(json!({ "reason": "check" })),
+            &["officer"],
+        ),
+        e(
+            "GET",
+            "/api/v1/notices".into(),
+            None,
+            &["declarant", "terminal", "laboratory", "officer", "admin"],
+        ),
+        e(
+            "GET",
+            "/api/v1/rules".into(),
+            None,
+            &["officer", "risk-analyst"],
+        ),
+        e(
+            "PUT",
+            "/api/v1/rules".into(),
+            Some(json!({ "reason": "r", "rules": { "min_random_percent": "0" } })),
+            &["risk-analyst"],
+        ),
+        e(
+            "GET",
+            "/api/v1/rules/history".into(),
+            None,
+            &["officer", "risk-analyst"],
+        ),
+        e(
+            "GET",
+            "/api/v1/rules/1".into(),
+            None,
+            &["officer", "risk-analyst"],
+        ),
+        e(
+            "GET",
+            "/api/v1/criteria".into(),
+            None,
+            &["officer", "risk-analyst"],
+        ),
+        e(
+            "PUT",
+            "/api/v1/criteria/ACL-1".into(),
+            Some(
+                json!({ "reason": "r", "criterion": { "id": "ACL-1", "description": "d", "when": {}, "lane": "yellow", "rate_percent": "1" } }),
+            ),
+            &["risk-analyst"],
+        ),
+        e(
+            "DELETE",
+            "/api/v1/criteria/NOPE?reason=r".into(),
+            None,
+            &["risk-analyst"],
+        ),
+        e(
+            "POST",
+            "/api/v1/enterprises".into(),
+            Some(
+                json!({ "code": "1234567890", "credit_code": "bad", "name_zh": "x", "grade": "registered" }),
+            ),
+            &["admin"],
+        ),
+        e(
+            "GET",
+            "/api/v1/enterprises".into(),
+            None,
+            &["officer", "risk-analyst", "admin"],
+        ),
+        e(
+            "POST",
+            "/api/v1/users".into(),
+            Some(json!({ "username": "u", "password": "p", "role": "officer" })),
+            &["admin"],
+        ),
+        e(
+            "POST",
+            "/api/v1/tokens".into(),
+            Some(json!({ "role": "nope" })),
+            &["admin"],
+        ),
+        e(
+            "POST",
+            "/api/v1/subscriptions".into(),
+            Some(json!({ "url": "not a url" })),
+            &["admin"],
+        ),
+        e("GET", "/api/v1/subscriptions".into(), None, &["admin"]),
+        e("GET", "/api/v1/journal/verify".into(), None, &["admin"]),
+    ]
+}
+
+#[tokio::test]
+async fn every_role_against_every_endpoint() {
+    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    app.seeds_red().await;
+    let (s, d) = app
+        .post("/api/v1/declarations", "declarant", &seed_draft("ACL-0001"))
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_str().unwrap().to_owned();
+    let eps = endpoints(&id);
+    let mut failures = Vec::new();
+    for ep in &eps {
+        // No token at all: 401 everywhere.
+        let (s, body) = app.send(ep.method, &ep.path, None, ep.body.as_ref()).await;
+        if s != 401 {
+            failures.push(format!(
+                "{} {} without a token: {s} {body}",
+                ep.method, ep.path
+            ));
+        }
+        for role in ROLES {
+            let (s, body) = app
+                .send(ep.method, &ep.path, Some(role), ep.body.as_ref())
+                .await;
+            let allowed = ep.allowed.contains(&role);
+            let ok = if allowed {
+                s != 401 && s != 403
+            } else {
+                s == 403
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} {} as {role}: {s} (allowed: {allowed}) {body}",
+                    ep.method, ep.path
+                ));
+            }
+            if s >= 400 && body.get("code").is_none() {
+                failures.push(format!(
+                    "{} {} as {role}: {s} is not a problem document: {body}",
+                    ep.method, ep.path
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "access matrix broken:\n{}",
+        failures.join("\n")
+    );
+    // Public endpoints.
+    assert_eq!(app.send("GET", "/healthz", None, None).await.0, 200);
+    assert_eq!(
+        app.send("GET", "/api/v1/openapi.json", None, None).await.0,
+        200
+    );
+    // A bad token is 401 too.
+    let res = app
+        .http
+        .get(app.url("/api/v1/notices"))
+        .bearer_auth("gm_forged_token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn traders_and_terminals_see_only_their_own_records() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        app.seeds_red().await;
+        let (_, d) = app
+            .post("/api/v1/declarations", "declarant", &seed_draft("OWN-0001"))
+            .await;
+        let id = d["id"].as_str().unwrap().to_owned();
+        let path = format!("/api/v1/declarations/{id}");
+
+        // Another trader: the record does not exist for it, nor in its lists or notices.
+        assert_eq!(app.get(&path, "declarant-other").await.0, 404);
+        let (_, list) = app.get("/api/v1/declarations", "declarant-other").await;
+        assert!(list["declarations"].as_array().unwrap().is_empty());
+        let (_, inbox) = app.get("/api/v1/notices", "declarant-other").await;
+        assert!(inbox["notices"].as_array().unwrap().is_empty());
+        let (s, _) = app
+            .post(
+                &format!("{path}/complete"),
+                "declarant-other",
+                &seed_draft("OWN-0001"),
+            )
+            .await;
+        assert_eq!(s, 404);
+
+        // The terminal the notice is addressed to sees it; another terminal does not.
+        assert_eq!(app.get(&path, "terminal").await.0, 200);
+        assert_eq!(app.get(&path, "terminal-other").await.0, 404);
+        let (_, inbox) = app.get("/api/v1/notices", "terminal-other").await;
+        assert!(inbox["notices"].as_array().unwrap().is_empty());
+        let record_no = d["notice"]["record_no"].as_str().unwrap();
+        let (s, _) = app.post(&format!("{path}/position"), "terminal-other", &json!({ "record_no": record_no, "container_no": "MSKU1234565", "site_name": "s", "slot_code": "s" })).await;
+        assert_eq!(s, 404);
+
+        // A trader cannot file for another enterprise.
+        let mut theirs = green_draft("OWN-0002");
+        theirs["head"]["trade_code"] = json!(OTHER_TRADER);
+        theirs["head"]["agent_code"] = Value::Null;
+        let (s, p) = app.post("/api/v1/declarations", "declarant", &theirs).await;
+        assert_eq!(s, 403, "{p}");
+
+        // The owner sees it, in its list too.
+        assert_eq!(app.get(&path, "declarant").await.0, 200);
+        let (_, list) = app.get("/api/v1/declarations", "declarant").await;
+        assert_eq!(list["declarations"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            app.store.count("declarations").await.unwrap(),
+            1,
+            "nothing else was stored"
+        );
+    }
+}

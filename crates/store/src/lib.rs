@@ -64,6 +64,7 @@ pub struct Store {
     directory: Arc<RwLock<Directory>>,
     rules: watch::Receiver<Arc<RuleSet>>,
     outbox: broadcast::Sender<i64>,
+    stats: Arc<writer::WriterStats>,
 }
 
 pub(crate) fn now_ms() -> i64 {
@@ -105,7 +106,9 @@ impl Store {
         let (rules_tx, rules) = watch::channel(state.rules.clone());
         let (outbox, _) = broadcast::channel(1024);
         let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
+        let stats = Arc::new(writer::WriterStats::default());
         let w = writer::Writer {
+            stats: stats.clone(),
             conn,
             state,
             directory: directory.clone(),
@@ -120,7 +123,17 @@ impl Store {
             directory,
             rules,
             outbox,
+            stats,
         })
+    }
+
+    /// (transactions committed, commands carried out) since the store opened.
+    pub fn writer_stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (
+            self.stats.commits.load(Relaxed),
+            self.stats.commands.load(Relaxed),
+        )
     }
 
     pub fn engine(&self) -> Engine {

@@ -72,7 +72,17 @@ impl WriterState {
     }
 }
 
+/// Counters of the writer's work, for tests, benchmarks and operators.
+#[derive(Debug, Default)]
+pub struct WriterStats {
+    /// Transactions committed.
+    pub commits: std::sync::atomic::AtomicU64,
+    /// Commands carried out (including refusals) in committed transactions.
+    pub commands: std::sync::atomic::AtomicU64,
+}
+
 pub struct Writer {
+    pub stats: Arc<WriterStats>,
     pub conn: AnyConnection,
     pub state: WriterState,
     pub directory: Arc<RwLock<Directory>>,
@@ -156,6 +166,12 @@ impl Writer {
         }
         batch.flush(&mut tx).await?;
         tx.commit().await?;
+        self.stats
+            .commits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.stats
+            .commands
+            .fetch_add(jobs.len() as u64, std::sync::atomic::Ordering::Relaxed);
         for (k, v) in &batch.counters_touched {
             self.state.counters.insert(k.clone(), *v);
         }

@@ -26,6 +26,7 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     #[allow(dead_code)]
     pub engine: Engine,
+    pub location: Location,
 }
 
 /// Which engines to run a test on: SQLite always; PostgreSQL when `GUOMEN_TEST_POSTGRES` is set.
@@ -115,6 +116,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let loc = fresh_location(engine, dir.path()).await;
         let store = Store::open(&loc).await.expect("open store");
+        let location = loc.clone();
         for e in [
             enterprise(
                 TRADER,
@@ -203,6 +205,7 @@ impl TestApp {
             data_dir: dir.path().to_owned(),
             _dir: dir,
             engine,
+            location,
         }
     }
 

@@ -77,8 +77,9 @@ pub struct DeclarationFilter {
     pub lane: Option<String>,
     /// Two-step declarations whose complete declaration is past due on this date (YYYY-MM-DD).
     pub overdue_on: Option<String>,
-    /// Only those filed before this instant (for paging).
-    pub before_ms: Option<i64>,
+    /// Only those after this (filed_at_ms, id) in list order: the cursor of the previous page's
+    /// last row. Filings committed together share a millisecond, so the id breaks ties.
+    pub before: Option<(i64, String)>,
     pub limit: i64,
 }
 
@@ -242,10 +243,12 @@ impl Store {
         if let Some(d) = &f.overdue_on {
             param(&mut sql, " AND completion_due IS NOT NULL AND completed_at_ms IS NULL AND completion_due < ?", d.clone());
         }
-        let before = f.before_ms;
         let mut q_sql = sql;
-        if before.is_some() {
-            q_sql.push_str(&format!(" AND filed_at_ms < ${}", binds.len() + 1));
+        if f.before.is_some() {
+            let (m, i) = (binds.len() + 1, binds.len() + 2);
+            q_sql.push_str(&format!(
+                " AND (filed_at_ms < ${m} OR (filed_at_ms = ${m} AND id < ${i}))"
+            ));
         }
         q_sql.push_str(&format!(
             " ORDER BY filed_at_ms DESC, id DESC LIMIT {}",
@@ -255,8 +258,8 @@ impl Store {
         for b in binds {
             q = q.bind(b);
         }
-        if let Some(b) = before {
-            q = q.bind(b);
+        if let Some((ms, id)) = &f.before {
+            q = q.bind(*ms).bind(id.clone());
         }
         let rows = q.fetch_all(&self.read).await?;
         Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)

@@ -157,7 +157,8 @@ pub struct ListQuery {
     status: Option<String>,
     lane: Option<String>,
     overdue: Option<bool>,
-    before: Option<i64>,
+    /// The `next` cursor of the previous page.
+    before: Option<String>,
     limit: Option<i64>,
 }
 
@@ -168,11 +169,26 @@ pub async fn list(
     q: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
+    let before = match q.before.as_deref() {
+        None => None,
+        Some(c) => Some(
+            c.split_once('.')
+                .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
+                .ok_or_else(|| {
+                    ApiError::malformed(
+                        "before",
+                        "`before` is the `next` cursor of the previous page",
+                        "before 参数应为上一页返回的 next 游标",
+                    )
+                })?,
+        ),
+    };
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let mut f = DeclarationFilter {
         status: q.status,
         lane: q.lane,
-        before_ms: q.before,
-        limit: q.limit.unwrap_or(50),
+        before,
+        limit,
         ..Default::default()
     };
     if q.overdue == Some(true) {
@@ -185,7 +201,10 @@ pub async fn list(
         _ => {}
     }
     let rows = s.store.declarations(&f).await?;
-    Ok(Json(json!({ "declarations": rows })))
+    let next = (rows.len() as i64 == limit)
+        .then(|| rows.last().map(|r| format!("{}.{}", r.filed_at_ms, r.id)))
+        .flatten();
+    Ok(Json(json!({ "declarations": rows, "next": next })))
 }
 
 async fn load_visible(s: &AppState, caller: &Caller, id: &str) -> Result<Declaration, ApiError> {

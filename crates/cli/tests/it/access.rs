@@ -296,3 +296,43 @@ async fn traders_and_terminals_see_only_their_own_records() {
         );
     }
 }
+
+#[tokio::test]
+async fn paging_with_the_next_cursor_returns_every_row_once() {
+    for engine in engines() {
+        let app = TestApp::spawn(engine).await;
+        // Filed concurrently, so many share a commit and a millisecond.
+        let drafts: Vec<Value> = (0..60)
+            .map(|n| green_draft(&format!("PAGE-{n:04}")))
+            .collect();
+        let filings: Vec<_> = drafts
+            .iter()
+            .map(|d| app.post("/api/v1/declarations", "declarant", d))
+            .collect();
+        assert!(futures_util::future::join_all(filings)
+            .await
+            .iter()
+            .all(|(s, _)| *s == 201));
+        let mut seen = std::collections::BTreeSet::new();
+        let mut path = "/api/v1/declarations?limit=7".to_owned();
+        for _ in 0..20 {
+            let (s, body) = app.get(&path, "officer").await;
+            assert_eq!(s, 200, "{body}");
+            for row in body["declarations"].as_array().unwrap() {
+                assert!(
+                    seen.insert(row["id"].as_str().unwrap().to_owned()),
+                    "{row} twice"
+                );
+            }
+            match body["next"].as_str() {
+                Some(c) => path = format!("/api/v1/declarations?limit=7&before={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), 60);
+        let (s, _) = app
+            .get("/api/v1/declarations?before=yesterday", "officer")
+            .await;
+        assert_eq!(s, 400);
+    }
+}

@@ -113,23 +113,19 @@ async fn burst_then_kill(server: Server, token: &str) -> (Vec<Ack>, usize) {
     (acks, unanswered)
 }
 
-/// Every declaration the officer can list, newest first, paging with `before`.
+/// Every declaration the officer can list, newest first, following the `next` cursor.
 async fn all_declarations(server: &Server, officer: &str) -> Vec<Value> {
     let mut rows = Vec::new();
     let mut path = "/api/v1/declarations?limit=500".to_owned();
     for _ in 0..100 {
-        let (s, page) = server.get(&path, officer).await;
-        assert_eq!(s, 200, "{page}");
-        let page = page["declarations"].as_array().unwrap().clone();
-        let Some(last) = page.last() else { return rows };
-        path = format!(
-            "/api/v1/declarations?limit=500&before={}",
-            last["filed_at_ms"]
-        );
-        let full = page.len() == 500;
+        let (s, body) = server.get(&path, officer).await;
+        assert_eq!(s, 200, "{body}");
+        let page = body["declarations"].as_array().unwrap().clone();
+        let next = body["next"].as_str().map(str::to_owned);
         rows.extend(page);
-        if !full {
-            return rows;
+        match next {
+            Some(cursor) => path = format!("/api/v1/declarations?limit=500&before={cursor}"),
+            None => return rows,
         }
     }
     panic!("more than 100 pages of declarations");
@@ -143,13 +139,18 @@ async fn count_in_database(data: &Data) -> i64 {
         Some(url) => url.clone(),
         None => Location::sqlite_in(data.dir.path()).unwrap().url,
     };
-    let mut conn = sqlx::AnyConnection::connect(&url).await.unwrap();
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations")
-        .fetch_one(&mut conn)
+    let count = async {
+        let mut conn = sqlx::AnyConnection::connect(&url).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations")
+            .fetch_one(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok::<_, sqlx::Error>(n)
+    };
+    tokio::time::timeout(WAIT, count)
         .await
-        .unwrap();
-    conn.close().await.unwrap();
-    n
+        .expect("count within WAIT")
+        .unwrap()
 }
 
 async fn crash(engine: Engine) {

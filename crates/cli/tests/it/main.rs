@@ -6,5 +6,6 @@ mod cli;
 mod crash;
 mod helpers;
 mod input;
+mod journal;
 mod spine;
 mod webhook;

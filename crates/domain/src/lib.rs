@@ -14,6 +14,7 @@ pub mod journal;
 mod journal_tests;
 pub mod notice;
 pub mod party;
+pub mod quarantine;
 pub mod risk;
 pub mod types;
 

@@ -436,25 +436,39 @@ impl Declaration {
                 format!("查验记录编号应为 {}", notice.record_no),
             ));
         }
-        if !super::container_number_valid(&report.container_no) {
+        // Sea containers carry ISO 6346 numbers; air cargo is reported by its unit load device or
+        // package mark, so only a declaration that lists containers is held to ISO 6346.
+        let unit = report.container_no.trim();
+        if notice.containers.is_empty() {
+            if unit.is_empty()
+                || unit.len() > 20
+                || !unit
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+            {
+                errors.push(FieldError::new(
+                    "container_no",
+                    "unit_mark",
+                    "the container, ULD or package mark is 1–20 characters of A–Z, 0–9, '-'",
+                    "集装箱号、集装器号或唛头应为1至20位大写字母、数字或 '-'",
+                ));
+            }
+        } else if !super::container_number_valid(unit) {
             errors.push(FieldError::new(
                 "container_no",
                 "container_number",
                 "not an ISO 6346 container number with a correct check digit",
                 "不是校验位正确的 ISO 6346 集装箱号",
             ));
-        } else if !notice.containers.is_empty() && !notice.containers.contains(&report.container_no)
-        {
+        } else if !notice.containers.iter().any(|c| c == unit) {
             errors.push(FieldError::new(
                 "container_no",
                 "container_not_declared",
-                format!(
-                    "container {} is not on the declaration",
-                    report.container_no
-                ),
-                format!("集装箱 {} 不在报关单中", report.container_no),
+                format!("container {unit} is not on the declaration"),
+                format!("集装箱 {unit} 不在报关单中"),
             ));
-        } else if self
+        }
+        if self
             .positions
             .iter()
             .any(|p| p.container_no == report.container_no)
@@ -462,11 +476,8 @@ impl Declaration {
             errors.push(FieldError::new(
                 "container_no",
                 "container_reported",
-                format!(
-                    "container {} is already reported in position",
-                    report.container_no
-                ),
-                format!("集装箱 {} 已反馈到位", report.container_no),
+                format!("{} is already reported in position", report.container_no),
+                format!("{} 已反馈到位", report.container_no),
             ));
         }
         if !errors.is_empty() {

@@ -40,19 +40,9 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let Some(token) = header
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        else {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|t| !t.is_empty()) else {
             return Err(ApiError::kind(
                 RefusalKind::Unauthenticated,
                 "send an API token as `Authorization: Bearer …`",
@@ -61,11 +51,7 @@ impl FromRequestParts<AppState> for Caller {
         };
         match state.store.actor_for_token(token).await? {
             Some(actor) => Ok(Caller(actor)),
-            None => Err(ApiError::kind(
-                RefusalKind::Unauthenticated,
-                "the API token is not valid",
-                "接口令牌无效",
-            )),
+            None => Err(ApiError::kind(RefusalKind::Unauthenticated, "the API token is not valid", "接口令牌无效")),
         }
     }
 }

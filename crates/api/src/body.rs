@@ -29,18 +29,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let content_type = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let essence = content_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_owned();
+        let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
+        let essence = content_type.split(';').next().unwrap_or("").trim().to_owned();
         let media = match essence.as_str() {
             "application/json" => Media::Json,
             "application/xml" | "text/xml" => Media::Xml,
@@ -56,18 +46,10 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
                     format!("请求内容超过 {MAX_BODY} 字节"),
                 )
             } else {
-                ApiError::malformed(
-                    "",
-                    format!("the body could not be read: {e}"),
-                    "请求内容无法读取",
-                )
+                ApiError::malformed("", format!("the body could not be read: {e}"), "请求内容无法读取")
             }
         })?;
-        Ok(RawBody {
-            media,
-            bytes,
-            content_type,
-        })
+        Ok(RawBody { media, bytes, content_type })
     }
 }
 
@@ -94,21 +76,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = if path == "." { String::new() } else { path };
         let (en, zh) = match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => (
-                format!(
-                    "malformed JSON at line {} column {}: {inner}",
-                    inner.line(),
-                    inner.column()
-                ),
-                format!(
-                    "JSON 格式错误：第 {} 行第 {} 列",
-                    inner.line(),
-                    inner.column()
-                ),
+                format!("malformed JSON at line {} column {}: {inner}", inner.line(), inner.column()),
+                format!("JSON 格式错误：第 {} 行第 {} 列", inner.line(), inner.column()),
             ),
-            _ => (
-                format!("{inner}"),
-                format!("字段类型或名称不符合要求：{inner}"),
-            ),
+            _ => (format!("{inner}"), format!("字段类型或名称不符合要求：{inner}")),
         };
         ApiError::malformed(&path, en, zh)
     })

@@ -24,8 +24,5 @@ pub struct AppState {
 /// The whole API.
 pub fn router(store: Store) -> Router {
     let state = AppState { store };
-    routes::routes()
-        .fallback(problem::no_route)
-        .layer(DefaultBodyLimit::max(body::MAX_BODY))
-        .with_state(state)
+    routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
 }

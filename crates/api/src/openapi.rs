@@ -105,13 +105,17 @@ pub fn document() -> Value {
             o["parameters"] = json!(params);
         }
         if op.method == "post" && op.path == "/api/v1/declarations" {
-            o["parameters"] = json!([{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 255 } }]);
+            o["parameters"] =
+                json!([{ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string", "maxLength": 255 } }]);
         }
         let entry = paths.entry(op.path.to_owned()).or_insert_with(|| json!({}));
         entry[op.method] = o;
     }
     paths.insert("/healthz".into(), json!({ "get": { "summary": "Liveness", "responses": { "200": { "description": "ok" } } } }));
-    paths.insert("/api/v1/openapi.json".into(), json!({ "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }));
+    paths.insert(
+        "/api/v1/openapi.json".into(),
+        json!({ "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {

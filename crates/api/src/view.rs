@@ -6,11 +6,7 @@ use serde_json::{json, Value};
 
 /// A declaration as the API returns it: the record, its lane and hits up front, and the
 /// overdue flag computed for today.
-pub fn declaration(
-    d: &Declaration,
-    today: time::Date,
-    timeline: Option<Vec<TimelineEntry>>,
-) -> Value {
+pub fn declaration(d: &Declaration, today: time::Date, timeline: Option<Vec<TimelineEntry>>) -> Value {
     let mut v = serde_json::to_value(d).expect("declarations serialize");
     let obj = v.as_object_mut().expect("a declaration is an object");
     obj.insert("lane".into(), json!(d.lane()));

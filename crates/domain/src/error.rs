@@ -15,18 +15,8 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        path: impl Into<String>,
-        rule: &'static str,
-        en: impl Into<String>,
-        zh: impl Into<String>,
-    ) -> Self {
-        FieldError {
-            path: path.into(),
-            rule,
-            en: en.into(),
-            zh: zh.into(),
-        }
+    pub fn new(path: impl Into<String>, rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        FieldError { path: path.into(), rule, en: en.into(), zh: zh.into() }
     }
 }
 
@@ -123,12 +113,7 @@ pub struct Refusal {
 
 impl Refusal {
     pub fn new(kind: RefusalKind, en: impl Into<String>, zh: impl Into<String>) -> Self {
-        Refusal {
-            kind,
-            detail_en: en.into(),
-            detail_zh: zh.into(),
-            errors: Vec::new(),
-        }
+        Refusal { kind, detail_en: en.into(), detail_zh: zh.into(), errors: Vec::new() }
     }
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -141,29 +126,16 @@ impl Refusal {
         }
     }
 
-    pub fn field(
-        path: &str,
-        rule: &'static str,
-        en: impl Into<String>,
-        zh: impl Into<String>,
-    ) -> Self {
+    pub fn field(path: &str, rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
         Refusal::validation(vec![FieldError::new(path, rule, en, zh)])
     }
 
     pub fn not_found(what_en: &str, what_zh: &str) -> Self {
-        Refusal::new(
-            RefusalKind::NotFound,
-            format!("{what_en} not found"),
-            format!("{what_zh}不存在"),
-        )
+        Refusal::new(RefusalKind::NotFound, format!("{what_en} not found"), format!("{what_zh}不存在"))
     }
 
     pub fn forbidden() -> Self {
-        Refusal::new(
-            RefusalKind::Forbidden,
-            "your role or enterprise may not do this",
-            "您的角色或所属企业无权执行此操作",
-        )
+        Refusal::new(RefusalKind::Forbidden, "your role or enterprise may not do this", "您的角色或所属企业无权执行此操作")
     }
 
     pub fn invalid_state(en: impl Into<String>, zh: impl Into<String>) -> Self {

@@ -1,8 +1,8 @@
 //! Events: the only things the journal holds. Every state change is one of these, appended by the
 //! store's single write path together with the views and outbox messages it implies.
 
-use crate::declaration::DeclarationContent;
-use crate::inspection::{Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
+use crate::declaration::{Commitment, DeclarationContent, DispositionOrder};
+use crate::inspection::{Conclusion, Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
 use crate::party::{CreditGrade, Enterprise, Role};
 use crate::risk::{Decision, RuleSet};
 use crate::types::CustomsCode;
@@ -94,6 +94,58 @@ pub enum Event {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+    SamplingOrdered {
+        declaration_id: String,
+        officer: String,
+        note: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    SampleTaken {
+        declaration_id: String,
+        sample_id: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    LaboratoryConcluded {
+        declaration_id: String,
+        sample_id: String,
+        conclusion: Conclusion,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    CommitmentSubmitted {
+        declaration_id: String,
+        commitment: Commitment,
+    },
+    CommitmentAccepted {
+        declaration_id: String,
+        officer: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    CommitmentRejected {
+        declaration_id: String,
+        officer: String,
+        reason: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    DispositionOrdered {
+        declaration_id: String,
+        order: DispositionOrder,
+    },
+    DispositionCompleted {
+        declaration_id: String,
+        officer: String,
+        note: String,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
+    },
+    DestinationResultRecorded {
+        declaration_id: String,
+        result: InspectionResult,
+    },
 }
 
 impl Event {
@@ -113,7 +165,16 @@ impl Event {
             | Event::GoodsArrived { declaration_id, .. }
             | Event::InspectionResultRecorded { declaration_id, .. }
             | Event::Held { declaration_id, .. }
-            | Event::DeclarationCompleted { declaration_id, .. } => {
+            | Event::DeclarationCompleted { declaration_id, .. }
+            | Event::SamplingOrdered { declaration_id, .. }
+            | Event::SampleTaken { declaration_id, .. }
+            | Event::LaboratoryConcluded { declaration_id, .. }
+            | Event::CommitmentSubmitted { declaration_id, .. }
+            | Event::CommitmentAccepted { declaration_id, .. }
+            | Event::CommitmentRejected { declaration_id, .. }
+            | Event::DispositionOrdered { declaration_id, .. }
+            | Event::DispositionCompleted { declaration_id, .. }
+            | Event::DestinationResultRecorded { declaration_id, .. } => {
                 format!("declaration:{declaration_id}")
             }
             Event::InspectionNoticeIssued { notice } => {
@@ -144,95 +205,88 @@ impl Event {
             Event::Released { .. } => "released",
             Event::Held { .. } => "held",
             Event::DeclarationCompleted { .. } => "declaration_completed",
+            Event::SamplingOrdered { .. } => "sampling_ordered",
+            Event::SampleTaken { .. } => "sample_taken",
+            Event::LaboratoryConcluded { .. } => "laboratory_concluded",
+            Event::CommitmentSubmitted { .. } => "commitment_submitted",
+            Event::CommitmentAccepted { .. } => "commitment_accepted",
+            Event::CommitmentRejected { .. } => "commitment_rejected",
+            Event::DispositionOrdered { .. } => "disposition_ordered",
+            Event::DispositionCompleted { .. } => "disposition_completed",
+            Event::DestinationResultRecorded { .. } => "destination_result_recorded",
         }
     }
 
     /// Short bilingual description for timelines.
     pub fn summary(&self) -> (String, String) {
         match self {
-            Event::EnterpriseRegistered { enterprise } => (
-                format!("enterprise {} registered", enterprise.code),
-                format!("企业 {} 注册", enterprise.code),
-            ),
-            Event::EnterpriseGradeChanged { code, grade, .. } => (
-                format!("{code} graded {}", grade.as_str()),
-                format!("{code} 信用等级调整为{}", grade.name_zh()),
-            ),
-            Event::UserCreated { username, role, .. } => (
-                format!("user {username} ({}) created", role.as_str()),
-                format!("创建用户 {username}（{}）", role.as_str()),
-            ),
-            Event::TokenIssued { role, .. } => (
-                format!("API token issued for role {}", role.as_str()),
-                format!("签发 {} 角色的接口令牌", role.as_str()),
-            ),
-            Event::RuleSetPublished {
-                ruleset, changed, ..
-            } => (
-                format!(
-                    "rule set v{} published ({} criteria changed)",
-                    ruleset.version,
-                    changed.len()
-                ),
-                format!(
-                    "发布规则集第 {} 版（{} 条规则变更）",
-                    ruleset.version,
-                    changed.len()
-                ),
-            ),
-            Event::SubscriptionCreated { subscription } => (
-                format!("webhook {} subscribed", subscription.url),
-                format!("订阅推送 {}", subscription.url),
-            ),
-            Event::DeclarationFiled { .. } => {
-                ("declaration filed and accepted".into(), "申报已接受".into())
+            Event::EnterpriseRegistered { enterprise } => {
+                (format!("enterprise {} registered", enterprise.code), format!("企业 {} 注册", enterprise.code))
             }
+            Event::EnterpriseGradeChanged { code, grade, .. } => {
+                (format!("{code} graded {}", grade.as_str()), format!("{code} 信用等级调整为{}", grade.name_zh()))
+            }
+            Event::UserCreated { username, role, .. } => {
+                (format!("user {username} ({}) created", role.as_str()), format!("创建用户 {username}（{}）", role.as_str()))
+            }
+            Event::TokenIssued { role, .. } => {
+                (format!("API token issued for role {}", role.as_str()), format!("签发 {} 角色的接口令牌", role.as_str()))
+            }
+            Event::RuleSetPublished { ruleset, changed, .. } => (
+                format!("rule set v{} published ({} criteria changed)", ruleset.version, changed.len()),
+                format!("发布规则集第 {} 版（{} 条规则变更）", ruleset.version, changed.len()),
+            ),
+            Event::SubscriptionCreated { subscription } => {
+                (format!("webhook {} subscribed", subscription.url), format!("订阅推送 {}", subscription.url))
+            }
+            Event::DeclarationFiled { .. } => ("declaration filed and accepted".into(), "申报已接受".into()),
             Event::RiskAssessed { decision, .. } => (
-                format!(
-                    "risk targeting: {} lane ({} criteria hit)",
-                    decision.lane.as_str(),
-                    decision.hits.len()
-                ),
-                format!(
-                    "风险布控：{} 通道（命中 {} 条规则）",
-                    decision.lane.as_str(),
-                    decision.hits.len()
-                ),
+                format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
+                format!("风险布控：{} 通道（命中 {} 条规则）", decision.lane.as_str(), decision.hits.len()),
             ),
-            Event::InspectionNoticeIssued { notice } => (
-                format!("inspection notice {} issued", notice.record_no),
-                format!("下达查验通知 {}", notice.record_no),
-            ),
+            Event::InspectionNoticeIssued { notice } => {
+                (format!("inspection notice {} issued", notice.record_no), format!("下达查验通知 {}", notice.record_no))
+            }
             Event::GoodsArrived { .. } => ("goods arrived".into(), "货物运抵".into()),
             Event::ContainerInPosition { report } => (
-                format!(
-                    "container {} in position at {} slot {}",
-                    report.container_no, report.site_name, report.slot_code
-                ),
-                format!(
-                    "集装箱 {} 已到位：{} 箱位 {}",
-                    report.container_no, report.site_name, report.slot_code
-                ),
+                format!("container {} in position at {} slot {}", report.container_no, report.site_name, report.slot_code),
+                format!("集装箱 {} 已到位：{} 箱位 {}", report.container_no, report.site_name, report.slot_code),
             ),
             Event::InspectionResultRecorded { result, .. } => match result.outcome {
-                crate::inspection::Outcome::Satisfactory => (
-                    "inspection result: satisfactory".into(),
-                    "查验结果：合格".into(),
-                ),
-                crate::inspection::Outcome::NotSatisfactory => (
-                    "inspection result: not satisfactory".into(),
-                    "查验结果：不合格".into(),
-                ),
+                crate::inspection::Outcome::Satisfactory => ("inspection result: satisfactory".into(), "查验结果：合格".into()),
+                crate::inspection::Outcome::NotSatisfactory => ("inspection result: not satisfactory".into(), "查验结果：不合格".into()),
             },
             Event::Released { .. } => ("goods released".into(), "货物放行".into()),
-            Event::Held { hold, .. } => (
-                format!("goods held: {}", hold.reason),
-                format!("货物扣留：{}", hold.reason),
+            Event::Held { hold, .. } => (format!("goods held: {}", hold.reason), format!("货物扣留：{}", hold.reason)),
+            Event::DeclarationCompleted { .. } => ("complete declaration filed (two-step)".into(), "完成两步申报的完整申报".into()),
+            Event::SamplingOrdered { note, .. } => (format!("sampling ordered: {note}"), format!("下达取样指令：{note}")),
+            Event::SampleTaken { sample_id, .. } => {
+                (format!("sample {sample_id} taken, sealed and sent to the laboratory"), format!("样品 {sample_id} 已取样、封样并送检"))
+            }
+            Event::LaboratoryConcluded { sample_id, conclusion, .. } => (
+                format!("laboratory result of {sample_id}: {}", conclusion.as_str()),
+                format!("样品 {sample_id} 检测结论：{}", conclusion.name_zh()),
             ),
-            Event::DeclarationCompleted { .. } => (
-                "complete declaration filed (two-step)".into(),
-                "完成两步申报的完整申报".into(),
+            Event::CommitmentSubmitted { commitment, .. } => {
+                (format!("pre-release commitment signed by {}", commitment.signed_by), format!("{} 签署预提离承诺书", commitment.signed_by))
+            }
+            Event::CommitmentAccepted { .. } => {
+                ("commitment accepted; pre-released pending laboratory".into(), "受理预提离承诺，先行提离".into())
+            }
+            Event::CommitmentRejected { reason, .. } => (format!("commitment refused: {reason}"), format!("预提离承诺不予受理：{reason}")),
+            Event::DispositionOrdered { order, .. } => (
+                format!("disposition ordered: {} by {}", order.kind.as_str(), order.deadline),
+                format!("下达处置通知：{}，期限 {}", order.kind.name_zh(), order.deadline),
             ),
+            Event::DispositionCompleted { .. } => ("disposition carried out".into(), "处置完毕".into()),
+            Event::DestinationResultRecorded { result, .. } => match result.outcome {
+                crate::inspection::Outcome::Satisfactory => {
+                    ("destination inspection satisfactory: qualified to be marketed".into(), "目的地检验合格，准予入市".into())
+                }
+                crate::inspection::Outcome::NotSatisfactory => {
+                    ("destination inspection not satisfactory".into(), "目的地检验不合格".into())
+                }
+            },
         }
     }
 }

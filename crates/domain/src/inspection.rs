@@ -109,6 +109,8 @@ pub enum ReleaseKind {
     AfterInspection,
     /// Released by an officer after a hold was lifted.
     HoldLifted,
+    /// 预提离 — released on the consignee's signed commitment before laboratory results.
+    PreReleaseOnCommitment,
 }
 
 /// 放行通知 — release notice, pushed to the declarant and the terminal.
@@ -127,6 +129,9 @@ pub struct ReleaseNotice {
     /// The officer who released, or None for an automatic release.
     pub officer: Option<String>,
     pub note: Option<String>,
+    /// 两段准入 — true when released only as "permitted to enter" (准许入境), pending inspection at destination.
+    #[serde(default)]
+    pub permitted_to_enter_only: bool,
 }
 
 /// 扣留 — goods held by an officer.
@@ -136,4 +141,31 @@ pub struct Hold {
     pub officer: String,
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+}
+
+/// 检测结论 — the laboratory's published conclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Conclusion {
+    Satisfactory,
+    NotSatisfactory,
+    NotInterpretable,
+}
+
+impl Conclusion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Conclusion::Satisfactory => "satisfactory",
+            Conclusion::NotSatisfactory => "not-satisfactory",
+            Conclusion::NotInterpretable => "not-interpretable",
+        }
+    }
+
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Conclusion::Satisfactory => "合格",
+            Conclusion::NotSatisfactory => "不合格",
+            Conclusion::NotInterpretable => "无法判定",
+        }
+    }
 }

@@ -48,17 +48,11 @@ pub enum Break {
 impl std::fmt::Display for Break {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Break::Gap { seq, expected } => write!(
-                f,
-                "entry {seq}: expected entry {expected} here; entries were removed or reordered"
-            ),
+            Break::Gap { seq, expected } => write!(f, "entry {seq}: expected entry {expected} here; entries were removed or reordered"),
             Break::Link { seq } => {
                 write!(f, "entry {seq}: its link to the previous entry is broken")
             }
-            Break::Content { seq } => write!(
-                f,
-                "entry {seq}: its content does not match its hash; it was altered"
-            ),
+            Break::Content { seq } => write!(f, "entry {seq}: its content does not match its hash; it was altered"),
         }
     }
 }
@@ -73,26 +67,14 @@ pub struct Verifier {
 
 impl Default for Verifier {
     fn default() -> Self {
-        Verifier {
-            prev_hash: GENESIS.to_owned(),
-            next_seq: 1,
-            checked: 0,
-        }
+        Verifier { prev_hash: GENESIS.to_owned(), next_seq: 1, checked: 0 }
     }
 }
 
 impl Verifier {
-    pub fn check(
-        &mut self,
-        e: &EntryFields<'_>,
-        stored_prev: &str,
-        stored_hash: &str,
-    ) -> Result<(), Break> {
+    pub fn check(&mut self, e: &EntryFields<'_>, stored_prev: &str, stored_hash: &str) -> Result<(), Break> {
         if e.seq != self.next_seq {
-            return Err(Break::Gap {
-                seq: e.seq,
-                expected: self.next_seq,
-            });
+            return Err(Break::Gap { seq: e.seq, expected: self.next_seq });
         }
         if stored_prev != self.prev_hash {
             return Err(Break::Link { seq: e.seq });

@@ -19,14 +19,7 @@ struct Row {
 
 impl Row {
     fn fields(&self) -> EntryFields<'_> {
-        EntryFields {
-            seq: self.seq,
-            stream: &self.stream,
-            kind: &self.kind,
-            actor: &self.actor,
-            at_ms: self.at_ms,
-            payload: &self.payload,
-        }
+        EntryFields { seq: self.seq, stream: &self.stream, kind: &self.kind, actor: &self.actor, at_ms: self.at_ms, payload: &self.payload }
     }
 
     /// Recomputes this row's hash from its own stored previous hash (what a careful forger does).
@@ -45,11 +38,7 @@ fn build(payloads: &[String]) -> Vec<Row> {
             seq,
             stream: format!("declaration:37022025100000{:04}", i % 3),
             kind: ["declaration_filed", "risk_assessed", "released"][i % 3].to_owned(),
-            actor: if i % 2 == 0 {
-                "user:agent1".into()
-            } else {
-                "system".into()
-            },
+            actor: if i % 2 == 0 { "user:agent1".into() } else { "system".into() },
             at_ms: 1_741_600_000_000 + seq * 1_000,
             payload: p.clone(),
             prev_hash: prev.clone(),
@@ -63,9 +52,7 @@ fn build(payloads: &[String]) -> Vec<Row> {
 }
 
 fn sample(n: usize) -> Vec<Row> {
-    let payloads: Vec<String> = (0..n)
-        .map(|i| format!(r#"{{"type":"event","n":{i},"text":"货物放行 {i}"}}"#))
-        .collect();
+    let payloads: Vec<String> = (0..n).map(|i| format!(r#"{{"type":"event","n":{i},"text":"货物放行 {i}"}}"#)).collect();
     build(&payloads)
 }
 
@@ -83,13 +70,7 @@ fn hash_is_sha256_hex_and_deterministic() {
     let rows = sample(3);
     for r in &rows {
         assert_eq!(r.hash.len(), 64);
-        assert!(
-            r.hash
-                .bytes()
-                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
-            "{}",
-            r.hash
-        );
+        assert!(r.hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{}", r.hash);
         assert_eq!(entry_hash(&r.prev_hash, &r.fields()), r.hash);
     }
     assert_eq!(rows[0].prev_hash, GENESIS);
@@ -97,11 +78,7 @@ fn hash_is_sha256_hex_and_deterministic() {
     assert_eq!(rows[2].prev_hash, rows[1].hash);
     assert_eq!(GENESIS.len(), 64);
     assert_ne!(rows[0].hash, rows[1].hash);
-    assert_eq!(
-        sample(3),
-        rows,
-        "building the same chain twice gives the same hashes"
-    );
+    assert_eq!(sample(3), rows, "building the same chain twice gives the same hashes");
 }
 
 #[test]
@@ -135,20 +112,14 @@ fn fields_cannot_bleed_into_each_other() {
     let mut b = a.clone();
     b.stream = "declaration:1r".into();
     b.kind = "eleased".into();
-    assert_ne!(
-        entry_hash(GENESIS, &a.fields()),
-        entry_hash(GENESIS, &b.fields())
-    );
+    assert_ne!(entry_hash(GENESIS, &a.fields()), entry_hash(GENESIS, &b.fields()));
     let mut c = a.clone();
     c.actor = "system".into();
     c.payload = "{}".into();
     let mut d = c.clone();
     d.actor = "system{".into();
     d.payload = "}".into();
-    assert_ne!(
-        entry_hash(GENESIS, &c.fields()),
-        entry_hash(GENESIS, &d.fields())
-    );
+    assert_ne!(entry_hash(GENESIS, &c.fields()), entry_hash(GENESIS, &d.fields()));
 }
 
 #[test]
@@ -163,23 +134,16 @@ fn altered_payload_is_a_content_break_at_that_entry() {
     for at in [0usize, 4, 9] {
         let mut rows = sample(10);
         rows[at].payload = rows[at].payload.replace("放行", "扣留");
-        assert_eq!(
-            verify(&rows),
-            Err(Break::Content { seq: at as i64 + 1 }),
-            "altered entry {}",
-            at + 1
-        );
+        assert_eq!(verify(&rows), Err(Break::Content { seq: at as i64 + 1 }), "altered entry {}", at + 1);
     }
 }
 
 #[test]
 fn every_altered_field_is_a_content_break() {
-    let changes: Vec<fn(&mut Row)> = vec![
-        |r| r.stream = "declaration:other".into(),
-        |r| r.kind = "held".into(),
-        |r| r.actor = "user:mallory".into(),
-        |r| r.at_ms -= 60_000,
-    ];
+    let changes: Vec<fn(&mut Row)> =
+        vec![|r| r.stream = "declaration:other".into(), |r| r.kind = "held".into(), |r| r.actor = "user:mallory".into(), |r| {
+            r.at_ms -= 60_000
+        }];
     for change in changes {
         let mut rows = sample(6);
         change(&mut rows[3]);
@@ -215,14 +179,7 @@ fn removed_entry_is_a_gap() {
         let mut rows = sample(10);
         rows.remove(removed);
         let seq = removed as i64 + 1;
-        assert_eq!(
-            verify(&rows),
-            Err(Break::Gap {
-                seq: seq + 1,
-                expected: seq
-            }),
-            "removed entry {seq}"
-        );
+        assert_eq!(verify(&rows), Err(Break::Gap { seq: seq + 1, expected: seq }), "removed entry {seq}");
     }
     // Removing the tail cannot be seen from the entries alone: it leaves a shorter honest chain.
     let mut rows = sample(10);
@@ -247,15 +204,7 @@ fn swapped_entries_are_detected_at_the_first_swapped_seq() {
         let mut rows = sample(10);
         rows.swap(first, first + 1);
         let seq = first as i64 + 1;
-        assert_eq!(
-            verify(&rows),
-            Err(Break::Gap {
-                seq: seq + 1,
-                expected: seq
-            }),
-            "swapped {seq} and {}",
-            seq + 1
-        );
+        assert_eq!(verify(&rows), Err(Break::Gap { seq: seq + 1, expected: seq }), "swapped {seq} and {}", seq + 1);
     }
     // Swapping and renumbering so the sequence looks right breaks the link at the first swapped seq.
     let mut rows = sample(10);
@@ -268,13 +217,7 @@ fn swapped_entries_are_detected_at_the_first_swapped_seq() {
 #[test]
 fn chain_must_start_at_genesis_and_seq_one() {
     let rows = sample(3);
-    assert_eq!(
-        verify(&rows[1..]),
-        Err(Break::Gap {
-            seq: 2,
-            expected: 1
-        })
-    );
+    assert_eq!(verify(&rows[1..]), Err(Break::Gap { seq: 2, expected: 1 }));
     let mut rows = sample(3);
     rows[0].prev_hash = "a".repeat(64);
     rows[0].rehash();
@@ -286,43 +229,21 @@ fn verifier_stops_advancing_at_a_break() {
     let mut rows = sample(5);
     rows[2].payload.push('!');
     let mut v = Verifier::default();
-    assert!(v
-        .check(&rows[0].fields(), &rows[0].prev_hash, &rows[0].hash)
-        .is_ok());
-    assert!(v
-        .check(&rows[1].fields(), &rows[1].prev_hash, &rows[1].hash)
-        .is_ok());
-    assert_eq!(
-        v.check(&rows[2].fields(), &rows[2].prev_hash, &rows[2].hash),
-        Err(Break::Content { seq: 3 })
-    );
+    assert!(v.check(&rows[0].fields(), &rows[0].prev_hash, &rows[0].hash).is_ok());
+    assert!(v.check(&rows[1].fields(), &rows[1].prev_hash, &rows[1].hash).is_ok());
+    assert_eq!(v.check(&rows[2].fields(), &rows[2].prev_hash, &rows[2].hash), Err(Break::Content { seq: 3 }));
     assert_eq!(v.checked, 2);
     // Restoring the entry lets the same verifier carry on from where it stopped.
     rows[2].payload.pop();
-    assert!(v
-        .check(&rows[2].fields(), &rows[2].prev_hash, &rows[2].hash)
-        .is_ok());
+    assert!(v.check(&rows[2].fields(), &rows[2].prev_hash, &rows[2].hash).is_ok());
     assert_eq!(v.checked, 3);
 }
 
 #[test]
 fn break_messages_name_the_entry() {
-    assert_eq!(
-        Break::Gap {
-            seq: 7,
-            expected: 6
-        }
-        .to_string(),
-        "entry 7: expected entry 6 here; entries were removed or reordered"
-    );
-    assert_eq!(
-        Break::Link { seq: 3 }.to_string(),
-        "entry 3: its link to the previous entry is broken"
-    );
-    assert_eq!(
-        Break::Content { seq: 9 }.to_string(),
-        "entry 9: its content does not match its hash; it was altered"
-    );
+    assert_eq!(Break::Gap { seq: 7, expected: 6 }.to_string(), "entry 7: expected entry 6 here; entries were removed or reordered");
+    assert_eq!(Break::Link { seq: 3 }.to_string(), "entry 3: its link to the previous entry is broken");
+    assert_eq!(Break::Content { seq: 9 }.to_string(), "entry 9: its content does not match its hash; it was altered");
 }
 
 /// Payloads of printable ASCII so a flipped low bit keeps them valid UTF-8 text.

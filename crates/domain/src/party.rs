@@ -16,11 +16,7 @@ pub enum CreditGrade {
 }
 
 impl CreditGrade {
-    pub const ALL: [CreditGrade; 3] = [
-        CreditGrade::AdvancedCertified,
-        CreditGrade::Registered,
-        CreditGrade::Untrustworthy,
-    ];
+    pub const ALL: [CreditGrade; 3] = [CreditGrade::AdvancedCertified, CreditGrade::Registered, CreditGrade::Untrustworthy];
 
     /// Accepts `advanced` (the CLI spelling) as well as `advanced-certified`.
     pub fn parse(s: &str) -> Option<Self> {
@@ -81,14 +77,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Declarant,
-        Role::Terminal,
-        Role::Laboratory,
-        Role::Officer,
-        Role::RiskAnalyst,
-        Role::Admin,
-    ];
+    pub const ALL: [Role; 6] = [Role::Declarant, Role::Terminal, Role::Laboratory, Role::Officer, Role::RiskAnalyst, Role::Admin];
 
     pub fn parse(s: &str) -> Option<Self> {
         Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
@@ -123,11 +112,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn system() -> Self {
-        Actor {
-            id: "system".into(),
-            role: None,
-            enterprise: None,
-        }
+        Actor { id: "system".into(), role: None, enterprise: None }
     }
 
     pub fn is(&self, role: Role) -> bool {

@@ -32,11 +32,7 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
-        ParseError {
-            rule,
-            en: en.into(),
-            zh: zh.into(),
-        }
+        ParseError { rule, en: en.into(), zh: zh.into() }
     }
 }
 
@@ -47,10 +43,7 @@ string_newtype!(
 impl CustomsCode {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let s = s.trim();
-        if s.len() == 10
-            && s.bytes()
-                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
-        {
+        if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase()) {
             Ok(CustomsCode(s.to_owned()))
         } else {
             Err(ParseError::new(
@@ -67,9 +60,7 @@ string_newtype!(
     CreditCode
 );
 const USCC_ALPHABET: &[u8] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [
-    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
-];
+const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 impl CreditCode {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let s = s.trim();
@@ -85,13 +76,9 @@ impl CreditCode {
         }
         let bytes = s.as_bytes();
         if bytes.iter().any(|b| !USCC_ALPHABET.contains(b)) {
-            return Err(bad(
-                "contains a character outside the code alphabet",
-                "含有不允许的字符",
-            ));
+            return Err(bad("contains a character outside the code alphabet", "含有不允许的字符"));
         }
-        let expected =
-            Self::check_char(&s[..17]).ok_or_else(|| bad("bad characters", "字符错误"))?;
+        let expected = Self::check_char(&s[..17]).ok_or_else(|| bad("bad characters", "字符错误"))?;
         if bytes[17] as char != expected {
             return Err(bad("check character does not match", "校验码不正确"));
         }
@@ -126,9 +113,7 @@ string_newtype!(
 impl HsCode {
     pub fn parse(s: &str) -> Result<Self, ParseError> {
         let s = s.trim();
-        if !(s.len() == 10 || s.len() == 8 || s.len() == 6)
-            || !s.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !(s.len() == 10 || s.len() == 8 || s.len() == 6) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ParseError::new(
                 "hs_format",
                 format!("commodity code must be 10 digits (6 or 8 accepted), got {s:?}"),
@@ -217,11 +202,7 @@ impl UnitCode {
         if guomen_reference::unit::is_unit(s) {
             Ok(UnitCode(s.to_owned()))
         } else {
-            Err(ParseError::new(
-                "unit_unknown",
-                format!("{s:?} is not a GACC unit code"),
-                format!("{s:?} 不是海关计量单位代码"),
-            ))
+            Err(ParseError::new("unit_unknown", format!("{s:?} is not a GACC unit code"), format!("{s:?} 不是海关计量单位代码")))
         }
     }
 }
@@ -229,24 +210,11 @@ impl UnitCode {
 /// Parses a non-negative decimal with at most `scale` fractional digits.
 pub fn parse_decimal(s: &str, scale: u32, positive: bool) -> Result<Decimal, ParseError> {
     let t = s.trim();
-    let d: Decimal = t.parse().map_err(|_| {
-        ParseError::new(
-            "number_format",
-            format!("{t:?} is not a decimal number"),
-            format!("{t:?} 不是有效数字"),
-        )
-    })?;
+    let d: Decimal =
+        t.parse().map_err(|_| ParseError::new("number_format", format!("{t:?} is not a decimal number"), format!("{t:?} 不是有效数字")))?;
     if d.is_sign_negative() || (positive && d.is_zero()) {
-        let (en, zh) = if positive {
-            ("greater than zero", "大于零")
-        } else {
-            ("zero or more", "不小于零")
-        };
-        return Err(ParseError::new(
-            "number_range",
-            format!("must be {en}, got {t}"),
-            format!("应{zh}，实际为 {t}"),
-        ));
+        let (en, zh) = if positive { ("greater than zero", "大于零") } else { ("zero or more", "不小于零") };
+        return Err(ParseError::new("number_range", format!("must be {en}, got {t}"), format!("应{zh}，实际为 {t}")));
     }
     if d.normalize().scale() > scale {
         return Err(ParseError::new(
@@ -269,22 +237,9 @@ mod tests {
         assert_eq!(full.as_str().len(), 18);
         assert!(CreditCode::parse(full.as_str()).is_ok());
         let mut tampered = full.as_str().to_owned();
-        tampered.replace_range(
-            5..6,
-            if &full.as_str()[5..6] == "1" {
-                "2"
-            } else {
-                "1"
-            },
-        );
-        assert_eq!(
-            CreditCode::parse(&tampered).unwrap_err().rule,
-            "credit_code_format"
-        );
-        assert!(
-            CreditCode::parse("91350200MA2XN1234I").is_err(),
-            "I is not in the alphabet"
-        );
+        tampered.replace_range(5..6, if &full.as_str()[5..6] == "1" { "2" } else { "1" });
+        assert_eq!(CreditCode::parse(&tampered).unwrap_err().rule, "credit_code_format");
+        assert!(CreditCode::parse("91350200MA2XN1234I").is_err(), "I is not in the alphabet");
     }
 
     #[test]
@@ -303,25 +258,10 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(
-            parse_decimal("12.50", 2, true).unwrap().to_string(),
-            "12.50"
-        );
-        assert_eq!(
-            parse_decimal("0", 2, true).unwrap_err().rule,
-            "number_range"
-        );
-        assert_eq!(
-            parse_decimal("-1", 2, false).unwrap_err().rule,
-            "number_range"
-        );
-        assert_eq!(
-            parse_decimal("1.234", 2, false).unwrap_err().rule,
-            "number_scale"
-        );
-        assert_eq!(
-            parse_decimal("abc", 2, false).unwrap_err().rule,
-            "number_format"
-        );
+        assert_eq!(parse_decimal("12.50", 2, true).unwrap().to_string(), "12.50");
+        assert_eq!(parse_decimal("0", 2, true).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("-1", 2, false).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("1.234", 2, false).unwrap_err().rule, "number_scale");
+        assert_eq!(parse_decimal("abc", 2, false).unwrap_err().rule, "number_format");
     }
 }

@@ -115,6 +115,9 @@ pub fn parse_dec_message(xml: &[u8]) -> Result<DeclarationDraft, XmlError> {
         net_wt: head_el.value("NetWt"),
         site_code: free_txt.and_then(|f| f.value("CusFie")),
         note: head_el.value("NoteS"),
+        // Guomen extensions, like DeclareMode: priority handling (绿色通道) and its reason.
+        priority: head_el.value("Priority"),
+        priority_reason: head_el.value("PriorityReason"),
     };
 
     let items = root
@@ -483,6 +486,8 @@ pub fn write_dec_message(draft: &DeclarationDraft) -> String {
             ("NetWt", h.net_wt.as_deref()),
             ("NoteS", h.note.as_deref()),
             ("DeclareMode", h.mode.as_deref()),
+            ("Priority", h.priority.as_deref()),
+            ("PriorityReason", h.priority_reason.as_deref()),
         ],
     );
 

@@ -49,14 +49,7 @@ impl Batch {
         let payload = serde_json::to_string(event).expect("events serialize");
         let stream = event.stream();
         let seq = st.last_seq + 1;
-        let fields = EntryFields {
-            seq,
-            stream: &stream,
-            kind: event.kind(),
-            actor,
-            at_ms,
-            payload: &payload,
-        };
+        let fields = EntryFields { seq, stream: &stream, kind: event.kind(), actor, at_ms, payload: &payload };
         let hash = entry_hash(&st.last_hash, &fields);
         self.journal.push(vec![
             Val::I(seq),
@@ -73,16 +66,7 @@ impl Batch {
     }
 
     /// Queues a message for `recipient` and one delivery per matching webhook subscription.
-    pub fn outbox(
-        &mut self,
-        st: &mut WriterState,
-        seq: i64,
-        stream: &str,
-        recipient: &str,
-        topic: &str,
-        body: String,
-        at_ms: i64,
-    ) {
+    pub fn outbox(&mut self, st: &mut WriterState, seq: i64, stream: &str, recipient: &str, topic: &str, body: String, at_ms: i64) {
         st.last_outbox += 1;
         let id = st.last_outbox;
         self.outbox.push(vec![
@@ -114,51 +98,44 @@ impl Batch {
     }
 
     pub fn idempotency(&mut self, scope: &str, key: &str, hash: &str, record: &str, at_ms: i64) {
-        self.idem.insert(
-            (scope.to_owned(), key.to_owned()),
-            (hash.to_owned(), record.to_owned()),
-        );
-        self.idempotency.push(vec![
-            Val::T(scope.into()),
-            Val::T(key.into()),
-            Val::T(hash.into()),
-            Val::T(record.into()),
-            Val::I(at_ms),
-        ]);
+        self.idem.insert((scope.to_owned(), key.to_owned()), (hash.to_owned(), record.to_owned()));
+        self.idempotency.push(vec![Val::T(scope.into()), Val::T(key.into()), Val::T(hash.into()), Val::T(record.into()), Val::I(at_ms)]);
     }
 
     /// Writes everything buffered. The caller commits.
     pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        insert(conn, "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ", 8, &self.journal, "").await?;
-        let decl_rows: Vec<Vec<Val>> = self
-            .declarations
-            .values()
-            .map(|(d, at)| declaration_row(d, *at))
-            .collect();
+        insert(conn, "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ", 8, &self.journal, "")
+            .await?;
+        let decl_rows: Vec<Vec<Val>> = self.declarations.values().map(|(d, at)| declaration_row(d, *at)).collect();
         insert(
             conn,
-            "INSERT INTO declarations (id, filed_by, trade_code, owner_code, agent_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, arrived_at_ms, released_at_ms, completion_due, completed_at_ms, updated_at_ms, doc) VALUES ",
-            19,
+            "INSERT INTO declarations (id, filed_by, trade_code, owner_code, agent_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, arrived_at_ms, released_at_ms, completion_due, completed_at_ms, updated_at_ms, doc, priority, quarantine, pre_released_at_ms, disposition_deadline, disposition_done_at_ms) VALUES ",
+            24,
             &decl_rows,
-            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc",
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, priority = excluded.priority, quarantine = excluded.quarantine, pre_released_at_ms = excluded.pre_released_at_ms, disposition_deadline = excluded.disposition_deadline, disposition_done_at_ms = excluded.disposition_done_at_ms",
         )
         .await?;
-        insert(conn, "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ", 7, &self.risk_hits, "").await?;
-        insert(conn, "INSERT INTO outbox (id, event_seq, stream, recipient, topic, body, created_at_ms) VALUES ", 7, &self.outbox, "").await?;
-        insert(conn, "INSERT INTO deliveries (outbox_id, subscription_id, stream, state, attempts, next_attempt_ms) VALUES ", 6, &self.deliveries, "").await?;
         insert(
             conn,
-            "INSERT INTO idempotency (scope, key, request_hash, record_id, created_at_ms) VALUES ",
-            5,
-            &self.idempotency,
+            "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",
+            7,
+            &self.risk_hits,
             "",
         )
         .await?;
-        let counters: Vec<Vec<Val>> = self
-            .counters_touched
-            .iter()
-            .map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)])
-            .collect();
+        insert(conn, "INSERT INTO outbox (id, event_seq, stream, recipient, topic, body, created_at_ms) VALUES ", 7, &self.outbox, "")
+            .await?;
+        insert(
+            conn,
+            "INSERT INTO deliveries (outbox_id, subscription_id, stream, state, attempts, next_attempt_ms) VALUES ",
+            6,
+            &self.deliveries,
+            "",
+        )
+        .await?;
+        insert(conn, "INSERT INTO idempotency (scope, key, request_hash, record_id, created_at_ms) VALUES ", 5, &self.idempotency, "")
+            .await?;
+        let counters: Vec<Vec<Val>> = self.counters_touched.iter().map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)]).collect();
         insert(
             conn,
             "INSERT INTO counters (name, value) VALUES ",
@@ -193,19 +170,23 @@ fn declaration_row(d: &Declaration, updated_ms: i64) -> Vec<Val> {
         Val::OI(d.completed_at.map(ms)),
         Val::I(updated_ms),
         Val::T(serde_json::to_string(d).expect("declarations serialize")),
+        Val::OT(h.priority.as_ref().map(|p| p.kind.as_str().to_owned())),
+        Val::I(d.quarantine_goods().into()),
+        Val::OI(
+            d.release
+                .as_ref()
+                .filter(|r| r.kind == guomen_domain::inspection::ReleaseKind::PreReleaseOnCommitment)
+                .map(|r| ms(r.released_at)),
+        ),
+        Val::OT(d.disposition.as_ref().map(|o| o.deadline.to_string())),
+        Val::OI(d.disposition.as_ref().and_then(|o| o.done_at).map(ms)),
     ]
 }
 
 /// Largest number of bound values in one statement (SQLite's default limit is 32766).
 const MAX_PARAMS: usize = 30_000;
 
-async fn insert(
-    conn: &mut AnyConnection,
-    head: &str,
-    cols: usize,
-    rows: &[Vec<Val>],
-    tail: &str,
-) -> Result<(), sqlx::Error> {
+async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
     for chunk in rows.chunks((MAX_PARAMS / cols).max(1)) {
         let mut sql = String::with_capacity(head.len() + chunk.len() * cols * 5 + tail.len());
         sql.push_str(head);

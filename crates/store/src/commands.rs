@@ -3,7 +3,7 @@
 
 use crate::batch::{ms, Batch, Val};
 use crate::writer::WriterState;
-use guomen_domain::declaration::{self, Declaration, DeclarationContent, Filing};
+use guomen_domain::declaration::{self, Declaration, DeclarationContent, DispositionKind, Filing};
 use guomen_domain::event::Subscription;
 use guomen_domain::inspection::{InspectionResult, Outcome as InspectionOutcome, PositionReport};
 use guomen_domain::notice::outgoing;
@@ -91,8 +91,45 @@ pub enum Command {
         findings: Vec<String>,
         note: Option<String>,
     },
+    /// With `permitted_to_enter_only`, the first stage of two-stage access.
     Release {
         declaration_id: String,
+        note: Option<String>,
+        permitted_to_enter_only: bool,
+    },
+    OrderSampling {
+        declaration_id: String,
+        note: String,
+    },
+    SubmitCommitment {
+        declaration_id: String,
+        enterprise: CustomsCode,
+        signed_by: String,
+        storage_address: String,
+        contact_phone: String,
+        promise_accepted: bool,
+    },
+    AcceptCommitment {
+        declaration_id: String,
+    },
+    RejectCommitment {
+        declaration_id: String,
+        reason: String,
+    },
+    OrderDisposition {
+        declaration_id: String,
+        kind: DispositionKind,
+        instructions: String,
+        deadline: time::Date,
+    },
+    CompleteDisposition {
+        declaration_id: String,
+        note: String,
+    },
+    RecordDestinationResult {
+        declaration_id: String,
+        outcome: InspectionOutcome,
+        findings: Vec<String>,
         note: Option<String>,
     },
     Hold {
@@ -127,10 +164,7 @@ pub enum Outcome {
     Done,
     Rules(Arc<RuleSet>),
     Subscription(Subscription),
-    Declaration {
-        record: Box<Declaration>,
-        replayed: bool,
-    },
+    Declaration { record: Box<Declaration>, replayed: bool },
     Declarations(Vec<Declaration>),
 }
 
@@ -156,29 +190,22 @@ pub async fn execute(
     let at = ms(now);
     match cmd {
         Command::RegisterEnterprise(e) => {
-            let clash: Option<String> = sqlx::query_scalar("SELECT code FROM enterprises WHERE code = $1 OR credit_code = $2 OR (site_code IS NOT NULL AND site_code = $3) LIMIT 1")
-                .bind(e.code.to_string())
-                .bind(e.credit_code.to_string())
-                .bind(e.site_code.clone().unwrap_or_default())
-                .fetch_optional(&mut *conn)
-                .await?;
+            let clash: Option<String> = sqlx::query_scalar(
+                "SELECT code FROM enterprises WHERE code = $1 OR credit_code = $2 OR (site_code IS NOT NULL AND site_code = $3) LIMIT 1",
+            )
+            .bind(e.code.to_string())
+            .bind(e.credit_code.to_string())
+            .bind(e.site_code.clone().unwrap_or_default())
+            .fetch_optional(&mut *conn)
+            .await?;
             if let Some(c) = clash {
                 return Ok(Err(Refusal::new(
                     RefusalKind::Conflict,
-                    format!(
-                        "enterprise {c} already holds this customs code, credit code or site code"
-                    ),
+                    format!("enterprise {c} already holds this customs code, credit code or site code"),
                     format!("企业 {c} 已使用该海关编码、统一社会信用代码或监管场所代码"),
                 )));
             }
-            b.append(
-                st,
-                &who,
-                at,
-                &Event::EnterpriseRegistered {
-                    enterprise: e.clone(),
-                },
-            );
+            b.append(st, &who, at, &Event::EnterpriseRegistered { enterprise: e.clone() });
             sqlx::query("INSERT INTO enterprises (code, credit_code, name_zh, name_en, grade, site_code, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(e.code.to_string())
                 .bind(e.credit_code.to_string())
@@ -192,20 +219,14 @@ pub async fn execute(
             b.registered.push(e.clone());
             Ok(Ok(Outcome::Enterprise(e.clone())))
         }
-        Command::CreateUser {
-            username,
-            password_hash,
-            role,
-            enterprise,
-        } => {
+        Command::CreateUser { username, password_hash, role, enterprise } => {
             if let Err(r) = check_enterprise(conn, *role, enterprise).await? {
                 return Ok(Err(r));
             }
-            let exists: Option<String> =
-                sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
-                    .bind(username.clone())
-                    .fetch_optional(&mut *conn)
-                    .await?;
+            let exists: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
+                .bind(username.clone())
+                .fetch_optional(&mut *conn)
+                .await?;
             if exists.is_some() {
                 return Ok(Err(Refusal::new(
                     RefusalKind::Conflict,
@@ -213,16 +234,7 @@ pub async fn execute(
                     format!("用户 {username} 已存在"),
                 )));
             }
-            b.append(
-                st,
-                &who,
-                at,
-                &Event::UserCreated {
-                    username: username.clone(),
-                    role: *role,
-                    enterprise: enterprise.clone(),
-                },
-            );
+            b.append(st, &who, at, &Event::UserCreated { username: username.clone(), role: *role, enterprise: enterprise.clone() });
             sqlx::query("INSERT INTO users (username, role, enterprise, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
                 .bind(username.clone())
                 .bind(role.as_str())
@@ -233,13 +245,7 @@ pub async fn execute(
                 .await?;
             Ok(Ok(Outcome::Done))
         }
-        Command::IssueToken {
-            token_id,
-            token_hash,
-            role,
-            enterprise,
-            label,
-        } => {
+        Command::IssueToken { token_id, token_hash, role, enterprise, label } => {
             if let Err(r) = check_enterprise(conn, *role, enterprise).await? {
                 return Ok(Err(r));
             }
@@ -247,12 +253,7 @@ pub async fn execute(
                 st,
                 &who,
                 at,
-                &Event::TokenIssued {
-                    token_id: token_id.clone(),
-                    role: *role,
-                    enterprise: enterprise.clone(),
-                    label: label.clone(),
-                },
+                &Event::TokenIssued { token_id: token_id.clone(), role: *role, enterprise: enterprise.clone(), label: label.clone() },
             );
             sqlx::query("INSERT INTO tokens (id, hash, role, enterprise, label, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
                 .bind(token_id.clone())
@@ -265,9 +266,7 @@ pub async fn execute(
                 .await?;
             Ok(Ok(Outcome::Done))
         }
-        Command::PublishRules { ruleset, reason } => {
-            publish(conn, st, b, &who, at, ruleset.clone(), reason).await
-        }
+        Command::PublishRules { ruleset, reason } => publish(conn, st, b, &who, at, ruleset.clone(), reason).await,
         Command::PutCriterion { criterion, reason } => {
             let mut next = (*st.rules).clone();
             match next.criteria.iter_mut().find(|c| c.id == criterion.id) {
@@ -285,12 +284,7 @@ pub async fn execute(
             }
             publish(conn, st, b, &who, at, next, reason).await
         }
-        Command::CreateSubscription {
-            id,
-            enterprise,
-            url,
-            secret,
-        } => {
+        Command::CreateSubscription { id, enterprise, url, secret } => {
             if let Some(e) = enterprise {
                 if !enterprise_exists(conn, e).await? {
                     return Ok(Err(Refusal::field(
@@ -301,20 +295,8 @@ pub async fn execute(
                     )));
                 }
             }
-            let sub = Subscription {
-                id: id.clone(),
-                enterprise: enterprise.clone(),
-                url: url.clone(),
-                created_at: now,
-            };
-            b.append(
-                st,
-                &who,
-                at,
-                &Event::SubscriptionCreated {
-                    subscription: sub.clone(),
-                },
-            );
+            let sub = Subscription { id: id.clone(), enterprise: enterprise.clone(), url: url.clone(), created_at: now };
+            b.append(st, &who, at, &Event::SubscriptionCreated { subscription: sub.clone() });
             sqlx::query("INSERT INTO subscriptions (id, enterprise, url, secret, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id.clone())
                 .bind(enterprise.as_ref().map(|e| e.to_string()))
@@ -323,17 +305,11 @@ pub async fn execute(
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
-            st.subscriptions
-                .push((id.clone(), enterprise.as_ref().map(|e| e.to_string())));
+            st.subscriptions.push((id.clone(), enterprise.as_ref().map(|e| e.to_string())));
             b.touched_subscriptions = true;
             Ok(Ok(Outcome::Subscription(sub)))
         }
-        Command::FileDeclaration {
-            content,
-            filed_by,
-            idempotency,
-            seed,
-        } => {
+        Command::FileDeclaration { content, filed_by, idempotency, seed } => {
             if let Some(k) = idempotency {
                 if let Some((hash, record)) = idempotent(conn, b, k).await? {
                     if hash != k.request_hash {
@@ -344,30 +320,20 @@ pub async fn execute(
                         )));
                     }
                     return Ok(match load(conn, b, &record).await? {
-                        Some(d) => Ok(Outcome::Declaration {
-                            record: Box::new(d),
-                            replayed: true,
-                        }),
+                        Some(d) => Ok(Outcome::Declaration { record: Box::new(d), replayed: true }),
                         None => Err(Refusal::not_found("declaration", "报关单")),
                     });
                 }
             }
             let Some(trader) = enterprise(conn, &content.head.trade_code).await? else {
-                return Ok(Err(Refusal::field(
-                    "head.trade_code",
-                    "enterprise_unknown",
-                    "no such enterprise",
-                    "企业不存在",
-                )));
+                return Ok(Err(Refusal::field("head.trade_code", "enterprise_unknown", "no such enterprise", "企业不存在")));
             };
             let terminal = match &content.head.site_code {
-                Some(site) => sqlx::query_scalar::<_, String>(
-                    "SELECT code FROM enterprises WHERE site_code = $1",
-                )
-                .bind(site.clone())
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
+                Some(site) => sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE site_code = $1")
+                    .bind(site.clone())
+                    .fetch_optional(&mut *conn)
+                    .await?
+                    .map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
                 None => None,
             };
             let id = next_entry_id(conn, st, b, content, now).await?;
@@ -401,26 +367,17 @@ pub async fn execute(
             if let Some(k) = idempotency {
                 b.idempotency(&k.scope, &k.key, &k.request_hash, &id, at);
             }
-            Ok(Ok(Outcome::Declaration {
-                record: Box::new(record),
-                replayed: false,
-            }))
+            Ok(Ok(Outcome::Declaration { record: Box::new(record), replayed: false }))
         }
-        Command::RecordArrival {
-            bill_no,
-            at: arrived,
-            terminal,
-        } => {
-            let mut ids: Vec<String> = sqlx::query_scalar("SELECT id FROM declarations WHERE bill_no = $1 AND terminal = $2 AND arrived_at_ms IS NULL")
-                .bind(bill_no.clone())
-                .bind(terminal.to_string())
-                .fetch_all(&mut *conn)
-                .await?;
+        Command::RecordArrival { bill_no, at: arrived, terminal } => {
+            let mut ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM declarations WHERE bill_no = $1 AND terminal = $2 AND arrived_at_ms IS NULL")
+                    .bind(bill_no.clone())
+                    .bind(terminal.to_string())
+                    .fetch_all(&mut *conn)
+                    .await?;
             for (id, (d, _)) in &b.declarations {
-                if d.content.head.bill_no == *bill_no
-                    && d.terminal.as_ref() == Some(terminal)
-                    && !ids.contains(id)
-                {
+                if d.content.head.bill_no == *bill_no && d.terminal.as_ref() == Some(terminal) && !ids.contains(id) {
                     ids.push(id.clone());
                 }
             }
@@ -446,15 +403,7 @@ pub async fn execute(
             }
             Ok(Ok(Outcome::Declarations(out)))
         }
-        Command::ReportPosition {
-            declaration_id,
-            record_no,
-            container_no,
-            site_name,
-            slot_code,
-            arrived_at,
-            terminal,
-        } => {
+        Command::ReportPosition { declaration_id, record_no, container_no, site_name, slot_code, arrived_at, terminal } => {
             let Some(d) = load(conn, b, declaration_id).await? else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
@@ -472,12 +421,7 @@ pub async fn execute(
             };
             step(st, b, &who, at, d.clone(), d.report_position(report))
         }
-        Command::RecordResult {
-            declaration_id,
-            outcome,
-            findings,
-            note,
-        } => {
+        Command::RecordResult { declaration_id, outcome, findings, note } => {
             let Some(d) = load(conn, b, declaration_id).await? else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
@@ -490,26 +434,35 @@ pub async fn execute(
             };
             step(st, b, &who, at, d.clone(), d.record_result(result))
         }
-        Command::Release {
-            declaration_id,
-            note,
-        } => {
-            let Some(d) = load(conn, b, declaration_id).await? else {
-                return Ok(Err(Refusal::not_found("declaration", "报关单")));
-            };
-            step(
-                st,
-                b,
-                &who,
-                at,
-                d.clone(),
-                d.release(&actor.id, note.clone(), now),
-            )
+        Command::Release { declaration_id, note, permitted_to_enter_only } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.release_stage(&actor.id, note.clone(), *permitted_to_enter_only, now)).await
         }
-        Command::Hold {
-            declaration_id,
-            reason,
-        } => {
+        Command::OrderSampling { declaration_id, note } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.order_sampling(&actor.id, note, now)).await
+        }
+        Command::SubmitCommitment { declaration_id, enterprise, signed_by, storage_address, contact_phone, promise_accepted } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| {
+                d.submit_commitment(enterprise, signed_by, storage_address, contact_phone, *promise_accepted, now)
+            })
+            .await
+        }
+        Command::AcceptCommitment { declaration_id } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.accept_commitment(&actor.id, now)).await
+        }
+        Command::RejectCommitment { declaration_id, reason } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.reject_commitment(&actor.id, reason, now)).await
+        }
+        Command::OrderDisposition { declaration_id, kind, instructions, deadline } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.order_disposition(&actor.id, *kind, instructions, *deadline, now.date(), now)).await
+        }
+        Command::CompleteDisposition { declaration_id, note } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.complete_disposition(&actor.id, note, now)).await
+        }
+        Command::RecordDestinationResult { declaration_id, outcome, findings, note } => {
+            let result = InspectionResult { outcome: *outcome, findings: findings.clone(), officer: actor.id.clone(), recorded_at: now, note: note.clone() };
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.record_destination_result(result)).await
+        }
+        Command::Hold { declaration_id, reason } => {
             let Some(d) = load(conn, b, declaration_id).await? else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
@@ -530,14 +483,9 @@ pub async fn execute(
             }
             Ok(Ok(Outcome::Done))
         }
-        Command::Complete {
-            declaration_id,
-            content,
-            enterprise,
-        } => {
-            let Some(d) = load(conn, b, declaration_id)
-                .await?
-                .filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
+        Command::Complete { declaration_id, content, enterprise } => {
+            let Some(d) =
+                load(conn, b, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
             else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
@@ -546,49 +494,40 @@ pub async fn execute(
     }
 }
 
-fn step(
+/// Loads a declaration, runs one procedure on it and persists what it decided.
+async fn on_declaration(
+    conn: &mut AnyConnection,
     st: &mut WriterState,
     b: &mut Batch,
     who: &str,
     at: i64,
-    d: Declaration,
-    events: Result<Vec<Event>, Refusal>,
+    id: &str,
+    procedure: impl FnOnce(&Declaration) -> Result<Vec<Event>, Refusal>,
 ) -> Result2<Outcome> {
-    Ok(events.map(|events| Outcome::Declaration {
-        record: Box::new(persist(st, b, who, at, Some(d), &events)),
-        replayed: false,
-    }))
+    let Some(d) = load(conn, b, id).await? else {
+        return Ok(Err(Refusal::not_found("declaration", "报关单")));
+    };
+    let events = procedure(&d);
+    step(st, b, who, at, d, events)
+}
+
+fn step(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, d: Declaration, events: Result<Vec<Event>, Refusal>) -> Result2<Outcome> {
+    Ok(events.map(|events| Outcome::Declaration { record: Box::new(persist(st, b, who, at, Some(d), &events)), replayed: false }))
 }
 
 /// Journals a declaration's events, queues the messages each sends, and stages the view row.
-fn persist(
-    st: &mut WriterState,
-    b: &mut Batch,
-    who: &str,
-    at: i64,
-    before: Option<Declaration>,
-    events: &[Event],
-) -> Declaration {
+fn persist(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, before: Option<Declaration>, events: &[Event]) -> Declaration {
     let (mut record, rest) = match before {
         Some(d) => (d, events),
         None => {
             for e in &events[..2] {
                 b.append(st, who, at, e);
             }
-            let d = Declaration::from_events(&events[..2])
-                .expect("filing starts with filed + assessed");
+            let d = Declaration::from_events(&events[..2]).expect("filing starts with filed + assessed");
             let seq = st.last_seq;
             let stream = events[1].stream();
             for o in outgoing(&events[1], &d) {
-                b.outbox(
-                    st,
-                    seq,
-                    &stream,
-                    o.recipient.as_str(),
-                    o.topic,
-                    o.body.to_string(),
-                    at,
-                );
+                b.outbox(st, seq, &stream, o.recipient.as_str(), o.topic, o.body.to_string(), at);
             }
             (d, &events[2..])
         }
@@ -598,19 +537,10 @@ fn persist(
         record.apply(e);
         let stream = e.stream();
         for o in outgoing(e, &record) {
-            b.outbox(
-                st,
-                seq,
-                &stream,
-                o.recipient.as_str(),
-                o.topic,
-                o.body.to_string(),
-                at,
-            );
+            b.outbox(st, seq, &stream, o.recipient.as_str(), o.topic, o.body.to_string(), at);
         }
     }
-    b.declarations
-        .insert(record.id.clone(), (record.clone(), at));
+    b.declarations.insert(record.id.clone(), (record.clone(), at));
     record
 }
 
@@ -628,24 +558,10 @@ async fn publish(
         return Ok(Err(Refusal::validation(errors)));
     }
     if reason.trim().is_empty() {
-        return Ok(Err(Refusal::field(
-            "reason",
-            "required",
-            "say why the rules change",
-            "请说明规则变更原因",
-        )));
+        return Ok(Err(Refusal::field("reason", "required", "say why the rules change", "请说明规则变更原因")));
     }
     let (published, changed) = st.rules.successor(next);
-    b.append(
-        st,
-        who,
-        at,
-        &Event::RuleSetPublished {
-            ruleset: published.clone(),
-            changed: changed.clone(),
-            reason: reason.to_owned(),
-        },
-    );
+    b.append(st, who, at, &Event::RuleSetPublished { ruleset: published.clone(), changed: changed.clone(), reason: reason.to_owned() });
     sqlx::query("INSERT INTO rulesets (version, doc, changed, reason, published_by, published_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(published.version as i64)
         .bind(serde_json::to_string(&published).expect("rules serialize"))
@@ -661,11 +577,7 @@ async fn publish(
     Ok(Ok(Outcome::Rules(rules)))
 }
 
-async fn check_enterprise(
-    conn: &mut AnyConnection,
-    role: Role,
-    enterprise: &Option<CustomsCode>,
-) -> Result2<()> {
+async fn check_enterprise(conn: &mut AnyConnection, role: Role, enterprise: &Option<CustomsCode>) -> Result2<()> {
     match (role.needs_enterprise(), enterprise) {
         (true, None) => Ok(Err(Refusal::field(
             "enterprise",
@@ -676,82 +588,54 @@ async fn check_enterprise(
         (false, Some(_)) => Ok(Err(Refusal::field(
             "enterprise",
             "not_allowed",
-            format!(
-                "role {} acts for customs, not for an enterprise",
-                role.as_str()
-            ),
+            format!("role {} acts for customs, not for an enterprise", role.as_str()),
             format!("角色 {} 属于海关，不能指定企业", role.as_str()),
         ))),
-        (true, Some(e)) if !enterprise_exists(conn, e).await? => Ok(Err(Refusal::field(
-            "enterprise",
-            "enterprise_unknown",
-            format!("no enterprise {e}"),
-            format!("企业 {e} 不存在"),
-        ))),
+        (true, Some(e)) if !enterprise_exists(conn, e).await? => {
+            Ok(Err(Refusal::field("enterprise", "enterprise_unknown", format!("no enterprise {e}"), format!("企业 {e} 不存在"))))
+        }
         _ => Ok(Ok(())),
     }
 }
 
-async fn enterprise_exists(
-    conn: &mut AnyConnection,
-    code: &CustomsCode,
-) -> Result<bool, sqlx::Error> {
-    Ok(
-        sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE code = $1")
-            .bind(code.to_string())
-            .fetch_optional(&mut *conn)
-            .await?
-            .is_some(),
-    )
+async fn enterprise_exists(conn: &mut AnyConnection, code: &CustomsCode) -> Result<bool, sqlx::Error> {
+    Ok(sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE code = $1")
+        .bind(code.to_string())
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some())
 }
 
-async fn enterprise(
-    conn: &mut AnyConnection,
-    code: &CustomsCode,
-) -> Result<Option<Enterprise>, sqlx::Error> {
-    let row = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1").bind(code.to_string()).fetch_optional(&mut *conn).await?;
-    row.map(|r| crate::read::enterprise_from_row(&r))
-        .transpose()
+async fn enterprise(conn: &mut AnyConnection, code: &CustomsCode) -> Result<Option<Enterprise>, sqlx::Error> {
+    let row = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1")
+        .bind(code.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|r| crate::read::enterprise_from_row(&r)).transpose()
 }
 
 async fn trader_name(conn: &mut AnyConnection, d: &Declaration) -> Result<String, sqlx::Error> {
-    Ok(enterprise(conn, &d.content.head.trade_code)
-        .await?
-        .map(|e| e.name_zh)
-        .unwrap_or_default())
+    Ok(enterprise(conn, &d.content.head.trade_code).await?.map(|e| e.name_zh).unwrap_or_default())
 }
 
-async fn load(
-    conn: &mut AnyConnection,
-    b: &Batch,
-    id: &str,
-) -> Result<Option<Declaration>, sqlx::Error> {
+async fn load(conn: &mut AnyConnection, b: &Batch, id: &str) -> Result<Option<Declaration>, sqlx::Error> {
     if let Some((d, _)) = b.declarations.get(id) {
         return Ok(Some(d.clone()));
     }
-    let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1")
-        .bind(id.to_owned())
-        .fetch_optional(&mut *conn)
-        .await?;
-    doc.map(|s| serde_json::from_str(&s).map_err(|e| sqlx::Error::Decode(Box::new(e))))
-        .transpose()
+    let doc: Option<String> =
+        sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1").bind(id.to_owned()).fetch_optional(&mut *conn).await?;
+    doc.map(|s| serde_json::from_str(&s).map_err(|e| sqlx::Error::Decode(Box::new(e)))).transpose()
 }
 
-async fn idempotent(
-    conn: &mut AnyConnection,
-    b: &Batch,
-    k: &IdempotencyKey,
-) -> Result<Option<(String, String)>, sqlx::Error> {
+async fn idempotent(conn: &mut AnyConnection, b: &Batch, k: &IdempotencyKey) -> Result<Option<(String, String)>, sqlx::Error> {
     if let Some(v) = b.idem.get(&(k.scope.clone(), k.key.clone())) {
         return Ok(Some(v.clone()));
     }
-    let row = sqlx::query(
-        "SELECT request_hash, record_id FROM idempotency WHERE scope = $1 AND key = $2",
-    )
-    .bind(k.scope.clone())
-    .bind(k.key.clone())
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row = sqlx::query("SELECT request_hash, record_id FROM idempotency WHERE scope = $1 AND key = $2")
+        .bind(k.scope.clone())
+        .bind(k.key.clone())
+        .fetch_optional(&mut *conn)
+        .await?;
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
@@ -763,18 +647,10 @@ async fn next_entry_id(
     content: &DeclarationContent,
     now: OffsetDateTime,
 ) -> Result<String, sqlx::Error> {
-    let flag = if content.head.ie_flag == declaration::IeFlag::Import {
-        '1'
-    } else {
-        '0'
-    };
+    let flag = if content.head.ie_flag == declaration::IeFlag::Import { '1' } else { '0' };
     let prefix = format!("{}{}{}", content.head.customs_master, now.year(), flag);
     let name = format!("entry:{prefix}");
-    let current = match b
-        .counters_touched
-        .get(&name)
-        .or_else(|| st.counters.get(&name))
-    {
+    let current = match b.counters_touched.get(&name).or_else(|| st.counters.get(&name)) {
         Some(v) => *v,
         None => sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = $1")
             .bind(name.clone())

@@ -26,28 +26,17 @@ impl Location {
     pub fn sqlite_in(dir: &Path) -> std::io::Result<Location> {
         std::fs::create_dir_all(dir)?;
         let file = dir.join("guomen.db");
-        Ok(Location {
-            engine: Engine::Sqlite,
-            url: format!("sqlite://{}?mode=rwc", file.display()),
-        })
+        Ok(Location { engine: Engine::Sqlite, url: format!("sqlite://{}?mode=rwc", file.display()) })
     }
 
     /// Parses `postgres://…` / `postgresql://…` or `sqlite://…`.
     pub fn parse(url: &str) -> Result<Location, String> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Location {
-                engine: Engine::Postgres,
-                url: url.to_owned(),
-            })
+            Ok(Location { engine: Engine::Postgres, url: url.to_owned() })
         } else if url.starts_with("sqlite:") {
-            Ok(Location {
-                engine: Engine::Sqlite,
-                url: url.to_owned(),
-            })
+            Ok(Location { engine: Engine::Sqlite, url: url.to_owned() })
         } else {
-            Err(format!(
-                "unsupported database URL {url:?}: use postgres://… or sqlite://…"
-            ))
+            Err(format!("unsupported database URL {url:?}: use postgres://… or sqlite://…"))
         }
     }
 }
@@ -55,9 +44,9 @@ impl Location {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
 const MIGRATIONS_SQLITE: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_spine.sql"))];
+    &[(1, include_str!("../migrations/sqlite/0001_spine.sql")), (2, include_str!("../migrations/sqlite/0002_quarantine.sql"))];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_spine.sql"))];
+    &[(1, include_str!("../migrations/postgres/0001_spine.sql")), (2, include_str!("../migrations/postgres/0002_quarantine.sql"))];
 
 fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -82,8 +71,7 @@ pub async fn connect_readers(loc: &Location, max: u32) -> Result<AnyPool, sqlx::
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if engine == Engine::Sqlite {
-                    conn.execute("PRAGMA busy_timeout=10000; PRAGMA query_only=ON;")
-                        .await?;
+                    conn.execute("PRAGMA busy_timeout=10000; PRAGMA query_only=ON;").await?;
                 }
                 Ok(())
             })
@@ -94,18 +82,16 @@ pub async fn connect_readers(loc: &Location, max: u32) -> Result<AnyPool, sqlx::
 
 /// Applies the migrations this engine has not seen yet, each in its own transaction.
 pub async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), sqlx::Error> {
-    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)")
-        .await?;
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)").await?;
     let set = match engine {
         Engine::Sqlite => MIGRATIONS_SQLITE,
         Engine::Postgres => MIGRATIONS_POSTGRES,
     };
     for (version, sql) in set {
-        let done: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
-                .bind(*version)
-                .fetch_optional(&mut *conn)
-                .await?;
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(&mut *conn)
+            .await?;
         if done.is_some() {
             continue;
         }

@@ -78,15 +78,15 @@ const WRITER_LOCK: i32 = 0x6775_6f6d;
 impl Store {
     /// Opens (creating and migrating if needed) the store and starts its writer.
     pub async fn open(loc: &Location) -> Result<Store, StoreError> {
-        let mut conn = db::connect_writer(loc)
-            .await
-            .map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        let mut conn = db::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         if loc.engine == Engine::Postgres {
-            let got: i64 = sqlx::query_scalar(&format!("SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END")).fetch_one(&mut conn).await?;
+            let got: i64 = sqlx::query_scalar(&format!(
+                "SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END"
+            ))
+            .fetch_one(&mut conn)
+            .await?;
             if got != 1 {
-                return Err(StoreError::Open(
-                    "another Guomen process is writing to this database".into(),
-                ));
+                return Err(StoreError::Open("another Guomen process is writing to this database".into()));
             }
         }
         db::migrate(&mut conn, loc.engine).await?;
@@ -94,11 +94,8 @@ impl Store {
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {
-            let rows = sqlx::query(
-                "SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises",
-            )
-            .fetch_all(&read)
-            .await?;
+            let rows =
+                sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&read).await?;
             for r in &rows {
                 writer::remember(&directory, &read::enterprise_from_row(r)?);
             }
@@ -107,33 +104,15 @@ impl Store {
         let (outbox, _) = broadcast::channel(1024);
         let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
         let stats = Arc::new(writer::WriterStats::default());
-        let w = writer::Writer {
-            stats: stats.clone(),
-            conn,
-            state,
-            directory: directory.clone(),
-            rules_tx,
-            outbox_tx: outbox.clone(),
-        };
+        let w = writer::Writer { stats: stats.clone(), conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
         tokio::spawn(w.run(rx));
-        Ok(Store {
-            jobs,
-            read,
-            engine: loc.engine,
-            directory,
-            rules,
-            outbox,
-            stats,
-        })
+        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats })
     }
 
     /// (transactions committed, commands carried out) since the store opened.
     pub fn writer_stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
-        (
-            self.stats.commits.load(Relaxed),
-            self.stats.commands.load(Relaxed),
-        )
+        (self.stats.commits.load(Relaxed), self.stats.commands.load(Relaxed))
     }
 
     pub fn engine(&self) -> Engine {
@@ -147,31 +126,13 @@ impl Store {
 
     /// Like [`Store::execute`], but records the command as happening at `at`. For simulations
     /// that replay a past season (the demo); the API never uses it.
-    pub async fn execute_at(
-        &self,
-        actor: Actor,
-        command: Command,
-        at: time::OffsetDateTime,
-    ) -> Result<Outcome, StoreError> {
+    pub async fn execute_at(&self, actor: Actor, command: Command, at: time::OffsetDateTime) -> Result<Outcome, StoreError> {
         self.submit(actor, command, Some(at)).await
     }
 
-    async fn submit(
-        &self,
-        actor: Actor,
-        command: Command,
-        at: Option<time::OffsetDateTime>,
-    ) -> Result<Outcome, StoreError> {
+    async fn submit(&self, actor: Actor, command: Command, at: Option<time::OffsetDateTime>) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs
-            .send(writer::Job {
-                actor,
-                command,
-                at,
-                reply,
-            })
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        self.jobs.send(writer::Job { actor, command, at, reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
@@ -199,10 +160,7 @@ impl Store {
         if !table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(StoreError::Database("bad table name".into()));
         }
-        let r = self
-            .read
-            .fetch_one(format!("SELECT COUNT(*) FROM {table}").as_str())
-            .await?;
+        let r = self.read.fetch_one(format!("SELECT COUNT(*) FROM {table}").as_str()).await?;
         Ok(r.try_get(0)?)
     }
 }

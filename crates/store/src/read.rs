@@ -12,9 +12,7 @@ use sqlx::{AnyConnection, Row};
 
 pub(crate) async fn current_rules_on(conn: &mut AnyConnection) -> Result<RuleSet, sqlx::Error> {
     let doc: Option<String> =
-        sqlx::query_scalar("SELECT doc FROM rulesets ORDER BY version DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+        sqlx::query_scalar("SELECT doc FROM rulesets ORDER BY version DESC LIMIT 1").fetch_optional(&mut *conn).await?;
     Ok(match doc {
         Some(d) => serde_json::from_str(&d).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         None => RuleSet::default(),
@@ -22,12 +20,10 @@ pub(crate) async fn current_rules_on(conn: &mut AnyConnection) -> Result<RuleSet
 }
 
 pub(crate) fn enterprise_from_row(r: &AnyRow) -> Result<Enterprise, sqlx::Error> {
-    let bad =
-        |what: &str| sqlx::Error::Decode(format!("stored enterprise has a bad {what}").into());
+    let bad = |what: &str| sqlx::Error::Decode(format!("stored enterprise has a bad {what}").into());
     Ok(Enterprise {
         code: CustomsCode::parse(&r.try_get::<String, _>("code")?).map_err(|_| bad("code"))?,
-        credit_code: CreditCode::parse(&r.try_get::<String, _>("credit_code")?)
-            .map_err(|_| bad("credit code"))?,
+        credit_code: CreditCode::parse(&r.try_get::<String, _>("credit_code")?).map_err(|_| bad("credit code"))?,
         name_zh: r.try_get("name_zh")?,
         name_en: r.try_get("name_en")?,
         grade: CreditGrade::parse(&r.try_get::<String, _>("grade")?).ok_or_else(|| bad("grade"))?,
@@ -161,37 +157,36 @@ fn summary(r: &AnyRow) -> Result<DeclarationSummary, sqlx::Error> {
 
 impl Store {
     pub async fn enterprise(&self, code: &str) -> Result<Option<Enterprise>, StoreError> {
-        let r = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1").bind(code.to_owned()).fetch_optional(&self.read).await?;
+        let r = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1")
+            .bind(code.to_owned())
+            .fetch_optional(&self.read)
+            .await?;
         Ok(r.map(|r| enterprise_from_row(&r)).transpose()?)
     }
 
     pub async fn enterprises(&self) -> Result<Vec<Enterprise>, StoreError> {
-        let rows = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises ORDER BY code").fetch_all(&self.read).await?;
-        Ok(rows
-            .iter()
-            .map(enterprise_from_row)
-            .collect::<Result<_, _>>()?)
+        let rows = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises ORDER BY code")
+            .fetch_all(&self.read)
+            .await?;
+        Ok(rows.iter().map(enterprise_from_row).collect::<Result<_, _>>()?)
     }
 
     pub async fn declaration(&self, id: &str) -> Result<Option<Declaration>, StoreError> {
-        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1")
-            .bind(id.to_owned())
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(doc
-            .map(|d| serde_json::from_str(&d))
-            .transpose()
-            .map_err(|e| StoreError::Database(e.to_string()))?)
+        let doc: Option<String> =
+            sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1").bind(id.to_owned()).fetch_optional(&self.read).await?;
+        Ok(doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))?)
     }
 
     /// The journal entries of one record, oldest first.
     pub async fn timeline(&self, stream: &str) -> Result<Vec<TimelineEntry>, StoreError> {
-        let rows = sqlx::query("SELECT seq, kind, actor, at_ms, payload, hash FROM journal WHERE stream = $1 ORDER BY seq").bind(stream.to_owned()).fetch_all(&self.read).await?;
+        let rows = sqlx::query("SELECT seq, kind, actor, at_ms, payload, hash FROM journal WHERE stream = $1 ORDER BY seq")
+            .bind(stream.to_owned())
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|r| {
                 let payload: String = r.try_get("payload")?;
-                let event: guomen_domain::Event = serde_json::from_str(&payload)
-                    .map_err(|e| StoreError::Database(e.to_string()))?;
+                let event: guomen_domain::Event = serde_json::from_str(&payload).map_err(|e| StoreError::Database(e.to_string()))?;
                 let (summary_en, summary_zh) = event.summary();
                 Ok(TimelineEntry {
                     seq: r.try_get("seq")?,
@@ -206,10 +201,7 @@ impl Store {
             .collect()
     }
 
-    pub async fn declarations(
-        &self,
-        f: &DeclarationFilter,
-    ) -> Result<Vec<DeclarationSummary>, StoreError> {
+    pub async fn declarations(&self, f: &DeclarationFilter) -> Result<Vec<DeclarationSummary>, StoreError> {
         let mut sql = String::from("SELECT id, filed_by, trade_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, released_at_ms, completion_due, completed_at_ms FROM declarations WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let mut param = |sql: &mut String, clause: &str, v: String| {
@@ -218,15 +210,8 @@ impl Store {
         };
         if let Some(p) = &f.party {
             // One parameter per column keeps every branch on its index.
-            for (i, col) in ["filed_by", "trade_code", "owner_code", "agent_code"]
-                .iter()
-                .enumerate()
-            {
-                let c = if i == 0 {
-                    format!(" AND ({col} = ?")
-                } else {
-                    format!(" OR {col} = ?")
-                };
+            for (i, col) in ["filed_by", "trade_code", "owner_code", "agent_code"].iter().enumerate() {
+                let c = if i == 0 { format!(" AND ({col} = ?") } else { format!(" OR {col} = ?") };
                 param(&mut sql, &c, p.clone());
             }
             sql.push(')');
@@ -246,14 +231,9 @@ impl Store {
         let mut q_sql = sql;
         if f.before.is_some() {
             let (m, i) = (binds.len() + 1, binds.len() + 2);
-            q_sql.push_str(&format!(
-                " AND (filed_at_ms < ${m} OR (filed_at_ms = ${m} AND id < ${i}))"
-            ));
+            q_sql.push_str(&format!(" AND (filed_at_ms < ${m} OR (filed_at_ms = ${m} AND id < ${i}))"));
         }
-        q_sql.push_str(&format!(
-            " ORDER BY filed_at_ms DESC, id DESC LIMIT {}",
-            f.limit.clamp(1, 500)
-        ));
+        q_sql.push_str(&format!(" ORDER BY filed_at_ms DESC, id DESC LIMIT {}", f.limit.clamp(1, 500)));
         let mut q = sqlx::query(&q_sql);
         for b in binds {
             q = q.bind(b);
@@ -266,12 +246,7 @@ impl Store {
     }
 
     /// Messages addressed to `recipient` (or all, for None) after outbox id `after`.
-    pub async fn notices(
-        &self,
-        recipient: Option<&str>,
-        after: i64,
-        limit: i64,
-    ) -> Result<Vec<OutboxMessage>, StoreError> {
+    pub async fn notices(&self, recipient: Option<&str>, after: i64, limit: i64) -> Result<Vec<OutboxMessage>, StoreError> {
         let limit = limit.clamp(1, 1000);
         let rows = match recipient {
             Some(r) => sqlx::query(&format!("SELECT id, event_seq, stream, recipient, topic, body, created_at_ms FROM outbox WHERE recipient = $1 AND id > $2 ORDER BY id LIMIT {limit}")).bind(r.to_owned()).bind(after).fetch_all(&self.read).await?,
@@ -286,8 +261,7 @@ impl Store {
                     stream: r.try_get("stream")?,
                     recipient: r.try_get("recipient")?,
                     topic: r.try_get("topic")?,
-                    body: serde_json::from_str(&body)
-                        .map_err(|e| StoreError::Database(e.to_string()))?,
+                    body: serde_json::from_str(&body).map_err(|e| StoreError::Database(e.to_string()))?,
                     created_at_ms: r.try_get("created_at_ms")?,
                 })
             })
@@ -295,18 +269,15 @@ impl Store {
     }
 
     pub async fn rules_version(&self, version: i64) -> Result<Option<RuleSet>, StoreError> {
-        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM rulesets WHERE version = $1")
-            .bind(version)
-            .fetch_optional(&self.read)
-            .await?;
-        Ok(doc
-            .map(|d| serde_json::from_str(&d))
-            .transpose()
-            .map_err(|e| StoreError::Database(e.to_string()))?)
+        let doc: Option<String> =
+            sqlx::query_scalar("SELECT doc FROM rulesets WHERE version = $1").bind(version).fetch_optional(&self.read).await?;
+        Ok(doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))?)
     }
 
     pub async fn rules_history(&self) -> Result<Vec<RulesVersion>, StoreError> {
-        let rows = sqlx::query("SELECT version, changed, reason, published_by, published_at_ms FROM rulesets ORDER BY version DESC").fetch_all(&self.read).await?;
+        let rows = sqlx::query("SELECT version, changed, reason, published_by, published_at_ms FROM rulesets ORDER BY version DESC")
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|r| {
                 let changed: String = r.try_get("changed")?;
@@ -350,11 +321,7 @@ impl Store {
     /// those queued behind an earlier message of the same record to the same subscriber that is
     /// still waiting for its retry. A subscriber that stays down thus never fills the window and
     /// holds up the others; the dispatcher enforces per-record order over what this returns.
-    pub async fn pending_deliveries(
-        &self,
-        now_ms: i64,
-        limit: i64,
-    ) -> Result<Vec<PendingDelivery>, StoreError> {
+    pub async fn pending_deliveries(&self, now_ms: i64, limit: i64) -> Result<Vec<PendingDelivery>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT d.outbox_id, d.subscription_id, d.stream, d.attempts, d.next_attempt_ms, s.url, s.secret, o.recipient, o.topic, o.body, o.created_at_ms \
              FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id JOIN outbox o ON o.id = d.outbox_id \
@@ -389,59 +356,35 @@ impl Store {
     /// The actor an API token stands for, if the token is known.
     pub async fn actor_for_token(&self, secret: &str) -> Result<Option<Actor>, StoreError> {
         let hash = crate::secrets::token_hash(secret);
-        let row = sqlx::query("SELECT id, role, enterprise FROM tokens WHERE hash = $1")
-            .bind(hash)
-            .fetch_optional(&self.read)
-            .await?;
+        let row = sqlx::query("SELECT id, role, enterprise FROM tokens WHERE hash = $1").bind(hash).fetch_optional(&self.read).await?;
         Ok(row
             .map(|r| -> Result<Option<Actor>, sqlx::Error> {
                 let id: String = r.try_get("id")?;
                 let role = Role::parse(&r.try_get::<String, _>("role")?);
-                let enterprise = r
-                    .try_get::<Option<String>, _>("enterprise")?
-                    .and_then(|e| CustomsCode::parse(&e).ok());
-                Ok(role.map(|role| Actor {
-                    id: format!("token:{id}"),
-                    role: Some(role),
-                    enterprise,
-                }))
+                let enterprise = r.try_get::<Option<String>, _>("enterprise")?.and_then(|e| CustomsCode::parse(&e).ok());
+                Ok(role.map(|role| Actor { id: format!("token:{id}"), role: Some(role), enterprise }))
             })
             .transpose()?
             .flatten())
     }
 
     /// The actor a username and password stand for, if they match.
-    pub async fn actor_for_login(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<Option<Actor>, StoreError> {
-        let row =
-            sqlx::query("SELECT role, enterprise, password_hash FROM users WHERE username = $1")
-                .bind(username.to_owned())
-                .fetch_optional(&self.read)
-                .await?;
+    pub async fn actor_for_login(&self, username: &str, password: &str) -> Result<Option<Actor>, StoreError> {
+        let row = sqlx::query("SELECT role, enterprise, password_hash FROM users WHERE username = $1")
+            .bind(username.to_owned())
+            .fetch_optional(&self.read)
+            .await?;
         let Some(r) = row else { return Ok(None) };
         let hash: String = r.try_get("password_hash")?;
         let role = Role::parse(&r.try_get::<String, _>("role")?);
-        let enterprise = r
-            .try_get::<Option<String>, _>("enterprise")?
-            .and_then(|e| CustomsCode::parse(&e).ok());
+        let enterprise = r.try_get::<Option<String>, _>("enterprise")?.and_then(|e| CustomsCode::parse(&e).ok());
         let ok = tokio::task::spawn_blocking({
             let password = password.to_owned();
             move || crate::secrets::verify_password(&password, &hash)
         })
         .await
         .unwrap_or(false);
-        Ok(if ok {
-            role.map(|role| Actor {
-                id: format!("user:{username}"),
-                role: Some(role),
-                enterprise,
-            })
-        } else {
-            None
-        })
+        Ok(if ok { role.map(|role| Actor { id: format!("user:{username}"), role: Some(role), enterprise }) } else { None })
     }
 
     /// Walks the whole journal and checks every link of the chain.
@@ -449,23 +392,18 @@ impl Store {
         let mut v = Verifier::default();
         let mut after = 0i64;
         loop {
-            let rows = sqlx::query("SELECT seq, stream, kind, actor, at_ms, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq LIMIT 5000").bind(after).fetch_all(&self.read).await?;
+            let rows = sqlx::query(
+                "SELECT seq, stream, kind, actor, at_ms, payload, prev_hash, hash FROM journal WHERE seq > $1 ORDER BY seq LIMIT 5000",
+            )
+            .bind(after)
+            .fetch_all(&self.read)
+            .await?;
             if rows.is_empty() {
-                return Ok(VerifyReport {
-                    checked: v.checked,
-                    first_break: None,
-                });
+                return Ok(VerifyReport { checked: v.checked, first_break: None });
             }
             for r in &rows {
                 let seq: i64 = r.try_get("seq")?;
-                let (stream, kind, actor, payload, prev, hash): (
-                    String,
-                    String,
-                    String,
-                    String,
-                    String,
-                    String,
-                ) = (
+                let (stream, kind, actor, payload, prev, hash): (String, String, String, String, String, String) = (
                     r.try_get("stream")?,
                     r.try_get("kind")?,
                     r.try_get("actor")?,
@@ -474,19 +412,9 @@ impl Store {
                     r.try_get("hash")?,
                 );
                 let at_ms: i64 = r.try_get("at_ms")?;
-                let fields = EntryFields {
-                    seq,
-                    stream: &stream,
-                    kind: &kind,
-                    actor: &actor,
-                    at_ms,
-                    payload: &payload,
-                };
+                let fields = EntryFields { seq, stream: &stream, kind: &kind, actor: &actor, at_ms, payload: &payload };
                 if let Err(b) = v.check(&fields, &prev, &hash) {
-                    return Ok(VerifyReport {
-                        checked: v.checked,
-                        first_break: Some(b),
-                    });
+                    return Ok(VerifyReport { checked: v.checked, first_break: Some(b) });
                 }
                 after = seq;
             }
@@ -495,27 +423,25 @@ impl Store {
 
     /// Counts for one criterion: (hits, selections).
     pub async fn criterion_counts(&self, criterion: &str) -> Result<(i64, i64), StoreError> {
-        let r = sqlx::query("SELECT COUNT(*) AS hits, CAST(COALESCE(SUM(selected), 0) AS BIGINT) AS selected FROM risk_hits WHERE criterion = $1").bind(criterion.to_owned()).fetch_one(&self.read).await?;
+        let r = sqlx::query(
+            "SELECT COUNT(*) AS hits, CAST(COALESCE(SUM(selected), 0) AS BIGINT) AS selected FROM risk_hits WHERE criterion = $1",
+        )
+        .bind(criterion.to_owned())
+        .fetch_one(&self.read)
+        .await?;
         Ok((r.try_get("hits")?, r.try_get("selected")?))
     }
 }
 
 impl Store {
     /// The first event of a kind in a record's journal stream.
-    pub async fn first_event(
-        &self,
-        stream: &str,
-        kind: &str,
-    ) -> Result<Option<guomen_domain::Event>, StoreError> {
-        let payload: Option<String> = sqlx::query_scalar(
-            "SELECT payload FROM journal WHERE stream = $1 AND kind = $2 ORDER BY seq LIMIT 1",
-        )
-        .bind(stream.to_owned())
-        .bind(kind.to_owned())
-        .fetch_optional(&self.read)
-        .await?;
-        payload
-            .map(|p| serde_json::from_str(&p).map_err(|e| StoreError::Database(e.to_string())))
-            .transpose()
+    pub async fn first_event(&self, stream: &str, kind: &str) -> Result<Option<guomen_domain::Event>, StoreError> {
+        let payload: Option<String> =
+            sqlx::query_scalar("SELECT payload FROM journal WHERE stream = $1 AND kind = $2 ORDER BY seq LIMIT 1")
+                .bind(stream.to_owned())
+                .bind(kind.to_owned())
+                .fetch_optional(&self.read)
+                .await?;
+        payload.map(|p| serde_json::from_str(&p).map_err(|e| StoreError::Database(e.to_string()))).transpose()
     }
 }

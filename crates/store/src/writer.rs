@@ -37,29 +37,17 @@ pub struct WriterState {
 
 impl WriterState {
     pub async fn load(conn: &mut AnyConnection) -> Result<WriterState, sqlx::Error> {
-        let last = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+        let last = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
         let (last_seq, last_hash) = match last {
             Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
             None => (0, GENESIS.to_owned()),
         };
-        let last_outbox: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox")
-            .fetch_one(&mut *conn)
-            .await?;
+        let last_outbox: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM outbox").fetch_one(&mut *conn).await?;
         let rules = crate::read::current_rules_on(&mut *conn).await?;
-        let subs =
-            sqlx::query("SELECT id, enterprise FROM subscriptions ORDER BY created_at_ms, id")
-                .fetch_all(&mut *conn)
-                .await?;
+        let subs = sqlx::query("SELECT id, enterprise FROM subscriptions ORDER BY created_at_ms, id").fetch_all(&mut *conn).await?;
         let subscriptions = subs
             .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<String, _>(0)?,
-                    r.try_get::<Option<String>, _>(1)?,
-                ))
-            })
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<Option<String>, _>(1)?)))
             .collect::<Result<_, sqlx::Error>>()?;
         Ok(WriterState {
             last_seq,
@@ -140,25 +128,13 @@ impl Writer {
 
     /// Runs a batch in one transaction. A refusal is an outcome like any other; only a database
     /// error fails the batch, and then nothing of it was committed.
-    async fn commit_batch(
-        &mut self,
-        jobs: &[Job],
-    ) -> Result<(Vec<Result<Outcome, StoreError>>, Batch), sqlx::Error> {
+    async fn commit_batch(&mut self, jobs: &[Job]) -> Result<(Vec<Result<Outcome, StoreError>>, Batch), sqlx::Error> {
         let mut batch = Batch::default();
         let mut outcomes = Vec::with_capacity(jobs.len());
         let mut tx = self.conn.begin().await?;
         for job in jobs {
             let now = job.at.unwrap_or_else(time::OffsetDateTime::now_utc);
-            match execute(
-                &mut tx,
-                &mut self.state,
-                &mut batch,
-                &job.actor,
-                &job.command,
-                now,
-            )
-            .await
-            {
+            match execute(&mut tx, &mut self.state, &mut batch, &job.actor, &job.command, now).await {
                 Ok(Ok(out)) => outcomes.push(Ok(out)),
                 Ok(Err(refusal)) => outcomes.push(Err(StoreError::Refused(refusal))),
                 Err(e) => return Err(e),
@@ -166,12 +142,8 @@ impl Writer {
         }
         batch.flush(&mut tx).await?;
         tx.commit().await?;
-        self.stats
-            .commits
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.stats
-            .commands
-            .fetch_add(jobs.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.stats.commands.fetch_add(jobs.len() as u64, std::sync::atomic::Ordering::Relaxed);
         for (k, v) in &batch.counters_touched {
             self.state.counters.insert(k.clone(), *v);
         }

@@ -25,32 +25,16 @@ fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
 fn text(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
     let t = v.trim();
     if t.is_empty() {
-        errors.push(FieldError::new(
-            path,
-            "required",
-            "this field is required",
-            "此字段为必填项",
-        ));
+        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
     } else if t.chars().count() > max {
-        errors.push(FieldError::new(
-            path,
-            "too_long",
-            format!("at most {max} characters"),
-            format!("最多 {max} 个字符"),
-        ));
+        errors.push(FieldError::new(path, "too_long", format!("at most {max} characters"), format!("最多 {max} 个字符")));
     }
     t.to_owned()
 }
 
-fn enterprise_code(
-    errors: &mut Vec<FieldError>,
-    path: &str,
-    v: Option<&str>,
-) -> Option<CustomsCode> {
+fn enterprise_code(errors: &mut Vec<FieldError>, path: &str, v: Option<&str>) -> Option<CustomsCode> {
     let v = v?;
-    CustomsCode::parse(v)
-        .map_err(|e| errors.push(FieldError::new(path, e.rule, e.en, e.zh)))
-        .ok()
+    CustomsCode::parse(v).map_err(|e| errors.push(FieldError::new(path, e.rule, e.en, e.zh))).ok()
 }
 
 fn role(errors: &mut Vec<FieldError>, v: &str) -> Option<Role> {
@@ -89,15 +73,9 @@ pub fn parse_enterprise(
 ) -> Result<Enterprise, Vec<FieldError>> {
     let mut errors = Vec::new();
     let code = enterprise_code(&mut errors, "code", Some(code));
-    let credit = CreditCode::parse(credit_code)
-        .map_err(|e| errors.push(FieldError::new("credit_code", e.rule, e.en, e.zh)))
-        .ok();
+    let credit = CreditCode::parse(credit_code).map_err(|e| errors.push(FieldError::new("credit_code", e.rule, e.en, e.zh))).ok();
     let name_zh = text(&mut errors, "name_zh", name_zh, 100);
-    let name_en = if name_en.trim().is_empty() {
-        String::new()
-    } else {
-        text(&mut errors, "name_en", name_en, 200)
-    };
+    let name_en = if name_en.trim().is_empty() { String::new() } else { text(&mut errors, "name_en", name_en, 200) };
     let grade = CreditGrade::parse(grade);
     if grade.is_none() {
         errors.push(FieldError::new(
@@ -107,10 +85,7 @@ pub fn parse_enterprise(
             "信用等级应为 advanced（高级认证）、registered（一般信用）或 untrustworthy（失信）",
         ));
     }
-    let site_code = site_code
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
+    let site_code = site_code.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     if let Some(s) = &site_code {
         if s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             errors.push(FieldError::new(
@@ -122,73 +97,36 @@ pub fn parse_enterprise(
         }
     }
     match (code, credit, grade, errors.is_empty()) {
-        (Some(code), Some(credit_code), Some(grade), true) => Ok(Enterprise {
-            code,
-            credit_code,
-            name_zh,
-            name_en,
-            grade,
-            site_code,
-        }),
+        (Some(code), Some(credit_code), Some(grade), true) => Ok(Enterprise { code, credit_code, name_zh, name_en, grade, site_code }),
         _ => Err(errors),
     }
 }
 
 /// `POST /api/v1/enterprises`
-pub async fn add_enterprise(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn add_enterprise(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: EnterpriseBody = body.json()?;
-    let e = parse_enterprise(
-        &b.code,
-        &b.credit_code,
-        &b.name_zh,
-        &b.name_en,
-        &b.grade,
-        b.site_code.as_deref(),
-    )
-    .map_err(|errs| ApiError::Refused(Refusal::validation(errs)))?;
-    match s
-        .store
-        .execute(caller.0.clone(), Command::RegisterEnterprise(e))
-        .await?
-    {
+    let e = parse_enterprise(&b.code, &b.credit_code, &b.name_zh, &b.name_en, &b.grade, b.site_code.as_deref())
+        .map_err(|errs| ApiError::Refused(Refusal::validation(errs)))?;
+    match s.store.execute(caller.0.clone(), Command::RegisterEnterprise(e)).await? {
         Outcome::Enterprise(e) => Ok((StatusCode::CREATED, Json(json!(e)))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }
 
 /// `GET /api/v1/enterprises`
-pub async fn enterprises(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn enterprises(State(s): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Admin, Role::Officer, Role::RiskAnalyst])?;
     Ok(Json(json!({ "enterprises": s.store.enterprises().await? })))
 }
 
 /// `GET /api/v1/enterprises/{code}` — customs roles, or the enterprise's own people.
-pub async fn enterprise(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(code): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    let own = caller
-        .0
-        .enterprise
-        .as_ref()
-        .is_some_and(|e| e.as_str() == code);
+pub async fn enterprise(State(s): State<AppState>, caller: Caller, Path(code): Path<String>) -> Result<Json<Value>, ApiError> {
+    let own = caller.0.enterprise.as_ref().is_some_and(|e| e.as_str() == code);
     if !caller.is_customs() && !own {
         return Err(ApiError::Refused(Refusal::not_found("enterprise", "企业")));
     }
-    let e = s
-        .store
-        .enterprise(&code)
-        .await?
-        .ok_or_else(|| ApiError::Refused(Refusal::not_found("enterprise", "企业")))?;
+    let e = s.store.enterprise(&code).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("enterprise", "企业")))?;
     Ok(Json(json!(e)))
 }
 
@@ -204,11 +142,7 @@ pub struct UserBody {
 /// Checks a username and password against the house rules; shared with the CLI.
 pub fn check_user(username: &str, password: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();
-    if !(3..=64).contains(&username.len())
-        || !username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-    {
+    if !(3..=64).contains(&username.len()) || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
         errors.push(FieldError::new(
             "username",
             "username_format",
@@ -217,22 +151,13 @@ pub fn check_user(username: &str, password: &str) -> Vec<FieldError> {
         ));
     }
     if password.chars().count() < 8 {
-        errors.push(FieldError::new(
-            "password",
-            "password_short",
-            "a password has at least 8 characters",
-            "密码至少8位",
-        ));
+        errors.push(FieldError::new("password", "password_short", "a password has at least 8 characters", "密码至少8位"));
     }
     errors
 }
 
 /// `POST /api/v1/users`
-pub async fn add_user(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn add_user(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: UserBody = body.json()?;
     let mut errors = check_user(&b.username, &b.password);
@@ -240,25 +165,16 @@ pub async fn add_user(
     let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
     fail_if(errors)?;
     let password = b.password.clone();
-    let password_hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let password_hash =
+        tokio::task::spawn_blocking(move || secrets::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
     let role = role.expect("checked");
     s.store
         .execute(
             caller.0.clone(),
-            Command::CreateUser {
-                username: b.username.clone(),
-                password_hash,
-                role,
-                enterprise: enterprise.clone(),
-            },
+            Command::CreateUser { username: b.username.clone(), password_hash, role, enterprise: enterprise.clone() },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "username": b.username, "role": role, "enterprise": enterprise })),
-    ))
+    Ok((StatusCode::CREATED, Json(json!({ "username": b.username, "role": role, "enterprise": enterprise }))))
 }
 
 #[derive(Deserialize)]
@@ -270,11 +186,7 @@ pub struct TokenBody {
 }
 
 /// `POST /api/v1/tokens` — the token is in the answer once and never again.
-pub async fn issue_token(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn issue_token(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: TokenBody = body.json()?;
     let mut errors = Vec::new();
@@ -295,10 +207,7 @@ pub async fn issue_token(
             },
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise })),
-    ))
+    Ok((StatusCode::CREATED, Json(json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise }))))
 }
 
 #[derive(Deserialize)]
@@ -309,20 +218,14 @@ pub struct SubscriptionBody {
 }
 
 /// `POST /api/v1/subscriptions` — a webhook for the notices addressed to an enterprise (or all).
-pub async fn subscribe(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: SubscriptionBody = body.json()?;
     let mut errors = Vec::new();
     let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
     let url = b.url.trim().to_owned();
-    let host_ok = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    let host_ok =
+        url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
     if !host_ok || url.len() > 2000 || url.chars().any(char::is_whitespace) {
         errors.push(FieldError::new(
             "url",
@@ -334,19 +237,7 @@ pub async fn subscribe(
     fail_if(errors)?;
     let secret = secrets::new_secret();
     let id = format!("sub-{}", &secrets::new_token().0);
-    match s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::CreateSubscription {
-                id,
-                enterprise,
-                url,
-                secret: secret.clone(),
-            },
-        )
-        .await?
-    {
+    match s.store.execute(caller.0.clone(), Command::CreateSubscription { id, enterprise, url, secret: secret.clone() }).await? {
         Outcome::Subscription(sub) => {
             let mut v = json!(sub);
             v["secret"] = json!(secret);
@@ -357,12 +248,7 @@ pub async fn subscribe(
 }
 
 /// `GET /api/v1/subscriptions` — with delivery state.
-pub async fn subscriptions(
-    State(s): State<AppState>,
-    caller: Caller,
-) -> Result<Json<Value>, ApiError> {
+pub async fn subscriptions(State(s): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Admin])?;
-    Ok(Json(
-        json!({ "subscriptions": s.store.subscriptions().await? }),
-    ))
+    Ok(Json(json!({ "subscriptions": s.store.subscriptions().await? })))
 }

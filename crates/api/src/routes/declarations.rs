@@ -10,9 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use guomen_domain::declaration::{
-    validate, Declaration, DeclarationContent, DeclarationDraft, ValidationContext,
-};
+use guomen_domain::declaration::{validate, Declaration, DeclarationContent, DeclarationDraft, ValidationContext};
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
@@ -25,8 +23,9 @@ use sha2::{Digest, Sha256};
 fn draft_from(body: &RawBody) -> Result<DeclarationDraft, ApiError> {
     match body.media {
         Media::Json => parse_json(&body.bytes),
-        Media::Xml => guomen_messages::parse_dec_message(&body.bytes)
-            .map_err(|e| ApiError::malformed(&e.path(), e.to_string(), e.message_zh())),
+        Media::Xml => {
+            guomen_messages::parse_dec_message(&body.bytes).map_err(|e| ApiError::malformed(&e.path(), e.to_string(), e.message_zh()))
+        }
         Media::Other => Err(ApiError::kind(
             RefusalKind::UnsupportedMedia,
             "send the declaration as application/json or as GACC DecMessage XML (application/xml)",
@@ -36,10 +35,7 @@ fn draft_from(body: &RawBody) -> Result<DeclarationDraft, ApiError> {
 }
 
 /// Validates a draft against the enterprise directory.
-pub(crate) fn check(
-    state: &AppState,
-    draft: &DeclarationDraft,
-) -> Result<DeclarationContent, ApiError> {
+pub(crate) fn check(state: &AppState, draft: &DeclarationDraft) -> Result<DeclarationContent, ApiError> {
     let dir = state.store.directory().read().expect("directory lock");
     let ctx = ValidationContext {
         today: today(),
@@ -49,46 +45,29 @@ pub(crate) fn check(
     validate(draft, &ctx).map_err(|errors| ApiError::Refused(Refusal::validation(errors)))
 }
 
-fn idempotency(
-    headers: &HeaderMap,
-    scope: &CustomsCode,
-    body: &RawBody,
-) -> Result<Option<IdempotencyKey>, ApiError> {
+fn idempotency(headers: &HeaderMap, scope: &CustomsCode, body: &RawBody) -> Result<Option<IdempotencyKey>, ApiError> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = v
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|k| (1..=255).contains(&k.len()))
-        .ok_or_else(|| {
-            ApiError::Refused(Refusal::field(
-                "Idempotency-Key",
-                "idempotency_key",
-                "the Idempotency-Key header must be 1–255 visible ASCII characters",
-                "Idempotency-Key 请求头应为1至255个可见ASCII字符",
-            ))
-        })?;
+    let key = v.to_str().ok().map(str::trim).filter(|k| (1..=255).contains(&k.len())).ok_or_else(|| {
+        ApiError::Refused(Refusal::field(
+            "Idempotency-Key",
+            "idempotency_key",
+            "the Idempotency-Key header must be 1–255 visible ASCII characters",
+            "Idempotency-Key 请求头应为1至255个可见ASCII字符",
+        ))
+    })?;
     let mut h = Sha256::new();
     h.update(body.content_type.as_bytes());
     h.update([0]);
     h.update(&body.bytes);
-    Ok(Some(IdempotencyKey {
-        scope: scope.to_string(),
-        key: key.to_owned(),
-        request_hash: hex::encode(h.finalize()),
-    }))
+    Ok(Some(IdempotencyKey { scope: scope.to_string(), key: key.to_owned(), request_hash: hex::encode(h.finalize()) }))
 }
 
 /// Whether `caller` may see `d`; a record the caller may not see does not exist for it.
 pub(crate) fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
     let ok = match caller.role() {
-        Role::Declarant => caller
-            .0
-            .enterprise
-            .as_ref()
-            .is_some_and(|e| &d.filed_by == e || d.content.parties().contains(&e)),
+        Role::Declarant => caller.0.enterprise.as_ref().is_some_and(|e| &d.filed_by == e || d.content.parties().contains(&e)),
         Role::Terminal => caller.0.enterprise.is_some() && d.terminal == caller.0.enterprise,
         Role::Laboratory => return Err(ApiError::forbidden()),
         Role::Officer | Role::RiskAnalyst | Role::Admin => true,
@@ -96,38 +75,24 @@ pub(crate) fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> 
     if ok {
         Ok(())
     } else {
-        Err(ApiError::Refused(Refusal::not_found(
-            "declaration",
-            "报关单",
-        )))
+        Err(ApiError::Refused(Refusal::not_found("declaration", "报关单")))
     }
 }
 
 fn created(record: &Declaration, replayed: bool) -> Response {
-    let mut res = (
-        StatusCode::CREATED,
-        Json(view::declaration(record, today(), None)),
-    )
-        .into_response();
+    let mut res = (StatusCode::CREATED, Json(view::declaration(record, today(), None))).into_response();
     if replayed {
-        res.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+        res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     res.headers_mut().insert(
         axum::http::header::LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/declarations/{}", record.id))
-            .expect("ids are ASCII"),
+        HeaderValue::from_str(&format!("/api/v1/declarations/{}", record.id)).expect("ids are ASCII"),
     );
     res
 }
 
 /// `POST /api/v1/declarations`
-pub async fn file(
-    State(s): State<AppState>,
-    caller: Caller,
-    headers: HeaderMap,
-    body: RawBody,
-) -> Result<Response, ApiError> {
+pub async fn file(State(s): State<AppState>, caller: Caller, headers: HeaderMap, body: RawBody) -> Result<Response, ApiError> {
     caller.require(&[Role::Declarant])?;
     let filer = caller.enterprise()?.clone();
     let draft = draft_from(&body)?;
@@ -135,15 +100,7 @@ pub async fn file(
     let idem = idempotency(&headers, &filer, &body)?;
     let out = s
         .store
-        .execute(
-            caller.0.clone(),
-            Command::FileDeclaration {
-                content,
-                filed_by: filer,
-                idempotency: idem,
-                seed: rand::random(),
-            },
-        )
+        .execute(caller.0.clone(), Command::FileDeclaration { content, filed_by: filer, idempotency: idem, seed: rand::random() })
         .await?;
     match out {
         Outcome::Declaration { record, replayed } => Ok(created(&record, replayed)),
@@ -171,26 +128,12 @@ pub async fn list(
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
     let before = match q.before.as_deref() {
         None => None,
-        Some(c) => Some(
-            c.split_once('.')
-                .and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned())))
-                .ok_or_else(|| {
-                    ApiError::malformed(
-                        "before",
-                        "`before` is the `next` cursor of the previous page",
-                        "before 参数应为上一页返回的 next 游标",
-                    )
-                })?,
-        ),
+        Some(c) => Some(c.split_once('.').and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned()))).ok_or_else(|| {
+            ApiError::malformed("before", "`before` is the `next` cursor of the previous page", "before 参数应为上一页返回的 next 游标")
+        })?),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let mut f = DeclarationFilter {
-        status: q.status,
-        lane: q.lane,
-        before,
-        limit,
-        ..Default::default()
-    };
+    let mut f = DeclarationFilter { status: q.status, lane: q.lane, before, limit, ..Default::default() };
     if q.overdue == Some(true) {
         f.overdue_on = Some(today().to_string());
     }
@@ -201,9 +144,7 @@ pub async fn list(
         _ => {}
     }
     let rows = s.store.declarations(&f).await?;
-    let next = (rows.len() as i64 == limit)
-        .then(|| rows.last().map(|r| format!("{}.{}", r.filed_at_ms, r.id)))
-        .flatten();
+    let next = (rows.len() as i64 == limit).then(|| rows.last().map(|r| format!("{}.{}", r.filed_at_ms, r.id))).flatten();
     Ok(Json(json!({ "declarations": rows, "next": next })))
 }
 
@@ -211,21 +152,13 @@ async fn load_visible(s: &AppState, caller: &Caller, id: &str) -> Result<Declara
     if caller.role() == Role::Laboratory {
         return Err(ApiError::forbidden());
     }
-    let d = s
-        .store
-        .declaration(id)
-        .await?
-        .ok_or_else(|| ApiError::Refused(Refusal::not_found("declaration", "报关单")))?;
+    let d = s.store.declaration(id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("declaration", "报关单")))?;
     visible(caller, &d)?;
     Ok(d)
 }
 
 /// `GET /api/v1/declarations/{id}`
-pub async fn show(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let d = load_visible(&s, &caller, &id).await?;
     let timeline = s.store.timeline(&format!("declaration:{id}")).await?;
     Ok(Json(view::declaration(&d, today(), Some(timeline))))
@@ -242,18 +175,7 @@ pub async fn complete(
     let enterprise = caller.enterprise()?.clone();
     let draft = draft_from(&body)?;
     let content = check(&s, &draft)?;
-    match s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::Complete {
-                declaration_id: id,
-                content,
-                enterprise,
-            },
-        )
-        .await?
-    {
+    match s.store.execute(caller.0.clone(), Command::Complete { declaration_id: id, content, enterprise }).await? {
         Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
@@ -261,30 +183,16 @@ pub async fn complete(
 
 /// `GET /api/v1/declarations/{id}/replay` — recomputes the risk decision from the filed content,
 /// the rule-set version and the seed it recorded, and says whether it comes out the same.
-pub async fn replay(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub async fn replay(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     caller.require(&[Role::Officer, Role::RiskAnalyst])?;
     let d = load_visible(&s, &caller, &id).await?;
-    let filed = s
-        .store
-        .first_event(&format!("declaration:{id}"), "declaration_filed")
-        .await?;
+    let filed = s.store.first_event(&format!("declaration:{id}"), "declaration_filed").await?;
     let Some(Event::DeclarationFiled { content, .. }) = filed else {
-        return Err(ApiError::Internal(format!(
-            "declaration {id} has no filing event"
-        )));
+        return Err(ApiError::Internal(format!("declaration {id} has no filing event")));
     };
     let version = d.decision.ruleset_version as i64;
-    let rules = if version == 0 {
-        Some(Default::default())
-    } else {
-        s.store.rules_version(version).await?
-    };
-    let rules = rules
-        .ok_or_else(|| ApiError::Internal(format!("rule set version {version} is missing")))?;
+    let rules = if version == 0 { Some(Default::default()) } else { s.store.rules_version(version).await? };
+    let rules = rules.ok_or_else(|| ApiError::Internal(format!("rule set version {version} is missing")))?;
     let again = guomen_domain::risk::decide(&content, d.decision.grade, &rules, d.decision.seed);
     Ok(Json(json!({
         "declaration_id": id,

@@ -15,29 +15,19 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-fn one(out: Outcome) -> Result<Json<Value>, ApiError> {
+pub(crate) fn one(out: Outcome) -> Result<Json<Value>, ApiError> {
     match out {
         Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }
 
-fn required(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
+pub(crate) fn required(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
     let t = v.trim();
     if t.is_empty() {
-        errors.push(FieldError::new(
-            path,
-            "required",
-            "this field is required",
-            "此字段为必填项",
-        ));
+        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
     } else if t.chars().count() > max {
-        errors.push(FieldError::new(
-            path,
-            "too_long",
-            format!("at most {max} characters"),
-            format!("最多 {max} 个字符"),
-        ));
+        errors.push(FieldError::new(path, "too_long", format!("at most {max} characters"), format!("最多 {max} 个字符")));
     }
     t.to_owned()
 }
@@ -45,20 +35,19 @@ fn required(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> St
 fn instant(errors: &mut Vec<FieldError>, path: &str, v: &Option<String>) -> OffsetDateTime {
     match v.as_deref() {
         None => OffsetDateTime::now_utc(),
-        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-            .unwrap_or_else(|_| {
-                errors.push(FieldError::new(
-                    path,
-                    "datetime_format",
-                    "an RFC 3339 date-time such as 2026-03-10T08:30:00+08:00",
-                    "应为 RFC 3339 时间，如 2026-03-10T08:30:00+08:00",
-                ));
-                OffsetDateTime::now_utc()
-            }),
+        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap_or_else(|_| {
+            errors.push(FieldError::new(
+                path,
+                "datetime_format",
+                "an RFC 3339 date-time such as 2026-03-10T08:30:00+08:00",
+                "应为 RFC 3339 时间，如 2026-03-10T08:30:00+08:00",
+            ));
+            OffsetDateTime::now_utc()
+        }),
     }
 }
 
-fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
+pub(crate) fn done(errors: Vec<FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -74,11 +63,7 @@ pub struct ArrivalBody {
 }
 
 /// `POST /api/v1/arrivals` — 运抵报告: the terminal reports the goods of a bill arrived.
-pub async fn arrival(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+pub async fn arrival(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Terminal])?;
     let terminal = caller.enterprise()?.clone();
     let b: ArrivalBody = body.json()?;
@@ -86,18 +71,7 @@ pub async fn arrival(
     let bill_no = required(&mut errors, "bill_no", &b.bill_no, 32);
     let at = instant(&mut errors, "arrived_at", &b.arrived_at);
     done(errors)?;
-    match s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::RecordArrival {
-                bill_no,
-                at,
-                terminal,
-            },
-        )
-        .await?
-    {
+    match s.store.execute(caller.0.clone(), Command::RecordArrival { bill_no, at, terminal }).await? {
         Outcome::Declarations(ds) => Ok(Json(json!({
             "declarations": ds.iter().map(|d| json!({"id": d.id, "status": d.status, "lane": d.lane()})).collect::<Vec<_>>()
         }))),
@@ -116,12 +90,7 @@ pub struct PositionBody {
 }
 
 /// `POST /api/v1/declarations/{id}/position` — 集装箱到位反馈.
-pub async fn position(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+pub async fn position(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Terminal])?;
     let terminal = caller.enterprise()?.clone();
     let b: PositionBody = body.json()?;
@@ -136,15 +105,7 @@ pub async fn position(
         .store
         .execute(
             caller.0.clone(),
-            Command::ReportPosition {
-                declaration_id: id,
-                record_no,
-                container_no,
-                site_name,
-                slot_code,
-                arrived_at,
-                terminal,
-            },
+            Command::ReportPosition { declaration_id: id, record_no, container_no, site_name, slot_code, arrived_at, terminal },
         )
         .await?)
 }
@@ -159,32 +120,18 @@ pub struct ResultBody {
 }
 
 /// `POST /api/v1/declarations/{id}/inspection-result`
-pub async fn result(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+pub async fn result(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ResultBody = body.json()?;
     let mut errors = Vec::new();
-    let findings: Vec<String> = b
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500))
-        .collect();
+    let findings: Vec<String> =
+        b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
     one(s
         .store
         .execute(
             caller.0.clone(),
-            Command::RecordResult {
-                declaration_id: id,
-                outcome: b.outcome,
-                findings,
-                note: b.note.filter(|n| !n.trim().is_empty()),
-            },
+            Command::RecordResult { declaration_id: id, outcome: b.outcome, findings, note: b.note.filter(|n| !n.trim().is_empty()) },
         )
         .await?)
 }
@@ -193,31 +140,16 @@ pub async fn result(
 #[serde(deny_unknown_fields)]
 pub struct ReleaseBody {
     note: Option<String>,
+    /// 两段准入: release as "permitted to enter" only, pending inspection at destination.
+    #[serde(default)]
+    permitted_to_enter_only: bool,
 }
 
 /// `POST /api/v1/declarations/{id}/release`
-pub async fn release(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+pub async fn release(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
-    let b: ReleaseBody = if body.bytes.is_empty() {
-        ReleaseBody::default()
-    } else {
-        body.json()?
-    };
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::Release {
-                declaration_id: id,
-                note: b.note,
-            },
-        )
-        .await?)
+    let b: ReleaseBody = if body.bytes.is_empty() { ReleaseBody::default() } else { body.json()? };
+    one(s.store.execute(caller.0.clone(), Command::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only }).await?)
 }
 
 #[derive(Deserialize)]
@@ -227,22 +159,8 @@ pub struct HoldBody {
 }
 
 /// `POST /api/v1/declarations/{id}/hold`
-pub async fn hold(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
+pub async fn hold(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: HoldBody = body.json()?;
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::Hold {
-                declaration_id: id,
-                reason: b.reason,
-            },
-        )
-        .await?)
+    one(s.store.execute(caller.0.clone(), Command::Hold { declaration_id: id, reason: b.reason }).await?)
 }

@@ -4,6 +4,7 @@ pub mod admin;
 mod declarations;
 mod inspection;
 mod notices;
+mod quarantine;
 mod rules;
 mod system;
 
@@ -16,54 +17,34 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(system::healthz))
         .route("/api/v1/openapi.json", get(system::openapi))
         .route("/api/v1/journal/verify", get(system::verify))
-        .route(
-            "/api/v1/declarations",
-            post(declarations::file).get(declarations::list),
-        )
+        .route("/api/v1/declarations", post(declarations::file).get(declarations::list))
         .route("/api/v1/declarations/{id}", get(declarations::show))
-        .route(
-            "/api/v1/declarations/{id}/complete",
-            post(declarations::complete),
-        )
-        .route(
-            "/api/v1/declarations/{id}/replay",
-            get(declarations::replay),
-        )
+        .route("/api/v1/declarations/{id}/complete", post(declarations::complete))
+        .route("/api/v1/declarations/{id}/replay", get(declarations::replay))
         .route("/api/v1/arrivals", post(inspection::arrival))
-        .route(
-            "/api/v1/declarations/{id}/position",
-            post(inspection::position),
-        )
-        .route(
-            "/api/v1/declarations/{id}/inspection-result",
-            post(inspection::result),
-        )
-        .route(
-            "/api/v1/declarations/{id}/release",
-            post(inspection::release),
-        )
+        .route("/api/v1/declarations/{id}/position", post(inspection::position))
+        .route("/api/v1/declarations/{id}/inspection-result", post(inspection::result))
+        .route("/api/v1/declarations/{id}/release", post(inspection::release))
         .route("/api/v1/declarations/{id}/hold", post(inspection::hold))
+        .route("/api/v1/declarations/{id}/sampling", post(quarantine::order_sampling))
+        .route("/api/v1/declarations/{id}/commitment", post(quarantine::submit_commitment))
+        .route("/api/v1/declarations/{id}/commitment/accept", post(quarantine::accept_commitment))
+        .route("/api/v1/declarations/{id}/commitment/reject", post(quarantine::reject_commitment))
+        .route("/api/v1/declarations/{id}/disposition", post(quarantine::order_disposition))
+        .route("/api/v1/declarations/{id}/disposition/done", post(quarantine::complete_disposition))
+        .route("/api/v1/declarations/{id}/destination-result", post(quarantine::destination_result))
         .route("/api/v1/notices", get(notices::list))
         .route("/api/v1/events", get(notices::stream))
         .route("/api/v1/rules", get(rules::current).put(rules::publish))
         .route("/api/v1/rules/history", get(rules::history))
         .route("/api/v1/rules/{version}", get(rules::version))
         .route("/api/v1/criteria", get(rules::criteria))
-        .route(
-            "/api/v1/criteria/{id}",
-            put(rules::put_criterion).delete(rules::retire_criterion),
-        )
-        .route(
-            "/api/v1/enterprises",
-            post(admin::add_enterprise).get(admin::enterprises),
-        )
+        .route("/api/v1/criteria/{id}", put(rules::put_criterion).delete(rules::retire_criterion))
+        .route("/api/v1/enterprises", post(admin::add_enterprise).get(admin::enterprises))
         .route("/api/v1/enterprises/{code}", get(admin::enterprise))
         .route("/api/v1/users", post(admin::add_user))
         .route("/api/v1/tokens", post(admin::issue_token))
-        .route(
-            "/api/v1/subscriptions",
-            post(admin::subscribe).get(admin::subscriptions),
-        )
+        .route("/api/v1/subscriptions", post(admin::subscribe).get(admin::subscriptions))
 }
 
 /// Today's date at the edge (UTC).

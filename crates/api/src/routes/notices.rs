@@ -27,9 +27,7 @@ pub struct NoticeQuery {
 /// The recipient whose messages the caller may read, or None for all.
 fn scope(caller: &Caller, asked: Option<String>) -> Result<Option<String>, ApiError> {
     match caller.role() {
-        Role::Declarant | Role::Terminal | Role::Laboratory => {
-            Ok(Some(caller.enterprise()?.to_string()))
-        }
+        Role::Declarant | Role::Terminal | Role::Laboratory => Ok(Some(caller.enterprise()?.to_string())),
         Role::Officer | Role::Admin => Ok(asked),
         Role::RiskAnalyst => Err(ApiError::forbidden()),
     }
@@ -43,14 +41,7 @@ pub async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
     let recipient = scope(&caller, q.recipient)?;
-    let rows = s
-        .store
-        .notices(
-            recipient.as_deref(),
-            q.after.unwrap_or(0),
-            q.limit.unwrap_or(100),
-        )
-        .await?;
+    let rows = s.store.notices(recipient.as_deref(), q.after.unwrap_or(0), q.limit.unwrap_or(100)).await?;
     Ok(Json(json!({ "notices": rows })))
 }
 
@@ -63,47 +54,30 @@ pub async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
     let recipient = scope(&caller, q.recipient)?;
-    let from_header = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+    let from_header = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<i64>().ok());
     let after = from_header.or(q.after).unwrap_or(0);
     let wake = s.store.outbox_events();
-    let state = (
-        s,
-        recipient,
-        after,
-        wake,
-        std::collections::VecDeque::<Event>::new(),
-    );
-    let events = stream::unfold(
-        state,
-        |(s, recipient, mut after, mut wake, mut queue)| async move {
-            loop {
-                if let Some(e) = queue.pop_front() {
-                    return Some((Ok(e), (s, recipient, after, wake, queue)));
-                }
-                match s.store.notices(recipient.as_deref(), after, 200).await {
-                    Ok(rows) if !rows.is_empty() => {
-                        for m in rows {
-                            after = m.id;
-                            let data = serde_json::to_string(&m).expect("messages serialize");
-                            queue.push_back(
-                                Event::default()
-                                    .id(m.id.to_string())
-                                    .event(m.topic.clone())
-                                    .data(data),
-                            );
-                        }
-                        continue;
-                    }
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "notice stream read failed; retrying"),
-                }
-                // Wait for the next commit that queued messages (or poll again after a while).
-                let _ = tokio::time::timeout(Duration::from_secs(5), wake.recv()).await;
+    let state = (s, recipient, after, wake, std::collections::VecDeque::<Event>::new());
+    let events = stream::unfold(state, |(s, recipient, mut after, mut wake, mut queue)| async move {
+        loop {
+            if let Some(e) = queue.pop_front() {
+                return Some((Ok(e), (s, recipient, after, wake, queue)));
             }
-        },
-    );
+            match s.store.notices(recipient.as_deref(), after, 200).await {
+                Ok(rows) if !rows.is_empty() => {
+                    for m in rows {
+                        after = m.id;
+                        let data = serde_json::to_string(&m).expect("messages serialize");
+                        queue.push_back(Event::default().id(m.id.to_string()).event(m.topic.clone()).data(data));
+                    }
+                    continue;
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "notice stream read failed; retrying"),
+            }
+            // Wait for the next commit that queued messages (or poll again after a while).
+            let _ = tokio::time::timeout(Duration::from_secs(5), wake.recv()).await;
+        }
+    });
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

@@ -37,24 +37,10 @@ pub struct PublishBody {
 }
 
 /// `PUT /api/v1/rules` — replaces the whole rule set (as `guomen rules load` does).
-pub async fn publish(
-    State(s): State<AppState>,
-    caller: Caller,
-    body: RawBody,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn publish(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::RiskAnalyst])?;
     let b: PublishBody = body.json()?;
-    rules_out(
-        s.store
-            .execute(
-                caller.0.clone(),
-                Command::PublishRules {
-                    ruleset: b.rules,
-                    reason: b.reason,
-                },
-            )
-            .await?,
-    )
+    rules_out(s.store.execute(caller.0.clone(), Command::PublishRules { ruleset: b.rules, reason: b.reason }).await?)
 }
 
 /// `GET /api/v1/rules/history`
@@ -64,23 +50,10 @@ pub async fn history(State(s): State<AppState>, caller: Caller) -> Result<Json<V
 }
 
 /// `GET /api/v1/rules/{version}`
-pub async fn version(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path(v): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn version(State(s): State<AppState>, caller: Caller, Path(v): Path<String>) -> Result<Json<Value>, ApiError> {
     caller.require(READERS)?;
-    let v: i64 = v.parse().map_err(|_| {
-        ApiError::malformed(
-            "version",
-            "a rule-set version is a whole number",
-            "规则集版本应为整数",
-        )
-    })?;
-    let r =
-        s.store.rules_version(v).await?.ok_or_else(|| {
-            ApiError::Refused(Refusal::not_found("rule set version", "规则集版本"))
-        })?;
+    let v: i64 = v.parse().map_err(|_| ApiError::malformed("version", "a rule-set version is a whole number", "规则集版本应为整数"))?;
+    let r = s.store.rules_version(v).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("rule set version", "规则集版本")))?;
     Ok(Json(json!(r)))
 }
 
@@ -123,17 +96,7 @@ pub async fn put_criterion(
             "规则编号须与请求路径一致",
         )));
     }
-    rules_out(
-        s.store
-            .execute(
-                caller.0.clone(),
-                Command::PutCriterion {
-                    criterion: b.criterion,
-                    reason: b.reason,
-                },
-            )
-            .await?,
-    )
+    rules_out(s.store.execute(caller.0.clone(), Command::PutCriterion { criterion: b.criterion, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -151,15 +114,5 @@ pub async fn retire_criterion(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::RiskAnalyst])?;
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
-    rules_out(
-        s.store
-            .execute(
-                caller.0.clone(),
-                Command::RetireCriterion {
-                    id,
-                    reason: q.reason.unwrap_or_default(),
-                },
-            )
-            .await?,
-    )
+    rules_out(s.store.execute(caller.0.clone(), Command::RetireCriterion { id, reason: q.reason.unwrap_or_default() }).await?)
 }

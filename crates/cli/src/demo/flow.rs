@@ -463,6 +463,7 @@ impl<'a> World<'a> {
         let command = Command::Release {
             declaration_id: c.run.id.clone(),
             note,
+            permitted_to_enter_only: false,
         };
         let officer = self.officer(i);
         self.sim.exec(officer, command, t).await?;

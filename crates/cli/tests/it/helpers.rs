@@ -253,11 +253,10 @@ impl TestApp {
                 "min_random_percent": "0",
                 "criteria": [{
                     "id": "SEED-1209",
-                    "description": "imported seeds for sowing: quarantine examination and sampling",
+                    "description": "imported seeds for sowing: quarantine examination",
                     "when": { "hs_prefixes": ["1209"] },
                     "lane": "red",
                     "rate_percent": "100",
-                    "lab_sampling": true,
                     "check_type": "quarantine"
                 }, {
                     "id": "CHEAP-PHONES",

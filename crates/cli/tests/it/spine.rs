@@ -63,7 +63,7 @@ async fn red_lane_to_release(app: &TestApp) {
     let notice = &d["notice"];
     assert_eq!(notice["method"], "physical");
     assert_eq!(notice["check_types"], json!(["quarantine"]));
-    assert_eq!(notice["lab_sampling"], true);
+    assert_eq!(notice["lab_sampling"], false);
     assert_eq!(notice["terminal"], TERMINAL);
     assert_eq!(notice["bill_no"], "784-12345675");
     assert_eq!(notice["vessel"], "CA1046");

@@ -63,6 +63,10 @@ pub struct HeadDraft {
     pub site_code: Option<String>,
     /// Free-text remark (NoteS).
     pub note: Option<String>,
+    /// Priority handling (绿色通道): `perishable`, `live-animals`, `seeds-in-season` or `other`.
+    pub priority: Option<String>,
+    /// Why priority handling is needed; required with `priority`.
+    pub priority_reason: Option<String>,
 }
 
 /// 表体 — one DecList item.

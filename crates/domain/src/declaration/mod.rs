@@ -2,12 +2,14 @@
 //! that move it from filing to release.
 
 mod draft;
+mod quarantine;
 mod record;
 #[cfg(test)]
 mod tests;
 mod validate;
 
 pub use draft::*;
+pub use quarantine::*;
 pub use record::*;
 pub use validate::{validate, ValidationContext};
 
@@ -81,6 +83,9 @@ pub struct Head {
     pub net_wt: Decimal,
     pub site_code: Option<String>,
     pub note: Option<String>,
+    /// 绿色通道 — priority handling asked for, with the reason.
+    #[serde(default)]
+    pub priority: Option<Priority>,
 }
 
 /// 表体 — one validated item.
@@ -123,20 +128,14 @@ pub struct DeclarationContent {
 impl DeclarationContent {
     /// Enterprises named on the declaration (consignee/consignor, owner, agent).
     pub fn parties(&self) -> Vec<&CustomsCode> {
-        std::iter::once(&self.head.trade_code)
-            .chain(self.head.owner_code.as_ref())
-            .chain(self.head.agent_code.as_ref())
-            .collect()
+        std::iter::once(&self.head.trade_code).chain(self.head.owner_code.as_ref()).chain(self.head.agent_code.as_ref()).collect()
     }
 }
 
 /// ISO 6346 container number check digit (owner code, category, serial, check digit).
 pub fn container_number_valid(id: &str) -> bool {
     let b = id.as_bytes();
-    if b.len() != 11
-        || !b[..4].iter().all(u8::is_ascii_uppercase)
-        || !b[4..].iter().all(u8::is_ascii_digit)
-    {
+    if b.len() != 11 || !b[..4].iter().all(u8::is_ascii_uppercase) || !b[4..].iter().all(u8::is_ascii_digit) {
         return false;
     }
     let value = |c: u8| -> u32 {
@@ -155,10 +154,6 @@ pub fn container_number_valid(id: &str) -> bool {
         }
         v
     };
-    let sum: u32 = b[..10]
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| value(c) << i)
-        .sum();
+    let sum: u32 = b[..10].iter().enumerate().map(|(i, &c)| value(c) << i).sum();
     (sum % 11) % 10 == u32::from(b[10] - b'0')
 }

@@ -38,16 +38,37 @@ pub enum Status {
     Released,
     /// 已扣留
     Held,
+    /// 待检测结果 — inspected, held only for the laboratory result.
+    PendingLaboratory,
+    /// 预提离 — released on commitment, the laboratory result still pending.
+    PreReleased,
+    /// 准许入境 — released at the port; inspection at destination pending (two-stage access).
+    PermittedToEnter,
+    /// 合格入市 — qualified to be marketed after the destination inspection.
+    QualifiedForMarket,
+    /// 待处置 — not satisfactory; a disposition order is to be issued.
+    DispositionRequired,
+    /// 处置中
+    UnderDisposition,
+    /// 已处置 — the disposition order was carried out.
+    Disposed,
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [
+    pub const ALL: [Status; 13] = [
         Status::AwaitingArrival,
         Status::InspectionNotified,
         Status::InPosition,
         Status::Inspected,
         Status::Released,
         Status::Held,
+        Status::PendingLaboratory,
+        Status::PreReleased,
+        Status::PermittedToEnter,
+        Status::QualifiedForMarket,
+        Status::DispositionRequired,
+        Status::UnderDisposition,
+        Status::Disposed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +79,13 @@ impl Status {
             Status::Inspected => "inspected",
             Status::Released => "released",
             Status::Held => "held",
+            Status::PendingLaboratory => "pending-laboratory",
+            Status::PreReleased => "pre-released",
+            Status::PermittedToEnter => "permitted-to-enter",
+            Status::QualifiedForMarket => "qualified-for-market",
+            Status::DispositionRequired => "disposition-required",
+            Status::UnderDisposition => "under-disposition",
+            Status::Disposed => "disposed",
         }
     }
 
@@ -73,6 +101,13 @@ impl Status {
             Status::Inspected => "已查验",
             Status::Released => "已放行",
             Status::Held => "已扣留",
+            Status::PendingLaboratory => "待检测结果",
+            Status::PreReleased => "已预提离",
+            Status::PermittedToEnter => "准许入境",
+            Status::QualifiedForMarket => "合格入市",
+            Status::DispositionRequired => "待处置",
+            Status::UnderDisposition => "处置中",
+            Status::Disposed => "已处置",
         }
     }
 }
@@ -101,6 +136,18 @@ pub struct Declaration {
     pub completion_due: Option<Date>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub completed_at: Option<OffsetDateTime>,
+    /// 取样送检 — set when targeting or an officer requires laboratory testing.
+    #[serde(default)]
+    pub sampling: Option<super::quarantine::Sampling>,
+    /// 预提离承诺书
+    #[serde(default)]
+    pub commitment: Option<super::quarantine::Commitment>,
+    /// 处置通知书
+    #[serde(default)]
+    pub disposition: Option<super::quarantine::DispositionOrder>,
+    /// 目的地检验结果 (two-stage access)
+    #[serde(default)]
+    pub destination_result: Option<InspectionResult>,
 }
 
 /// Everything filing needs; the store gathers it.
@@ -126,9 +173,17 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
     if !f.content.parties().contains(&&f.filed_by) {
         return Err(Refusal {
             kind: RefusalKind::Forbidden,
-            detail_en: format!("enterprise {} is neither the consignee/consignor, the owner nor the agent named on the declaration", f.filed_by),
+            detail_en: format!(
+                "enterprise {} is neither the consignee/consignor, the owner nor the agent named on the declaration",
+                f.filed_by
+            ),
             detail_zh: format!("企业 {} 不是报关单所列的收发货人、消费使用单位或申报单位", f.filed_by),
-            errors: vec![FieldError::new("head.trade_code", "not_a_party", "you may file only for your own enterprise or as its named agent", "只能为本企业或作为所列代理申报")],
+            errors: vec![FieldError::new(
+                "head.trade_code",
+                "not_a_party",
+                "you may file only for your own enterprise or as its named agent",
+                "只能为本企业或作为所列代理申报",
+            )],
         });
     }
     let decision = decide(&f.content, f.trader.grade, f.rules, f.seed);
@@ -145,26 +200,13 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
             terminal: f.terminal.clone(),
             arrived_at,
         },
-        Event::RiskAssessed {
-            declaration_id: f.id.clone(),
-            decision: decision.clone(),
-        },
+        Event::RiskAssessed { declaration_id: f.id.clone(), decision: decision.clone() },
     ];
     let record = Declaration::from_events(&events).expect("filing events start a record");
     if decision.lane.needs_inspection() {
-        events.push(Event::InspectionNoticeIssued {
-            notice: record.inspection_notice(&f.trader.name_zh, f.now),
-        });
+        events.push(Event::InspectionNoticeIssued { notice: record.inspection_notice(&f.trader.name_zh, f.now) });
     } else if record.arrived_at.is_some() {
-        events.push(Event::Released {
-            notice: record.release_notice(
-                &f.trader.name_zh,
-                automatic_kind(decision.lane),
-                f.now,
-                None,
-                None,
-            ),
-        });
+        events.push(Event::Released { notice: record.release_notice(&f.trader.name_zh, automatic_kind(decision.lane), f.now, None, None) });
     }
     Ok(events)
 }
@@ -181,15 +223,7 @@ impl Declaration {
     /// Folds a record's events, the first of which must be its filing.
     pub fn from_events(events: &[Event]) -> Option<Declaration> {
         let mut it = events.iter();
-        let Some(Event::DeclarationFiled {
-            declaration_id,
-            filed_by,
-            filed_at,
-            content,
-            terminal,
-            arrived_at,
-        }) = it.next()
-        else {
+        let Some(Event::DeclarationFiled { declaration_id, filed_by, filed_at, content, terminal, arrived_at }) = it.next() else {
             return None;
         };
         let Some(Event::RiskAssessed { decision, .. }) = it.next() else {
@@ -200,11 +234,7 @@ impl Declaration {
             filed_by: filed_by.clone(),
             filed_at: *filed_at,
             content: content.clone(),
-            status: if decision.lane.needs_inspection() {
-                Status::InspectionNotified
-            } else {
-                Status::AwaitingArrival
-            },
+            status: if decision.lane.needs_inspection() { Status::InspectionNotified } else { Status::AwaitingArrival },
             decision: decision.clone(),
             terminal: terminal.clone(),
             arrived_at: *arrived_at,
@@ -215,7 +245,20 @@ impl Declaration {
             hold: None,
             completion_due: None,
             completed_at: None,
+            sampling: None,
+            commitment: None,
+            disposition: None,
+            destination_result: None,
         };
+        if decision.lab_sampling {
+            let criteria = decision.selected_hits().filter(|h| h.lab_sampling).map(|h| h.criterion.clone()).collect();
+            d.sampling = Some(super::quarantine::Sampling {
+                source: super::quarantine::SamplingSource::Targeting { criteria },
+                sample_id: None,
+                conclusion: None,
+                concluded_at: None,
+            });
+        }
         d.set_completion_due();
         for e in it {
             d.apply(e);
@@ -225,9 +268,7 @@ impl Declaration {
 
     fn set_completion_due(&mut self) {
         if self.content.head.mode == DeclarationMode::TwoStep {
-            self.completion_due = self
-                .arrived_at
-                .map(|a| a.date() + Duration::days(TWO_STEP_COMPLETION_DAYS));
+            self.completion_due = self.arrived_at.map(|a| a.date() + Duration::days(TWO_STEP_COMPLETION_DAYS));
         }
     }
 
@@ -247,11 +288,18 @@ impl Declaration {
                 self.positions.push(report.clone());
             }
             Event::InspectionResultRecorded { result, .. } => {
-                self.status = Status::Inspected;
+                let waits_for_lab = result.outcome == Outcome::Satisfactory && self.sampling.as_ref().is_some_and(|s| s.pending());
+                self.status = if waits_for_lab { Status::PendingLaboratory } else { Status::Inspected };
                 self.result = Some(result.clone());
             }
             Event::Released { notice } => {
-                self.status = Status::Released;
+                self.status = if notice.kind == ReleaseKind::PreReleaseOnCommitment {
+                    Status::PreReleased
+                } else if notice.permitted_to_enter_only {
+                    Status::PermittedToEnter
+                } else {
+                    Status::Released
+                };
                 self.release = Some(notice.clone());
             }
             Event::Held { hold, .. } => {
@@ -262,7 +310,9 @@ impl Declaration {
                 self.content = content.clone();
                 self.completed_at = Some(*at);
             }
-            _ => {}
+            other => {
+                self.apply_quarantine(other);
+            }
         }
     }
 
@@ -275,29 +325,18 @@ impl Declaration {
         self.decision.lane
     }
 
-    pub fn inspection_notice(
-        &self,
-        enterprise_name: &str,
-        now: OffsetDateTime,
-    ) -> InspectionNotice {
+    pub fn inspection_notice(&self, enterprise_name: &str, now: OffsetDateTime) -> InspectionNotice {
         let h = &self.content.head;
         let mut hints = Vec::new();
         if self.decision.lab_sampling {
-            hints.push(Hint {
-                en: "take samples for laboratory testing".into(),
-                zh: "需取样送实验室检测".into(),
-            });
+            hints.push(Hint { en: "take samples for laboratory testing".into(), zh: "需取样送实验室检测".into() });
         }
         if self.decision.weigh {
-            hints.push(Hint {
-                en: "weigh the goods".into(),
-                zh: "需过磅".into(),
-            });
+            hints.push(Hint { en: "weigh the goods".into(), zh: "需过磅".into() });
         }
         if self.decision.lane == Lane::Red {
             hints.push(Hint {
-                en: "move the containers to the inspection area and open them for examination"
-                    .into(),
+                en: "move the containers to the inspection area and open them for examination".into(),
                 zh: "请将集装箱移至查验场地并开箱待检".into(),
             });
         } else {
@@ -322,12 +361,7 @@ impl Declaration {
             unloading_point: h.ie_port.to_string(),
             site_code: h.site_code.clone(),
             terminal: self.terminal.clone(),
-            containers: self
-                .content
-                .containers
-                .iter()
-                .map(|c| c.container_id.clone())
-                .collect(),
+            containers: self.content.containers.iter().map(|c| c.container_id.clone()).collect(),
             lab_sampling: self.decision.lab_sampling,
             issued_at: now,
             hints,
@@ -350,20 +384,16 @@ impl Declaration {
             bill_no: h.bill_no.clone(),
             customs_office: h.customs_master.to_string(),
             terminal: self.terminal.clone(),
-            containers: self
-                .content
-                .containers
-                .iter()
-                .map(|c| c.container_id.clone())
-                .collect(),
+            containers: self.content.containers.iter().map(|c| c.container_id.clone()).collect(),
             kind,
             released_at: now,
             officer,
             note,
+            permitted_to_enter_only: false,
         }
     }
 
-    fn enterprise_name(&self) -> String {
+    pub(crate) fn enterprise_name(&self) -> String {
         self.notice
             .as_ref()
             .map(|n| n.enterprise_name.clone())
@@ -373,16 +403,8 @@ impl Declaration {
 
     fn wrong_state(&self, what_en: &str, what_zh: &str) -> Refusal {
         Refusal::invalid_state(
-            format!(
-                "declaration {} is {}; cannot {what_en}",
-                self.id,
-                self.status.as_str()
-            ),
-            format!(
-                "报关单 {} 当前状态为{}，不能{what_zh}",
-                self.id,
-                self.status.name_zh()
-            ),
+            format!("declaration {} is {}; cannot {what_en}", self.id, self.status.as_str()),
+            format!("报关单 {} 当前状态为{}，不能{what_zh}", self.id, self.status.name_zh()),
         )
     }
 
@@ -395,22 +417,11 @@ impl Declaration {
                 format!("报关单 {} 已有运抵记录", self.id),
             ));
         }
-        let mut events = vec![Event::GoodsArrived {
-            declaration_id: self.id.clone(),
-            at,
-        }];
+        let mut events = vec![Event::GoodsArrived { declaration_id: self.id.clone(), at }];
         if self.status == Status::AwaitingArrival {
             let mut after = self.clone();
             after.arrived_at = Some(at);
-            events.push(Event::Released {
-                notice: after.release_notice(
-                    enterprise_name,
-                    automatic_kind(self.lane()),
-                    at,
-                    None,
-                    None,
-                ),
-            });
+            events.push(Event::Released { notice: after.release_notice(enterprise_name, automatic_kind(self.lane()), at, None, None) });
         }
         Ok(events)
     }
@@ -424,10 +435,7 @@ impl Declaration {
             return Err(self.wrong_state("report a container in position", "反馈集装箱到位"));
         }
         let mut errors = Vec::new();
-        let notice = self
-            .notice
-            .as_ref()
-            .expect("a notified declaration has its notice");
+        let notice = self.notice.as_ref().expect("a notified declaration has its notice");
         if report.record_no != notice.record_no {
             errors.push(FieldError::new(
                 "record_no",
@@ -440,12 +448,7 @@ impl Declaration {
         // package mark, so only a declaration that lists containers is held to ISO 6346.
         let unit = report.container_no.trim();
         if notice.containers.is_empty() {
-            if unit.is_empty()
-                || unit.len() > 20
-                || !unit
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
-            {
+            if unit.is_empty() || unit.len() > 20 || !unit.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-') {
                 errors.push(FieldError::new(
                     "container_no",
                     "unit_mark",
@@ -468,11 +471,7 @@ impl Declaration {
                 format!("集装箱 {unit} 不在报关单中"),
             ));
         }
-        if self
-            .positions
-            .iter()
-            .any(|p| p.container_no == report.container_no)
-        {
+        if self.positions.iter().any(|p| p.container_no == report.container_no) {
             errors.push(FieldError::new(
                 "container_no",
                 "container_reported",
@@ -485,10 +484,7 @@ impl Declaration {
         }
         let mut events = Vec::new();
         if self.arrived_at.is_none() {
-            events.push(Event::GoodsArrived {
-                declaration_id: self.id.clone(),
-                at: report.arrived_at,
-            });
+            events.push(Event::GoodsArrived { declaration_id: self.id.clone(), at: report.arrived_at });
         }
         events.push(Event::ContainerInPosition { report });
         Ok(events)
@@ -506,9 +502,7 @@ impl Declaration {
         if !ok {
             return Err(self.wrong_state("record an inspection result", "录入查验结果"));
         }
-        if result.outcome == Outcome::NotSatisfactory
-            && result.findings.iter().all(|f| f.trim().is_empty())
-        {
+        if result.outcome == Outcome::NotSatisfactory && result.findings.iter().all(|f| f.trim().is_empty()) {
             return Err(Refusal::field(
                 "findings",
                 "findings_required",
@@ -516,38 +510,41 @@ impl Declaration {
                 "查验结果不合格时必须填写查验发现",
             ));
         }
-        Ok(vec![Event::InspectionResultRecorded {
-            declaration_id: self.id.clone(),
-            result,
-        }])
+        Ok(vec![Event::InspectionResultRecorded { declaration_id: self.id.clone(), result }])
     }
 
     /// 放行 — by an officer, after inspection or when lifting a hold.
-    pub fn release(
+    pub fn release(&self, officer: &str, note: Option<String>, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
+        self.release_stage(officer, note, false, now)
+    }
+
+    /// 放行 — with `permitted_to_enter_only`, the first stage of two-stage access (准许入境):
+    /// the goods leave the port and are inspected again at destination.
+    pub fn release_stage(
         &self,
         officer: &str,
         note: Option<String>,
+        permitted_to_enter_only: bool,
         now: OffsetDateTime,
     ) -> Result<Vec<Event>, Refusal> {
         let kind = match self.status {
             Status::Inspected => ReleaseKind::AfterInspection,
             Status::Held => ReleaseKind::HoldLifted,
+            Status::PendingLaboratory => {
+                return Err(Refusal::invalid_state(
+                    format!("declaration {} is held for laboratory results; it is released when they are satisfactory, or earlier on an accepted commitment (pre-release)", self.id),
+                    format!("报关单 {} 待实验室检测结果；检测合格后放行，或受理预提离承诺后先行提离", self.id),
+                ))
+            }
             _ => return Err(self.wrong_state("release", "放行")),
         };
         if self.arrived_at.is_none() {
             return Err(Refusal::invalid_state(
-                format!(
-                    "the goods of declaration {} have not arrived; they are released on arrival",
-                    self.id
-                ),
+                format!("the goods of declaration {} have not arrived; they are released on arrival", self.id),
                 format!("报关单 {} 的货物尚未运抵，须运抵后放行", self.id),
             ));
         }
-        let needs_note = kind == ReleaseKind::HoldLifted
-            || self
-                .result
-                .as_ref()
-                .is_some_and(|r| r.outcome == Outcome::NotSatisfactory);
+        let needs_note = kind == ReleaseKind::HoldLifted || self.result.as_ref().is_some_and(|r| r.outcome == Outcome::NotSatisfactory);
         if needs_note && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Refusal::field(
                 "note",
@@ -556,53 +553,27 @@ impl Declaration {
                 "放行扣留或不合格货物须注明处置情况",
             ));
         }
-        let notice = self.release_notice(
-            &self.enterprise_name(),
-            kind,
-            now,
-            Some(officer.to_owned()),
-            note,
-        );
+        let mut notice = self.release_notice(&self.enterprise_name(), kind, now, Some(officer.to_owned()), note);
+        notice.permitted_to_enter_only = permitted_to_enter_only;
         Ok(vec![Event::Released { notice }])
     }
 
     /// 扣留 — by an officer, at any point of the inspection.
-    pub fn hold(
-        &self,
-        officer: &str,
-        reason: &str,
-        now: OffsetDateTime,
-    ) -> Result<Vec<Event>, Refusal> {
-        if !matches!(
-            self.status,
-            Status::InspectionNotified | Status::InPosition | Status::Inspected
-        ) {
+    pub fn hold(&self, officer: &str, reason: &str, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
+        if !matches!(self.status, Status::InspectionNotified | Status::InPosition | Status::Inspected | Status::PendingLaboratory) {
             return Err(self.wrong_state("hold", "扣留"));
         }
         if reason.trim().is_empty() {
-            return Err(Refusal::field(
-                "reason",
-                "required",
-                "a hold needs a reason",
-                "扣留须注明原因",
-            ));
+            return Err(Refusal::field("reason", "required", "a hold needs a reason", "扣留须注明原因"));
         }
         Ok(vec![Event::Held {
             declaration_id: self.id.clone(),
-            hold: Hold {
-                reason: reason.trim().to_owned(),
-                officer: officer.to_owned(),
-                at: now,
-            },
+            hold: Hold { reason: reason.trim().to_owned(), officer: officer.to_owned(), at: now },
         }])
     }
 
     /// 完整申报 — step 2 of a two-step declaration: the complete content replaces the summary.
-    pub fn complete(
-        &self,
-        content: DeclarationContent,
-        now: OffsetDateTime,
-    ) -> Result<Vec<Event>, Refusal> {
+    pub fn complete(&self, content: DeclarationContent, now: OffsetDateTime) -> Result<Vec<Event>, Refusal> {
         if self.content.head.mode != DeclarationMode::TwoStep {
             return Err(Refusal::invalid_state(
                 format!("declaration {} is not a two-step summary", self.id),
@@ -636,10 +607,6 @@ impl Declaration {
         if !errors.is_empty() {
             return Err(Refusal::validation(errors));
         }
-        Ok(vec![Event::DeclarationCompleted {
-            declaration_id: self.id.clone(),
-            content,
-            at: now,
-        }])
+        Ok(vec![Event::DeclarationCompleted { declaration_id: self.id.clone(), content, at: now }])
     }
 }

@@ -32,12 +32,7 @@ impl Checker {
         match v.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Some(s),
             _ => {
-                self.errors.push(FieldError::new(
-                    path,
-                    "required",
-                    "this field is required",
-                    "此字段为必填项",
-                ));
+                self.errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
                 None
             }
         }
@@ -68,40 +63,19 @@ impl Checker {
         self.max_len(path, s, max).then(|| s.to_owned())
     }
 
-    fn parsed<T>(
-        &mut self,
-        path: &str,
-        v: &Option<String>,
-        f: impl Fn(&str) -> Result<T, ParseError>,
-    ) -> Option<T> {
+    fn parsed<T>(&mut self, path: &str, v: &Option<String>, f: impl Fn(&str) -> Result<T, ParseError>) -> Option<T> {
         let s = self.required(path, v)?;
         f(s).map_err(|e| self.push(path, e)).ok()
     }
 
-    fn code(
-        &mut self,
-        path: &str,
-        v: &Option<String>,
-        len: std::ops::RangeInclusive<usize>,
-        digits_only: bool,
-    ) -> Option<String> {
+    fn code(&mut self, path: &str, v: &Option<String>, len: std::ops::RangeInclusive<usize>, digits_only: bool) -> Option<String> {
         let s = self.required(path, v)?;
-        let ok = len.contains(&s.len())
-            && s.bytes().all(|b| {
-                b.is_ascii_digit() || (!digits_only && (b.is_ascii_uppercase() || b == b'-'))
-            });
+        let ok = len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit() || (!digits_only && (b.is_ascii_uppercase() || b == b'-')));
         if !ok {
-            let (what_en, what_zh) = if digits_only {
-                ("digits", "位数字")
-            } else {
-                ("characters of A–Z, 0–9, '-'", "位大写字母、数字或 '-'")
-            };
+            let (what_en, what_zh) =
+                if digits_only { ("digits", "位数字") } else { ("characters of A–Z, 0–9, '-'", "位大写字母、数字或 '-'") };
             let (lo, hi) = (len.start(), len.end());
-            let n = if lo == hi {
-                lo.to_string()
-            } else {
-                format!("{lo}–{hi}")
-            };
+            let n = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
             self.errors.push(FieldError::new(
                 path,
                 "code_format",
@@ -124,10 +98,7 @@ fn parse_date(s: &str) -> Result<Date, ParseError> {
 }
 
 /// Checks every field of `draft`; on failure returns all the field errors at once.
-pub fn validate(
-    draft: &DeclarationDraft,
-    ctx: &ValidationContext<'_>,
-) -> Result<DeclarationContent, Vec<FieldError>> {
+pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result<DeclarationContent, Vec<FieldError>> {
     let mut c = Checker { errors: Vec::new() };
     let h = &draft.head;
 
@@ -162,12 +133,7 @@ pub fn validate(
     let customs_master = c.parsed("head.customs_master", &h.customs_master, OfficeCode::parse);
     let ie_port = c.parsed("head.ie_port", &h.ie_port, OfficeCode::parse);
 
-    let ie_date = match h
-        .ie_date
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let ie_date = match h.ie_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => match parse_date(s) {
             Ok(d) => Some(d),
             Err(e) => {
@@ -189,15 +155,11 @@ pub fn validate(
     };
     if let (Some(d), Some(flag), Some(m)) = (ie_date, ie_flag, mode) {
         match (flag, m) {
-            (IeFlag::Import, DeclarationMode::Standard | DeclarationMode::TwoStep)
-                if d > ctx.today =>
-            {
+            (IeFlag::Import, DeclarationMode::Standard | DeclarationMode::TwoStep) if d > ctx.today => {
                 c.errors.push(FieldError::new(
                     "head.ie_date",
                     "ie_date_future",
-                    format!(
-                        "the goods have not arrived yet ({d}); file an advance declaration instead"
-                    ),
+                    format!("the goods have not arrived yet ({d}); file an advance declaration instead"),
                     format!("货物尚未到达（{d}），请改用提前申报"),
                 ));
             }
@@ -221,40 +183,33 @@ pub fn validate(
         ));
     }
 
-    let party =
-        |c: &mut Checker, path: &str, v: &Option<String>, required: bool| -> Option<CustomsCode> {
-            let code = if required {
-                c.parsed(path, v, CustomsCode::parse)?
-            } else {
-                let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-                CustomsCode::parse(s).map_err(|e| c.push(path, e)).ok()?
-            };
-            if (ctx.enterprise)(&code).is_none() {
-                c.errors.push(FieldError::new(
-                    path,
-                    "enterprise_unknown",
-                    format!("no enterprise is registered with customs code {code}"),
-                    format!("海关编码 {code} 未注册"),
-                ));
-                return None;
-            }
-            Some(code)
+    let party = |c: &mut Checker, path: &str, v: &Option<String>, required: bool| -> Option<CustomsCode> {
+        let code = if required {
+            c.parsed(path, v, CustomsCode::parse)?
+        } else {
+            let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+            CustomsCode::parse(s).map_err(|e| c.push(path, e)).ok()?
         };
+        if (ctx.enterprise)(&code).is_none() {
+            c.errors.push(FieldError::new(
+                path,
+                "enterprise_unknown",
+                format!("no enterprise is registered with customs code {code}"),
+                format!("海关编码 {code} 未注册"),
+            ));
+            return None;
+        }
+        Some(code)
+    };
     let trade_code = party(&mut c, "head.trade_code", &h.trade_code, true);
     let owner_code = party(&mut c, "head.owner_code", &h.owner_code, false);
     let agent_code = party(&mut c, "head.agent_code", &h.agent_code, false);
 
     let traf_mode = c.code("head.traf_mode", &h.traf_mode, 1..=1, false);
-    let traf_name = c
-        .optional("head.traf_name", &h.traf_name, 50)
-        .map(str::to_owned);
-    let voyage_no = c
-        .optional("head.voyage_no", &h.voyage_no, 32)
-        .map(str::to_owned);
+    let traf_name = c.optional("head.traf_name", &h.traf_name, 50).map(str::to_owned);
+    let voyage_no = c.optional("head.voyage_no", &h.voyage_no, 32).map(str::to_owned);
     let bill_no = c.code("head.bill_no", &h.bill_no, 1..=32, false);
-    let manifest_no = c
-        .optional("head.manifest_no", &h.manifest_no, 32)
-        .map(str::to_owned);
+    let manifest_no = c.optional("head.manifest_no", &h.manifest_no, 32).map(str::to_owned);
     let trade_mode = c.code("head.trade_mode", &h.trade_mode, 4..=4, true);
     let trade_country = c.parsed("head.trade_country", &h.trade_country, CountryCode::parse);
     let trans_mode = c.code("head.trans_mode", &h.trans_mode, 1..=1, true);
@@ -269,16 +224,11 @@ pub fn validate(
         }
     }
     let pack_no = c.parsed("head.pack_no", &h.pack_no, |s| {
-        s.parse::<u32>()
-            .ok()
-            .filter(|n| (1..=99_999_999).contains(n))
-            .ok_or(ParseError {
-                rule: "integer_range",
-                en: format!(
-                    "the number of packages is a whole number from 1 to 99999999, got {s:?}"
-                ),
-                zh: format!("件数应为1至99999999的整数，实际为 {s:?}"),
-            })
+        s.parse::<u32>().ok().filter(|n| (1..=99_999_999).contains(n)).ok_or(ParseError {
+            rule: "integer_range",
+            en: format!("the number of packages is a whole number from 1 to 99999999, got {s:?}"),
+            zh: format!("件数应为1至99999999的整数，实际为 {s:?}"),
+        })
     });
     let gross_wt = c.parsed("head.gross_wt", &h.gross_wt, |s| parse_decimal(s, 5, true));
     let net_wt = c.parsed("head.net_wt", &h.net_wt, |s| parse_decimal(s, 5, true));
@@ -292,9 +242,7 @@ pub fn validate(
             ));
         }
     }
-    let site_code = c
-        .optional("head.site_code", &h.site_code, 16)
-        .map(str::to_owned);
+    let site_code = c.optional("head.site_code", &h.site_code, 16).map(str::to_owned);
     if let Some(s) = &site_code {
         if !(ctx.site_known)(s) {
             c.errors.push(FieldError::new(
@@ -306,15 +254,25 @@ pub fn validate(
         }
     }
     let note = c.optional("head.note", &h.note, 255).map(str::to_owned);
+    let priority = match h.priority.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(k) => match PriorityKind::parse(k) {
+            None => {
+                c.errors.push(FieldError::new(
+                    "head.priority",
+                    "priority_kind",
+                    format!("priority is perishable, live-animals, seeds-in-season or other, got {k:?}"),
+                    format!("优先类型应为 perishable、live-animals、seeds-in-season 或 other，实际为 {k:?}"),
+                ));
+                None
+            }
+            Some(kind) => c.text("head.priority_reason", &h.priority_reason, 200).map(|reason| Priority { kind, reason }),
+        },
+    };
 
     // Items.
     if draft.items.is_empty() {
-        c.errors.push(FieldError::new(
-            "items",
-            "items_required",
-            "at least one item is required",
-            "至少需要一项商品",
-        ));
+        c.errors.push(FieldError::new("items", "items_required", "at least one item is required", "至少需要一项商品"));
     }
     if draft.items.len() > MAX_ITEMS {
         c.errors.push(FieldError::new(
@@ -329,14 +287,11 @@ pub fn validate(
     for (i, it) in draft.items.iter().enumerate() {
         let p = |f: &str| format!("items[{i}].{f}");
         let g_no = c.parsed(&p("g_no"), &it.g_no, |s| {
-            s.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=MAX_ITEMS as u32).contains(n))
-                .ok_or(ParseError {
-                    rule: "integer_range",
-                    en: format!("item number is a whole number from 1 to {MAX_ITEMS}, got {s:?}"),
-                    zh: format!("商品序号应为1至{MAX_ITEMS}的整数，实际为 {s:?}"),
-                })
+            s.parse::<u32>().ok().filter(|n| (1..=MAX_ITEMS as u32).contains(n)).ok_or(ParseError {
+                rule: "integer_range",
+                en: format!("item number is a whole number from 1 to {MAX_ITEMS}, got {s:?}"),
+                zh: format!("商品序号应为1至{MAX_ITEMS}的整数，实际为 {s:?}"),
+            })
         });
         if let Some(n) = g_no {
             if !seen.insert(n) {
@@ -350,24 +305,14 @@ pub fn validate(
         }
         let code_ts = c.parsed(&p("code_ts"), &it.code_ts, HsCode::parse);
         let g_name = c.text(&p("g_name"), &it.g_name, 255);
-        let g_model = c
-            .optional(&p("g_model"), &it.g_model, 255)
-            .map(str::to_owned);
+        let g_model = c.optional(&p("g_model"), &it.g_model, 255).map(str::to_owned);
         let g_qty = c.parsed(&p("g_qty"), &it.g_qty, |s| parse_decimal(s, 5, true));
         let g_unit = c.parsed(&p("g_unit"), &it.g_unit, UnitCode::parse);
-        let decl_price = c.parsed(&p("decl_price"), &it.decl_price, |s| {
-            parse_decimal(s, 4, true)
-        });
-        let decl_total = c.parsed(&p("decl_total"), &it.decl_total, |s| {
-            parse_decimal(s, 2, true)
-        });
+        let decl_price = c.parsed(&p("decl_price"), &it.decl_price, |s| parse_decimal(s, 4, true));
+        let decl_total = c.parsed(&p("decl_total"), &it.decl_total, |s| parse_decimal(s, 2, true));
         let trade_curr = c.parsed(&p("trade_curr"), &it.trade_curr, CurrencyCode::parse);
         let origin_country = c.parsed(&p("origin_country"), &it.origin_country, CountryCode::parse);
-        let destination_country = c.parsed(
-            &p("destination_country"),
-            &it.destination_country,
-            CountryCode::parse,
-        );
+        let destination_country = c.parsed(&p("destination_country"), &it.destination_country, CountryCode::parse);
         if let (Some(q), Some(pr), Some(t)) = (g_qty, decl_price, decl_total) {
             let expected = (q * pr).round_dp(2);
             if (expected - t).abs() > rust_decimal::Decimal::new(1, 2) {
@@ -400,18 +345,8 @@ pub fn validate(
             Some(trade_curr),
             Some(origin_country),
             Some(destination_country),
-        ) = (
-            g_no,
-            code_ts,
-            g_name,
-            g_qty,
-            g_unit,
-            decl_price,
-            decl_total,
-            trade_curr,
-            origin_country,
-            destination_country,
-        ) {
+        ) = (g_no, code_ts, g_name, g_qty, g_unit, decl_price, decl_total, trade_curr, origin_country, destination_country)
+        {
             items.push(Item {
                 g_no,
                 code_ts,
@@ -437,9 +372,7 @@ pub fn validate(
                 c.errors.push(FieldError::new(
                     &path,
                     "container_number",
-                    format!(
-                        "{id:?} is not an ISO 6346 container number with a correct check digit"
-                    ),
+                    format!("{id:?} is not an ISO 6346 container number with a correct check digit"),
                     format!("{id:?} 不是校验位正确的 ISO 6346 集装箱号"),
                 ));
             } else if !seen_containers.insert(id.to_owned()) {
@@ -450,30 +383,17 @@ pub fn validate(
                     format!("集装箱 {id} 重复"),
                 ));
             } else {
-                let md = c
-                    .optional(&format!("containers[{i}].container_md"), &k.container_md, 4)
-                    .map(str::to_owned);
-                containers.push(Container {
-                    container_id: id.to_owned(),
-                    container_md: md,
-                });
+                let md = c.optional(&format!("containers[{i}].container_md"), &k.container_md, 4).map(str::to_owned);
+                containers.push(Container { container_id: id.to_owned(), container_md: md });
             }
         }
     }
     let mut licences = Vec::new();
     for (i, l) in draft.licences.iter().enumerate() {
-        let code = c.code(
-            &format!("licences[{i}].docu_code"),
-            &l.docu_code,
-            1..=2,
-            false,
-        );
+        let code = c.code(&format!("licences[{i}].docu_code"), &l.docu_code, 1..=2, false);
         let cert = c.text(&format!("licences[{i}].cert_code"), &l.cert_code, 32);
         if let (Some(docu_code), Some(cert_code)) = (code, cert) {
-            licences.push(Licence {
-                docu_code,
-                cert_code,
-            });
+            licences.push(Licence { docu_code, cert_code });
         }
     }
 
@@ -503,12 +423,8 @@ pub fn validate(
         net_wt: net_wt.expect("checked"),
         site_code,
         note,
+        priority,
     };
     items.sort_by_key(|i| i.g_no);
-    Ok(DeclarationContent {
-        head,
-        items,
-        containers,
-        licences,
-    })
+    Ok(DeclarationContent { head, items, containers, licences })
 }

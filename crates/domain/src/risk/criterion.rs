@@ -33,9 +33,7 @@ impl Lane {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Lane::Green, Lane::Blue, Lane::Yellow, Lane::Red]
-            .into_iter()
-            .find(|l| l.as_str() == s)
+        [Lane::Green, Lane::Blue, Lane::Yellow, Lane::Red].into_iter().find(|l| l.as_str() == s)
     }
 
     /// Lanes that stop the goods for a check before release.
@@ -45,9 +43,7 @@ impl Lane {
 }
 
 /// 查验类型 — what kind of check a selection calls for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum CheckType {
     /// 查验 — customs examination.
@@ -176,11 +172,7 @@ pub struct GradeModifiers {
 
 impl Default for GradeModifiers {
     fn default() -> Self {
-        GradeModifiers {
-            advanced_certified: Decimal::new(5, 1),
-            registered: Decimal::ONE,
-            untrustworthy: Decimal::TWO,
-        }
+        GradeModifiers { advanced_certified: Decimal::new(5, 1), registered: Decimal::ONE, untrustworthy: Decimal::TWO }
     }
 }
 
@@ -234,16 +226,11 @@ impl Default for RuleSet {
 /// Converts a percentage with two decimals into basis points.
 pub fn percent_to_bp(p: Decimal) -> u32 {
     let bp = (p * Decimal::ONE_HUNDRED).round();
-    bp.clamp(Decimal::ZERO, Decimal::from(10_000))
-        .try_into()
-        .unwrap_or(0)
+    bp.clamp(Decimal::ZERO, Decimal::from(10_000)).try_into().unwrap_or(0)
 }
 
 fn valid_id(id: &str) -> bool {
-    (1..=32).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn check_percent(errors: &mut Vec<FieldError>, path: String, p: Decimal) {
@@ -259,12 +246,7 @@ fn check_percent(errors: &mut Vec<FieldError>, path: String, p: Decimal) {
 
 impl Criterion {
     /// Checks one criterion against the lists it may refer to.
-    pub fn check(
-        &self,
-        path: &str,
-        lists: &BTreeMap<String, BTreeSet<String>>,
-        errors: &mut Vec<FieldError>,
-    ) {
+    pub fn check(&self, path: &str, lists: &BTreeMap<String, BTreeSet<String>>, errors: &mut Vec<FieldError>) {
         if !valid_id(&self.id) {
             errors.push(FieldError::new(
                 format!("{path}.id"),
@@ -274,12 +256,7 @@ impl Criterion {
             ));
         }
         if self.description.trim().is_empty() {
-            errors.push(FieldError::new(
-                format!("{path}.description"),
-                "required",
-                "a description is required",
-                "必须填写规则说明",
-            ));
+            errors.push(FieldError::new(format!("{path}.description"), "required", "a description is required", "必须填写规则说明"));
         }
         check_percent(errors, format!("{path}.rate_percent"), self.rate_percent);
         if self.lane == Lane::Green {
@@ -337,16 +314,9 @@ impl RuleSet {
     /// Every problem with the rule set, with paths into it.
     pub fn check(&self) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        check_percent(
-            &mut errors,
-            "min_random_percent".into(),
-            self.min_random_percent,
-        );
+        check_percent(&mut errors, "min_random_percent".into(), self.min_random_percent);
         for (name, f) in [
-            (
-                "advanced_certified",
-                self.grade_modifiers.advanced_certified,
-            ),
+            ("advanced_certified", self.grade_modifiers.advanced_certified),
             ("registered", self.grade_modifiers.registered),
             ("untrustworthy", self.grade_modifiers.untrustworthy),
         ] {

@@ -72,12 +72,7 @@ impl Decision {
 }
 
 /// Applies the rule set to a declaration.
-pub fn decide(
-    content: &DeclarationContent,
-    grade: CreditGrade,
-    rules: &RuleSet,
-    seed: u64,
-) -> Decision {
+pub fn decide(content: &DeclarationContent, grade: CreditGrade, rules: &RuleSet, seed: u64) -> Decision {
     let mut draws = Draws::new(seed);
     let factor = rules.grade_modifiers.factor(grade);
     let modify = |bp: u32| -> u32 {
@@ -85,9 +80,7 @@ pub fn decide(
             return 10_000;
         }
         let v = (Decimal::from(bp) * factor).round();
-        v.clamp(Decimal::ZERO, Decimal::from(10_000))
-            .try_into()
-            .unwrap_or(bp)
+        v.clamp(Decimal::ZERO, Decimal::from(10_000)).try_into().unwrap_or(bp)
     };
 
     let mut hits = Vec::new();
@@ -123,21 +116,12 @@ pub fn decide(
         lane: rules.random_lane,
     };
 
-    let mut lane = hits
-        .iter()
-        .filter(|h| h.selected)
-        .map(|h| h.lane)
-        .max()
-        .unwrap_or(Lane::Green);
+    let mut lane = hits.iter().filter(|h| h.selected).map(|h| h.lane).max().unwrap_or(Lane::Green);
     if random.selected {
         lane = lane.max(random.lane);
     }
     let lab_sampling = hits.iter().any(|h| h.selected && h.lab_sampling);
-    let mut check_types: Vec<CheckType> = hits
-        .iter()
-        .filter(|h| h.selected)
-        .map(|h| h.check_type)
-        .collect();
+    let mut check_types: Vec<CheckType> = hits.iter().filter(|h| h.selected).map(|h| h.check_type).collect();
     if random.selected {
         check_types.push(CheckType::Examination);
     }
@@ -145,18 +129,7 @@ pub fn decide(
     check_types.dedup();
     let weigh = hits.iter().any(|h| h.selected && h.weigh);
 
-    Decision {
-        ruleset_version: rules.version,
-        seed,
-        grade,
-        grade_factor: factor,
-        lane,
-        lab_sampling,
-        check_types,
-        weigh,
-        hits,
-        random,
-    }
+    Decision { ruleset_version: rules.version, seed, grade, grade_factor: factor, lane, lab_sampling, check_types, weigh, hits, random }
 }
 
 fn on_list(rules: &RuleSet, list: &str, field: ListField, value: &str) -> bool {
@@ -167,12 +140,7 @@ fn on_list(rules: &RuleSet, list: &str, field: ListField, value: &str) -> bool {
 }
 
 /// Whether `c` matches; if so, the matching item numbers and the reasons.
-fn matches(
-    c: &Criterion,
-    d: &DeclarationContent,
-    grade: CreditGrade,
-    rules: &RuleSet,
-) -> Option<(Vec<u32>, Vec<Reason>)> {
+fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &RuleSet) -> Option<(Vec<u32>, Vec<Reason>)> {
     let w = &c.when;
     let h = &d.head;
     let mut reasons = Vec::new();
@@ -181,66 +149,43 @@ fn matches(
         if h.ie_flag != flag {
             return None;
         }
-        reasons.push(reason(
-            format!("direction is {}", flag.as_str()),
-            format!("进出口标志为 {}", flag.as_str()),
-        ));
+        reasons.push(reason(format!("direction is {}", flag.as_str()), format!("进出口标志为 {}", flag.as_str())));
     }
     if !w.trade_countries.is_empty() {
         if !w.trade_countries.contains(&h.trade_country) {
             return None;
         }
-        reasons.push(reason(
-            format!("trade country {} is targeted", h.trade_country),
-            format!("贸易国 {} 在布控范围内", h.trade_country),
-        ));
+        reasons.push(reason(format!("trade country {} is targeted", h.trade_country), format!("贸易国 {} 在布控范围内", h.trade_country)));
     }
     let parties: Vec<&str> = std::iter::once(h.trade_code.as_str())
         .chain(h.owner_code.as_ref().map(|c| c.as_str()))
         .chain(h.agent_code.as_ref().map(|c| c.as_str()))
         .collect();
     if !w.enterprises.is_empty() {
-        let hit = parties
-            .iter()
-            .find(|p| w.enterprises.iter().any(|e| e.as_str() == **p))?;
-        reasons.push(reason(
-            format!("enterprise {hit} is targeted"),
-            format!("企业 {hit} 在布控范围内"),
-        ));
+        let hit = parties.iter().find(|p| w.enterprises.iter().any(|e| e.as_str() == **p))?;
+        reasons.push(reason(format!("enterprise {hit} is targeted"), format!("企业 {hit} 在布控范围内")));
     }
     if !w.credit_grades.is_empty() {
         if !w.credit_grades.contains(&grade) {
             return None;
         }
-        reasons.push(reason(
-            format!("credit grade is {}", grade.as_str()),
-            format!("企业信用等级为{}", grade.name_zh()),
-        ));
+        reasons.push(reason(format!("credit grade is {}", grade.as_str()), format!("企业信用等级为{}", grade.name_zh())));
     }
     if !w.trade_modes.is_empty() {
         if !w.trade_modes.iter().any(|m| m == &h.trade_mode) {
             return None;
         }
-        reasons.push(reason(
-            format!("trade mode {}", h.trade_mode),
-            format!("监管方式 {}", h.trade_mode),
-        ));
+        reasons.push(reason(format!("trade mode {}", h.trade_mode), format!("监管方式 {}", h.trade_mode)));
     }
     for lc in w.on_lists.iter().filter(|lc| !lc.field.is_item_field()) {
         let value: Option<&str> = match lc.field {
             ListField::TradeCountry => Some(h.trade_country.as_str()),
             ListField::BillNo => Some(h.bill_no.as_str()),
-            ListField::Enterprise => parties
-                .iter()
-                .copied()
-                .find(|p| on_list(rules, &lc.list, lc.field, p)),
+            ListField::Enterprise => parties.iter().copied().find(|p| on_list(rules, &lc.list, lc.field, p)),
             _ => None,
         };
         let v = value.filter(|v| on_list(rules, &lc.list, lc.field, v))?;
-        reasons.push(reason(
-            format!("{v} is on list {}", lc.list),
-            format!("{v} 在清单 {} 中", lc.list),
-        ));
+        reasons.push(reason(format!("{v} is on list {}", lc.list), format!("{v} 在清单 {} 中", lc.list)));
     }
 
     let has_item_conditions = !w.hs_prefixes.is_empty()
@@ -270,10 +215,7 @@ fn item_matches(c: &Criterion, item: &Item, rules: &RuleSet) -> Option<Vec<Reaso
     let g = item.g_no;
     let mut reasons = Vec::new();
     if !w.hs_prefixes.is_empty() {
-        let p = w
-            .hs_prefixes
-            .iter()
-            .find(|p| item.code_ts.as_str().starts_with(p.as_str()))?;
+        let p = w.hs_prefixes.iter().find(|p| item.code_ts.as_str().starts_with(p.as_str()))?;
         reasons.push(reason(
             format!("item {g}: commodity {} falls under {p}", item.code_ts),
             format!("第{g}项：商品编码 {} 属于 {p}", item.code_ts),
@@ -289,25 +231,18 @@ fn item_matches(c: &Criterion, item: &Item, rules: &RuleSet) -> Option<Vec<Reaso
         ));
     }
     if let Some(band) = &w.unit_price {
-        if band.currency != item.trade_curr || band.unit.as_ref().is_some_and(|u| *u != item.g_unit)
-        {
+        if band.currency != item.trade_curr || band.unit.as_ref().is_some_and(|u| *u != item.g_unit) {
             return None;
         }
         let p = item.decl_price;
         if let Some(below) = band.below.filter(|b| p < *b) {
             reasons.push(reason(
-                format!(
-                    "item {g}: unit price {p} {} is below {below}",
-                    item.trade_curr
-                ),
+                format!("item {g}: unit price {p} {} is below {below}", item.trade_curr),
                 format!("第{g}项：单价 {p} {} 低于 {below}", item.trade_curr),
             ));
         } else if let Some(above) = band.above.filter(|a| p > *a) {
             reasons.push(reason(
-                format!(
-                    "item {g}: unit price {p} {} is above {above}",
-                    item.trade_curr
-                ),
+                format!("item {g}: unit price {p} {} is above {above}", item.trade_curr),
                 format!("第{g}项：单价 {p} {} 高于 {above}", item.trade_curr),
             ));
         } else {
@@ -322,10 +257,7 @@ fn item_matches(c: &Criterion, item: &Item, rules: &RuleSet) -> Option<Vec<Reaso
         if !on_list(rules, &lc.list, lc.field, v) {
             return None;
         }
-        reasons.push(reason(
-            format!("item {g}: {v} is on list {}", lc.list),
-            format!("第{g}项：{v} 在清单 {} 中", lc.list),
-        ));
+        reasons.push(reason(format!("item {g}: {v} is on list {}", lc.list), format!("第{g}项：{v} 在清单 {} 中", lc.list)));
     }
     Some(reasons)
 }

@@ -35,6 +35,7 @@ fn content(hs: &str, origin: &str, price: &str) -> DeclarationContent {
             net_wt: dec("9"),
             site_code: None,
             note: None,
+            priority: None,
         },
         items: vec![Item {
             g_no: 1,
@@ -70,50 +71,24 @@ fn criterion(id: &str, when: Conditions, lane: Lane, rate: &str) -> Criterion {
 }
 
 fn rules(criteria: Vec<Criterion>) -> RuleSet {
-    RuleSet {
-        version: 3,
-        criteria,
-        ..RuleSet::default()
-    }
+    RuleSet { version: 3, criteria, ..RuleSet::default() }
 }
 
 #[test]
 fn cases() {
-    let seeds = || Conditions {
-        hs_prefixes: vec!["1209".into()],
-        ..Default::default()
-    };
+    let seeds = || Conditions { hs_prefixes: vec!["1209".into()], ..Default::default() };
     let us_apples = || Conditions {
         hs_prefixes: vec!["080810".into()],
         origin_countries: vec![CountryCode::parse("USA").unwrap()],
         ..Default::default()
     };
     let cheap = || Conditions {
-        unit_price: Some(PriceBand {
-            currency: CurrencyCode::parse("USD").unwrap(),
-            unit: None,
-            below: Some(dec("1")),
-            above: None,
-        }),
+        unit_price: Some(PriceBand { currency: CurrencyCode::parse("USD").unwrap(), unit: None, below: Some(dec("1")), above: None }),
         ..Default::default()
     };
     // (name, declaration, grade, criteria, expected lane, expected hit ids)
-    let table: Vec<(
-        &str,
-        DeclarationContent,
-        CreditGrade,
-        Vec<Criterion>,
-        Lane,
-        Vec<&str>,
-    )> = vec![
-        (
-            "no criteria, no random",
-            content("1209913000", "NLD", "5"),
-            CreditGrade::Registered,
-            vec![],
-            Lane::Green,
-            vec![],
-        ),
+    let table: Vec<(&str, DeclarationContent, CreditGrade, Vec<Criterion>, Lane, Vec<&str>)> = vec![
+        ("no criteria, no random", content("1209913000", "NLD", "5"), CreditGrade::Registered, vec![], Lane::Green, vec![]),
         (
             "hs prefix 100%",
             content("1209913000", "NLD", "5"),
@@ -166,10 +141,7 @@ fn cases() {
             "most severe lane wins",
             content("1209913000", "NLD", "0.5"),
             CreditGrade::Registered,
-            vec![
-                criterion("CHEAP", cheap(), Lane::Yellow, "100"),
-                criterion("SEED", seeds(), Lane::Red, "100"),
-            ],
+            vec![criterion("CHEAP", cheap(), Lane::Yellow, "100"), criterion("SEED", seeds(), Lane::Red, "100")],
             Lane::Red,
             vec!["CHEAP", "SEED"],
         ),
@@ -204,15 +176,7 @@ fn cases() {
 
 #[test]
 fn grade_modifier_changes_effective_rate() {
-    let c = criterion(
-        "SEED",
-        Conditions {
-            hs_prefixes: vec!["12".into()],
-            ..Default::default()
-        },
-        Lane::Red,
-        "10",
-    );
+    let c = criterion("SEED", Conditions { hs_prefixes: vec!["12".into()], ..Default::default() }, Lane::Red, "10");
     let r = rules(vec![c]);
     let d = content("1209913000", "NLD", "5");
     let rate = |g| decide(&d, g, &r, 1).hits[0].effective_rate_bp;
@@ -223,20 +187,10 @@ fn grade_modifier_changes_effective_rate() {
 
 #[test]
 fn selection_rate_is_honoured_over_many_seeds() {
-    let c = criterion(
-        "SEED",
-        Conditions {
-            hs_prefixes: vec!["12".into()],
-            ..Default::default()
-        },
-        Lane::Red,
-        "20",
-    );
+    let c = criterion("SEED", Conditions { hs_prefixes: vec!["12".into()], ..Default::default() }, Lane::Red, "20");
     let r = rules(vec![c]);
     let d = content("1209913000", "NLD", "5");
-    let selected = (0..10_000u64)
-        .filter(|s| decide(&d, CreditGrade::Registered, &r, *s).lane == Lane::Red)
-        .count();
+    let selected = (0..10_000u64).filter(|s| decide(&d, CreditGrade::Registered, &r, *s).lane == Lane::Red).count();
     assert!((1_800..2_200).contains(&selected), "{selected}");
 }
 
@@ -249,15 +203,7 @@ fn random_selection_applies_only_when_nothing_selected() {
     let decision = decide(&d, CreditGrade::Registered, &r, 5);
     assert!(decision.random.selected);
     assert_eq!(decision.lane, Lane::Yellow);
-    r.criteria.push(criterion(
-        "SEED",
-        Conditions {
-            hs_prefixes: vec!["12".into()],
-            ..Default::default()
-        },
-        Lane::Red,
-        "100",
-    ));
+    r.criteria.push(criterion("SEED", Conditions { hs_prefixes: vec!["12".into()], ..Default::default() }, Lane::Red, "100"));
     let decision = decide(&d, CreditGrade::Registered, &r, 5);
     assert!(!decision.random.selected);
     assert_eq!(decision.lane, Lane::Red);
@@ -268,39 +214,15 @@ fn named_lists() {
     let mut r = rules(vec![criterion(
         "LIST",
         Conditions {
-            on_lists: vec![ListCondition {
-                list: "watch-origins".into(),
-                field: ListField::OriginCountry,
-            }],
+            on_lists: vec![ListCondition { list: "watch-origins".into(), field: ListField::OriginCountry }],
             ..Default::default()
         },
         Lane::Yellow,
         "100",
     )]);
-    r.lists.insert(
-        "watch-origins".into(),
-        ["BRA".to_string()].into_iter().collect(),
-    );
-    assert_eq!(
-        decide(
-            &content("1209913000", "BRA", "5"),
-            CreditGrade::Registered,
-            &r,
-            1
-        )
-        .lane,
-        Lane::Yellow
-    );
-    assert_eq!(
-        decide(
-            &content("1209913000", "NLD", "5"),
-            CreditGrade::Registered,
-            &r,
-            1
-        )
-        .lane,
-        Lane::Green
-    );
+    r.lists.insert("watch-origins".into(), ["BRA".to_string()].into_iter().collect());
+    assert_eq!(decide(&content("1209913000", "BRA", "5"), CreditGrade::Registered, &r, 1).lane, Lane::Yellow);
+    assert_eq!(decide(&content("1209913000", "NLD", "5"), CreditGrade::Registered, &r, 1).lane, Lane::Green);
     assert!(r.check().is_empty());
     r.lists.clear();
     assert_eq!(r.check()[0].rule, "list_unknown");
@@ -308,37 +230,20 @@ fn named_lists() {
 
 #[test]
 fn ruleset_check_and_successor_revisions() {
-    let mut bad = rules(vec![criterion(
-        "bad id",
-        Conditions::default(),
-        Lane::Green,
-        "120",
-    )]);
+    let mut bad = rules(vec![criterion("bad id", Conditions::default(), Lane::Green, "120")]);
     bad.criteria.push(bad.criteria[0].clone());
     let rules_broken: Vec<&str> = bad.check().iter().map(|e| e.rule).collect();
-    for r in [
-        "criterion_id_format",
-        "percent_range",
-        "lane_green",
-        "criterion_id_duplicate",
-    ] {
+    for r in ["criterion_id_format", "percent_range", "lane_green", "criterion_id_duplicate"] {
         assert!(rules_broken.contains(&r), "{r} in {rules_broken:?}");
     }
-    let v1 = rules(vec![
-        criterion("A", Conditions::default(), Lane::Red, "5"),
-        criterion("B", Conditions::default(), Lane::Red, "5"),
-    ]);
+    let v1 = rules(vec![criterion("A", Conditions::default(), Lane::Red, "5"), criterion("B", Conditions::default(), Lane::Red, "5")]);
     let mut next = v1.clone();
     next.criteria[1].rate_percent = dec("10");
-    next.criteria
-        .push(criterion("C", Conditions::default(), Lane::Yellow, "5"));
+    next.criteria.push(criterion("C", Conditions::default(), Lane::Yellow, "5"));
     let (v2, changed) = v1.successor(next);
     assert_eq!(v2.version, 4);
     assert_eq!(changed, vec!["B", "C"]);
-    assert_eq!(
-        v2.criteria.iter().map(|c| c.revision).collect::<Vec<_>>(),
-        vec![1, 2, 1]
-    );
+    assert_eq!(v2.criteria.iter().map(|c| c.revision).collect::<Vec<_>>(), vec![1, 2, 1]);
 }
 
 proptest::proptest! {

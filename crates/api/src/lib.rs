@@ -19,10 +19,17 @@ pub use routes::admin::{check_user, parse_enterprise};
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Where uploaded evidence files are kept, named by their SHA-256.
+    pub files: std::path::PathBuf,
 }
 
-/// The whole API.
+/// The whole API, keeping uploaded files in a directory of the system's temporary space.
 pub fn router(store: Store) -> Router {
-    let state = AppState { store };
+    router_with_files(store, std::env::temp_dir().join(format!("guomen-files-{}", std::process::id())))
+}
+
+/// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
+pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
+    let state = AppState { store, files };
     routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
 }

@@ -11,11 +11,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "guomen",
-    version,
-    about = "Guomen (国门) customs clearance and inspection-quarantine platform"
-)]
+#[command(name = "guomen", version, about = "Guomen (国门) customs clearance and inspection-quarantine platform")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Cmd,
@@ -36,15 +32,12 @@ impl DataArgs {
     pub fn location(&self) -> anyhow::Result<Location> {
         match &self.database {
             Some(url) => Location::parse(url).map_err(|e| anyhow!(e)),
-            None => Location::sqlite_in(&self.data)
-                .with_context(|| format!("cannot create data directory {}", self.data.display())),
+            None => Location::sqlite_in(&self.data).with_context(|| format!("cannot create data directory {}", self.data.display())),
         }
     }
 
     pub async fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.location()?)
-            .await
-            .map_err(|e| anyhow!("{e}"))
+        Store::open(&self.location()?).await.map_err(|e| anyhow!("{e}"))
     }
 }
 
@@ -172,23 +165,14 @@ pub enum RulesCmd {
 /// The actor recorded for changes made from the command line.
 pub fn cli_actor() -> Actor {
     let who = std::env::var("USER").unwrap_or_else(|_| "operator".into());
-    Actor {
-        id: format!("cli:{who}"),
-        role: Some(Role::Admin),
-        enterprise: None,
-    }
+    Actor { id: format!("cli:{who}"), role: Some(Role::Admin), enterprise: None }
 }
 
 /// Prints a refusal the way the API would word it, in both languages.
 fn refusal_text(r: &Refusal) -> String {
     let mut s = format!("{} / {}", r.detail_en, r.detail_zh);
     for e in &r.errors {
-        s.push_str(&format!(
-            "\n  {}: {} / {}",
-            if e.path.is_empty() { "(body)" } else { &e.path },
-            e.en,
-            e.zh
-        ));
+        s.push_str(&format!("\n  {}: {} / {}", if e.path.is_empty() { "(body)" } else { &e.path }, e.en, e.zh));
     }
     s
 }
@@ -201,16 +185,11 @@ fn store_err(e: StoreError) -> anyhow::Error {
 }
 
 fn parse_role(s: &str) -> anyhow::Result<Role> {
-    Role::parse(s).ok_or_else(|| {
-        anyhow!(
-            "unknown role {s:?}: declarant, terminal, laboratory, officer, risk-analyst or admin"
-        )
-    })
+    Role::parse(s).ok_or_else(|| anyhow!("unknown role {s:?}: declarant, terminal, laboratory, officer, risk-analyst or admin"))
 }
 
 fn parse_code(s: Option<&str>) -> anyhow::Result<Option<CustomsCode>> {
-    s.map(|c| CustomsCode::parse(c).map_err(|e| anyhow!("{} / {}", e.en, e.zh)))
-        .transpose()
+    s.map(|c| CustomsCode::parse(c).map_err(|e| anyhow!("{} / {}", e.en, e.zh))).transpose()
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -219,17 +198,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Demo { data } => {
             let store = data.open().await?;
             if store.count("declarations").await.map_err(store_err)? > 0 {
-                bail!(
-                    "{} already holds declarations; the demo fills an empty data directory",
-                    data.data.display()
-                );
+                bail!("{} already holds declarations; the demo fills an empty data directory", data.data.display());
             }
             let summary = crate::demo::run(&store).await?;
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Verify { data } => {
-            let store = data.open().await?;
+            if data.database.is_none() && !data.data.join("guomen.db").exists() {
+                bail!("{} holds no Guomen database to verify", data.data.display());
+            }
+            let store = Store::open_read_only(&data.location()?).await.map_err(|e| anyhow!("{e}"))?;
             let r = store.verify().await.map_err(store_err)?;
             match r.first_break {
                 None => {
@@ -242,45 +221,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Cmd::Enterprise {
-            command:
-                EnterpriseCmd::Add {
-                    data,
-                    code,
-                    credit_code,
-                    name,
-                    name_en,
-                    grade,
-                    site_code,
-                },
-        } => {
-            let e = guomen_api::parse_enterprise(
-                &code,
-                &credit_code,
-                &name,
-                &name_en,
-                &grade,
-                site_code.as_deref(),
-            )
-            .map_err(|errors| anyhow!("{}", refusal_text(&Refusal::validation(errors))))?;
+        Cmd::Enterprise { command: EnterpriseCmd::Add { data, code, credit_code, name, name_en, grade, site_code } } => {
+            let e = guomen_api::parse_enterprise(&code, &credit_code, &name, &name_en, &grade, site_code.as_deref())
+                .map_err(|errors| anyhow!("{}", refusal_text(&Refusal::validation(errors))))?;
             let store = data.open().await?;
-            store
-                .execute(cli_actor(), Command::RegisterEnterprise(e.clone()))
-                .await
-                .map_err(store_err)?;
+            store.execute(cli_actor(), Command::RegisterEnterprise(e.clone())).await.map_err(store_err)?;
             println!("enterprise {} registered ({})", e.code, e.grade.as_str());
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::User {
-            command:
-                UserCmd::Add {
-                    data,
-                    username,
-                    password,
-                    role,
-                    enterprise,
-                },
-        } => {
+        Cmd::User { command: UserCmd::Add { data, username, password, role, enterprise } } => {
             let errors = guomen_api::check_user(&username, &password);
             if !errors.is_empty() {
                 bail!("{}", refusal_text(&Refusal::validation(errors)));
@@ -290,69 +239,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = data.open().await?;
             let password_hash = secrets::hash_password(&password);
             store
-                .execute(
-                    cli_actor(),
-                    Command::CreateUser {
-                        username: username.clone(),
-                        password_hash,
-                        role,
-                        enterprise,
-                    },
-                )
+                .execute(cli_actor(), Command::CreateUser { username: username.clone(), password_hash, role, enterprise })
                 .await
                 .map_err(store_err)?;
             println!("user {username} created ({})", role.as_str());
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Token {
-            command:
-                TokenCmd::Issue {
-                    data,
-                    role,
-                    enterprise,
-                    label,
-                },
-        } => {
+        Cmd::Token { command: TokenCmd::Issue { data, role, enterprise, label } } => {
             let role = parse_role(&role)?;
             let enterprise = parse_code(enterprise.as_deref())?;
             let store = data.open().await?;
             let (token_id, token) = secrets::new_token();
             store
-                .execute(
-                    cli_actor(),
-                    Command::IssueToken {
-                        token_id,
-                        token_hash: secrets::token_hash(&token),
-                        role,
-                        enterprise,
-                        label,
-                    },
-                )
+                .execute(cli_actor(), Command::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label })
                 .await
                 .map_err(store_err)?;
             println!("{token}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Rules {
-            command: RulesCmd::Load { data, file, reason },
-        } => {
-            let text = std::fs::read_to_string(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+        Cmd::Rules { command: RulesCmd::Load { data, file, reason } } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let de = &mut serde_json::Deserializer::from_str(&text);
-            let ruleset: RuleSet = serde_path_to_error::deserialize(de)
-                .map_err(|e| anyhow!("{}: at {}: {}", file.display(), e.path(), e.inner()))?;
+            let ruleset: RuleSet =
+                serde_path_to_error::deserialize(de).map_err(|e| anyhow!("{}: at {}: {}", file.display(), e.path(), e.inner()))?;
             let store = data.open().await?;
             let reason = reason.unwrap_or_else(|| format!("loaded from {}", file.display()));
-            match store
-                .execute(cli_actor(), Command::PublishRules { ruleset, reason })
-                .await
-                .map_err(store_err)?
-            {
-                guomen_store::Outcome::Rules(r) => println!(
-                    "rule set version {} published with {} criteria",
-                    r.version,
-                    r.criteria.len()
-                ),
+            match store.execute(cli_actor(), Command::PublishRules { ruleset, reason }).await.map_err(store_err)? {
+                guomen_store::Outcome::Rules(r) => println!("rule set version {} published with {} criteria", r.version, r.criteria.len()),
                 other => bail!("unexpected outcome {other:?}"),
             }
             Ok(ExitCode::SUCCESS)

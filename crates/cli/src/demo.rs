@@ -2,31 +2,41 @@
 //!
 //! The story is seed 000's: L customs supervises the 河西 seed-breeding base of S province.
 //! In the spring season (2 March – 24 April) 东方种子有限公司 and 正红种子有限公司 import 113
-//! consignments of parent seed by air through the L airport cargo station; every one gets a
-//! quarantine check, 66 are sampled for the L customs technical centre laboratory (a 58% rule,
-//! halved for these advanced-certified importers, plus every lot from the pest-alert origins),
-//! and nearly all of those leave on a signed commitment before the results (预提离). Around it runs
+//! consignments of parent seed by air through the L airport cargo station, each under the
+//! quarantine permit of its consignee and asking priority for the sowing season. Every one gets
+//! a quarantine check; 66 are sampled for the L customs technical centre laboratory (a 58% rule,
+//! halved for these advanced-certified importers, plus every lot from the pest-alert origins).
+//! Of those, 65 leave on the consignee's signed commitment before the results (预提离) and one
+//! waits for its result; the laboratory tests, verifies with a second person and publishes, and
+//! the lots in which it finds a quarantine pest are recalled and returned or destroyed. A dozen
+//! lots are followed into the field and surveyed three times; night and weekend flights are
+//! inspected in slots booked on the 7×24 appointment schedule (see `season`). Around it runs
 //! general trade of every kind and credit grade through a Guangzhou (Nansha) container terminal,
 //! a Xiamen bonded yard and the L rail port, up to two days before today, ending with work still
 //! in every queue.
 //!
-//! Nothing is written behind the store's back: parties, rules and every step of every
-//! declaration go through [`Store::execute_at`] at a simulated time that only moves forward, so
-//! the journal, its hash chain, the views and the outbox are the real thing. Drafts are
-//! validated exactly as the API validates them. One fixed-seed generator drives everything
-//! (risk seeds included), so the demo is the same every run of a given day; only the dates of
-//! general trade stretch with the real current date. API tokens are random, as tokens must be.
+//! Nothing is written behind the store's back: parties, rules, permits and every step of every
+//! declaration, sample and survey go through [`Store::execute_at`] at a simulated time that only
+//! moves forward, so the journal, its hash chain, the views and the outbox are the real thing.
+//! Drafts are validated exactly as the API validates them. One fixed-seed generator drives
+//! everything (risk seeds included), so the demo is the same every run of a given day; only the
+//! dates of general trade stretch with the real current date. API tokens are random, as tokens
+//! must be.
 //!
-//! Timeline: parties on 1 February, rules on 2 February, the season, a rule change on
-//! 15 June after the spring review, general trade to two days before today.
+//! Timeline: parties on 1 February, rules on 2 February, permits on 16 February, the
+//! appointment schedule on 20 February, the season (its quarantine figures run to 8 May, when its
+//! laboratory results are in; no other quarantine goods are declared until then), a rule change
+//! on 15 June after the spring review, general trade to two days before today.
 
 mod catalogue;
 mod findings;
 mod flow;
 mod ids;
 mod parties;
+mod permits;
 mod plan;
 mod rules;
+mod season;
 mod summary;
 
 use anyhow::Context;
@@ -40,15 +50,10 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     let parties = parties::setup(&mut sim, cal.setup_at).await?;
     let ruleset = rules::initial();
     let reason = rules::initial_reason(cal.year);
-    sim.exec(
-        parties.actor("analyst"),
-        Command::PublishRules { ruleset, reason },
-        cal.rules_at,
-    )
-    .await
-    .context("publishing the rules")?;
-    let cases = plan::build(&cal, &parties);
-    let mut world = flow::World::new(sim, &parties, cases, cal.end);
+    sim.exec(parties.actor("analyst"), Command::PublishRules { ruleset, reason }, cal.rules_at).await.context("publishing the rules")?;
+    let mut cases = plan::build(&cal, &parties);
+    let permits = permits::assign(&mut cases, &cal, &parties);
+    let mut world = flow::World::new(sim, &parties, &cal, cases, permits);
     world.run(cal.revision_at).await?;
     summary::render(store, &cal, &parties, &world, started.elapsed()).await
 }
@@ -63,28 +68,13 @@ mod tests {
     #[tokio::test]
     async fn the_demo_fills_a_realistic_port() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&Location::sqlite_in(dir.path()).unwrap())
-            .await
-            .unwrap();
+        let store = Store::open(&Location::sqlite_in(dir.path()).unwrap()).await.unwrap();
         let summary = run(&store).await.unwrap();
         let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
 
-        let rows = store
-            .declarations(&DeclarationFilter {
-                limit: 500,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
-        assert_eq!(
-            rows.len() as i64,
-            store.count("declarations").await.unwrap()
-        );
-        assert!(
-            (300..500).contains(&rows.len()),
-            "{} declarations",
-            rows.len()
-        );
+        let rows = store.declarations(&DeclarationFilter { limit: 500, ..Default::default() }).await.unwrap();
+        assert_eq!(rows.len() as i64, store.count("declarations").await.unwrap());
+        assert!((300..500).contains(&rows.len()), "{} declarations", rows.len());
 
         // Exactly the 113 seed consignments of the spring season, all quarantine-checked (red).
         let mut seeds = 0;
@@ -92,20 +82,51 @@ mod tests {
         for r in &rows {
             let d = store.declaration(&r.id).await.unwrap().unwrap();
             assert!(r.filed_at_ms < now_ms, "{} is filed in the future", r.id);
-            let seed = d.content.head.ie_flag == IeFlag::Import
-                && d.content
-                    .items
-                    .iter()
-                    .any(|i| i.code_ts.as_str().starts_with("1209"));
+            let seed = d.content.head.ie_flag == IeFlag::Import && d.content.items.iter().any(|i| i.code_ts.as_str().starts_with("1209"));
             if seed {
                 seeds += 1;
                 assert_eq!(r.lane, "red", "seed consignment {} not examined", r.id);
+                let priority = d.content.head.priority.as_ref().map(|p| p.kind.as_str());
+                assert_eq!(priority, Some("seeds-in-season"), "{}", r.id);
+                assert!(d.content.licences.iter().any(|l| l.docu_code == "QP"), "{} names no permit", r.id);
                 lab += usize::from(d.decision.lab_sampling);
             }
         }
         assert_eq!(seeds, 113);
-        assert!((50..=80).contains(&lab), "{lab} seed consignments sampled");
-        assert!(summary.contains("113 seed consignments"), "{summary}");
+        assert_eq!(lab, 66, "seed consignments targeted for the laboratory");
+
+        // The season's quarantine figures, as the API serves them: seed 000's 113, 66 and 65.
+        let cal = plan::Calendar::for_now(time::OffsetDateTime::now_utc());
+        let today = time::OffsetDateTime::now_utc().date();
+        let f = store.quarantine_figures(cal.season_start, cal.season_close, None, today).await.unwrap();
+        assert_eq!(f.consignments, 113, "{f:?}");
+        assert_eq!(f.sampled, 66, "{f:?}");
+        assert_eq!(f.pre_released, 65, "{f:?}");
+        let (from_ms, to_ms) = (
+            cal.season_start.midnight().assume_utc().unix_timestamp() * 1000,
+            (cal.season_close + time::Duration::days(1)).midnight().assume_utc().unix_timestamp() * 1000,
+        );
+        let published = store
+            .samples(None, None)
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|s| s.published.as_ref())
+            .map(|p| (p.at.unix_timestamp_nanos() / 1_000_000) as i64)
+            .filter(|at| (from_ms..to_ms).contains(at))
+            .count();
+        assert_eq!(f.lab_results.values().sum::<i64>(), published as i64, "{f:?}");
+        assert!(f.lab_results["not-satisfactory"] >= 1, "{f:?}");
+        assert!(!f.detections.is_empty(), "{f:?}");
+        assert!(f.dispositions.closed >= 1 && f.dispositions.open >= 1, "{f:?}");
+        assert!(f.surveys.planned >= 12 && f.surveys.done >= 1, "{f:?}");
+        assert!(summary.contains("consignments  113"), "{summary}");
+        assert!(summary.contains("figures/quarantine?from="), "{summary}");
+        // One permit is used up exactly, refusing a filing; a supplementary permit follows.
+        let permits = store.permits(None).await.unwrap();
+        assert!(permits.len() >= 13, "{} permits", permits.len());
+        assert!(permits.iter().any(|p| p.used == p.quantity), "no permit used up");
+        assert!(permits.iter().all(|p| p.used <= p.quantity));
 
         let count = |f: fn(&guomen_store::DeclarationSummary) -> &str| {
             let mut m = BTreeMap::new();
@@ -116,43 +137,24 @@ mod tests {
         };
         let lanes = count(|r| &r.lane);
         for lane in ["green", "yellow", "red"] {
-            assert!(
-                lanes.get(lane).copied().unwrap_or(0) > 0,
-                "no {lane}: {lanes:?}"
-            );
+            assert!(lanes.get(lane).copied().unwrap_or(0) > 0, "no {lane}: {lanes:?}");
         }
         let statuses = count(|r| &r.status);
         assert!(statuses["released"] > 200, "{statuses:?}");
-        for s in [
-            "awaiting-arrival",
-            "inspection-notified",
-            "in-position",
-            "inspected",
-            "held",
-        ] {
-            assert!(
-                statuses.get(s).copied().unwrap_or(0) > 0,
-                "no {s}: {statuses:?}"
-            );
+        for s in ["awaiting-arrival", "inspection-notified", "in-position", "inspected", "held"] {
+            assert!(statuses.get(s).copied().unwrap_or(0) > 0, "no {s}: {statuses:?}");
         }
         let modes = count(|r| &r.mode);
         assert!(modes.len() == 3, "{modes:?}");
-        let today = time::OffsetDateTime::now_utc().date().to_string();
-        let overdue = store
-            .declarations(&DeclarationFilter {
-                overdue_on: Some(today),
-                limit: 500,
-                ..Default::default()
-            })
-            .await
-            .unwrap();
+        let overdue =
+            store.declarations(&DeclarationFilter { overdue_on: Some(today.to_string()), limit: 500, ..Default::default() }).await.unwrap();
         assert!(!overdue.is_empty());
 
         let v = store.verify().await.unwrap();
         assert!(v.first_break.is_none(), "{:?}", v.first_break);
         assert!(v.checked > 1000);
         assert_eq!(store.rules_history().await.unwrap().len(), 2);
-        assert_eq!(store.count("users").await.unwrap(), 14);
+        assert_eq!(store.count("users").await.unwrap(), 15);
         assert_eq!(store.count("tokens").await.unwrap(), 6);
     }
 }

@@ -6,27 +6,15 @@ use std::process::ExitCode;
 
 pub async fn run(data: &DataArgs, listen: &str, demo: bool) -> anyhow::Result<ExitCode> {
     let store = data.open().await?;
-    if demo
-        && store
-            .count("declarations")
-            .await
-            .map_err(|e| anyhow!("{e}"))?
-            == 0
-    {
+    if demo && store.count("declarations").await.map_err(|e| anyhow!("{e}"))? == 0 {
         let summary = crate::demo::run(&store).await?;
         println!("{summary}");
     }
     let dispatcher = guomen_delivery::spawn(store.clone(), guomen_delivery::RetryPolicy::default());
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    println!(
-        "Guomen is serving on http://{addr}/ (API under /api/v1, OpenAPI at /api/v1/openapi.json)"
-    );
-    axum::serve(listener, guomen_api::router(store))
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    println!("Guomen is serving on http://{addr}/ (API under /api/v1, OpenAPI at /api/v1/openapi.json)");
+    axum::serve(listener, guomen_api::router_with_files(store, data.data.join("files"))).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
     Ok(ExitCode::SUCCESS)
 }
@@ -37,8 +25,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -38,11 +38,7 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy {
-            base: Duration::from_secs(1),
-            max: Duration::from_secs(600),
-            timeout: Duration::from_secs(10),
-        }
+        RetryPolicy { base: Duration::from_secs(1), max: Duration::from_secs(600), timeout: Duration::from_secs(10) }
     }
 }
 
@@ -108,11 +104,7 @@ impl Dispatcher {
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("guomen/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Dispatcher {
-            store,
-            client,
-            policy,
-        })
+        Ok(Dispatcher { store, client, policy })
     }
 
     pub fn policy(&self) -> &RetryPolicy {
@@ -157,17 +149,10 @@ impl Dispatcher {
             wake = Some(now_ms);
         }
         if !updates.is_empty() {
-            self.store
-                .execute(Actor::system(), Command::RecordDeliveries(updates))
-                .await?;
+            self.store.execute(Actor::system(), Command::RecordDeliveries(updates)).await?;
         }
         if report.attempted > 0 {
-            tracing::debug!(
-                attempted = report.attempted,
-                delivered = report.delivered,
-                failed = report.failed,
-                "delivery pass"
-            );
+            tracing::debug!(attempted = report.attempted, delivered = report.delivered, failed = report.failed, "delivery pass");
         }
         Ok((report, wake))
     }
@@ -179,9 +164,7 @@ impl Dispatcher {
         loop {
             let now = now_ms();
             let wait = match self.pass_inner(now).await {
-                Ok((_, Some(at))) => {
-                    Duration::from_millis(at.saturating_sub(now).max(0) as u64).min(MAX_IDLE)
-                }
+                Ok((_, Some(at))) => Duration::from_millis(at.saturating_sub(now).max(0) as u64).min(MAX_IDLE),
                 Ok((_, None)) => MAX_IDLE,
                 Err(StoreError::Closed) => {
                     tracing::info!("store closed; webhook dispatcher stops");
@@ -221,11 +204,7 @@ pub fn spawn(store: Store, policy: RetryPolicy) -> JoinHandle<()> {
     })
 }
 
-fn absorb(
-    r: Result<QueueResult, tokio::task::JoinError>,
-    report: &mut PassReport,
-    updates: &mut Vec<DeliveryUpdate>,
-) {
+fn absorb(r: Result<QueueResult, tokio::task::JoinError>, report: &mut PassReport, updates: &mut Vec<DeliveryUpdate>) {
     match r {
         Ok(r) => {
             report.attempted += r.report.attempted;
@@ -272,16 +251,8 @@ fn plan(pending: Vec<PendingDelivery>, now_ms: i64) -> (Vec<Queue>, Option<i64>)
 }
 
 /// Sends one pair's deliveries in order, stopping at the first failure.
-async fn run_queue(
-    client: &reqwest::Client,
-    policy: &RetryPolicy,
-    queue: Queue,
-    now_ms: i64,
-) -> QueueResult {
-    let mut out = QueueResult {
-        updates: Vec::with_capacity(queue.len()),
-        report: PassReport::default(),
-    };
+async fn run_queue(client: &reqwest::Client, policy: &RetryPolicy, queue: Queue, now_ms: i64) -> QueueResult {
+    let mut out = QueueResult { updates: Vec::with_capacity(queue.len()), report: PassReport::default() };
     for d in queue {
         out.report.attempted += 1;
         let attempts = d.attempts + 1;
@@ -318,8 +289,7 @@ async fn run_queue(
 
 /// The JSON envelope a webhook receives.
 pub fn envelope(d: &PendingDelivery) -> serde_json::Value {
-    let body =
-        serde_json::from_str(&d.body).unwrap_or_else(|_| serde_json::Value::String(d.body.clone()));
+    let body = serde_json::from_str(&d.body).unwrap_or_else(|_| serde_json::Value::String(d.body.clone()));
     serde_json::json!({
         "event_id": d.outbox_id.to_string(),
         "topic": d.topic,
@@ -333,10 +303,7 @@ pub fn envelope(d: &PendingDelivery) -> serde_json::Value {
 fn rfc3339(ms: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
         .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
         .unwrap_or_default()
 }
 
@@ -424,16 +391,8 @@ mod tests {
         assert_eq!(p.backoff(1_000_000), Duration::from_secs(600));
         assert_eq!(p.backoff(0), Duration::from_secs(1), "attempts start at 1");
         assert_eq!(p.timeout, Duration::from_secs(10));
-        let huge = RetryPolicy {
-            base: Duration::from_secs(u64::MAX / 2),
-            max: Duration::MAX,
-            timeout: Duration::from_secs(1),
-        };
-        assert_eq!(
-            huge.backoff(40),
-            Duration::MAX,
-            "saturates instead of overflowing"
-        );
+        let huge = RetryPolicy { base: Duration::from_secs(u64::MAX / 2), max: Duration::MAX, timeout: Duration::from_secs(1) };
+        assert_eq!(huge.backoff(40), Duration::MAX, "saturates instead of overflowing");
     }
 
     #[test]
@@ -449,10 +408,7 @@ mod tests {
             pd(7, "s1", "r3", 0),
         ];
         let (queues, wake) = plan(pending, now);
-        let ids: Vec<Vec<i64>> = queues
-            .iter()
-            .map(|q| q.iter().map(|d| d.outbox_id).collect())
-            .collect();
+        let ids: Vec<Vec<i64>> = queues.iter().map(|q| q.iter().map(|d| d.outbox_id).collect()).collect();
         assert_eq!(ids, vec![vec![1, 3], vec![5]]);
         assert_eq!(wake, Some(2000));
     }

@@ -78,10 +78,7 @@ mod tests {
     #[test]
     fn rfc4231_case_1() {
         let key = [0x0b; 20];
-        assert_eq!(
-            hex::encode(hmac_sha256(&key, b"Hi There")),
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
-        );
+        assert_eq!(hex::encode(hmac_sha256(&key, b"Hi There")), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
     }
 
     #[test]
@@ -96,10 +93,7 @@ mod tests {
     fn rfc4231_case_6_key_longer_than_block() {
         let key = [0xaa; 131];
         assert_eq!(
-            hex::encode(hmac_sha256(
-                &key,
-                b"Test Using Larger Than Block-Size Key - Hash Key First"
-            )),
+            hex::encode(hmac_sha256(&key, b"Test Using Larger Than Block-Size Key - Hash Key First")),
             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
         );
     }
@@ -111,25 +105,10 @@ mod tests {
         assert!(sig.starts_with("sha256=") && sig.len() == 7 + 64);
         assert!(verify("s3cret", 1_700_000_000, body, &sig));
         assert!(!verify("other", 1_700_000_000, body, &sig), "wrong secret");
-        assert!(
-            !verify("s3cret", 1_700_000_001, body, &sig),
-            "wrong timestamp"
-        );
-        assert!(
-            !verify("s3cret", 1_700_000_000, br#"{"event_id":"8"}"#, &sig),
-            "tampered body"
-        );
-        assert!(
-            !verify("s3cret", 1_700_000_000, body, &sig[7..]),
-            "missing prefix"
-        );
-        assert!(
-            !verify("s3cret", 1_700_000_000, body, &sig[..sig.len() - 2]),
-            "truncated"
-        );
-        assert!(
-            !verify("s3cret", 1_700_000_000, body, "sha256=zz"),
-            "not hex"
-        );
+        assert!(!verify("s3cret", 1_700_000_001, body, &sig), "wrong timestamp");
+        assert!(!verify("s3cret", 1_700_000_000, br#"{"event_id":"8"}"#, &sig), "tampered body");
+        assert!(!verify("s3cret", 1_700_000_000, body, &sig[7..]), "missing prefix");
+        assert!(!verify("s3cret", 1_700_000_000, body, &sig[..sig.len() - 2]), "truncated");
+        assert!(!verify("s3cret", 1_700_000_000, body, "sha256=zz"), "not hex");
     }
 }

@@ -6,9 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use guomen_delivery::{signature, Dispatcher, RetryPolicy};
-use guomen_domain::declaration::{
-    validate, DeclarationDraft, HeadDraft, ItemDraft, ValidationContext,
-};
+use guomen_domain::declaration::{validate, DeclarationDraft, HeadDraft, ItemDraft, ValidationContext};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_store::{Command, Location, Outcome, Store};
@@ -35,18 +33,13 @@ struct Received {
 
 impl Received {
     fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_else(|| panic!("header {name} missing"))
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("header {name} missing"))
     }
     fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).expect("body is JSON")
     }
     fn event_id(&self) -> i64 {
-        self.header("guomen-event-id")
-            .parse()
-            .expect("numeric event id")
+        self.header("guomen-event-id").parse().expect("numeric event id")
     }
     fn record(&self) -> String {
         self.json()["record"].as_str().expect("record").to_owned()
@@ -71,9 +64,7 @@ struct Receiver {
 impl Receiver {
     async fn start() -> Receiver {
         let state = Arc::new(HookState::default());
-        let app = Router::new()
-            .route("/hook", post(hook))
-            .with_state(state.clone());
+        let app = Router::new().route("/hook", post(hook)).with_state(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let server = tokio::spawn(async move {
@@ -87,10 +78,7 @@ impl Receiver {
     }
 
     fn ok(&self) -> Vec<Received> {
-        self.received()
-            .into_iter()
-            .filter(|r| r.status == 200)
-            .collect()
+        self.received().into_iter().filter(|r| r.status == 200).collect()
     }
 }
 
@@ -105,20 +93,9 @@ async fn hook(State(s): State<Arc<HookState>>, headers: HeaderMap, body: Bytes) 
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
-    let fail = s
-        .fail_next
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-        .is_ok();
-    let status = if fail {
-        StatusCode::INTERNAL_SERVER_ERROR
-    } else {
-        StatusCode::OK
-    };
-    s.received.lock().unwrap().push(Received {
-        headers,
-        body,
-        status: status.as_u16(),
-    });
+    let fail = s.fail_next.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok();
+    let status = if fail { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::OK };
+    s.received.lock().unwrap().push(Received { headers, body, status: status.as_u16() });
     status
 }
 
@@ -138,26 +115,18 @@ fn enterprise(code: &str, credit17: &str, name: &str) -> Enterprise {
 }
 
 fn enterprises() -> Vec<Enterprise> {
-    vec![
-        enterprise(A, "91350200MA2XN1234", "厦门鹭江进出口有限公司"),
-        enterprise(B, "91350200MA2XN5678", "厦门果品贸易有限公司"),
-    ]
+    vec![enterprise(A, "91350200MA2XN1234", "厦门鹭江进出口有限公司"), enterprise(B, "91350200MA2XN5678", "厦门果品贸易有限公司")]
 }
 
 async fn open(dir: &Path) -> Store {
-    Store::open(&Location::sqlite_in(dir).unwrap())
-        .await
-        .unwrap()
+    Store::open(&Location::sqlite_in(dir).unwrap()).await.unwrap()
 }
 
 /// A new store with enterprises A and B.
 async fn setup(dir: &Path) -> Store {
     let store = open(dir).await;
     for e in enterprises() {
-        store
-            .execute(Actor::system(), Command::RegisterEnterprise(e))
-            .await
-            .unwrap();
+        store.execute(Actor::system(), Command::RegisterEnterprise(e)).await.unwrap();
     }
     store
 }
@@ -200,11 +169,11 @@ async fn file(store: &Store, trader: &str, n: u64) -> String {
         },
         items: vec![ItemDraft {
             g_no: s("1"),
-            code_ts: s("1209913000"),
-            g_name: s("蔬菜种子"),
-            g_model: s("播种用"),
+            code_ts: s("8483109000"),
+            g_name: s("传动轴"),
+            g_model: s("船用"),
             g_qty: s("300"),
-            g_unit: s("035"),
+            g_unit: s("007"),
             decl_price: s("12.5"),
             decl_total: s("3750.00"),
             trade_curr: s("USD"),
@@ -216,18 +185,9 @@ async fn file(store: &Store, trader: &str, n: u64) -> String {
     };
     let registered = enterprises();
     let lookup = move |c: &CustomsCode| registered.iter().find(|e| &e.code == c).cloned();
-    let ctx = ValidationContext {
-        today,
-        enterprise: &lookup,
-        site_known: &|_| false,
-    };
+    let ctx = ValidationContext { today, enterprise: &lookup, site_known: &|_| false };
     let content = validate(&draft, &ctx).expect("the draft is valid");
-    let cmd = Command::FileDeclaration {
-        content,
-        filed_by: CustomsCode::parse(trader).unwrap(),
-        idempotency: None,
-        seed: n,
-    };
+    let cmd = Command::FileDeclaration { content, filed_by: CustomsCode::parse(trader).unwrap(), idempotency: None, seed: n };
     match store.execute(Actor::system(), cmd).await.unwrap() {
         Outcome::Declaration { record, .. } => format!("declaration:{}", record.id),
         other => panic!("unexpected outcome {other:?}"),
@@ -239,42 +199,24 @@ fn now_ms() -> i64 {
 }
 
 fn fast() -> RetryPolicy {
-    RetryPolicy {
-        base: Duration::from_millis(10),
-        max: Duration::from_millis(100),
-        timeout: Duration::from_secs(5),
-    }
+    RetryPolicy { base: Duration::from_millis(10), max: Duration::from_millis(100), timeout: Duration::from_secs(5) }
 }
 
 /// Runs passes (bounded) until nothing is pending.
 async fn drain(d: &Dispatcher, store: &Store) {
     for _ in 0..300 {
         d.pass(now_ms()).await.unwrap();
-        if store
-            .pending_deliveries(i64::MAX, 10)
-            .await
-            .unwrap()
-            .is_empty()
-        {
+        if store.pending_deliveries(i64::MAX, 10).await.unwrap().is_empty() {
             return;
         }
         tokio::time::sleep(Duration::from_millis(15)).await;
     }
-    panic!(
-        "deliveries still pending: {:?}",
-        store.subscriptions().await.unwrap()
-    );
+    panic!("deliveries still pending: {:?}", store.subscriptions().await.unwrap());
 }
 
 /// Outbox ids of messages addressed to `recipient`, oldest first, with their records.
 async fn messages_for(store: &Store, recipient: &str) -> Vec<(i64, String)> {
-    store
-        .notices(Some(recipient), 0, 1000)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.id, m.stream))
-        .collect()
+    store.notices(Some(recipient), 0, 1000).await.unwrap().into_iter().map(|m| (m.id, m.stream)).collect()
 }
 
 /// Every attempt at a message of a record came after all earlier messages of that record to
@@ -284,19 +226,10 @@ fn assert_per_record_order(received: &[Received]) {
     let mut seen: HashMap<String, Vec<i64>> = HashMap::new();
     for r in received {
         let (record, id) = (r.record(), r.event_id());
-        let earlier: Vec<i64> = seen
-            .get(&record)
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter(|e| *e < id)
-            .collect();
+        let earlier: Vec<i64> = seen.get(&record).into_iter().flatten().copied().filter(|e| *e < id).collect();
         let done = delivered.entry(record.clone()).or_default();
         for e in earlier {
-            assert!(
-                done.contains(&e),
-                "message {id} of {record} was sent before earlier message {e} was delivered"
-            );
+            assert!(done.contains(&e), "message {id} of {record} was sent before earlier message {e} was delivered");
         }
         if r.status == 200 {
             done.insert(id);
@@ -315,10 +248,7 @@ fn assert_per_record_order(received: &[Received]) {
         }
     }
     for (record, ids) in firsts {
-        assert!(
-            ids.windows(2).all(|w| w[0] < w[1]),
-            "{record} delivered out of order: {ids:?}"
-        );
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{record} delivered out of order: {ids:?}");
     }
 }
 
@@ -338,19 +268,12 @@ async fn delivers_every_message_once_signed() {
     }
     file(&store, B, 100).await; // not for this subscriber
     let expected = messages_for(&store, A).await;
-    assert_eq!(
-        expected.len(),
-        6,
-        "two messages per declaration: {expected:?}"
-    );
+    assert_eq!(expected.len(), 6, "two messages per declaration: {expected:?}");
     assert_eq!(store.count("deliveries").await.unwrap(), 6);
 
     let d = Dispatcher::new(store.clone(), RetryPolicy::default()).unwrap();
     let report = d.pass(now_ms()).await.unwrap();
-    assert_eq!(
-        (report.attempted, report.delivered, report.failed),
-        (6, 6, 0)
-    );
+    assert_eq!((report.attempted, report.delivered, report.failed), (6, 6, 0));
     let again = d.pass(now_ms()).await.unwrap();
     assert_eq!(again.attempted, 0, "delivered messages are not sent again");
 
@@ -359,10 +282,7 @@ async fn delivers_every_message_once_signed() {
     let ids: Vec<i64> = got.iter().map(Received::event_id).collect();
     let unique: HashSet<i64> = ids.iter().copied().collect();
     assert_eq!(unique.len(), 6, "event ids are unique: {ids:?}");
-    assert_eq!(
-        unique,
-        expected.iter().map(|(id, _)| *id).collect::<HashSet<_>>()
-    );
+    assert_eq!(unique, expected.iter().map(|(id, _)| *id).collect::<HashSet<_>>());
     let now_s = time::OffsetDateTime::now_utc().unix_timestamp();
     for r in &got {
         assert_eq!(r.status, 200);
@@ -370,10 +290,7 @@ async fn delivers_every_message_once_signed() {
         let ts: i64 = r.header("guomen-timestamp").parse().unwrap();
         assert!((now_s - ts).abs() < 60, "timestamp {ts} is current");
         let sig = r.header("guomen-signature");
-        assert!(
-            signature::verify(SECRET, ts, &r.body, sig),
-            "signature {sig} verifies"
-        );
+        assert!(signature::verify(SECRET, ts, &r.body, sig), "signature {sig} verifies");
         assert!(!signature::verify("wrong", ts, &r.body, sig));
         assert_eq!(sig, signature::sign(SECRET, ts, &r.body));
         let v = r.json();
@@ -383,8 +300,7 @@ async fn delivers_every_message_once_signed() {
         assert_eq!(v["recipient"], A);
         assert!(records.contains(v["record"].as_str().unwrap()));
         let created = v["created_at"].as_str().unwrap();
-        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339)
-            .expect("created_at is RFC 3339");
+        time::OffsetDateTime::parse(created, &time::format_description::well_known::Rfc3339).expect("created_at is RFC 3339");
         assert!(v["body"].is_object(), "the stored body is embedded as JSON");
     }
     let topics: Vec<&str> = got.iter().map(|r| r.header("guomen-topic")).collect();
@@ -392,14 +308,7 @@ async fn delivers_every_message_once_signed() {
     assert_per_record_order(&got);
 
     let subs = store.subscriptions().await.unwrap();
-    assert_eq!(
-        (
-            subs[0].pending,
-            subs[0].delivered,
-            subs[0].last_error.clone()
-        ),
-        (0, 6, None)
-    );
+    assert_eq!((subs[0].pending, subs[0].delivered, subs[0].last_error.clone()), (0, 6, None));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -420,10 +329,7 @@ async fn retries_failures_in_per_record_order() {
 
     let d = Dispatcher::new(store.clone(), fast()).unwrap();
     let first = d.pass(now_ms()).await.unwrap();
-    assert_eq!(
-        first.failed, 6,
-        "three failures at each receiver: {first:?}"
-    );
+    assert_eq!(first.failed, 6, "three failures at each receiver: {first:?}");
     assert!(first.attempted > first.failed);
     drain(&d, &store).await;
 
@@ -431,35 +337,16 @@ async fn retries_failures_in_per_record_order() {
         let got = receiver.received();
         assert_eq!(got.iter().filter(|r| r.status == 500).count(), 3);
         let ok = receiver.ok();
-        assert_eq!(
-            ok.len(),
-            n,
-            "every message delivered exactly once after the failures"
-        );
+        assert_eq!(ok.len(), n, "every message delivered exactly once after the failures");
         let ids: HashSet<i64> = ok.iter().map(Received::event_id).collect();
         let expected: HashSet<i64> = match recipient {
-            Some(r) => messages_for(&store, r)
-                .await
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect(),
-            None => store
-                .notices(None, 0, 1000)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|m| m.id)
-                .collect(),
+            Some(r) => messages_for(&store, r).await.into_iter().map(|(id, _)| id).collect(),
+            None => store.notices(None, 0, 1000).await.unwrap().into_iter().map(|m| m.id).collect(),
         };
         assert_eq!(ids, expected);
         for r in &got {
             let ts: i64 = r.header("guomen-timestamp").parse().unwrap();
-            assert!(signature::verify(
-                SECRET,
-                ts,
-                &r.body,
-                r.header("guomen-signature")
-            ));
+            assert!(signature::verify(SECRET, ts, &r.body, r.header("guomen-signature")));
         }
         // A retried message keeps its event id: each failed id was later delivered.
         for f in got.iter().filter(|r| r.status == 500) {
@@ -469,11 +356,7 @@ async fn retries_failures_in_per_record_order() {
     }
     for sub in store.subscriptions().await.unwrap() {
         assert_eq!(sub.pending, 0, "{sub:?}");
-        assert_eq!(
-            sub.last_error.as_deref(),
-            None,
-            "a delivered message clears its error: {sub:?}"
-        );
+        assert_eq!(sub.last_error.as_deref(), None, "a delivered message clears its error: {sub:?}");
     }
 }
 
@@ -485,13 +368,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    subscribe(
-        &store,
-        "sub-dead",
-        Some(A),
-        &format!("http://127.0.0.1:{closed}/hook"),
-    )
-    .await;
+    subscribe(&store, "sub-dead", Some(A), &format!("http://127.0.0.1:{closed}/hook")).await;
     let r1 = file(&store, A, 1).await;
     let r2 = file(&store, A, 2).await;
     let policy = RetryPolicy::default();
@@ -499,19 +376,12 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
 
     let t0 = now_ms();
     let report = d.pass(t0).await.unwrap();
-    assert_eq!(
-        (report.attempted, report.delivered, report.failed),
-        (2, 0, 2),
-        "one attempt per record: the second message waits"
-    );
+    assert_eq!((report.attempted, report.delivered, report.failed), (2, 0, 2), "one attempt per record: the second message waits");
     let subs = store.subscriptions().await.unwrap();
     assert_eq!(subs[0].pending, 4);
     assert_eq!(subs[0].delivered, 0);
     let error = subs[0].last_error.clone().expect("the error is recorded");
-    assert!(
-        !error.is_empty() && !error.starts_with("HTTP "),
-        "a connection error: {error}"
-    );
+    assert!(!error.is_empty() && !error.starts_with("HTTP "), "a connection error: {error}");
     println!("recorded error: {error}");
 
     let pending = store.pending_deliveries(i64::MAX, 100).await.unwrap();
@@ -537,10 +407,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
     let t2 = t1 + 3_600_000;
     d.pass(t2).await.unwrap();
     let pending = store.pending_deliveries(i64::MAX, 100).await.unwrap();
-    assert!(pending
-        .iter()
-        .filter(|p| p.attempts == 3)
-        .all(|p| p.next_attempt_ms == t2 + 4000));
+    assert!(pending.iter().filter(|p| p.attempts == 3).all(|p| p.next_attempt_ms == t2 + 4000));
     assert_eq!(store.subscriptions().await.unwrap()[0].pending, 4);
 }
 
@@ -581,18 +448,11 @@ async fn resumes_after_restart() {
 
     let store = open(dir.path()).await;
     assert_eq!(store.count("deliveries").await.unwrap(), 12);
-    assert!(
-        store.subscriptions().await.unwrap()[0].pending > 0,
-        "pending deliveries survived the restart"
-    );
+    assert!(store.subscriptions().await.unwrap()[0].pending > 0, "pending deliveries survived the restart");
     let d = Dispatcher::new(store.clone(), fast()).unwrap();
     drain(&d, &store).await;
 
-    let expected: HashSet<i64> = messages_for(&store, A)
-        .await
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let expected: HashSet<i64> = messages_for(&store, A).await.into_iter().map(|(id, _)| id).collect();
     assert_eq!(expected.len(), 12);
     let ok: HashSet<i64> = rx.ok().iter().map(Received::event_id).collect();
     assert_eq!(ok, expected, "everything was delivered in the end");

@@ -4,6 +4,11 @@
 use crate::declaration::{Commitment, DeclarationContent, DispositionOrder};
 use crate::inspection::{Conclusion, Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
 use crate::party::{CreditGrade, Enterprise, Role};
+use crate::quarantine::appointment::{AppointmentEvent, Schedule};
+use crate::quarantine::evidence::RemoteEvent;
+use crate::quarantine::lab::SampleEvent;
+use crate::quarantine::permit::PermitEvent;
+use crate::quarantine::survey::SurveyEvent;
 use crate::risk::{Decision, RuleSet};
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};
@@ -94,6 +99,20 @@ pub enum Event {
         #[serde(with = "time::serde::rfc3339")]
         at: OffsetDateTime,
     },
+    /// 检疫审批 — permits and their write-offs.
+    Permit(PermitEvent),
+    /// 取样送检 — a laboratory sample's life cycle.
+    Sample(SampleEvent),
+    /// 田间监测 — field monitoring of an imported seed lot.
+    Survey(SurveyEvent),
+    /// 预约 — appointments for inspection and clearance.
+    Appointment(AppointmentEvent),
+    /// 预约时段 — a site's bookable capacity and service hours.
+    ScheduleSet {
+        schedule: Schedule,
+    },
+    /// 远程监管 — remote inspection and its evidence.
+    Remote(RemoteEvent),
     SamplingOrdered {
         declaration_id: String,
         officer: String,
@@ -157,6 +176,12 @@ impl Event {
             Event::UserCreated { username, .. } => format!("user:{username}"),
             Event::TokenIssued { token_id, .. } => format!("token:{token_id}"),
             Event::RuleSetPublished { .. } => "ruleset".into(),
+            Event::Permit(e) => e.stream(),
+            Event::Sample(e) => e.stream(),
+            Event::Survey(e) => e.stream(),
+            Event::Appointment(e) => e.stream(),
+            Event::ScheduleSet { schedule } => format!("schedule:{}:{}", schedule.site_code, schedule.kind.as_str()),
+            Event::Remote(e) => e.stream(),
             Event::SubscriptionCreated { subscription } => {
                 format!("subscription:{}", subscription.id)
             }
@@ -195,6 +220,12 @@ impl Event {
             Event::UserCreated { .. } => "user_created",
             Event::TokenIssued { .. } => "token_issued",
             Event::RuleSetPublished { .. } => "rule_set_published",
+            Event::Permit(_) => "permit",
+            Event::Sample(e) => e.kind(),
+            Event::Survey(_) => "field_survey",
+            Event::Appointment(_) => "appointment",
+            Event::ScheduleSet { .. } => "schedule_set",
+            Event::Remote(_) => "remote_inspection",
             Event::SubscriptionCreated { .. } => "subscription_created",
             Event::DeclarationFiled { .. } => "declaration_filed",
             Event::RiskAssessed { .. } => "risk_assessed",
@@ -259,6 +290,50 @@ impl Event {
             Event::Released { .. } => ("goods released".into(), "货物放行".into()),
             Event::Held { hold, .. } => (format!("goods held: {}", hold.reason), format!("货物扣留：{}", hold.reason)),
             Event::DeclarationCompleted { .. } => ("complete declaration filed (two-step)".into(), "完成两步申报的完整申报".into()),
+            Event::Permit(e) => match e {
+                PermitEvent::Issued { permit } => (
+                    format!("quarantine permit {} issued to {}", permit.id, permit.holder),
+                    format!("签发检疫许可证 {}（{}）", permit.id, permit.holder),
+                ),
+                PermitEvent::WrittenOff { permit_id, declaration_id, quantity, .. } => (
+                    format!("{quantity} written off permit {permit_id} by declaration {declaration_id}"),
+                    format!("报关单 {declaration_id} 核销许可证 {permit_id} 数量 {quantity}"),
+                ),
+                PermitEvent::Revoked { permit_id, reason, .. } => {
+                    (format!("permit {permit_id} revoked: {reason}"), format!("许可证 {permit_id} 已撤销：{reason}"))
+                }
+            },
+            Event::Sample(e) => e.summary(),
+            Event::Survey(e) => e.summary(),
+            Event::Appointment(e) => match e {
+                AppointmentEvent::Booked { appointment } => (
+                    format!("{} appointment booked at {} for {}", appointment.kind.as_str(), appointment.site_code, appointment.start),
+                    format!("预约{}：{} {}", appointment.kind.name_zh(), appointment.site_code, appointment.start),
+                ),
+                AppointmentEvent::Cancelled { appointment_id, reason, .. } => {
+                    (format!("appointment {appointment_id} cancelled: {reason}"), format!("预约 {appointment_id} 已取消：{reason}"))
+                }
+                AppointmentEvent::Completed { appointment_id, .. } => {
+                    (format!("appointment {appointment_id} done"), format!("预约 {appointment_id} 已办结"))
+                }
+            },
+            Event::ScheduleSet { schedule } => (
+                format!(
+                    "{} slots at {}: {} an hour, {}",
+                    schedule.kind.as_str(),
+                    schedule.site_code,
+                    schedule.capacity_per_hour,
+                    schedule.hours.as_str()
+                ),
+                format!(
+                    "{} {} 预约时段：每小时 {} 个，{}",
+                    schedule.site_code,
+                    schedule.kind.name_zh(),
+                    schedule.capacity_per_hour,
+                    schedule.hours.name_zh()
+                ),
+            ),
+            Event::Remote(e) => e.summary(),
             Event::SamplingOrdered { note, .. } => (format!("sampling ordered: {note}"), format!("下达取样指令：{note}")),
             Event::SampleTaken { sample_id, .. } => {
                 (format!("sample {sample_id} taken, sealed and sent to the laboratory"), format!("样品 {sample_id} 已取样、封样并送检"))
@@ -288,5 +363,30 @@ impl Event {
                 }
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quarantine::permit::{issue, PermitDraft};
+
+    /// Module events nest their own `event` tag inside the journal's `type` tag and read back whole.
+    #[test]
+    fn wrapped_module_events_round_trip_through_json() {
+        let draft: PermitDraft = serde_json::from_value(serde_json::json!({
+            "id": "P2026-0001", "holder": "6201960001", "hs_prefixes": ["1209"], "botanical_name": "Cucurbita moschata",
+            "origin_countries": ["NLD"], "quantity": "500", "unit": "035", "valid_from": "2026-01-01", "valid_to": "2026-12-31"
+        }))
+        .unwrap();
+        let now = time::macros::datetime!(2026-01-05 08:00 UTC);
+        let events = issue(&draft, now).expect("valid permit");
+        let e = Event::Permit(events[0].clone());
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], "permit");
+        assert_eq!(json["event"], "issued");
+        assert_eq!(e.stream(), "permit:P2026-0001");
+        let back: Event = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
     }
 }

@@ -84,7 +84,11 @@ pub fn outgoing(event: &Event, d: &Declaration) -> Vec<Outgoing> {
         }
         Event::SampleTaken { sample_id, .. } => to_traders(
             "declaration.status",
-            status_body(d, &format!("sample {sample_id} taken, sealed and sent to the laboratory"), &format!("样品 {sample_id} 已取样、封样并送检")),
+            status_body(
+                d,
+                &format!("sample {sample_id} taken, sealed and sent to the laboratory"),
+                &format!("样品 {sample_id} 已取样、封样并送检"),
+            ),
         ),
         Event::LaboratoryConcluded { conclusion, .. } => to_traders(
             "declaration.status",
@@ -105,7 +109,9 @@ pub fn outgoing(event: &Event, d: &Declaration) -> Vec<Outgoing> {
         }
         Event::DestinationResultRecorded { result, .. } => {
             let (en, zh) = match result.outcome {
-                crate::inspection::Outcome::Satisfactory => ("destination inspection satisfactory: qualified to be marketed", "目的地检验合格，准予入市"),
+                crate::inspection::Outcome::Satisfactory => {
+                    ("destination inspection satisfactory: qualified to be marketed", "目的地检验合格，准予入市")
+                }
                 crate::inspection::Outcome::NotSatisfactory => ("destination inspection not satisfactory", "目的地检验不合格"),
             };
             to_traders("declaration.status", status_body(d, en, zh))

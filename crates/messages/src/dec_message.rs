@@ -12,9 +12,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use guomen_domain::declaration::{
-    ContainerDraft, DeclarationDraft, HeadDraft, ItemDraft, LicenceDraft,
-};
+use guomen_domain::declaration::{ContainerDraft, DeclarationDraft, HeadDraft, ItemDraft, LicenceDraft};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::attributes::AttrError;
 use quick_xml::events::{BytesStart, Event};
@@ -34,11 +32,7 @@ pub enum XmlError {
     /// The document is not well-formed XML (or uses a construct Guomen refuses, such as a DTD).
     /// `line` and `column` are 1-based; the column counts characters, not bytes.
     #[error("malformed XML at line {line}, column {column}: {message}")]
-    Malformed {
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Malformed { line: usize, column: usize, message: String },
     /// The root element is not `DecMessage`; `found` is its name as written.
     #[error("root element must be DecMessage, found {found}")]
     WrongRoot { found: String },
@@ -64,11 +58,7 @@ impl XmlError {
     /// The message in Chinese, for the Chinese half of a problem report.
     pub fn message_zh(&self) -> String {
         match self {
-            XmlError::Malformed {
-                line,
-                column,
-                message,
-            } => format!("XML 格式错误（第 {line} 行，第 {column} 列）：{message}"),
+            XmlError::Malformed { line, column, message } => format!("XML 格式错误（第 {line} 行，第 {column} 列）：{message}"),
             XmlError::WrongRoot { found } => {
                 format!("根元素必须是 DecMessage，实际为 {found}")
             }
@@ -86,9 +76,7 @@ impl XmlError {
 /// values are trimmed text (empty → `None`), and `IEDate` `YYYYMMDD` becomes `YYYY-MM-DD`.
 pub fn parse_dec_message(xml: &[u8]) -> Result<DeclarationDraft, XmlError> {
     let root = read_tree(xml)?;
-    let head_el = root.child("DecHead").ok_or_else(|| XmlError::Missing {
-        path: format!("{ROOT}/DecHead"),
-    })?;
+    let head_el = root.child("DecHead").ok_or_else(|| XmlError::Missing { path: format!("{ROOT}/DecHead") })?;
     let free_txt = root.child("DecFreeTxt");
 
     let head = HeadDraft {
@@ -102,9 +90,7 @@ pub fn parse_dec_message(xml: &[u8]) -> Result<DeclarationDraft, XmlError> {
         agent_code: head_el.value("AgentCode"),
         traf_mode: head_el.value("TrafMode"),
         traf_name: head_el.value("TrafName"),
-        voyage_no: head_el
-            .value("VoyNo")
-            .or_else(|| free_txt.and_then(|f| f.value("VoyNo"))),
+        voyage_no: head_el.value("VoyNo").or_else(|| free_txt.and_then(|f| f.value("VoyNo"))),
         bill_no: head_el.value("BillNo"),
         manifest_no: head_el.value("ManifestNo"),
         trade_mode: head_el.value("TradeMode"),
@@ -139,26 +125,15 @@ pub fn parse_dec_message(xml: &[u8]) -> Result<DeclarationDraft, XmlError> {
 
     let containers = root
         .grandchildren("DecContainers", "Container")
-        .map(|c| ContainerDraft {
-            container_id: c.value("ContainerId"),
-            container_md: c.value("ContainerMd"),
-        })
+        .map(|c| ContainerDraft { container_id: c.value("ContainerId"), container_md: c.value("ContainerMd") })
         .collect();
 
     let licences = root
         .grandchildren("DecLicenseDocus", "LicenseDocu")
-        .map(|d| LicenceDraft {
-            docu_code: d.value("DocuCode"),
-            cert_code: d.value("CertCode"),
-        })
+        .map(|d| LicenceDraft { docu_code: d.value("DocuCode"), cert_code: d.value("CertCode") })
         .collect();
 
-    Ok(DeclarationDraft {
-        head,
-        items,
-        containers,
-        licences,
-    })
+    Ok(DeclarationDraft { head, items, containers, licences })
 }
 
 /// `20260310` → `2026-03-10`; anything that is not exactly eight ASCII digits is passed
@@ -175,12 +150,7 @@ fn gacc_date_to_iso(value: String) -> String {
 /// `2026-03-10` → `20260310`; anything else is written unchanged.
 fn iso_date_to_gacc(value: &str) -> Cow<'_, str> {
     let b = value.as_bytes();
-    let shaped = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-' && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if shaped {
         Cow::Owned(format!("{}{}{}", &value[0..4], &value[5..7], &value[8..10]))
     } else {
@@ -203,15 +173,8 @@ impl Element {
     }
 
     /// All `inner` children of all `outer` children, in document order.
-    fn grandchildren<'s>(
-        &'s self,
-        outer: &'s str,
-        inner: &'s str,
-    ) -> impl Iterator<Item = &'s Element> + 's {
-        self.children
-            .iter()
-            .filter(move |c| c.name == outer)
-            .flat_map(move |c| c.children.iter().filter(move |g| g.name == inner))
+    fn grandchildren<'s>(&'s self, outer: &'s str, inner: &'s str) -> impl Iterator<Item = &'s Element> + 's {
+        self.children.iter().filter(move |c| c.name == outer).flat_map(move |c| c.children.iter().filter(move |g| g.name == inner))
     }
 
     /// Trimmed text of the first child with this name; `None` if absent, empty or blank.
@@ -228,11 +191,7 @@ fn read_tree(xml: &[u8]) -> Result<Element, XmlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let malformed = |offset: usize, message: String| {
         let (line, column) = line_column(text, offset);
-        XmlError::Malformed {
-            line,
-            column,
-            message,
-        }
+        XmlError::Malformed { line, column, message }
     };
 
     let mut reader = Reader::from_str(text);
@@ -250,12 +209,7 @@ fn read_tree(xml: &[u8]) -> Result<Element, XmlError> {
         let start = to_usize(reader.buffer_position());
         let event = match reader.read_event() {
             Ok(event) => event,
-            Err(err) => {
-                return Err(malformed(
-                    to_usize(reader.error_position()),
-                    describe_error(&err),
-                ))
-            }
+            Err(err) => return Err(malformed(to_usize(reader.error_position()), describe_error(&err))),
         };
         match event {
             Event::Start(e) => {
@@ -284,21 +238,12 @@ fn read_tree(xml: &[u8]) -> Result<Element, XmlError> {
                 append_text(&mut stack, &s, start, &malformed)?;
             }
             Event::DocType(_) => {
-                return Err(malformed(
-                    start,
-                    "DOCTYPE declarations are not accepted (no DTDs or entity declarations)".into(),
-                ))
+                return Err(malformed(start, "DOCTYPE declarations are not accepted (no DTDs or entity declarations)".into()))
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => {
                 if let Some(open) = stack.last() {
-                    return Err(malformed(
-                        text.len(),
-                        format!(
-                            "unexpected end of document: element <{}> is not closed",
-                            open.name
-                        ),
-                    ));
+                    return Err(malformed(text.len(), format!("unexpected end of document: element <{}> is not closed", open.name)));
                 }
                 return root.ok_or_else(|| malformed(text.len(), "no root element".into()));
             }
@@ -315,22 +260,14 @@ fn open_element(
 ) -> Result<Element, XmlError> {
     if stack.is_empty() {
         if have_root {
-            return Err(malformed(
-                start,
-                "content after the root element: a document has exactly one root element".into(),
-            ));
+            return Err(malformed(start, "content after the root element: a document has exactly one root element".into()));
         }
         if e.local_name().as_ref() != ROOT.as_bytes() {
-            return Err(XmlError::WrongRoot {
-                found: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
-            });
+            return Err(XmlError::WrongRoot { found: String::from_utf8_lossy(e.name().as_ref()).into_owned() });
         }
     }
     if stack.len() >= MAX_DEPTH {
-        return Err(malformed(
-            start,
-            format!("elements are nested deeper than {MAX_DEPTH} levels"),
-        ));
+        return Err(malformed(start, format!("elements are nested deeper than {MAX_DEPTH} levels")));
     }
     // Attributes are not used, but they must still be well-formed.
     for attr in e.attributes() {
@@ -339,13 +276,9 @@ fn open_element(
             // Attribute positions count from just after the tag's '<'.
             malformed(start + 1 + pos, message)
         })?;
-        attr.unescape_value()
-            .map_err(|err| malformed(start, describe_error(&err)))?;
+        attr.unescape_value().map_err(|err| malformed(start, describe_error(&err)))?;
     }
-    Ok(Element {
-        name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
-        ..Element::default()
-    })
+    Ok(Element { name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(), ..Element::default() })
 }
 
 fn close_element(el: Element, stack: &mut [Element], root: &mut Option<Element>) {
@@ -355,12 +288,7 @@ fn close_element(el: Element, stack: &mut [Element], root: &mut Option<Element>)
     }
 }
 
-fn append_text(
-    stack: &mut [Element],
-    s: &str,
-    start: usize,
-    malformed: &impl Fn(usize, String) -> XmlError,
-) -> Result<(), XmlError> {
+fn append_text(stack: &mut [Element], s: &str, start: usize, malformed: &impl Fn(usize, String) -> XmlError) -> Result<(), XmlError> {
     match stack.last_mut() {
         Some(current) => {
             current.text.push_str(s);
@@ -369,10 +297,7 @@ fn append_text(
         None if s.trim().is_empty() => Ok(()),
         None => {
             let skipped = s.len() - s.trim_start().len();
-            Err(malformed(
-                start + skipped,
-                "text outside the root element".into(),
-            ))
+            Err(malformed(start + skipped, "text outside the root element".into()))
         }
     }
 }
@@ -385,9 +310,7 @@ fn to_usize(pos: u64) -> usize {
 fn escape_offset(err: &quick_xml::Error) -> Option<usize> {
     match err {
         // The range of an unrecognised entity starts after its '&'.
-        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, _)) => {
-            Some(range.start.saturating_sub(1))
-        }
+        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, _)) => Some(range.start.saturating_sub(1)),
         quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => Some(range.start),
         _ => None,
     }
@@ -401,8 +324,7 @@ fn describe_error(err: &quick_xml::Error) -> String {
              references are accepted; DTD entities are not)"
         ),
         quick_xml::Error::Escape(EscapeError::UnterminatedEntity(_)) => {
-            "'&' must start an entity or character reference ending in ';' (write &amp; for a literal '&')"
-                .into()
+            "'&' must start an entity or character reference ending in ';' (write &amp; for a literal '&')".into()
         }
         other => other.to_string(),
     }
@@ -411,22 +333,11 @@ fn describe_error(err: &quick_xml::Error) -> String {
 /// Position (relative to the tag's name) and description of an attribute syntax error.
 fn describe_attr_error(err: &AttrError) -> (usize, String) {
     match *err {
-        AttrError::ExpectedEq(pos) => (
-            pos,
-            "attribute name must be followed by '=' and a quoted value".into(),
-        ),
+        AttrError::ExpectedEq(pos) => (pos, "attribute name must be followed by '=' and a quoted value".into()),
         AttrError::ExpectedValue(pos) => (pos, "'=' must be followed by an attribute value".into()),
-        AttrError::UnquotedValue(pos) => (
-            pos,
-            "attribute value must be enclosed in double or single quotes".into(),
-        ),
-        AttrError::ExpectedQuote(pos, quote) => (
-            pos,
-            format!("attribute value is missing its closing {}", quote as char),
-        ),
-        AttrError::Duplicated(pos, _) => {
-            (pos, "attribute appears twice in the same element".into())
-        }
+        AttrError::UnquotedValue(pos) => (pos, "attribute value must be enclosed in double or single quotes".into()),
+        AttrError::ExpectedQuote(pos, quote) => (pos, format!("attribute value is missing its closing {}", quote as char)),
+        AttrError::Duplicated(pos, _) => (pos, "attribute appears twice in the same element".into()),
     }
 }
 
@@ -436,10 +347,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
     // Count characters, i.e. bytes that are not UTF-8 continuation bytes.
-    let column = 1 + bytes[line_start..]
-        .iter()
-        .filter(|&&b| b & 0xC0 != 0x80)
-        .count();
+    let column = 1 + bytes[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
     (line, column)
 }
 
@@ -456,8 +364,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 /// NUL character, which XML cannot carry, is written as U+FFFD.
 pub fn write_dec_message(draft: &DeclarationDraft) -> String {
     let mut w = XmlOut::default();
-    w.out
-        .push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    w.out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(w.out, "<{ROOT} version=\"1.0\" xmlns=\"{NAMESPACE}\">");
 
     let h = &draft.head;
@@ -518,14 +425,7 @@ pub fn write_dec_message(draft: &DeclarationDraft) -> String {
     if !draft.containers.is_empty() {
         w.line(1, "<DecContainers>");
         for c in &draft.containers {
-            w.group(
-                2,
-                "Container",
-                &[
-                    ("ContainerId", c.container_id.as_deref()),
-                    ("ContainerMd", c.container_md.as_deref()),
-                ],
-            );
+            w.group(2, "Container", &[("ContainerId", c.container_id.as_deref()), ("ContainerMd", c.container_md.as_deref())]);
         }
         w.line(1, "</DecContainers>");
     }
@@ -533,14 +433,7 @@ pub fn write_dec_message(draft: &DeclarationDraft) -> String {
     if !draft.licences.is_empty() {
         w.line(1, "<DecLicenseDocus>");
         for l in &draft.licences {
-            w.group(
-                2,
-                "LicenseDocu",
-                &[
-                    ("DocuCode", l.docu_code.as_deref()),
-                    ("CertCode", l.cert_code.as_deref()),
-                ],
-            );
+            w.group(2, "LicenseDocu", &[("DocuCode", l.docu_code.as_deref()), ("CertCode", l.cert_code.as_deref())]);
         }
         w.line(1, "</DecLicenseDocus>");
     }

@@ -33,10 +33,7 @@ pub fn all() -> &'static [Country] {
 }
 
 fn find(code: &str) -> Option<&'static Country> {
-    COUNTRIES
-        .binary_search_by(|c| c.alpha3.cmp(code))
-        .ok()
-        .map(|i| &COUNTRIES[i])
+    COUNTRIES.binary_search_by(|c| c.alpha3.cmp(code)).ok().map(|i| &COUNTRIES[i])
 }
 
 const fn c(alpha3: &'static str, en: &'static str, zh: &'static str) -> Country {
@@ -64,11 +61,7 @@ static COUNTRIES: &[Country] = &[
     c("BDI", "Burundi", "布隆迪"),
     c("BEL", "Belgium", "比利时"),
     c("BEN", "Benin", "贝宁"),
-    c(
-        "BES",
-        "Bonaire, Sint Eustatius and Saba",
-        "博奈尔、圣尤斯特歇斯和萨巴",
-    ),
+    c("BES", "Bonaire, Sint Eustatius and Saba", "博奈尔、圣尤斯特歇斯和萨巴"),
     c("BFA", "Burkina Faso", "布基纳法索"),
     c("BGD", "Bangladesh", "孟加拉国"),
     c("BGR", "Bulgaria", "保加利亚"),
@@ -122,18 +115,10 @@ static COUNTRIES: &[Country] = &[
     c("ETH", "Ethiopia", "埃塞俄比亚"),
     c("FIN", "Finland", "芬兰"),
     c("FJI", "Fiji", "斐济"),
-    c(
-        "FLK",
-        "Falkland Islands (Malvinas)",
-        "福克兰群岛（马尔维纳斯）",
-    ),
+    c("FLK", "Falkland Islands (Malvinas)", "福克兰群岛（马尔维纳斯）"),
     c("FRA", "France", "法国"),
     c("FRO", "Faroe Islands", "法罗群岛"),
-    c(
-        "FSM",
-        "Micronesia (Federated States of)",
-        "密克罗尼西亚联邦",
-    ),
+    c("FSM", "Micronesia (Federated States of)", "密克罗尼西亚联邦"),
     c("GAB", "Gabon", "加蓬"),
     c("GBR", "United Kingdom", "英国"),
     c("GEO", "Georgia", "格鲁吉亚"),
@@ -153,11 +138,7 @@ static COUNTRIES: &[Country] = &[
     c("GUM", "Guam", "关岛"),
     c("GUY", "Guyana", "圭亚那"),
     c("HKG", "Hong Kong", "中国香港"),
-    c(
-        "HMD",
-        "Heard Island and McDonald Islands",
-        "赫德岛和麦克唐纳群岛",
-    ),
+    c("HMD", "Heard Island and McDonald Islands", "赫德岛和麦克唐纳群岛"),
     c("HND", "Honduras", "洪都拉斯"),
     c("HRV", "Croatia", "克罗地亚"),
     c("HTI", "Haiti", "海地"),
@@ -255,16 +236,8 @@ static COUNTRIES: &[Country] = &[
     c("SDN", "Sudan", "苏丹"),
     c("SEN", "Senegal", "塞内加尔"),
     c("SGP", "Singapore", "新加坡"),
-    c(
-        "SGS",
-        "South Georgia and the South Sandwich Islands",
-        "南乔治亚和南桑威奇群岛",
-    ),
-    c(
-        "SHN",
-        "Saint Helena, Ascension and Tristan da Cunha",
-        "圣赫勒拿、阿森松和特里斯坦-达库尼亚",
-    ),
+    c("SGS", "South Georgia and the South Sandwich Islands", "南乔治亚和南桑威奇群岛"),
+    c("SHN", "Saint Helena, Ascension and Tristan da Cunha", "圣赫勒拿、阿森松和特里斯坦-达库尼亚"),
     c("SJM", "Svalbard and Jan Mayen", "斯瓦尔巴和扬马延"),
     c("SLB", "Solomon Islands", "所罗门群岛"),
     c("SLE", "Sierra Leone", "塞拉利昂"),
@@ -300,20 +273,12 @@ static COUNTRIES: &[Country] = &[
     c("TZA", "Tanzania, United Republic of", "坦桑尼亚"),
     c("UGA", "Uganda", "乌干达"),
     c("UKR", "Ukraine", "乌克兰"),
-    c(
-        "UMI",
-        "United States Minor Outlying Islands",
-        "美国本土外小岛屿",
-    ),
+    c("UMI", "United States Minor Outlying Islands", "美国本土外小岛屿"),
     c("URY", "Uruguay", "乌拉圭"),
     c("USA", "United States of America", "美国"),
     c("UZB", "Uzbekistan", "乌兹别克斯坦"),
     c("VAT", "Holy See", "梵蒂冈"),
-    c(
-        "VCT",
-        "Saint Vincent and the Grenadines",
-        "圣文森特和格林纳丁斯",
-    ),
+    c("VCT", "Saint Vincent and the Grenadines", "圣文森特和格林纳丁斯"),
     c("VEN", "Venezuela (Bolivarian Republic of)", "委内瑞拉"),
     c("VGB", "Virgin Islands (British)", "英属维尔京群岛"),
     c("VIR", "Virgin Islands (U.S.)", "美属维尔京群岛"),
@@ -336,10 +301,7 @@ mod tests {
         assert_eq!(all().len(), 249);
         assert!(all().windows(2).all(|w| w[0].alpha3 < w[1].alpha3));
         for c in all() {
-            assert!(
-                c.alpha3.len() == 3 && c.alpha3.bytes().all(|b| b.is_ascii_uppercase()),
-                "{c:?}"
-            );
+            assert!(c.alpha3.len() == 3 && c.alpha3.bytes().all(|b| b.is_ascii_uppercase()), "{c:?}");
             assert!(!c.en.is_empty() && !c.zh.is_empty(), "{c:?}");
         }
     }

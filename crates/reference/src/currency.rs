@@ -37,10 +37,7 @@ pub fn all() -> &'static [Currency] {
 }
 
 fn find(code: &str) -> Option<&'static Currency> {
-    CURRENCIES
-        .binary_search_by(|c| c.code.cmp(code))
-        .ok()
-        .map(|i| &CURRENCIES[i])
+    CURRENCIES.binary_search_by(|c| c.code.cmp(code)).ok().map(|i| &CURRENCIES[i])
 }
 
 const fn c(code: &'static str, en: &'static str, zh: &'static str) -> Currency {
@@ -194,11 +191,7 @@ static CURRENCIES: &[Currency] = &[
     c("UGX", "Uganda Shilling", "乌干达先令"),
     c("USD", "US Dollar", "美元"),
     c("USN", "US Dollar (Next day)", "美元（次日）"),
-    c(
-        "UYI",
-        "Uruguay Peso en Unidades Indexadas (UI)",
-        "乌拉圭比索（指数单位）",
-    ),
+    c("UYI", "Uruguay Peso en Unidades Indexadas (UI)", "乌拉圭比索（指数单位）"),
     c("UYU", "Peso Uruguayo", "乌拉圭比索"),
     c("UYW", "Unidad Previsional", "乌拉圭名义工资指数单位"),
     c("UZS", "Uzbekistan Sum", "乌兹别克斯坦苏姆"),
@@ -210,26 +203,10 @@ static CURRENCIES: &[Currency] = &[
     c("XAF", "CFA Franc BEAC", "中非法郎"),
     c("XAG", "Silver", "银"),
     c("XAU", "Gold", "金"),
-    c(
-        "XBA",
-        "Bond Markets Unit European Composite Unit (EURCO)",
-        "欧洲复合单位",
-    ),
-    c(
-        "XBB",
-        "Bond Markets Unit European Monetary Unit (E.M.U.-6)",
-        "欧洲货币单位",
-    ),
-    c(
-        "XBC",
-        "Bond Markets Unit European Unit of Account 9 (E.U.A.-9)",
-        "欧洲记账单位9",
-    ),
-    c(
-        "XBD",
-        "Bond Markets Unit European Unit of Account 17 (E.U.A.-17)",
-        "欧洲记账单位17",
-    ),
+    c("XBA", "Bond Markets Unit European Composite Unit (EURCO)", "欧洲复合单位"),
+    c("XBB", "Bond Markets Unit European Monetary Unit (E.M.U.-6)", "欧洲货币单位"),
+    c("XBC", "Bond Markets Unit European Unit of Account 9 (E.U.A.-9)", "欧洲记账单位9"),
+    c("XBD", "Bond Markets Unit European Unit of Account 17 (E.U.A.-17)", "欧洲记账单位17"),
     c("XCD", "East Caribbean Dollar", "东加勒比元"),
     c("XCG", "Caribbean Guilder", "加勒比盾"),
     c("XDR", "SDR (Special Drawing Right)", "特别提款权"),
@@ -254,20 +231,15 @@ mod tests {
         assert!(all().len() >= 150);
         assert!(all().windows(2).all(|w| w[0].code < w[1].code));
         for c in all() {
-            assert!(
-                c.code.len() == 3 && c.code.bytes().all(|b| b.is_ascii_uppercase()),
-                "{c:?}"
-            );
+            assert!(c.code.len() == 3 && c.code.bytes().all(|b| b.is_ascii_uppercase()), "{c:?}");
             assert!(!c.en.is_empty() && !c.zh.is_empty(), "{c:?}");
         }
     }
 
     #[test]
     fn lookups() {
-        for code in [
-            "CNY", "USD", "EUR", "JPY", "HKD", "GBP", "AUD", "CAD", "CHF", "KRW", "SGD", "NZD",
-            "THB", "MOP", "TWD", "RUB", "INR",
-        ] {
+        for code in ["CNY", "USD", "EUR", "JPY", "HKD", "GBP", "AUD", "CAD", "CHF", "KRW", "SGD", "NZD", "THB", "MOP", "TWD", "RUB", "INR"]
+        {
             assert!(is_iso4217(code), "{code}");
         }
         for code in ["", "cny", "CN", "CNYY", "RMB", "XXX", "XTS", "HRK"] {

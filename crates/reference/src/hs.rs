@@ -48,10 +48,7 @@ pub fn lookup(code: &str) -> Option<HsEntry> {
         return None;
     }
     let entries = &table().entries;
-    entries
-        .binary_search_by(|e| e.code.cmp(code))
-        .ok()
-        .map(|i| entries[i])
+    entries.binary_search_by(|e| e.code.cmp(code)).ok().map(|i| entries[i])
 }
 
 /// Searches the table, returning at most `limit` entries.
@@ -68,21 +65,11 @@ pub fn search(query: &str, limit: usize) -> Vec<HsEntry> {
     let t = table();
     if all_digits(query) {
         let start = t.entries.partition_point(|e| e.code < query);
-        return t.entries[start..]
-            .iter()
-            .take_while(|e| e.code.starts_with(query))
-            .take(limit)
-            .copied()
-            .collect();
+        return t.entries[start..].iter().take_while(|e| e.code.starts_with(query)).take(limit).copied().collect();
     }
     let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-    let mut hits: Vec<HsEntry> = t
-        .entries
-        .iter()
-        .zip(&t.lower)
-        .filter(|(_, desc)| words.iter().all(|w| desc.contains(w.as_str())))
-        .map(|(e, _)| *e)
-        .collect();
+    let mut hits: Vec<HsEntry> =
+        t.entries.iter().zip(&t.lower).filter(|(_, desc)| words.iter().all(|w| desc.contains(w.as_str()))).map(|(e, _)| *e).collect();
     // Entries are already in code order; a stable sort keeps it per group.
     hits.sort_by_key(|e| e.level != 6);
     hits.truncate(limit);
@@ -102,18 +89,10 @@ fn build(src: &'static str) -> Table {
     let mut records = Records { src, pos: 0 };
     let header = records.next().unwrap_or_default();
     let column = |name: &str| {
-        header
-            .iter()
-            .position(|h| h.trim_start_matches('\u{feff}') == name)
-            .unwrap_or_else(|| panic!("HS table lacks column {name:?}"))
+        header.iter().position(|h| h.trim_start_matches('\u{feff}') == name).unwrap_or_else(|| panic!("HS table lacks column {name:?}"))
     };
-    let (c_section, c_code, c_desc, c_parent, c_level) = (
-        column("section"),
-        column("hscode"),
-        column("description"),
-        column("parent"),
-        column("level"),
-    );
+    let (c_section, c_code, c_desc, c_parent, c_level) =
+        (column("section"), column("hscode"), column("description"), column("parent"), column("level"));
 
     let mut entries = Vec::new();
     for row in records {
@@ -137,10 +116,7 @@ fn build(src: &'static str) -> Table {
     }
     entries.sort_by_key(|e| e.code);
     entries.dedup_by_key(|e| e.code);
-    let lower = entries
-        .iter()
-        .map(|e| e.description.to_lowercase())
-        .collect();
+    let lower = entries.iter().map(|e| e.description.to_lowercase()).collect();
     Table { entries, lower }
 }
 
@@ -182,12 +158,7 @@ impl Iterator for Records {
 fn field_at(src: &'static str, start: usize) -> (&'static str, usize) {
     let bytes = src.as_bytes();
     let is_delim = |b: &u8| matches!(b, b',' | b'\r' | b'\n');
-    let delim_from = |i: usize| {
-        bytes[i..]
-            .iter()
-            .position(is_delim)
-            .map_or(bytes.len(), |n| i + n)
-    };
+    let delim_from = |i: usize| bytes[i..].iter().position(is_delim).map_or(bytes.len(), |n| i + n);
     if bytes.get(start) != Some(&b'"') {
         let end = delim_from(start);
         return (&src[start..end], end);
@@ -273,10 +244,7 @@ mod tests {
         assert_eq!(e.description, "Animals; live");
 
         // Quoted field with commas.
-        assert_eq!(
-            lookup("0101").unwrap().description,
-            "Horses, asses, mules and hinnies; live"
-        );
+        assert_eq!(lookup("0101").unwrap().description, "Horses, asses, mules and hinnies; live");
 
         for bad in ["", "1", "120", "99", "9999", "999999", "TOTAL", "12.09"] {
             assert_eq!(lookup(bad), None, "{bad:?}");
@@ -301,12 +269,8 @@ mod tests {
         let first_other = hits.iter().position(|e| e.level != 6).unwrap();
         assert!(first_other > 0);
         assert!(hits[first_other..].iter().all(|e| e.level != 6));
-        assert!(hits[..first_other]
-            .windows(2)
-            .all(|w| w[0].code < w[1].code));
-        assert!(hits[first_other..]
-            .windows(2)
-            .all(|w| w[0].code < w[1].code));
+        assert!(hits[..first_other].windows(2).all(|w| w[0].code < w[1].code));
+        assert!(hits[first_other..].windows(2).all(|w| w[0].code < w[1].code));
         assert!(hits.iter().any(|e| e.code == "0808"));
     }
 
@@ -335,14 +299,6 @@ mod tests {
     fn csv_quoting() {
         let src = "a,b,c\r\n1,\"x, \"\"y\"\"\",z\n\"\",,\"q\"\n2,\"multi\nline\",w";
         let rows: Vec<_> = Records { src, pos: 0 }.collect();
-        assert_eq!(
-            rows,
-            vec![
-                vec!["a", "b", "c"],
-                vec!["1", "x, \"y\"", "z"],
-                vec!["", "", "q"],
-                vec!["2", "multi\nline", "w"],
-            ]
-        );
+        assert_eq!(rows, vec![vec!["a", "b", "c"], vec!["1", "x, \"y\"", "z"], vec!["", "", "q"], vec!["2", "multi\nline", "w"],]);
     }
 }

@@ -26,10 +26,7 @@ pub fn all() -> &'static [Unit] {
 }
 
 fn find(code: &str) -> Option<&'static Unit> {
-    UNITS
-        .binary_search_by(|u| u.code.cmp(code))
-        .ok()
-        .map(|i| &UNITS[i])
+    UNITS.binary_search_by(|u| u.code.cmp(code)).ok().map(|i| &UNITS[i])
 }
 
 const fn u(code: &'static str, zh: &'static str) -> Unit {
@@ -170,10 +167,7 @@ mod tests {
         assert_eq!(all().len(), 122);
         assert!(all().windows(2).all(|w| w[0].code < w[1].code));
         for u in all() {
-            assert!(
-                u.code.len() == 3 && u.code.bytes().all(|b| b.is_ascii_digit()),
-                "{u:?}"
-            );
+            assert!(u.code.len() == 3 && u.code.bytes().all(|b| b.is_ascii_digit()), "{u:?}");
             assert!(!u.zh.is_empty(), "{u:?}");
         }
         let mut names: Vec<_> = all().iter().map(|u| u.zh).collect();

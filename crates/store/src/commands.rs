@@ -141,6 +141,10 @@ pub enum Command {
         content: DeclarationContent,
         enterprise: CustomsCode,
     },
+    /// Quarantine permits and laboratory samples (see `lab.rs`).
+    Lab(crate::lab::LabCommand),
+    /// Field surveys, appointments and remote inspection (see `field.rs`).
+    Field(crate::field::FieldCommand),
     /// Delivery bookkeeping from the dispatcher. Not journaled: attempts and retries are transport
     /// state, not a change to any customs record.
     RecordDeliveries(Vec<DeliveryUpdate>),
@@ -164,13 +168,24 @@ pub enum Outcome {
     Done,
     Rules(Arc<RuleSet>),
     Subscription(Subscription),
-    Declaration { record: Box<Declaration>, replayed: bool },
+    Declaration {
+        record: Box<Declaration>,
+        replayed: bool,
+    },
     Declarations(Vec<Declaration>),
+    /// A field survey, schedule, appointment or remote inspection (see `field.rs`): the record as JSON.
+    Field(serde_json::Value),
+    Permit(Box<guomen_domain::quarantine::permit::Permit>),
+    /// A sample, and its declaration when the step changed it.
+    Sample {
+        sample: Box<guomen_domain::quarantine::lab::Sample>,
+        declaration: Option<Box<Declaration>>,
+    },
 }
 
-type Result2<T> = Result<Result<T, Refusal>, sqlx::Error>;
+pub(crate) type Result2<T> = Result<Result<T, Refusal>, sqlx::Error>;
 
-fn actor_str(a: &Actor) -> String {
+pub(crate) fn actor_str(a: &Actor) -> String {
     match (&a.role, &a.enterprise) {
         (Some(r), Some(e)) => format!("{}/{}@{}", a.id, r.as_str(), e),
         (Some(r), None) => format!("{}/{}", a.id, r.as_str()),
@@ -336,7 +351,14 @@ pub async fn execute(
                     .map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
                 None => None,
             };
-            let id = next_entry_id(conn, st, b, content, now).await?;
+            // The number is taken only once the filing is accepted, so refusals leave no gaps.
+            let (counter, next, id) = next_entry_id(conn, st, b, content, now).await?;
+            // 检疫审批: goods that need a quarantine permit must name a valid one, and write it off.
+            let permits = crate::lab::permits_named(conn, content).await?;
+            let write_offs = match guomen_domain::quarantine::permit::check_declaration(content, &permits, now.date(), &id, now) {
+                Ok(w) => w,
+                Err(errors) => return Ok(Err(Refusal::validation(errors))),
+            };
             let events = match declaration::file(Filing {
                 id: id.clone(),
                 filed_by: filed_by.clone(),
@@ -350,7 +372,9 @@ pub async fn execute(
                 Ok(e) => e,
                 Err(r) => return Ok(Err(r)),
             };
+            b.counters_touched.insert(counter, next);
             let record = persist(st, b, &who, at, None, &events);
+            crate::lab::write_off(conn, st, b, &who, at, write_offs).await?;
             if let Event::RiskAssessed { decision, .. } = &events[1] {
                 for h in &decision.hits {
                     b.risk_hit(vec![
@@ -435,7 +459,10 @@ pub async fn execute(
             step(st, b, &who, at, d.clone(), d.record_result(result))
         }
         Command::Release { declaration_id, note, permitted_to_enter_only } => {
-            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.release_stage(&actor.id, note.clone(), *permitted_to_enter_only, now)).await
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| {
+                d.release_stage(&actor.id, note.clone(), *permitted_to_enter_only, now)
+            })
+            .await
         }
         Command::OrderSampling { declaration_id, note } => {
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.order_sampling(&actor.id, note, now)).await
@@ -453,13 +480,22 @@ pub async fn execute(
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.reject_commitment(&actor.id, reason, now)).await
         }
         Command::OrderDisposition { declaration_id, kind, instructions, deadline } => {
-            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.order_disposition(&actor.id, *kind, instructions, *deadline, now.date(), now)).await
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| {
+                d.order_disposition(&actor.id, *kind, instructions, *deadline, now.date(), now)
+            })
+            .await
         }
         Command::CompleteDisposition { declaration_id, note } => {
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.complete_disposition(&actor.id, note, now)).await
         }
         Command::RecordDestinationResult { declaration_id, outcome, findings, note } => {
-            let result = InspectionResult { outcome: *outcome, findings: findings.clone(), officer: actor.id.clone(), recorded_at: now, note: note.clone() };
+            let result = InspectionResult {
+                outcome: *outcome,
+                findings: findings.clone(),
+                officer: actor.id.clone(),
+                recorded_at: now,
+                note: note.clone(),
+            };
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.record_destination_result(result)).await
         }
         Command::Hold { declaration_id, reason } => {
@@ -468,6 +504,8 @@ pub async fn execute(
             };
             step(st, b, &who, at, d.clone(), d.hold(&actor.id, reason, now))
         }
+        Command::Lab(l) => crate::lab::execute(conn, st, b, actor, l, now).await,
+        Command::Field(f) => crate::field::execute(conn, st, b, actor, f, now).await,
         Command::RecordDeliveries(updates) => {
             for u in updates {
                 sqlx::query("UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, delivered_at_ms = $5 WHERE outbox_id = $6 AND subscription_id = $7")
@@ -495,7 +533,7 @@ pub async fn execute(
 }
 
 /// Loads a declaration, runs one procedure on it and persists what it decided.
-async fn on_declaration(
+pub(crate) async fn on_declaration(
     conn: &mut AnyConnection,
     st: &mut WriterState,
     b: &mut Batch,
@@ -511,12 +549,26 @@ async fn on_declaration(
     step(st, b, who, at, d, events)
 }
 
-fn step(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, d: Declaration, events: Result<Vec<Event>, Refusal>) -> Result2<Outcome> {
+pub(crate) fn step(
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    at: i64,
+    d: Declaration,
+    events: Result<Vec<Event>, Refusal>,
+) -> Result2<Outcome> {
     Ok(events.map(|events| Outcome::Declaration { record: Box::new(persist(st, b, who, at, Some(d), &events)), replayed: false }))
 }
 
 /// Journals a declaration's events, queues the messages each sends, and stages the view row.
-fn persist(st: &mut WriterState, b: &mut Batch, who: &str, at: i64, before: Option<Declaration>, events: &[Event]) -> Declaration {
+pub(crate) fn persist(
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    at: i64,
+    before: Option<Declaration>,
+    events: &[Event],
+) -> Declaration {
     let (mut record, rest) = match before {
         Some(d) => (d, events),
         None => {
@@ -598,7 +650,7 @@ async fn check_enterprise(conn: &mut AnyConnection, role: Role, enterprise: &Opt
     }
 }
 
-async fn enterprise_exists(conn: &mut AnyConnection, code: &CustomsCode) -> Result<bool, sqlx::Error> {
+pub(crate) async fn enterprise_exists(conn: &mut AnyConnection, code: &CustomsCode) -> Result<bool, sqlx::Error> {
     Ok(sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE code = $1")
         .bind(code.to_string())
         .fetch_optional(&mut *conn)
@@ -606,7 +658,7 @@ async fn enterprise_exists(conn: &mut AnyConnection, code: &CustomsCode) -> Resu
         .is_some())
 }
 
-async fn enterprise(conn: &mut AnyConnection, code: &CustomsCode) -> Result<Option<Enterprise>, sqlx::Error> {
+pub(crate) async fn enterprise(conn: &mut AnyConnection, code: &CustomsCode) -> Result<Option<Enterprise>, sqlx::Error> {
     let row = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises WHERE code = $1")
         .bind(code.to_string())
         .fetch_optional(&mut *conn)
@@ -618,7 +670,7 @@ async fn trader_name(conn: &mut AnyConnection, d: &Declaration) -> Result<String
     Ok(enterprise(conn, &d.content.head.trade_code).await?.map(|e| e.name_zh).unwrap_or_default())
 }
 
-async fn load(conn: &mut AnyConnection, b: &Batch, id: &str) -> Result<Option<Declaration>, sqlx::Error> {
+pub(crate) async fn load(conn: &mut AnyConnection, b: &Batch, id: &str) -> Result<Option<Declaration>, sqlx::Error> {
     if let Some((d, _)) = b.declarations.get(id) {
         return Ok(Some(d.clone()));
     }
@@ -639,14 +691,15 @@ async fn idempotent(conn: &mut AnyConnection, b: &Batch, k: &IdempotencyKey) -> 
     row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
 }
 
-/// 报关单号: office (4) + year (4) + 1 for import / 0 for export + a 9-digit sequence per office, year and direction.
+/// The next 报关单号 and the counter value to record once the filing is accepted:
+/// office (4) + year (4) + 1 for import / 0 for export + a 9-digit sequence per office, year and direction.
 async fn next_entry_id(
     conn: &mut AnyConnection,
     st: &mut WriterState,
     b: &mut Batch,
     content: &DeclarationContent,
     now: OffsetDateTime,
-) -> Result<String, sqlx::Error> {
+) -> Result<(String, i64, String), sqlx::Error> {
     let flag = if content.head.ie_flag == declaration::IeFlag::Import { '1' } else { '0' };
     let prefix = format!("{}{}{}", content.head.customs_master, now.year(), flag);
     let name = format!("entry:{prefix}");
@@ -659,6 +712,5 @@ async fn next_entry_id(
             .unwrap_or(0),
     };
     let next = current + 1;
-    b.counters_touched.insert(name, next);
-    Ok(format!("{prefix}{next:09}"))
+    Ok((name, next, format!("{prefix}{next:09}")))
 }

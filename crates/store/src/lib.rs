@@ -9,6 +9,9 @@
 mod batch;
 mod commands;
 mod db;
+pub mod field;
+pub mod figures;
+pub mod lab;
 pub mod read;
 pub mod secrets;
 mod writer;
@@ -113,6 +116,24 @@ impl Store {
     pub fn writer_stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering::Relaxed;
         (self.stats.commits.load(Relaxed), self.stats.commands.load(Relaxed))
+    }
+
+    /// Opens an existing store for reading only: no writer, no writer lock, no migrations.
+    /// `guomen verify` uses it, so it can check a database another process is writing to.
+    pub async fn open_read_only(loc: &Location) -> Result<Store, StoreError> {
+        let read = db::connect_readers(loc, 2).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        let (jobs, _) = mpsc::channel(1);
+        let (_, rules) = watch::channel(Arc::new(RuleSet::default()));
+        let (outbox, _) = broadcast::channel(1);
+        Ok(Store {
+            jobs,
+            read,
+            engine: loc.engine,
+            directory: Arc::new(RwLock::new(Directory::default())),
+            rules,
+            outbox,
+            stats: Arc::new(writer::WriterStats::default()),
+        })
     }
 
     pub fn engine(&self) -> Engine {

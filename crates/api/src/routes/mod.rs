@@ -2,7 +2,9 @@
 
 pub mod admin;
 mod declarations;
-mod inspection;
+mod field;
+pub(crate) mod inspection;
+mod lab;
 mod notices;
 mod quarantine;
 mod rules;
@@ -45,6 +47,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users", post(admin::add_user))
         .route("/api/v1/tokens", post(admin::issue_token))
         .route("/api/v1/subscriptions", post(admin::subscribe).get(admin::subscriptions))
+        .route("/api/v1/permits", post(lab::issue_permit).get(lab::permits))
+        .route("/api/v1/permits/{id}", get(lab::permit))
+        .route("/api/v1/permits/{id}/revoke", post(lab::revoke_permit))
+        .route("/api/v1/declarations/{id}/samples", post(lab::take_sample))
+        .route("/api/v1/samples", get(lab::samples))
+        .route("/api/v1/samples/{id}", get(lab::sample))
+        .route("/api/v1/samples/{id}/receive", post(lab::receive))
+        .route("/api/v1/samples/{id}/results", post(lab::enter_result))
+        .route("/api/v1/samples/{id}/verify", post(lab::verify))
+        .route("/api/v1/samples/{id}/publish", post(lab::publish))
+        .route("/api/v1/samples/{id}/retract", post(lab::retract))
+        .route("/api/v1/samples/{id}/invalidate", post(lab::invalidate))
+        .route("/api/v1/samples/{id}/cancel", post(lab::cancel))
+        .route("/api/v1/figures/quarantine", get(lab::figures))
+        .merge(field::routes())
 }
 
 /// Today's date at the edge (UTC).

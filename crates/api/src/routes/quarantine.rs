@@ -23,7 +23,12 @@ pub struct SamplingBody {
 }
 
 /// `POST /api/v1/declarations/{id}/sampling` — an officer orders laboratory sampling.
-pub async fn order_sampling(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn order_sampling(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: SamplingBody = body.json()?;
     one(s.store.execute(caller.0.clone(), Command::OrderSampling { declaration_id: id, note: b.note }).await?)
@@ -40,7 +45,12 @@ pub struct CommitmentBody {
 }
 
 /// `POST /api/v1/declarations/{id}/commitment` — 预提离承诺书, by the consignee or its agent.
-pub async fn submit_commitment(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn submit_commitment(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Declarant])?;
     let enterprise = caller.enterprise()?.clone();
     let b: CommitmentBody = body.json()?;
@@ -73,7 +83,12 @@ pub struct ReasonBody {
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/reject`
-pub async fn reject_commitment(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn reject_commitment(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
     one(s.store.execute(caller.0.clone(), Command::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
@@ -89,13 +104,23 @@ pub struct DispositionBody {
 }
 
 /// `POST /api/v1/declarations/{id}/disposition` — 处置通知: recall, treatment, return or destruction.
-pub async fn order_disposition(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn order_disposition(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: DispositionBody = body.json()?;
     let mut errors = Vec::new();
     let kind = DispositionKind::parse(&b.kind);
     if kind.is_none() {
-        errors.push(FieldError::new("kind", "disposition_kind", "kind is recall, treatment, return or destruction", "处置方式应为 recall、treatment、return 或 destruction"));
+        errors.push(FieldError::new(
+            "kind",
+            "disposition_kind",
+            "kind is recall, treatment, return or destruction",
+            "处置方式应为 recall、treatment、return 或 destruction",
+        ));
     }
     let deadline = time::Date::parse(b.deadline.trim(), &time::macros::format_description!("[year]-[month]-[day]")).ok();
     if deadline.is_none() {
@@ -103,7 +128,10 @@ pub async fn order_disposition(State(s): State<AppState>, caller: Caller, Path(i
     }
     done(errors)?;
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));
-    one(s.store.execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline }).await?)
+    one(s
+        .store
+        .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
+        .await?)
 }
 
 #[derive(Deserialize)]
@@ -113,7 +141,12 @@ pub struct NoteBody {
 }
 
 /// `POST /api/v1/declarations/{id}/disposition/done`
-pub async fn complete_disposition(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn complete_disposition(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: NoteBody = body.json()?;
     one(s.store.execute(caller.0.clone(), Command::CompleteDisposition { declaration_id: id, note: b.note }).await?)
@@ -129,14 +162,28 @@ pub struct DestinationBody {
 }
 
 /// `POST /api/v1/declarations/{id}/destination-result` — second stage of two-stage access.
-pub async fn destination_result(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn destination_result(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: DestinationBody = body.json()?;
     let mut errors = Vec::new();
-    let findings: Vec<String> = b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
+    let findings: Vec<String> =
+        b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
     one(s
         .store
-        .execute(caller.0.clone(), Command::RecordDestinationResult { declaration_id: id, outcome: b.outcome, findings, note: b.note.filter(|n| !n.trim().is_empty()) })
+        .execute(
+            caller.0.clone(),
+            Command::RecordDestinationResult {
+                declaration_id: id,
+                outcome: b.outcome,
+                findings,
+                note: b.note.filter(|n| !n.trim().is_empty()),
+            },
+        )
         .await?)
 }

@@ -69,15 +69,8 @@ pub struct Port {
     pub broker: &'static str,
 }
 
-const FLIGHTS: &[(&str, &str)] = &[
-    ("074", "KL4303"),
-    ("157", "QR8946"),
-    ("999", "CA1042"),
-    ("160", "CX3216"),
-    ("618", "SQ7962"),
-    ("235", "TK6579"),
-    ("784", "CZ6904"),
-];
+const FLIGHTS: &[(&str, &str)] =
+    &[("074", "KL4303"), ("157", "QR8946"), ("999", "CA1042"), ("160", "CX3216"), ("618", "SQ7962"), ("235", "TK6579"), ("784", "CZ6904")];
 
 const CARRIERS: &[Carrier] = &[
     Carrier {
@@ -86,36 +79,11 @@ const CARRIERS: &[Carrier] = &[
         vessels: &["COSCO SHIPPING ARIES", "COSCO SHIPPING LEO", "CSCL GLOBE"],
         owners: &["CSN", "CBH"],
     },
-    Carrier {
-        bill_prefix: "MAEU",
-        bill_digits: 9,
-        vessels: &["MAERSK ESSEN", "MAERSK EINDHOVEN"],
-        owners: &["MSK", "MRK"],
-    },
-    Carrier {
-        bill_prefix: "OOLU",
-        bill_digits: 10,
-        vessels: &["OOCL HONG KONG", "OOCL JAPAN"],
-        owners: &["OOL"],
-    },
-    Carrier {
-        bill_prefix: "EGLV",
-        bill_digits: 12,
-        vessels: &["EVER ACE", "EVER ALOT"],
-        owners: &["EGH", "EIS"],
-    },
-    Carrier {
-        bill_prefix: "CMDU",
-        bill_digits: 10,
-        vessels: &["CMA CGM JACQUES SAADE", "CMA CGM BOUGAINVILLE"],
-        owners: &["CMA", "TGH"],
-    },
-    Carrier {
-        bill_prefix: "MEDU",
-        bill_digits: 8,
-        vessels: &["MSC GULSUN", "MSC OSCAR"],
-        owners: &["MSC", "MED"],
-    },
+    Carrier { bill_prefix: "MAEU", bill_digits: 9, vessels: &["MAERSK ESSEN", "MAERSK EINDHOVEN"], owners: &["MSK", "MRK"] },
+    Carrier { bill_prefix: "OOLU", bill_digits: 10, vessels: &["OOCL HONG KONG", "OOCL JAPAN"], owners: &["OOL"] },
+    Carrier { bill_prefix: "EGLV", bill_digits: 12, vessels: &["EVER ACE", "EVER ALOT"], owners: &["EGH", "EIS"] },
+    Carrier { bill_prefix: "CMDU", bill_digits: 10, vessels: &["CMA CGM JACQUES SAADE", "CMA CGM BOUGAINVILLE"], owners: &["CMA", "TGH"] },
+    Carrier { bill_prefix: "MEDU", bill_digits: 8, vessels: &["MSC GULSUN", "MSC OSCAR"], owners: &["MSC", "MED"] },
 ];
 
 /// L airport: the international cargo station where the spring seed consignments land.
@@ -136,10 +104,7 @@ pub static RAIL: Port = Port {
     terminal: "lztl",
     site_name: "L国际陆港铁路集装箱场站查验区",
     slot_prefix: "CY-R",
-    transport: Transport::Rail {
-        trains: &["X8157", "X8024", "X9021", "X8433"],
-        owners: &["TKR", "CBH", "TGH"],
-    },
+    transport: Transport::Rail { trains: &["X8157", "X8024", "X9021", "X8433"], owners: &["TKR", "CBH", "TGH"] },
     broker: "longyuan",
 };
 
@@ -194,17 +159,7 @@ const fn goods(
     per_pack: i64,
     cat: Cat,
 ) -> Goods {
-    Goods {
-        hs,
-        name,
-        model,
-        unit,
-        price,
-        qty,
-        grams,
-        per_pack,
-        cat,
-    }
+    Goods { hs, name, model, unit, price, qty, grams, per_pack, cat }
 }
 
 /// The goods, one per line.
@@ -303,20 +258,7 @@ const fn line(
     box_type: &'static str,
     weight: u32,
 ) -> Line {
-    Line {
-        ie,
-        port,
-        traders,
-        partners,
-        goods,
-        max_items: 2,
-        boxes,
-        box_type,
-        trade_mode: GENERAL,
-        months: &[],
-        weight,
-        self_filed: false,
-    }
+    Line { ie, port, traders, partners, goods, max_items: 2, boxes, box_type, trade_mode: GENERAL, months: &[], weight, self_filed: false }
 }
 
 use IeFlag::{Export as E, Import as I};
@@ -415,20 +357,8 @@ pub struct Crop {
 const VEGETABLE_SEEDS: &str = "1209913000";
 const FLOWER_SEEDS: &str = "1209300000";
 
-const fn crop(
-    name: &'static str,
-    latin: &'static str,
-    hs: &'static str,
-    price: (i64, i64),
-    qty: (i64, i64),
-) -> Crop {
-    Crop {
-        name,
-        latin,
-        hs,
-        price,
-        qty,
-    }
+const fn crop(name: &'static str, latin: &'static str, hs: &'static str, price: (i64, i64), qty: (i64, i64)) -> Crop {
+    Crop { name, latin, hs, price, qty }
 }
 
 #[rustfmt::skip]
@@ -469,10 +399,8 @@ pub const SEED_ORIGINS: &[(&str, u32, bool)] = &[
 
 /// Countries whose currency may be the euro on an invoice.
 pub fn euro_area(country: &str) -> bool {
-    matches!(
-        country,
-        "NLD" | "FRA" | "ITA" | "DEU" | "DNK" | "ESP" | "CZE" | "POL"
-    ) || SEED_ORIGINS.iter().any(|(c, _, eur)| *eur && *c == country)
+    matches!(country, "NLD" | "FRA" | "ITA" | "DEU" | "DNK" | "ESP" | "CZE" | "POL")
+        || SEED_ORIGINS.iter().any(|(c, _, eur)| *eur && *c == country)
 }
 
 #[cfg(test)]

@@ -4,11 +4,7 @@
 /// check digit.
 pub fn container(owner: &str, serial: u32) -> String {
     let body = format!("{owner}U{:06}", serial % 1_000_000);
-    let sum: u32 = body
-        .bytes()
-        .enumerate()
-        .map(|(i, c)| char_value(c) << i)
-        .sum();
+    let sum: u32 = body.bytes().enumerate().map(|(i, c)| char_value(c) << i).sum();
     format!("{body}{}", sum % 11 % 10)
 }
 

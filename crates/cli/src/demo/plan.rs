@@ -6,11 +6,11 @@
 //! interleave. Only the dates stretch with the real current date.
 
 use super::catalogue::{
-    self, Cat, Goods, Line, Port, Transport, AIRPORT, AUTO_PARTS, COSMETICS, CROPS, ICS, LINES,
-    MEDICAL, SEED_ORIGINS, TELECOM, US_APPLES,
+    self, Cat, Goods, Line, Port, Transport, AIRPORT, AUTO_PARTS, COSMETICS, CROPS, ICS, LINES, MEDICAL, SEED_ORIGINS, TELECOM, US_APPLES,
 };
 use super::ids;
 use super::parties::Parties;
+use super::season::SampleRun;
 use guomen_domain::declaration::{ContainerDraft, DeclarationDraft, HeadDraft, IeFlag, ItemDraft};
 use guomen_domain::party::{CreditGrade, Role};
 use guomen_domain::risk::Lane;
@@ -34,9 +34,7 @@ const GENERAL_TRADE: usize = 215;
 
 /// A wall-clock time in Beijing, as an instant in UTC (the store keeps UTC).
 pub fn cst(d: Date, hour: u8, minute: u8) -> OffsetDateTime {
-    PrimitiveDateTime::new(d, Time::from_hms(hour, minute, 0).expect("valid time"))
-        .assume_offset(offset!(+8))
-        .to_offset(UtcOffset::UTC)
+    PrimitiveDateTime::new(d, Time::from_hms(hour, minute, 0).expect("valid time")).assume_offset(offset!(+8)).to_offset(UtcOffset::UTC)
 }
 
 /// The date in Beijing of an instant.
@@ -57,8 +55,17 @@ pub struct Calendar {
     pub year: i32,
     pub setup_at: OffsetDateTime,
     pub rules_at: OffsetDateTime,
+    /// The seed companies' quarantine permits for the season are issued.
+    pub permits_at: OffsetDateTime,
+    /// The airport cargo station's 7×24 appointment schedule is published.
+    pub schedule_at: OffsetDateTime,
+    /// First and last day seed consignments are declared.
     pub season_start: Date,
     pub season_end: Date,
+    /// Last day of the season's figures: two weeks after the last consignment, so that its
+    /// laboratory results are in. No other quarantine goods are declared from `season_start`
+    /// to here, so the quarantine figures of these dates are the seed season's.
+    pub season_close: Date,
     pub revision_at: OffsetDateTime,
     /// The last instant simulated: 18:00 in Beijing two days before today.
     pub end: OffsetDateTime,
@@ -77,8 +84,11 @@ impl Calendar {
             year,
             setup_at: cst(ymd(year, Month::February, 1), 9, 0),
             rules_at: cst(ymd(year, Month::February, 2), 10, 0),
+            permits_at: cst(ymd(year, Month::February, 16), 10, 0),
+            schedule_at: cst(ymd(year, Month::February, 20), 9, 0),
             season_start: ymd(year, Month::March, 2),
             season_end: ymd(year, Month::April, 24),
+            season_close: ymd(year, Month::May, 8),
             revision_at: cst(ymd(year, Month::June, 15), 10, 0).min(end - Duration::days(1)),
             end,
         }
@@ -173,17 +183,8 @@ impl Script {
             lab_result_after: minutes(r, 5 * 24 * 60, 8 * 24 * 60),
             complete_after: None,
             stop_before: None,
-            officer: if r.gen_bool(0.75) {
-                "officer"
-            } else {
-                "officer.pan"
-            },
-            slot: format!(
-                "{}{:02}-{:02}",
-                port.slot_prefix,
-                r.gen_range(1..=12),
-                r.gen_range(1..=30)
-            ),
+            officer: if r.gen_bool(0.75) { "officer" } else { "officer.pan" },
+            slot: format!("{}{:02}-{:02}", port.slot_prefix, r.gen_range(1..=12), r.gen_range(1..=30)),
             station_unit: ids::container("LZK", r.gen_range(0..1000)),
             sample_no: format!("LZS{year}-{:04}", r.gen_range(1..10_000)),
         }
@@ -196,10 +197,21 @@ pub struct Progress {
     pub id: String,
     pub lane: Option<Lane>,
     pub lab: bool,
-    /// Released on the consignee's commitment before the laboratory results (预提离).
-    pub prereleased: bool,
     /// Kept until the laboratory results came back.
     pub waited_for_lab: bool,
+    /// The first filing was refused: the quarantine permit it named was used up.
+    pub refused: bool,
+    /// The laboratory sample taken at the inspection.
+    pub sample: Option<SampleRun>,
+    /// An inspection slot booked out of hours: (appointment id, slot start).
+    pub appointment: Option<(String, OffsetDateTime)>,
+    /// Cleared for sowing: released, finally (not on commitment).
+    pub released_at: Option<OffsetDateTime>,
+    /// The field monitoring plan of the lot, and the actions a finding opened.
+    pub plan_id: Option<String>,
+    pub actions: Vec<String>,
+    /// The remote inspection opened when the lot's disposition order ran past its deadline.
+    pub remote: Option<String>,
 }
 
 /// One declaration to file, with what happens to it afterwards.
@@ -225,9 +237,7 @@ fn some(s: &str) -> Option<String> {
 }
 
 fn digits(r: &mut StdRng, n: u32) -> String {
-    (0..n)
-        .map(|_| char::from(b'0' + r.gen_range(0..10)))
-        .collect()
+    (0..n).map(|_| char::from(b'0' + r.gen_range(0..10))).collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -272,12 +282,20 @@ fn two_step(mut complete: DeclarationDraft) -> (DeclarationDraft, DeclarationDra
     (summary, complete)
 }
 
-fn pick_line(r: &mut StdRng, month: Month) -> &'static Line {
+/// Whether a line trades goods under quarantine supervision: animals, plants and their products
+/// (HS chapters 01–14), as the quarantine figures count them.
+fn quarantine_line(l: &Line) -> bool {
+    l.goods.iter().any(|g| g.hs[..2].parse::<u8>().is_ok_and(|ch| (1..=14).contains(&ch)))
+}
+
+/// A trade line open in `month`; with `quarantine_goods` false, none of chapters 01–14.
+fn pick_line(r: &mut StdRng, month: Month, quarantine_goods: bool) -> &'static Line {
     let m = u8::from(month);
     let open: Vec<&'static Line> = LINES
         .iter()
         .copied()
         .filter(|l| l.months.is_empty() || l.months.contains(&m))
+        .filter(|l| quarantine_goods || !quarantine_line(l))
         .collect();
     let w = WeightedIndex::new(open.iter().map(|l| l.weight)).expect("weights are positive");
     open[w.sample(r)]
@@ -335,61 +353,29 @@ impl Builder<'_> {
             Transport::Sea(carriers) => {
                 let c = carriers.choose(r).expect("carriers");
                 let traf_name = c.vessels.choose(r).expect("vessels").to_string();
-                let voyage = format!(
-                    "{:03}{}",
-                    r.gen_range(1..=260),
-                    ["E", "W"][r.gen_range(0..2)]
-                );
-                let bill = self.unique_bill(r, |r| {
-                    format!("{}{}", c.bill_prefix, digits(r, c.bill_digits))
-                });
-                let containers = (0..boxes)
-                    .map(|_| {
-                        ids::container(
-                            c.owners.choose(r).expect("owners"),
-                            r.gen_range(0..1_000_000),
-                        )
-                    })
-                    .collect();
-                Carriage {
-                    traf_name,
-                    voyage,
-                    bill,
-                    containers,
-                }
+                let voyage = format!("{:03}{}", r.gen_range(1..=260), ["E", "W"][r.gen_range(0..2)]);
+                let bill = self.unique_bill(r, |r| format!("{}{}", c.bill_prefix, digits(r, c.bill_digits)));
+                let containers =
+                    (0..boxes).map(|_| ids::container(c.owners.choose(r).expect("owners"), r.gen_range(0..1_000_000))).collect();
+                Carriage { traf_name, voyage, bill, containers }
             }
             Transport::Rail { trains, owners } => {
                 let traf_name = trains.choose(r).expect("trains").to_string();
                 let bill = self.unique_bill(r, |r| format!("SMGS{}", digits(r, 8)));
-                let containers = (0..boxes)
-                    .map(|_| {
-                        ids::container(owners.choose(r).expect("owners"), r.gen_range(0..1_000_000))
-                    })
-                    .collect();
-                Carriage {
-                    traf_name,
-                    voyage: ids::compact_date(day),
-                    bill,
-                    containers,
-                }
+                let containers = (0..boxes).map(|_| ids::container(owners.choose(r).expect("owners"), r.gen_range(0..1_000_000))).collect();
+                Carriage { traf_name, voyage: ids::compact_date(day), bill, containers }
             }
             Transport::Air(flights) => {
                 let (prefix, flight) = *flights.choose(r).expect("flights");
-                let bill = self.unique_bill(r, |r| {
-                    ids::air_waybill(prefix, r.gen_range(1_000_000..10_000_000))
-                });
-                Carriage {
-                    traf_name: flight.into(),
-                    voyage: ids::compact_date(day),
-                    bill,
-                    containers: Vec::new(),
-                }
+                let bill = self.unique_bill(r, |r| ids::air_waybill(prefix, r.gen_range(1_000_000..10_000_000)));
+                Carriage { traf_name: flight.into(), voyage: ids::compact_date(day), bill, containers: Vec::new() }
             }
         }
     }
 
     /// The spring season: 113 parent-seed consignments by air into the L airport cargo station,
-    /// filed by 东方种子 and 正红种子 on the working days from 2 March to 24 April.
+    /// filed by 东方种子 and 正红种子 on the working days from 2 March to 24 April. Their
+    /// quarantine permits are named on them afterwards (`permits::assign`).
     fn seed_season(&mut self) {
         let days = workdays(self.cal.season_start, self.cal.season_end);
         let n = SEED_CONSIGNMENTS;
@@ -403,29 +389,18 @@ impl Builder<'_> {
     fn seed_import(&mut self, day: Date) -> Case {
         let mut r = self.case_rng();
         let r = &mut r;
-        let company = if r.gen_bool(0.56) {
-            "dongfang"
-        } else {
-            "zhenghong"
-        };
+        let company = if r.gen_bool(0.56) { "dongfang" } else { "zhenghong" };
         let origins = WeightedIndex::new(SEED_ORIGINS.iter().map(|o| o.1)).expect("weights");
         let (origin, _, euro) = SEED_ORIGINS[origins.sample(r)];
-        let currency = if euro && r.gen_bool(0.5) {
-            "EUR"
-        } else {
-            "USD"
-        };
+        let currency = if euro && r.gen_bool(0.5) { "EUR" } else { "USD" };
         let mode = match r.gen_range(0..100) {
             0..=59 => Mode::Standard,
             60..=91 => Mode::Advance,
             _ => Mode::TwoStep,
         };
         let filed_at = cst(day, r.gen_range(8..=16), r.gen_range(0..60));
-        let flight_day = if mode == Mode::Advance {
-            day + Duration::days(r.gen_range(1..=2))
-        } else {
-            day - Duration::days(r.gen_range(0..=1))
-        };
+        let flight_day =
+            if mode == Mode::Advance { day + Duration::days(r.gen_range(1..=2)) } else { day - Duration::days(r.gen_range(0..=1)) };
         let carriage = self.carriage(r, &AIRPORT, flight_day, 0);
         let variety = if company == "dongfang" { "DF" } else { "ZH" };
         let (mut items, mut net_h, mut packs) = (Vec::new(), 0i64, 0i64);
@@ -433,30 +408,18 @@ impl Builder<'_> {
         for (i, c) in CROPS.choose_multiple(r, n).enumerate() {
             let qty_h = r.gen_range(c.qty.0..=c.qty.1);
             let price = Decimal::new(r.gen_range(c.price.0..=c.price.1), 2);
-            let model = format!(
-                "种植用|亲本原种|{}|品种代号{variety}-{:03}",
-                c.latin,
-                r.gen_range(1..1000)
-            );
-            items.push(item(
-                i + 1,
-                c.hs,
-                c.name,
-                Some(model),
-                Decimal::new(qty_h, 2),
-                "035",
-                price,
-                currency,
-                origin,
-                "CHN",
-            ));
+            let model = format!("种植用|亲本原种|{}|品种代号{variety}-{:03}", c.latin, r.gen_range(1..1000));
+            items.push(item(i + 1, c.hs, c.name, Some(model), Decimal::new(qty_h, 2), "035", price, currency, origin, "CHN"));
             net_h += qty_h;
             packs += (qty_h + 499) / 500; // 5 kg cartons
         }
         let net = Decimal::new(net_h, 2);
-        let gross =
-            (net * Decimal::new(112, 2) + Decimal::new(8, 1) * Decimal::from(packs)).round_dp(2);
-        let permit = format!("LZ{}-{:05}", self.cal.year, r.gen_range(1..100_000));
+        let gross = (net * Decimal::new(112, 2) + Decimal::new(8, 1) * Decimal::from(packs)).round_dp(2);
+        // Drawn as the permit number once was; kept so that every later draw of this case, its
+        // risk seed above all, stays where it was. The real permits are the season's own
+        // (see `permits`).
+        let _ = r.gen_range(1..100_000);
+        let sow_by = day + Duration::days(10);
         let head = HeadDraft {
             ie_flag: some("I"),
             mode: some(mode.as_str()),
@@ -475,15 +438,14 @@ impl Builder<'_> {
             gross_wt: Some(gross.to_string()),
             net_wt: Some(net.to_string()),
             site_code: some(AIRPORT.site),
-            note: Some(format!("种植用；进境植物繁殖材料检疫许可证 {permit} / for sowing; quarantine permit {permit}")),
+            note: some("种植用亲本原种 / parent seed for sowing"),
+            priority: some("seeds-in-season"),
+            priority_reason: Some(format!(
+                "春播农时：亲本原种须于{sow_by}前播种，申请优先查验 / parent seed for the spring sowing, to be sown by {sow_by}"
+            )),
             ..HeadDraft::default()
         };
-        let draft = DeclarationDraft {
-            head,
-            items,
-            containers: Vec::new(),
-            licences: Vec::new(),
-        };
+        let draft = DeclarationDraft { head, items, containers: Vec::new(), licences: Vec::new() };
         let mut script = Script::draw(r, 0.03, &AIRPORT, self.cal.year);
         let (draft, complete) = match mode {
             Mode::TwoStep => {
@@ -514,29 +476,15 @@ impl Builder<'_> {
     }
 
     /// A general-trade declaration of `line`, filed at `filed_at` in `mode`.
-    fn trade(
-        &mut self,
-        mut rng: StdRng,
-        line: &'static Line,
-        filed_at: OffsetDateTime,
-        mode: Mode,
-    ) -> Case {
+    fn trade(&mut self, mut rng: StdRng, line: &'static Line, filed_at: OffsetDateTime, mode: Mode) -> Case {
         let r = &mut rng;
         // Dates are UTC dates, as validation's "today" is.
         let day = filed_at.date();
         let import = line.ie == IeFlag::Import;
         let trader = *line.traders.choose(r).expect("traders");
         let partner = *line.partners.choose(r).expect("partners");
-        let filer = if line.self_filed {
-            trader
-        } else {
-            line.port.broker
-        };
-        let currency = if catalogue::euro_area(partner) && r.gen_bool(0.5) {
-            "EUR"
-        } else {
-            "USD"
-        };
+        let filer = if line.self_filed { trader } else { line.port.broker };
+        let currency = if catalogue::euro_area(partner) && r.gen_bool(0.5) { "EUR" } else { "USD" };
         let boxes = r.gen_range(line.boxes.0..=line.boxes.1);
         let ie_date = match (line.ie, mode) {
             (IeFlag::Import, Mode::Advance) => None,
@@ -550,11 +498,7 @@ impl Builder<'_> {
         let grade = self.parties.enterprise(trader).grade;
         let n = r.gen_range(1..=line.max_items.min(line.goods.len()));
         let chosen: Vec<&Goods> = line.goods.choose_multiple(r, n).collect();
-        let (origin, destination) = if import {
-            (partner, "CHN")
-        } else {
-            ("CHN", partner)
-        };
+        let (origin, destination) = if import { (partner, "CHN") } else { ("CHN", partner) };
         let (mut items, mut grams, mut packs) = (Vec::new(), 0i64, 0i64);
         for (i, g) in chosen.iter().enumerate() {
             let qty = (r.gen_range(g.qty.0..=g.qty.1) * i64::from(boxes.max(1)) / n as i64).max(1);
@@ -575,11 +519,7 @@ impl Builder<'_> {
                 destination,
             ));
             grams += qty * g.grams;
-            packs += if g.per_pack == 0 {
-                i64::from(boxes.max(1))
-            } else {
-                (qty + g.per_pack - 1) / g.per_pack
-            };
+            packs += if g.per_pack == 0 { i64::from(boxes.max(1)) } else { (qty + g.per_pack - 1) / g.per_pack };
         }
         let net = Decimal::new(grams, 3).round_dp(2);
         let gross = (net * Decimal::new(r.gen_range(103..=110), 2)).round_dp(2);
@@ -609,20 +549,9 @@ impl Builder<'_> {
             site_code: some(line.port.site),
             ..HeadDraft::default()
         };
-        let containers = carriage
-            .containers
-            .into_iter()
-            .map(|c| ContainerDraft {
-                container_id: Some(c),
-                container_md: some(line.box_type),
-            })
-            .collect();
-        let draft = DeclarationDraft {
-            head,
-            items,
-            containers,
-            licences: Vec::new(),
-        };
+        let containers =
+            carriage.containers.into_iter().map(|c| ContainerDraft { container_id: Some(c), container_md: some(line.box_type) }).collect();
+        let draft = DeclarationDraft { head, items, containers, licences: Vec::new() };
         let mut script = Script::draw(r, 0.10, line.port, self.cal.year);
         let (draft, complete) = match mode {
             Mode::TwoStep => {
@@ -652,16 +581,15 @@ impl Builder<'_> {
     }
 
     /// General trade of every kind on the working days from the season's start to four days
-    /// before the end.
+    /// before the end. While the seed season's figures run, the port declares no other goods
+    /// under quarantine supervision, so those figures are the season's alone.
     fn general_trade(&mut self) {
-        let days = workdays(
-            self.cal.season_start,
-            self.cal.end.date() - Duration::days(4),
-        );
+        let days = workdays(self.cal.season_start, self.cal.end.date() - Duration::days(4));
+        let season = self.cal.season_start..=self.cal.season_close;
         for i in 0..GENERAL_TRADE {
             let day = days[i * days.len() / GENERAL_TRADE];
             let mut r = self.case_rng();
-            let line = pick_line(&mut r, day.month());
+            let line = pick_line(&mut r, day.month(), !season.contains(&day));
             let at = cst(day, r.gen_range(8..=17), r.gen_range(0..60));
             let mode = draw_mode(&mut r, line.ie);
             let case = self.trade(r, line, at, mode);
@@ -674,12 +602,7 @@ impl Builder<'_> {
         let last = self.cal.end.date();
         for (days_ago, line, hour) in [(40, &TELECOM, 10), (24, &COSMETICS, 14)] {
             let r = self.case_rng();
-            let mut case = self.trade(
-                r,
-                line,
-                cst(last - Duration::days(days_ago), hour, 20),
-                Mode::TwoStep,
-            );
+            let mut case = self.trade(r, line, cst(last - Duration::days(days_ago), hour, 20), Mode::TwoStep);
             case.script.complete_after = None;
             self.cases.push(case);
         }
@@ -720,7 +643,7 @@ impl Builder<'_> {
         for k in 0..14 {
             let at = end - Duration::minutes(68 * 60 - k * 290);
             let mut r = self.case_rng();
-            let line = pick_line(&mut r, at.month());
+            let line = pick_line(&mut r, at.month(), true);
             let mode = draw_mode(&mut r, line.ie);
             let stop = [Stage::Position, Stage::Result, Stage::Release][k as usize % 3];
             let mut case = self.trade(r, line, at, mode);
@@ -734,13 +657,7 @@ impl Builder<'_> {
 
 /// Every declaration of the demo, in filing order.
 pub fn build(cal: &Calendar, parties: &Parties) -> Vec<Case> {
-    let mut b = Builder {
-        rng: StdRng::seed_from_u64(DEMO_SEED),
-        cal,
-        parties,
-        bills: HashSet::new(),
-        cases: Vec::new(),
-    };
+    let mut b = Builder { rng: StdRng::seed_from_u64(DEMO_SEED), cal, parties, bills: HashSet::new(), cases: Vec::new() };
     b.seed_season();
     b.general_trade();
     b.overdue_two_step();

@@ -3,10 +3,7 @@
 
 use guomen_domain::declaration::IeFlag;
 use guomen_domain::party::CreditGrade;
-use guomen_domain::risk::{
-    CheckType, Conditions, Criterion, GradeModifiers, Lane, ListCondition, ListField, PriceBand,
-    RuleSet,
-};
+use guomen_domain::risk::{CheckType, Conditions, Criterion, GradeModifiers, Lane, ListCondition, ListField, PriceBand, RuleSet};
 use guomen_domain::types::{CountryCode, CurrencyCode};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,11 +39,7 @@ fn criterion(id: &str, description: &str, when: Conditions, lane: Lane, rate: i6
 }
 
 fn seeds() -> Conditions {
-    Conditions {
-        ie_flag: Some(IeFlag::Import),
-        hs_prefixes: vec!["1209".into()],
-        ..Conditions::default()
-    }
+    Conditions { ie_flag: Some(IeFlag::Import), hs_prefixes: vec!["1209".into()], ..Conditions::default() }
 }
 
 fn undervalued_8517(rate: i64) -> Criterion {
@@ -71,14 +64,8 @@ fn undervalued_8517(rate: i64) -> Criterion {
 
 /// Version 1, published before the season.
 pub fn initial() -> RuleSet {
-    let quarantine = |c: Criterion| Criterion {
-        check_type: CheckType::Quarantine,
-        ..c
-    };
-    let lab = |c: Criterion| Criterion {
-        lab_sampling: true,
-        ..quarantine(c)
-    };
+    let quarantine = |c: Criterion| Criterion { check_type: CheckType::Quarantine, ..c };
+    let lab = |c: Criterion| Criterion { lab_sampling: true, ..quarantine(c) };
     let criteria = vec![
         quarantine(criterion(
             "SEED-QUARANTINE",
@@ -178,21 +165,8 @@ pub fn initial() -> RuleSet {
         ),
     ];
     let mut lists = BTreeMap::new();
-    lists.insert(
-        SEED_ALERT_LIST.to_owned(),
-        SEED_ALERT_ORIGINS
-            .iter()
-            .map(|c| c.to_string())
-            .collect::<BTreeSet<_>>(),
-    );
-    RuleSet {
-        version: 0,
-        min_random_percent: pct(2),
-        random_lane: Lane::Red,
-        grade_modifiers: GradeModifiers::default(),
-        lists,
-        criteria,
-    }
+    lists.insert(SEED_ALERT_LIST.to_owned(), SEED_ALERT_ORIGINS.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>());
+    RuleSet { version: 0, min_random_percent: pct(2), random_lane: Lane::Red, grade_modifiers: GradeModifiers::default(), lists, criteria }
 }
 
 /// Why version 1 is published.

@@ -37,11 +37,7 @@ impl Data {
         if let Some(url) = &self.database {
             cmd.arg("--database").arg(url);
         }
-        cmd.env_remove("GUOMEN_DATA")
-            .env_remove("GUOMEN_DATABASE")
-            .env("GUOMEN_LOG", "warn")
-            .stdin(Stdio::null())
-            .kill_on_drop(true);
+        cmd.env_remove("GUOMEN_DATA").env_remove("GUOMEN_DATABASE").env("GUOMEN_LOG", "warn").stdin(Stdio::null()).kill_on_drop(true);
         cmd
     }
 
@@ -57,11 +53,7 @@ impl Data {
     pub async fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args).await;
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            out.status.success(),
-            "guomen {args:?} failed ({}): {err}",
-            out.status
-        );
+        assert!(out.status.success(), "guomen {args:?} failed ({}): {err}", out.status);
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -69,10 +61,7 @@ impl Data {
     pub async fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args).await;
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            !out.status.success(),
-            "guomen {args:?} should have failed: {text}"
-        );
+        assert!(!out.status.success(), "guomen {args:?} should have failed: {text}");
         String::from_utf8(out.stderr).unwrap()
     }
 
@@ -88,49 +77,17 @@ impl Data {
     /// Registers the trader (advanced), the broker (registered) and the terminal at SITE.
     pub async fn register_port(&self) {
         for (code, prefix, name, grade, site) in [
-            (
-                TRADER,
-                "91620700MA7XN1234",
-                "东方种子有限公司",
-                "advanced",
-                None,
-            ),
-            (
-                BROKER,
-                "91620700MA7XN5678",
-                "河西报关行",
-                "registered",
-                None,
-            ),
-            (
-                TERMINAL,
-                "91620700MA7XP0001",
-                "L机场货站",
-                "registered",
-                Some(SITE),
-            ),
+            (TRADER, "91620700MA7XN1234", "东方种子有限公司", "advanced", None),
+            (BROKER, "91620700MA7XN5678", "河西报关行", "registered", None),
+            (TERMINAL, "91620700MA7XP0001", "L机场货站", "registered", Some(SITE)),
         ] {
             let credit = CreditCode::complete(prefix).unwrap().to_string();
-            let mut args = vec![
-                "enterprise",
-                "add",
-                "--code",
-                code,
-                "--credit-code",
-                &credit,
-                "--name",
-                name,
-                "--grade",
-                grade,
-            ];
+            let mut args = vec!["enterprise", "add", "--code", code, "--credit-code", &credit, "--name", name, "--grade", grade];
             if let Some(s) = site {
                 args.extend(["--site-code", s]);
             }
             let out = self.ok(&args).await;
-            assert!(
-                out.contains(&format!("enterprise {code} registered")),
-                "{out}"
-            );
+            assert!(out.contains(&format!("enterprise {code} registered")), "{out}");
         }
     }
 
@@ -139,13 +96,9 @@ impl Data {
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let log = self.dir.path().join(format!(
-                "serve-{}.log",
-                STARTS.fetch_add(1, Ordering::Relaxed)
-            ));
+            let log = self.dir.path().join(format!("serve-{}.log", STARTS.fetch_add(1, Ordering::Relaxed)));
             let mut cmd = self.command(&["serve", "--listen", "127.0.0.1:0"]);
-            cmd.stdout(Stdio::piped())
-                .stderr(std::fs::File::create(&log).unwrap());
+            cmd.stdout(Stdio::piped()).stderr(std::fs::File::create(&log).unwrap());
             let mut child = cmd.spawn().expect("spawn guomen serve");
             let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
             let addr = tokio::time::timeout_at(deadline, async {
@@ -163,22 +116,12 @@ impl Data {
                 // Keep reading, so that the server never blocks on a full pipe.
                 tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
                 let http = reqwest::Client::builder().timeout(WAIT).build().unwrap();
-                return Server {
-                    child,
-                    base: format!("http://{addr}"),
-                    http,
-                    log,
-                };
+                return Server { child, base: format!("http://{addr}"), http, log };
             }
-            let status = tokio::time::timeout(WAIT, child.wait())
-                .await
-                .expect("serve exits")
-                .unwrap();
+            let status = tokio::time::timeout(WAIT, child.wait()).await.expect("serve exits").unwrap();
             let err = std::fs::read_to_string(&log).unwrap_or_default();
             // A killed predecessor may hold PostgreSQL's writer lock until the server notices.
-            if !err.contains("another Guomen process is writing")
-                || tokio::time::Instant::now() > deadline
-            {
+            if !err.contains("another Guomen process is writing") || tokio::time::Instant::now() > deadline {
                 panic!("guomen serve exited ({status}) before serving: {err}");
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -200,53 +143,28 @@ impl Server {
     }
 
     pub async fn get(&self, path: &str, token: &str) -> (u16, Value) {
-        let res = self
-            .http
-            .get(self.url(path))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap();
+        let res = self.http.get(self.url(path)).bearer_auth(token).send().await.unwrap();
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
     pub async fn post(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
-        let res = self
-            .http
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
+        let res = self.http.post(self.url(path)).bearer_auth(token).json(body).send().await.unwrap();
         (res.status().as_u16(), res.json().await.unwrap())
     }
 
     /// SIGTERM, then a clean exit.
     pub async fn stop(mut self) {
         let pid = self.child.id().expect("server still running").to_string();
-        let sent = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap();
+        let sent = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(sent.success());
-        let status = tokio::time::timeout(WAIT, self.child.wait())
-            .await
-            .expect("server stops on SIGTERM")
-            .unwrap();
+        let status = tokio::time::timeout(WAIT, self.child.wait()).await.expect("server stops on SIGTERM").unwrap();
         let err = std::fs::read_to_string(&self.log).unwrap_or_default();
-        assert!(
-            status.success(),
-            "guomen serve exited {status} on SIGTERM: {err}"
-        );
+        assert!(status.success(), "guomen serve exited {status} on SIGTERM: {err}");
     }
 
     /// SIGKILL: no chance to finish anything.
     pub async fn kill(mut self) {
-        tokio::time::timeout(WAIT, self.child.kill())
-            .await
-            .expect("server dies")
-            .unwrap();
+        tokio::time::timeout(WAIT, self.child.kill()).await.expect("server dies").unwrap();
     }
 }
 
@@ -266,127 +184,56 @@ async fn the_command_line_sets_up_a_port_that_serves_and_verifies() {
     data.register_port().await;
 
     // A wrong check character: refused in both languages, naming the field, registering nothing.
-    let valid = CreditCode::complete("91620700MA7XQ0009")
-        .unwrap()
-        .to_string();
-    let bad = format!(
-        "{}{}",
-        &valid[..17],
-        if valid.ends_with('0') { '1' } else { '0' }
-    );
+    let valid = CreditCode::complete("91620700MA7XQ0009").unwrap().to_string();
+    let bad = format!("{}{}", &valid[..17], if valid.ends_with('0') { '1' } else { '0' });
     let err = data
-        .fails(&[
-            "enterprise",
-            "add",
-            "--code",
-            "6201970009",
-            "--credit-code",
-            &bad,
-            "--name",
-            "坏代码公司",
-            "--grade",
-            "registered",
-        ])
+        .fails(&["enterprise", "add", "--code", "6201970009", "--credit-code", &bad, "--name", "坏代码公司", "--grade", "registered"])
         .await;
-    for want in [
-        "credit_code",
-        "unified social credit code",
-        "统一社会信用代码",
-        "校验码不正确",
-    ] {
+    for want in ["credit_code", "unified social credit code", "统一社会信用代码", "校验码不正确"] {
         assert!(err.contains(want), "{want:?} missing from {err}");
     }
 
-    data.ok(&[
-        "user",
-        "add",
-        "--username",
-        "officer.li",
-        "--password",
-        "guan-men-2026",
-        "--role",
-        "officer",
-    ])
-    .await;
+    data.ok(&["user", "add", "--username", "officer.li", "--password", "guan-men-2026", "--role", "officer"]).await;
     let out = data
-        .ok(&[
-            "user",
-            "add",
-            "--username",
-            "wang.decl",
-            "--password",
-            "dongfang-seeds",
-            "--role",
-            "declarant",
-            "--enterprise",
-            TRADER,
-        ])
+        .ok(&["user", "add", "--username", "wang.decl", "--password", "dongfang-seeds", "--role", "declarant", "--enterprise", TRADER])
         .await;
     assert!(out.contains("user wang.decl created"), "{out}");
-    let err = data
-        .fails(&[
-            "user",
-            "add",
-            "--username",
-            "zhao.decl",
-            "--password",
-            "nobody-at-all",
-            "--role",
-            "declarant",
-        ])
-        .await;
-    assert!(
-        err.contains("enterprise") && err.contains("须指定所属企业"),
-        "{err}"
-    );
+    let err = data.fails(&["user", "add", "--username", "zhao.decl", "--password", "nobody-at-all", "--role", "declarant"]).await;
+    assert!(err.contains("enterprise") && err.contains("须指定所属企业"), "{err}");
 
-    let declarant = data
-        .token(&["--role", "declarant", "--enterprise", TRADER])
-        .await;
+    let declarant = data.token(&["--role", "declarant", "--enterprise", TRADER]).await;
     let admin = data.token(&["--role", "admin"]).await;
 
     let file = data.dir.path().join("rules.json");
     std::fs::write(&file, rules("red").to_string()).unwrap();
     let out = data.ok(&["rules", "load", file.to_str().unwrap()]).await;
-    assert!(
-        out.contains("rule set version 1 published with 1 criteria"),
-        "{out}"
-    );
+    assert!(out.contains("rule set version 1 published with 1 criteria"), "{out}");
     std::fs::write(&file, rules("green").to_string()).unwrap();
     let err = data.fails(&["rules", "load", file.to_str().unwrap()]).await;
     assert!(err.contains("criteria[0].lane"), "{err}");
 
+    let officer = data.token(&["--role", "officer"]).await;
     let server = data.serve().await;
-    let (s, d) = server
-        .post("/api/v1/declarations", &declarant, &seed_draft("CLI-0001"))
-        .await;
+    // Seeds for sowing need a quarantine permit: the officer issues the one seed_draft names.
+    let permit = serde_json::json!({
+        "id": crate::helpers::SEED_PERMIT, "holder": TRADER, "hs_prefixes": ["1209"], "botanical_name": "Cucurbita moschata",
+        "origin_countries": ["NLD"], "quantity": "1000", "unit": "035",
+        "valid_from": (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string(),
+        "valid_to": (time::OffsetDateTime::now_utc().date() + time::Duration::days(90)).to_string()
+    });
+    let (s, p) = server.post("/api/v1/permits", &officer, &permit).await;
+    assert_eq!(s, 201, "{p}");
+    let (s, d) = server.post("/api/v1/declarations", &declarant, &seed_draft("CLI-0001")).await;
     assert_eq!(s, 201, "{d}");
     assert_eq!(d["lane"], "red", "{d}");
-    assert_eq!(
-        d["decision"]["ruleset_version"], 1,
-        "the rejected file published nothing: {d}"
-    );
-    let res = server
-        .http
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(d["decision"]["ruleset_version"], 1, "the rejected file published nothing: {d}");
+    let res = server.http.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let (s, list) = server.get("/api/v1/enterprises", &admin).await;
     assert_eq!(s, 200, "{list}");
-    let mut codes: Vec<&str> = list["enterprises"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["code"].as_str().unwrap())
-        .collect();
+    let mut codes: Vec<&str> = list["enterprises"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
     codes.sort();
-    assert_eq!(
-        codes,
-        [TRADER, BROKER, TERMINAL],
-        "the refused enterprise was not registered"
-    );
+    assert_eq!(codes, [TRADER, BROKER, TERMINAL], "the refused enterprise was not registered");
     server.stop().await;
 
     let out = data.ok(&["verify"]).await;

@@ -21,13 +21,7 @@ struct Ack {
 }
 
 /// POSTs a declaration with its Idempotency-Key: (status, replayed?, body).
-async fn file(
-    http: &reqwest::Client,
-    url: &str,
-    token: &str,
-    key: &str,
-    body: &[u8],
-) -> reqwest::Result<(u16, bool, Value)> {
+async fn file(http: &reqwest::Client, url: &str, token: &str, key: &str, body: &[u8]) -> reqwest::Result<(u16, bool, Value)> {
     let res = http
         .post(url)
         .bearer_auth(token)
@@ -37,10 +31,7 @@ async fn file(
         .send()
         .await?;
     let status = res.status().as_u16();
-    let replayed = res
-        .headers()
-        .get("idempotent-replayed")
-        .is_some_and(|v| v == "true");
+    let replayed = res.headers().get("idempotent-replayed").is_some_and(|v| v == "true");
     Ok((status, replayed, res.json().await?))
 }
 
@@ -56,8 +47,7 @@ async fn burst_then_kill(server: Server, token: &str) -> (Vec<Ack>, usize) {
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
             let (http, url, token) = (server.http.clone(), url.clone(), token.to_owned());
-            let (next, stop, acks, unexpected) =
-                (next.clone(), stop.clone(), acks.clone(), unexpected.clone());
+            let (next, stop, acks, unexpected) = (next.clone(), stop.clone(), acks.clone(), unexpected.clone());
             tokio::spawn(async move {
                 let mut unanswered = 0;
                 while !stop.load(Ordering::SeqCst) {
@@ -83,32 +73,17 @@ async fn burst_then_kill(server: Server, token: &str) -> (Vec<Ack>, usize) {
 
     let deadline = tokio::time::Instant::now() + WAIT;
     while acks.lock().unwrap().len() < ACKS_BEFORE_KILL {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "only {} acknowledgements within {WAIT:?}",
-            acks.lock().unwrap().len()
-        );
-        assert!(
-            unexpected.lock().unwrap().is_empty(),
-            "{:?}",
-            unexpected.lock().unwrap()
-        );
+        assert!(tokio::time::Instant::now() < deadline, "only {} acknowledgements within {WAIT:?}", acks.lock().unwrap().len());
+        assert!(unexpected.lock().unwrap().is_empty(), "{:?}", unexpected.lock().unwrap());
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
     server.kill().await;
     stop.store(true, Ordering::SeqCst);
     let mut unanswered = 0;
     for c in clients {
-        unanswered += tokio::time::timeout(WAIT, c)
-            .await
-            .expect("clients stop")
-            .unwrap();
+        unanswered += tokio::time::timeout(WAIT, c).await.expect("clients stop").unwrap();
     }
-    assert!(
-        unexpected.lock().unwrap().is_empty(),
-        "{:?}",
-        unexpected.lock().unwrap()
-    );
+    assert!(unexpected.lock().unwrap().is_empty(), "{:?}", unexpected.lock().unwrap());
     let acks = std::mem::take(&mut *acks.lock().unwrap());
     (acks, unanswered)
 }
@@ -141,47 +116,30 @@ async fn count_in_database(data: &Data) -> i64 {
     };
     let count = async {
         let mut conn = sqlx::AnyConnection::connect(&url).await?;
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations")
-            .fetch_one(&mut conn)
-            .await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM declarations").fetch_one(&mut conn).await?;
         conn.close().await?;
         Ok::<_, sqlx::Error>(n)
     };
-    tokio::time::timeout(WAIT, count)
-        .await
-        .expect("count within WAIT")
-        .unwrap()
+    tokio::time::timeout(WAIT, count).await.expect("count within WAIT").unwrap()
 }
 
 async fn crash(engine: Engine) {
     let data = Data::new(engine).await;
     data.register_port().await;
-    let declarant = data
-        .token(&["--role", "declarant", "--enterprise", TRADER])
-        .await;
+    let declarant = data.token(&["--role", "declarant", "--enterprise", TRADER]).await;
     let officer = data.token(&["--role", "officer"]).await;
 
     let (acks, unanswered) = burst_then_kill(data.serve().await, &declarant).await;
     assert!(acks.len() >= ACKS_BEFORE_KILL);
     let acked: BTreeSet<&str> = acks.iter().map(|a| a.id.as_str()).collect();
-    assert_eq!(
-        acked.len(),
-        acks.len(),
-        "every acknowledgement has its own id"
-    );
+    assert_eq!(acked.len(), acks.len(), "every acknowledgement has its own id");
 
     let server = data.serve().await;
 
     // (a) Every acknowledged declaration survived.
     for a in &acks {
-        let (s, d) = server
-            .get(&format!("/api/v1/declarations/{}", a.id), &declarant)
-            .await;
-        assert_eq!(
-            s, 200,
-            "acknowledged {} ({}) is gone after kill -9: {d}",
-            a.id, a.key
-        );
+        let (s, d) = server.get(&format!("/api/v1/declarations/{}", a.id), &declarant).await;
+        assert_eq!(s, 200, "acknowledged {} ({}) is gone after kill -9: {d}", a.id, a.key);
         assert_eq!(d["id"], a.id.as_str());
     }
 
@@ -189,40 +147,24 @@ async fn crash(engine: Engine) {
     let stored = all_declarations(&server, &officer).await;
     let url = server.url("/api/v1/declarations");
     for a in &acks {
-        let (s, replayed, d) = file(&server.http, &url, &declarant, &a.key, &a.body)
-            .await
-            .unwrap();
+        let (s, replayed, d) = file(&server.http, &url, &declarant, &a.key, &a.body).await.unwrap();
         assert_eq!((s, replayed), (201, true), "retry of {}: {d}", a.key);
         assert_eq!(d["id"], a.id.as_str(), "retry of {}", a.key);
     }
     let after = all_declarations(&server, &officer).await;
     assert_eq!(after, stored, "retries created or changed declarations");
     let ids: BTreeSet<&str> = stored.iter().map(|d| d["id"].as_str().unwrap()).collect();
-    let bills: BTreeSet<&str> = stored
-        .iter()
-        .map(|d| d["bill_no"].as_str().unwrap())
-        .collect();
+    let bills: BTreeSet<&str> = stored.iter().map(|d| d["bill_no"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), stored.len(), "an id listed twice");
     assert_eq!(bills.len(), stored.len(), "a bill filed twice");
-    assert!(
-        acked.is_subset(&ids),
-        "acknowledged ids missing from the list"
-    );
-    println!(
-        "{engine:?}: {} acknowledged, {} stored, {unanswered} requests unanswered at the kill",
-        acks.len(),
-        stored.len()
-    );
+    assert!(acked.is_subset(&ids), "acknowledged ids missing from the list");
+    println!("{engine:?}: {} acknowledged, {} stored, {unanswered} requests unanswered at the kill", acks.len(), stored.len());
 
     // (c) The journal survived intact.
     server.stop().await;
     let out = data.ok(&["verify"]).await;
     assert!(out.contains("chain intact"), "{out}");
-    assert_eq!(
-        count_in_database(&data).await,
-        stored.len() as i64,
-        "the list shows every stored declaration"
-    );
+    assert_eq!(count_in_database(&data).await, stored.len() as i64, "the list shows every stored declaration");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -14,6 +14,7 @@ pub const TERMINAL: &str = "6201990004";
 pub const OTHER_TERMINAL: &str = "6201990005";
 pub const LAB: &str = "6201990006";
 pub const SITE: &str = "LZKY01";
+pub const SEED_PERMIT: &str = "P-TEST-1209";
 
 pub struct TestApp {
     pub base: String,
@@ -39,9 +40,7 @@ pub fn engines() -> Vec<Engine> {
 }
 
 pub fn postgres_url() -> Option<String> {
-    std::env::var("GUOMEN_TEST_POSTGRES")
-        .ok()
-        .filter(|s| !s.trim().is_empty())
+    std::env::var("GUOMEN_TEST_POSTGRES").ok().filter(|s| !s.trim().is_empty())
 }
 
 /// A fresh, empty location on `engine`: a temp dir, or a new schema of the test database.
@@ -52,14 +51,9 @@ pub async fn fresh_location(engine: Engine, dir: &std::path::Path) -> Location {
             use sqlx::Connection;
             let base = postgres_url().expect("GUOMEN_TEST_POSTGRES");
             let schema = format!("t_{}_{}", std::process::id(), rand::random::<u32>());
-            let mut conn = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("connect to GUOMEN_TEST_POSTGRES");
+            let mut conn = sqlx::PgConnection::connect(&base).await.expect("connect to GUOMEN_TEST_POSTGRES");
             drop_schemas_of_finished_runs(&mut conn).await;
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&mut conn)
-                .await
-                .unwrap();
+            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.unwrap();
             let sep = if base.contains('?') { '&' } else { '?' };
             Location::parse(&format!("{base}{sep}options=-c%20search_path%3D{schema}")).unwrap()
         }
@@ -68,31 +62,21 @@ pub async fn fresh_location(engine: Engine, dir: &std::path::Path) -> Location {
 
 /// Test schemas are named `t_<pid>_<n>`; those of processes that are gone are dropped.
 async fn drop_schemas_of_finished_runs(conn: &mut sqlx::PgConnection) {
-    let names: Vec<String> =
-        sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%\\_%'")
-            .fetch_all(&mut *conn)
-            .await
-            .unwrap_or_default();
+    let names: Vec<String> = sqlx::query_scalar("SELECT nspname::text FROM pg_namespace WHERE nspname LIKE 't\\_%\\_%'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_default();
     for name in names {
         let pid = name.split('_').nth(1).and_then(|p| p.parse::<u32>().ok());
         if let Some(pid) = pid {
-            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists()
-            {
-                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
-                    .execute(&mut *conn)
-                    .await;
+            if pid != std::process::id() && !std::path::Path::new(&format!("/proc/{pid}")).exists() {
+                let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {name} CASCADE")).execute(&mut *conn).await;
             }
         }
     }
 }
 
-pub fn enterprise(
-    code: &str,
-    prefix17: &str,
-    name: &str,
-    grade: CreditGrade,
-    site: Option<&str>,
-) -> Enterprise {
+pub fn enterprise(code: &str, prefix17: &str, name: &str, grade: CreditGrade, site: Option<&str>) -> Enterprise {
     Enterprise {
         code: CustomsCode::parse(code).unwrap(),
         credit_code: CreditCode::complete(prefix17).unwrap(),
@@ -104,11 +88,7 @@ pub fn enterprise(
 }
 
 pub fn admin() -> Actor {
-    Actor {
-        id: "test".into(),
-        role: Some(Role::Admin),
-        enterprise: None,
-    }
+    Actor { id: "test".into(), role: Some(Role::Admin), enterprise: None }
 }
 
 impl TestApp {
@@ -118,54 +98,24 @@ impl TestApp {
         let store = Store::open(&loc).await.expect("open store");
         let location = loc.clone();
         for e in [
-            enterprise(
-                TRADER,
-                "91620700MA7XN1234",
-                "东方种子有限公司",
-                CreditGrade::AdvancedCertified,
-                None,
-            ),
-            enterprise(
-                BROKER,
-                "91620700MA7XN5678",
-                "河西报关行",
-                CreditGrade::Registered,
-                None,
-            ),
-            enterprise(
-                OTHER_TRADER,
-                "91440100MA5CX9876",
-                "广州食品进口有限公司",
-                CreditGrade::Untrustworthy,
-                None,
-            ),
-            enterprise(
-                TERMINAL,
-                "91620700MA7XP0001",
-                "L机场货站",
-                CreditGrade::Registered,
-                Some(SITE),
-            ),
-            enterprise(
-                OTHER_TERMINAL,
-                "91620700MA7XP0002",
-                "南沙集装箱码头",
-                CreditGrade::Registered,
-                Some("NSCT01"),
-            ),
-            enterprise(
-                LAB,
-                "12620700MB1234567",
-                "L海关技术中心实验室",
-                CreditGrade::Registered,
-                None,
-            ),
+            enterprise(TRADER, "91620700MA7XN1234", "东方种子有限公司", CreditGrade::AdvancedCertified, None),
+            enterprise(BROKER, "91620700MA7XN5678", "河西报关行", CreditGrade::Registered, None),
+            enterprise(OTHER_TRADER, "91440100MA5CX9876", "广州食品进口有限公司", CreditGrade::Untrustworthy, None),
+            enterprise(TERMINAL, "91620700MA7XP0001", "L机场货站", CreditGrade::Registered, Some(SITE)),
+            enterprise(OTHER_TERMINAL, "91620700MA7XP0002", "南沙集装箱码头", CreditGrade::Registered, Some("NSCT01")),
+            enterprise(LAB, "12620700MB1234567", "L海关技术中心实验室", CreditGrade::Registered, None),
         ] {
-            store
-                .execute(admin(), Command::RegisterEnterprise(e))
-                .await
-                .unwrap();
+            store.execute(admin(), Command::RegisterEnterprise(e)).await.unwrap();
         }
+        // A standing quarantine permit for the trader's seed imports (seed_draft names it).
+        let permit: guomen_domain::quarantine::permit::PermitDraft = serde_json::from_value(json!({
+            "id": SEED_PERMIT, "holder": TRADER, "hs_prefixes": ["1209"], "botanical_name": "Cucurbita moschata",
+            "origin_countries": ["NLD"], "quantity": "1000000", "unit": "035",
+            "valid_from": (time::OffsetDateTime::now_utc().date() - time::Duration::days(30)).to_string(),
+            "valid_to": (time::OffsetDateTime::now_utc().date() + time::Duration::days(365)).to_string()
+        }))
+        .unwrap();
+        store.execute(admin(), Command::Lab(guomen_store::lab::LabCommand::IssuePermit(permit))).await.unwrap();
         let mut tokens = HashMap::new();
         for (name, role, ent) in [
             ("declarant", Role::Declarant, Some(TRADER)),
@@ -213,13 +163,7 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
-    pub async fn send(
-        &self,
-        method: &str,
-        path: &str,
-        who: Option<&str>,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
+    pub async fn send(&self, method: &str, path: &str, who: Option<&str>, body: Option<&Value>) -> (u16, Value) {
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self.http.request(m, self.url(path));
         if let Some(w) = who {
@@ -231,10 +175,7 @@ impl TestApp {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     pub async fn post(&self, path: &str, who: &str, body: &Value) -> (u16, Value) {
@@ -267,9 +208,7 @@ impl TestApp {
                 }]
             }
         });
-        let (s, body) = self
-            .send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules))
-            .await;
+        let (s, body) = self.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules)).await;
         assert_eq!(s, 200, "{body}");
     }
 }
@@ -309,7 +248,8 @@ pub fn seed_draft(bill: &str) -> Value {
             "origin_country": "NLD",
             "destination_country": "CHN"
         }],
-        "containers": [{ "container_id": "MSKU1234565", "container_md": "22G1" }]
+        "containers": [{ "container_id": "MSKU1234565", "container_md": "22G1" }],
+        "licences": [{ "docu_code": "QP", "cert_code": SEED_PERMIT }]
     })
 }
 
@@ -321,5 +261,6 @@ pub fn green_draft(bill: &str) -> Value {
         "decl_price": "35.5", "decl_total": "355", "trade_curr": "EUR", "origin_country": "DEU", "destination_country": "CHN"
     });
     d["head"]["trade_country"] = json!("DEU");
+    d["licences"] = json!([]);
     d
 }

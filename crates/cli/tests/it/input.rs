@@ -19,17 +19,9 @@ async fn raw(app: &TestApp, content_type: &str, body: Vec<u8>, who: &str) -> (u1
         .await
         .unwrap();
     let status = res.status().as_u16();
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let text = res.text().await.unwrap();
-    (
-        status,
-        ct,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    (status, ct, serde_json::from_str(&text).unwrap_or(Value::String(text)))
 }
 
 fn paths(p: &Value) -> Vec<(String, String)> {
@@ -37,12 +29,7 @@ fn paths(p: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["path"].as_str().unwrap().to_owned(),
-                e["rule"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|e| (e["path"].as_str().unwrap().to_owned(), e["rule"].as_str().unwrap().to_owned()))
         .collect()
 }
 
@@ -50,54 +37,24 @@ async fn bad_input(app: &TestApp) {
     let before = journal_len(app).await;
 
     // Malformed JSON: 400, problem+json, with the position.
-    let (s, ct, p) = raw(
-        app,
-        "application/json",
-        b"{\"head\": {".to_vec(),
-        "declarant",
-    )
-    .await;
+    let (s, ct, p) = raw(app, "application/json", b"{\"head\": {".to_vec(), "declarant").await;
     assert_eq!((s, ct.as_str()), (400, "application/problem+json"), "{p}");
     assert_eq!(p["code"], "malformed_body");
     assert!(p["detail"].as_str().unwrap().contains("line 1"), "{p}");
     assert!(!p["detail_zh"].as_str().unwrap().is_empty());
 
     // Wrong type: the path of the field.
-    let (s, _, p) = raw(
-        app,
-        "application/json",
-        br#"{"head": {}, "items": "many"}"#.to_vec(),
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(app, "application/json", br#"{"head": {}, "items": "many"}"#.to_vec(), "declarant").await;
     assert_eq!(s, 400, "{p}");
     assert_eq!(p["errors"][0]["path"], "items");
-    let (s, _, p) = raw(
-        app,
-        "application/json",
-        br#"{"head": {"ie_flag": 7}}"#.to_vec(),
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(app, "application/json", br#"{"head": {"ie_flag": 7}}"#.to_vec(), "declarant").await;
     assert_eq!(s, 400, "{p}");
     assert_eq!(p["errors"][0]["path"], "head.ie_flag");
-    let (s, _, p) = raw(
-        app,
-        "application/json",
-        br#"{"head": {"colour": "red"}}"#.to_vec(),
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(app, "application/json", br#"{"head": {"colour": "red"}}"#.to_vec(), "declarant").await;
     assert_eq!(s, 400, "unknown fields are refused: {p}");
 
     // Malformed XML.
-    let (s, _, p) = raw(
-        app,
-        "application/xml",
-        b"<DecMessage><DecHead>".to_vec(),
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(app, "application/xml", b"<DecMessage><DecHead>".to_vec(), "declarant").await;
     assert_eq!(s, 400, "{p}");
     let (s, _, p) = raw(app, "application/xml", b"<Other/>".to_vec(), "declarant").await;
     assert_eq!(s, 400, "{p}");
@@ -107,13 +64,7 @@ async fn bad_input(app: &TestApp) {
     assert_eq!(s, 415, "{p}");
 
     // Too large.
-    let (s, _, p) = raw(
-        app,
-        "application/json",
-        vec![b' '; 2 * 1024 * 1024],
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(app, "application/json", vec![b' '; 2 * 1024 * 1024], "declarant").await;
     assert_eq!(s, 413, "{p}");
     assert_eq!(p["code"], "payload_too_large");
 
@@ -137,29 +88,17 @@ async fn bad_input(app: &TestApp) {
         ("items[0].trade_curr", "currency_unknown"),
         ("items[1].g_no", "g_no_duplicate"),
     ] {
-        assert!(
-            got.contains(&(want.0.to_owned(), want.1.to_owned())),
-            "{want:?} missing from {got:?}"
-        );
+        assert!(got.contains(&(want.0.to_owned(), want.1.to_owned())), "{want:?} missing from {got:?}");
     }
     for e in p["errors"].as_array().unwrap() {
-        assert!(
-            !e["message"].as_str().unwrap().is_empty()
-                && !e["message_zh"].as_str().unwrap().is_empty()
-        );
+        assert!(!e["message"].as_str().unwrap().is_empty() && !e["message_zh"].as_str().unwrap().is_empty());
     }
 
     // A token of the wrong role.
-    let (s, p) = app
-        .post("/api/v1/declarations", "terminal", &seed_draft("BAD-0002"))
-        .await;
+    let (s, p) = app.post("/api/v1/declarations", "terminal", &seed_draft("BAD-0002")).await;
     assert_eq!(s, 403, "{p}");
 
-    assert_eq!(
-        journal_len(app).await,
-        before,
-        "no refusal changed anything"
-    );
+    assert_eq!(journal_len(app).await, before, "no refusal changed anything");
     assert_eq!(app.store.count("declarations").await.unwrap(), 0);
 }
 
@@ -172,20 +111,12 @@ async fn bad_input_is_refused_clearly_and_changes_nothing() {
 
 async fn idempotency(app: &TestApp) {
     let send = |key: &'static str, body: Value| {
-        let req = app
-            .http
-            .post(app.url("/api/v1/declarations"))
-            .bearer_auth(&app.tokens["declarant"])
-            .header("idempotency-key", key)
-            .json(&body);
+        let req =
+            app.http.post(app.url("/api/v1/declarations")).bearer_auth(&app.tokens["declarant"]).header("idempotency-key", key).json(&body);
         async move {
             let res = req.send().await.unwrap();
             let replayed = res.headers().get("idempotent-replayed").is_some();
-            (
-                res.status().as_u16(),
-                replayed,
-                res.json::<Value>().await.unwrap(),
-            )
+            (res.status().as_u16(), replayed, res.json::<Value>().await.unwrap())
         }
     };
     let (s1, r1, first) = send("order-1", green_draft("IDEM-0001")).await;
@@ -200,9 +131,7 @@ async fn idempotency(app: &TestApp) {
     assert_eq!(s, 409, "{p}");
 
     // Many concurrent retries of one submission: one record, one id.
-    let tries: Vec<_> = (0..24)
-        .map(|_| send("order-2", green_draft("IDEM-0003")))
-        .collect();
+    let tries: Vec<_> = (0..24).map(|_| send("order-2", green_draft("IDEM-0003"))).collect();
     let results = futures_util::future::join_all(tries).await;
     let ids: std::collections::BTreeSet<String> = results
         .iter()
@@ -212,11 +141,7 @@ async fn idempotency(app: &TestApp) {
         })
         .collect();
     assert_eq!(ids.len(), 1, "{ids:?}");
-    assert_eq!(
-        results.iter().filter(|(_, replayed, _)| !replayed).count(),
-        1,
-        "exactly one first result"
-    );
+    assert_eq!(results.iter().filter(|(_, replayed, _)| !replayed).count(), 1, "exactly one first result");
     assert_eq!(app.store.count("declarations").await.unwrap(), 2);
 
     // Keys are per enterprise: another trader's identical key is its own.
@@ -248,8 +173,7 @@ async fn idempotency_key_returns_the_first_result() {
 async fn decmessage_xml_is_filed_like_json() {
     let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
     app.seeds_red().await;
-    let draft: guomen_domain::declaration::DeclarationDraft =
-        serde_json::from_value(seed_draft("XML-0001")).unwrap();
+    let draft: guomen_domain::declaration::DeclarationDraft = serde_json::from_value(seed_draft("XML-0001")).unwrap();
     let xml = guomen_messages::write_dec_message(&draft);
     assert!(xml.contains("<DecMessage") && xml.contains("<CodeTS>1209913000</CodeTS>"));
     let (s, _, d) = raw(&app, "application/xml", xml.into_bytes(), "declarant").await;
@@ -261,13 +185,7 @@ async fn decmessage_xml_is_filed_like_json() {
     // A field error in XML is reported with the same path as in JSON.
     let mut bad = draft.clone();
     bad.items[0].code_ts = Some("9999990000".into());
-    let (s, _, p) = raw(
-        &app,
-        "application/xml",
-        guomen_messages::write_dec_message(&bad).into_bytes(),
-        "declarant",
-    )
-    .await;
+    let (s, _, p) = raw(&app, "application/xml", guomen_messages::write_dec_message(&bad).into_bytes(), "declarant").await;
     assert_eq!(s, 422, "{p}");
     assert_eq!(p["errors"][0]["path"], "items[0].code_ts");
 }
@@ -288,9 +206,5 @@ async fn openapi_document_lists_the_public_contract() {
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
-    assert!(
-        doc["paths"]["/api/v1/declarations"]["post"]["requestBody"]["content"]
-            .get("application/xml")
-            .is_some()
-    );
+    assert!(doc["paths"]["/api/v1/declarations"]["post"]["requestBody"]["content"].get("application/xml").is_some());
 }

@@ -4,8 +4,10 @@
 mod access;
 mod cli;
 mod crash;
+mod field;
 mod helpers;
 mod input;
 mod journal;
+mod quarantine;
 mod spine;
 mod webhook;

@@ -6,12 +6,7 @@ use crate::webhook::Receiver;
 use serde_json::{json, Value};
 
 fn kinds(timeline: &Value) -> Vec<String> {
-    timeline
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["kind"].as_str().unwrap().to_owned())
-        .collect()
+    timeline.as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn red_lane_to_release(app: &TestApp) {
@@ -19,32 +14,17 @@ async fn red_lane_to_release(app: &TestApp) {
     let (hook, url) = Receiver::start().await;
     let mut secrets = std::collections::HashMap::new();
     for who in [TRADER, TERMINAL] {
-        let (s, sub) = app
-            .post(
-                "/api/v1/subscriptions",
-                "admin",
-                &json!({ "enterprise": who, "url": url }),
-            )
-            .await;
+        let (s, sub) = app.post("/api/v1/subscriptions", "admin", &json!({ "enterprise": who, "url": url })).await;
         assert_eq!(s, 201, "{sub}");
         secrets.insert(who.to_owned(), sub["secret"].as_str().unwrap().to_owned());
     }
     let dispatcher = guomen_delivery::spawn(
         app.store.clone(),
-        guomen_delivery::RetryPolicy {
-            base: std::time::Duration::from_millis(20),
-            ..Default::default()
-        },
+        guomen_delivery::RetryPolicy { base: std::time::Duration::from_millis(20), ..Default::default() },
     );
 
     // File: targeted red by the seed criterion, with the reason recorded.
-    let (s, d) = app
-        .post(
-            "/api/v1/declarations",
-            "declarant",
-            &seed_draft("784-12345675"),
-        )
-        .await;
+    let (s, d) = app.post("/api/v1/declarations", "declarant", &seed_draft("784-12345675")).await;
     assert_eq!(s, 201, "{d}");
     let id = d["id"].as_str().unwrap().to_owned();
     assert_eq!(id.len(), 18, "EntryId is 18 digits: {id}");
@@ -55,10 +35,7 @@ async fn red_lane_to_release(app: &TestApp) {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["criterion"], "SEED-1209");
     assert_eq!(hits[0]["selected"], true);
-    assert!(hits[0]["reasons"][0]["en"]
-        .as_str()
-        .unwrap()
-        .contains("1209913000"));
+    assert!(hits[0]["reasons"][0]["en"].as_str().unwrap().contains("1209913000"));
     assert_eq!(d["decision"]["ruleset_version"], 1);
     let notice = &d["notice"];
     assert_eq!(notice["method"], "physical");
@@ -72,22 +49,11 @@ async fn red_lane_to_release(app: &TestApp) {
     // The terminal finds the notice in its inbox.
     let (s, inbox) = app.get("/api/v1/notices", "terminal").await;
     assert_eq!(s, 200);
-    let topics: Vec<&str> = inbox["notices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["topic"].as_str().unwrap())
-        .collect();
+    let topics: Vec<&str> = inbox["notices"].as_array().unwrap().iter().map(|n| n["topic"].as_str().unwrap()).collect();
     assert_eq!(topics, vec!["inspection.notice"]);
 
     // Officer cannot record a red-lane result before the container is in position.
-    let (s, p) = app
-        .post(
-            &format!("/api/v1/declarations/{id}/inspection-result"),
-            "officer",
-            &json!({ "outcome": "satisfactory" }),
-        )
-        .await;
+    let (s, p) = app.post(&format!("/api/v1/declarations/{id}/inspection-result"), "officer", &json!({ "outcome": "satisfactory" })).await;
     assert_eq!(s, 409, "{p}");
 
     let (s, r) = app
@@ -110,21 +76,13 @@ async fn red_lane_to_release(app: &TestApp) {
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "inspected");
 
-    let (s, r) = app
-        .post(
-            &format!("/api/v1/declarations/{id}/release"),
-            "officer",
-            &json!({}),
-        )
-        .await;
+    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/release"), "officer", &json!({})).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "released");
     assert_eq!(r["release"]["kind"], "after-inspection");
 
     // The trader's timeline shows every step, each with its hash.
-    let (s, full) = app
-        .get(&format!("/api/v1/declarations/{id}"), "declarant")
-        .await;
+    let (s, full) = app.get(&format!("/api/v1/declarations/{id}"), "declarant").await;
     assert_eq!(s, 200);
     assert_eq!(
         kinds(&full["timeline"]),
@@ -137,36 +95,21 @@ async fn red_lane_to_release(app: &TestApp) {
             "released"
         ]
     );
-    assert!(full["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["hash"].as_str().unwrap().len() == 64));
+    assert!(full["timeline"].as_array().unwrap().iter().all(|e| e["hash"].as_str().unwrap().len() == 64));
 
     // Webhooks: the notices reached both the trader and the terminal, signed.
     let got = hook
-        .wait_for(
-            "inspection and release notices for trader and terminal",
-            |all| {
-                let n = |topic: &str, who: &str| {
-                    all.iter()
-                        .filter(|r| r.json["topic"] == topic && r.json["recipient"] == who)
-                        .count()
-                };
-                n("inspection.notice", TRADER) == 1
-                    && n("inspection.notice", TERMINAL) == 1
-                    && n("release.notice", TRADER) == 1
-                    && n("release.notice", TERMINAL) == 1
-            },
-        )
+        .wait_for("inspection and release notices for trader and terminal", |all| {
+            let n = |topic: &str, who: &str| all.iter().filter(|r| r.json["topic"] == topic && r.json["recipient"] == who).count();
+            n("inspection.notice", TRADER) == 1
+                && n("inspection.notice", TERMINAL) == 1
+                && n("release.notice", TRADER) == 1
+                && n("release.notice", TERMINAL) == 1
+        })
         .await;
     for r in &got {
         let who = r.json["recipient"].as_str().unwrap();
-        assert!(
-            guomen_delivery::signature::verify(&secrets[who], r.timestamp, &r.raw, &r.signature),
-            "signature of {}",
-            r.event_id
-        );
+        assert!(guomen_delivery::signature::verify(&secrets[who], r.timestamp, &r.raw, &r.signature), "signature of {}", r.event_id);
         assert_eq!(r.json["event_id"].as_str().unwrap(), r.event_id);
         assert_eq!(r.json["record"], format!("declaration:{id}"));
     }
@@ -177,9 +120,7 @@ async fn red_lane_to_release(app: &TestApp) {
     dispatcher.abort();
 
     // The decision replays identically from its seed and rule-set version.
-    let (s, replay) = app
-        .get(&format!("/api/v1/declarations/{id}/replay"), "officer")
-        .await;
+    let (s, replay) = app.get(&format!("/api/v1/declarations/{id}/replay"), "officer").await;
     assert_eq!(s, 200, "{replay}");
     assert_eq!(replay["identical"], true);
 
@@ -197,18 +138,9 @@ async fn red_lane_from_filing_to_release_notifies_everyone() {
 
 async fn green_and_advance(app: &TestApp) {
     // No rules: green, released at once.
-    let (s, d) = app
-        .post(
-            "/api/v1/declarations",
-            "declarant",
-            &green_draft("GRN-0001"),
-        )
-        .await;
+    let (s, d) = app.post("/api/v1/declarations", "declarant", &green_draft("GRN-0001")).await;
     assert_eq!(s, 201, "{d}");
-    assert_eq!(
-        (d["lane"].as_str(), d["status"].as_str()),
-        (Some("green"), Some("released"))
-    );
+    assert_eq!((d["lane"].as_str(), d["status"].as_str()), (Some("green"), Some("released")));
     assert_eq!(d["release"]["kind"], "automatic");
 
     // Advance declaration before arrival: waits, then released the moment the terminal reports arrival.
@@ -219,70 +151,32 @@ async fn green_and_advance(app: &TestApp) {
     assert_eq!(s, 201, "{d}");
     assert_eq!(d["status"], "awaiting-arrival");
     let id = d["id"].as_str().unwrap().to_owned();
-    let (s, r) = app
-        .post(
-            "/api/v1/arrivals",
-            "terminal-other",
-            &json!({ "bill_no": "ADV-0002" }),
-        )
-        .await;
+    let (s, r) = app.post("/api/v1/arrivals", "terminal-other", &json!({ "bill_no": "ADV-0002" })).await;
     assert_eq!(s, 404, "another terminal cannot report this bill: {r}");
-    let (s, r) = app
-        .post(
-            "/api/v1/arrivals",
-            "terminal",
-            &json!({ "bill_no": "ADV-0002" }),
-        )
-        .await;
+    let (s, r) = app.post("/api/v1/arrivals", "terminal", &json!({ "bill_no": "ADV-0002" })).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["declarations"][0]["id"], id.as_str());
     assert_eq!(r["declarations"][0]["status"], "released");
-    let (_, full) = app
-        .get(&format!("/api/v1/declarations/{id}"), "declarant")
-        .await;
-    assert_eq!(
-        kinds(&full["timeline"]),
-        [
-            "declaration_filed",
-            "risk_assessed",
-            "goods_arrived",
-            "released"
-        ]
-    );
+    let (_, full) = app.get(&format!("/api/v1/declarations/{id}"), "declarant").await;
+    assert_eq!(kinds(&full["timeline"]), ["declaration_filed", "risk_assessed", "goods_arrived", "released"]);
 
     // Two-step summary that arrived 20 days ago and was never completed: overdue.
     let mut two = green_draft("TWO-0003");
     two["head"]["mode"] = json!("two-step");
-    two["head"]["ie_date"] =
-        json!((time::OffsetDateTime::now_utc().date() - time::Duration::days(20)).to_string());
+    two["head"]["ie_date"] = json!((time::OffsetDateTime::now_utc().date() - time::Duration::days(20)).to_string());
     let (s, d) = app.post("/api/v1/declarations", "declarant", &two).await;
     assert_eq!(s, 201, "{d}");
     assert_eq!(d["status"], "released");
     assert_eq!(d["overdue"], true);
     let id = d["id"].as_str().unwrap().to_owned();
-    let (_, list) = app
-        .get("/api/v1/declarations?overdue=true", "declarant")
-        .await;
-    let overdue: Vec<&str> = list["declarations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_str().unwrap())
-        .collect();
+    let (_, list) = app.get("/api/v1/declarations?overdue=true", "declarant").await;
+    let overdue: Vec<&str> = list["declarations"].as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap()).collect();
     assert_eq!(overdue, vec![id.as_str()]);
-    let (s, d) = app
-        .post(
-            &format!("/api/v1/declarations/{id}/complete"),
-            "declarant",
-            &two,
-        )
-        .await;
+    let (s, d) = app.post(&format!("/api/v1/declarations/{id}/complete"), "declarant", &two).await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["overdue"], false);
     assert!(d["completed_at"].is_string());
-    let (_, list) = app
-        .get("/api/v1/declarations?overdue=true", "declarant")
-        .await;
+    let (_, list) = app.get("/api/v1/declarations?overdue=true", "declarant").await;
     assert!(list["declarations"].as_array().unwrap().is_empty());
 }
 
@@ -295,51 +189,45 @@ async fn green_advance_and_two_step_declarations() {
 
 async fn hold_and_lift(app: &TestApp) {
     app.seeds_red().await;
-    let (_, d) = app
-        .post("/api/v1/declarations", "declarant", &seed_draft("HLD-0001"))
-        .await;
+    let (_, d) = app.post("/api/v1/declarations", "declarant", &seed_draft("HLD-0001")).await;
     let id = d["id"].as_str().unwrap().to_owned();
     let record_no = d["notice"]["record_no"].as_str().unwrap().to_owned();
-    let (s, _) = app.post(&format!("/api/v1/declarations/{id}/position"), "terminal", &json!({ "record_no": record_no, "container_no": "MSKU1234565", "site_name": "查验区", "slot_code": "B1" })).await;
+    let (s, _) = app
+        .post(
+            &format!("/api/v1/declarations/{id}/position"),
+            "terminal",
+            &json!({ "record_no": record_no, "container_no": "MSKU1234565", "site_name": "查验区", "slot_code": "B1" }),
+        )
+        .await;
     assert_eq!(s, 200);
-    let (s, p) = app
+    let (s, p) =
+        app.post(&format!("/api/v1/declarations/{id}/inspection-result"), "officer", &json!({ "outcome": "not-satisfactory" })).await;
+    assert_eq!(s, 422, "findings are required: {p}");
+    assert_eq!(p["errors"][0]["path"], "findings");
+    let (s, r) = app
         .post(
             &format!("/api/v1/declarations/{id}/inspection-result"),
             "officer",
-            &json!({ "outcome": "not-satisfactory" }),
+            &json!({ "outcome": "not-satisfactory", "findings": ["检出活体昆虫 / live insects found"] }),
         )
         .await;
-    assert_eq!(s, 422, "findings are required: {p}");
-    assert_eq!(p["errors"][0]["path"], "findings");
-    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/inspection-result"), "officer", &json!({ "outcome": "not-satisfactory", "findings": ["检出活体昆虫 / live insects found"] })).await;
     assert_eq!(s, 200, "{r}");
-    let (s, r) = app
-        .post(
-            &format!("/api/v1/declarations/{id}/hold"),
-            "officer",
-            &json!({ "reason": "待除害处理 / awaiting treatment" }),
-        )
-        .await;
+    let (s, r) =
+        app.post(&format!("/api/v1/declarations/{id}/hold"), "officer", &json!({ "reason": "待除害处理 / awaiting treatment" })).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "held");
-    let (s, p) = app
+    let (s, p) = app.post(&format!("/api/v1/declarations/{id}/release"), "officer", &json!({})).await;
+    assert_eq!(s, 422, "lifting a hold needs a note: {p}");
+    let (s, r) = app
         .post(
             &format!("/api/v1/declarations/{id}/release"),
             "officer",
-            &json!({}),
+            &json!({ "note": "熏蒸处理合格 / fumigated, satisfactory after official intervention" }),
         )
         .await;
-    assert_eq!(s, 422, "lifting a hold needs a note: {p}");
-    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/release"), "officer", &json!({ "note": "熏蒸处理合格 / fumigated, satisfactory after official intervention" })).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["release"]["kind"], "hold-lifted");
-    let (s, _) = app
-        .post(
-            &format!("/api/v1/declarations/{id}/hold"),
-            "officer",
-            &json!({ "reason": "again" }),
-        )
-        .await;
+    let (s, _) = app.post(&format!("/api/v1/declarations/{id}/hold"), "officer", &json!({ "reason": "again" })).await;
     assert_eq!(s, 409, "released goods cannot be held");
 }
 
@@ -354,29 +242,17 @@ async fn not_satisfactory_hold_then_release_with_note() {
 async fn server_sent_events_deliver_the_inspection_notice_to_the_terminal() {
     let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
     app.seeds_red().await;
-    let res = app
-        .http
-        .get(app.url("/api/v1/events"))
-        .bearer_auth(&app.tokens["terminal"])
-        .send()
-        .await
-        .unwrap();
+    let res = app.http.get(app.url("/api/v1/events")).bearer_auth(&app.tokens["terminal"]).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/event-stream"));
-    let (s, d) = app
-        .post("/api/v1/declarations", "declarant", &seed_draft("SSE-0001"))
-        .await;
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let (s, d) = app.post("/api/v1/declarations", "declarant", &seed_draft("SSE-0001")).await;
     assert_eq!(s, 201);
     let mut res = res;
     let mut text = String::new();
     let found = tokio::time::timeout(std::time::Duration::from_secs(10), async {
         while let Some(chunk) = res.chunk().await.unwrap() {
             text.push_str(&String::from_utf8_lossy(&chunk));
-            if text.contains("event: inspection.notice") && text.contains(d["id"].as_str().unwrap())
-            {
+            if text.contains("event: inspection.notice") && text.contains(d["id"].as_str().unwrap()) {
                 return true;
             }
         }
@@ -385,8 +261,5 @@ async fn server_sent_events_deliver_the_inspection_notice_to_the_terminal() {
     .await
     .unwrap_or(false);
     assert!(found, "no inspection notice on the stream: {text}");
-    assert!(
-        text.contains("\nid: ") || text.starts_with("id: "),
-        "events carry ids for Last-Event-ID: {text}"
-    );
+    assert!(text.contains("\nid: ") || text.starts_with("id: "), "events carry ids for Last-Event-ID: {text}");
 }

@@ -26,9 +26,7 @@ impl Receiver {
     /// Starts on 127.0.0.1:0; returns the receiver and its URL.
     pub async fn start() -> (Receiver, String) {
         let r = Receiver::default();
-        let app = Router::new()
-            .route("/hook", post(take))
-            .with_state(r.clone());
+        let app = Router::new().route("/hook", post(take)).with_state(r.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -48,21 +46,12 @@ impl Receiver {
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!(
-            "webhook never received {what}; got {:#?}",
-            self.all().iter().map(|r| &r.json).collect::<Vec<_>>()
-        );
+        panic!("webhook never received {what}; got {:#?}", self.all().iter().map(|r| &r.json).collect::<Vec<_>>());
     }
 }
 
 async fn take(State(r): State<Receiver>, headers: HeaderMap, body: Bytes) -> &'static str {
-    let h = |n: &str| {
-        headers
-            .get(n)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    };
+    let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
     r.got.lock().unwrap().push(Received {
         event_id: h("guomen-event-id"),
         timestamp: h("guomen-timestamp").parse().unwrap_or(0),

@@ -130,6 +130,8 @@ fn seed_draft() -> DeclarationDraft {
             net_wt: s("1200"),
             site_code: s("YT01"),
             note: s("蔬菜种子 vegetable seeds & samples"),
+            priority: None,
+            priority_reason: None,
         },
         items: vec![
             ItemDraft {
@@ -159,14 +161,8 @@ fn seed_draft() -> DeclarationDraft {
                 destination_country: s("CHN"),
             },
         ],
-        containers: vec![ContainerDraft {
-            container_id: s("MSKU1234565"),
-            container_md: s("22G1"),
-        }],
-        licences: vec![LicenceDraft {
-            docu_code: s("A"),
-            cert_code: s("322020260001234"),
-        }],
+        containers: vec![ContainerDraft { container_id: s("MSKU1234565"), container_md: s("22G1") }],
+        licences: vec![LicenceDraft { docu_code: s("A"), cert_code: s("322020260001234") }],
     }
 }
 
@@ -176,11 +172,7 @@ fn parse(xml: &str) -> Result<DeclarationDraft, XmlError> {
 
 fn malformed(xml: &str) -> (usize, usize, String) {
     match parse(xml) {
-        Err(XmlError::Malformed {
-            line,
-            column,
-            message,
-        }) => (line, column, message),
+        Err(XmlError::Malformed { line, column, message }) => (line, column, message),
         other => panic!("expected Malformed, got {other:?}"),
     }
 }
@@ -207,13 +199,7 @@ fn ie_date_is_converted_to_iso() {
 
 #[test]
 fn ie_date_that_is_not_eight_digits_passes_through() {
-    for raw in [
-        "2026-03-10",
-        "2026031",
-        "202603100",
-        "2026031X",
-        "２０２６０３１０",
-    ] {
+    for raw in ["2026-03-10", "2026031", "202603100", "2026031X", "２０２６０３１０"] {
         let d = parse(&minimal(&format!("<IEDate>{raw}</IEDate>"), "")).unwrap();
         assert_eq!(d.head.ie_date.as_deref(), Some(raw), "{raw}");
     }
@@ -239,10 +225,7 @@ fn empty_and_blank_elements_are_none_and_text_is_trimmed() {
 
 #[test]
 fn minimal_message_gives_empty_draft() {
-    assert_eq!(
-        parse("<DecMessage><DecHead/></DecMessage>").unwrap(),
-        DeclarationDraft::default()
-    );
+    assert_eq!(parse("<DecMessage><DecHead/></DecMessage>").unwrap(), DeclarationDraft::default());
 }
 
 #[test]
@@ -289,11 +272,7 @@ fn repeated_list_wrappers_are_all_read() {
 
 #[test]
 fn voyage_falls_back_to_free_text() {
-    let d = parse(&minimal(
-        "<VoyNo> </VoyNo>",
-        "<DecFreeTxt><VoyNo>118W</VoyNo><CusFie>2249A1</CusFie></DecFreeTxt>",
-    ))
-    .unwrap();
+    let d = parse(&minimal("<VoyNo> </VoyNo>", "<DecFreeTxt><VoyNo>118W</VoyNo><CusFie>2249A1</CusFie></DecFreeTxt>")).unwrap();
     assert_eq!(d.head.voyage_no.as_deref(), Some("118W"));
     assert_eq!(d.head.site_code.as_deref(), Some("2249A1"));
 }
@@ -331,10 +310,7 @@ fn entities_character_references_and_cdata_are_decoded() {
         "",
     ))
     .unwrap();
-    assert_eq!(
-        d.head.traf_name.as_deref(),
-        Some("A & B <1> \"x\" 'y' 中国")
-    );
+    assert_eq!(d.head.traf_name.as_deref(), Some("A & B <1> \"x\" 'y' 中国"));
     assert_eq!(d.head.note.as_deref(), Some("<raw> & stuff"));
     assert_eq!(d.head.bill_no.as_deref(), Some("ABCD"));
 }
@@ -355,15 +331,9 @@ fn nesting_up_to_the_limit_is_accepted_and_beyond_is_refused() {
     assert_eq!(line, 1);
     assert!(message.contains("32"), "{message}");
     // Self-closing elements count too.
-    let empty = minimal(
-        &format!("{}<X/>{}", "<X>".repeat(29), "</X>".repeat(29)),
-        "",
-    );
+    let empty = minimal(&format!("{}<X/>{}", "<X>".repeat(29), "</X>".repeat(29)), "");
     assert!(parse(&empty).is_ok());
-    let empty = minimal(
-        &format!("{}<X/>{}", "<X>".repeat(30), "</X>".repeat(30)),
-        "",
-    );
+    let empty = minimal(&format!("{}<X/>{}", "<X>".repeat(30), "</X>".repeat(30)), "");
     assert!(matches!(parse(&empty), Err(XmlError::Malformed { .. })));
 }
 
@@ -375,10 +345,7 @@ fn mismatched_end_tag_is_malformed_with_its_line() {
     let (line, column, message) = malformed(xml);
     assert_eq!(line, 4, "{message}");
     assert!(column >= 5, "column {column}");
-    assert!(
-        message.contains("IEFlag") || message.contains("IEFlg"),
-        "{message}"
-    );
+    assert!(message.contains("IEFlag") || message.contains("IEFlg"), "{message}");
 }
 
 #[test]
@@ -391,18 +358,9 @@ fn unclosed_element_at_end_of_document_is_malformed() {
 #[test]
 fn broken_markup_is_malformed() {
     for (xml, want_line) in [
-        (
-            "<DecMessage>\n<DecHead>\n<IEFlag I</IEFlag></DecHead></DecMessage>",
-            3,
-        ),
-        (
-            "<DecMessage>\n<DecHead></DecHead>\n</DecMessage>\n</Extra>",
-            4,
-        ),
-        (
-            "<DecMessage><DecHead/>\n<!-- unterminated comment </DecMessage>",
-            2,
-        ),
+        ("<DecMessage>\n<DecHead>\n<IEFlag I</IEFlag></DecHead></DecMessage>", 3),
+        ("<DecMessage>\n<DecHead></DecHead>\n</DecMessage>\n</Extra>", 4),
+        ("<DecMessage><DecHead/>\n<!-- unterminated comment </DecMessage>", 2),
         ("<DecMessage a=\"1\" a=\"2\"><DecHead/></DecMessage>", 1),
         ("<DecMessage a=1><DecHead/></DecMessage>", 1),
     ] {
@@ -415,17 +373,14 @@ fn broken_markup_is_malformed() {
 
 #[test]
 fn bad_entity_references_are_malformed_at_their_position() {
-    let (line, column, message) =
-        malformed("<DecMessage>\n<DecHead>\n<NoteS>abc &nbsp; def</NoteS></DecHead></DecMessage>");
+    let (line, column, message) = malformed("<DecMessage>\n<DecHead>\n<NoteS>abc &nbsp; def</NoteS></DecHead></DecMessage>");
     assert_eq!((line, column), (3, 12), "{message}");
     assert!(message.contains("nbsp"), "{message}");
 
-    let (line, column, _) =
-        malformed("<DecMessage>\n<DecHead>\n<NoteS>A & B</NoteS></DecHead></DecMessage>");
+    let (line, column, _) = malformed("<DecMessage>\n<DecHead>\n<NoteS>A & B</NoteS></DecHead></DecMessage>");
     assert_eq!((line, column), (3, 10));
 
-    let (line, _, _) =
-        malformed("<DecMessage>\n<DecHead>\n<NoteS>&#0;</NoteS></DecHead></DecMessage>");
+    let (line, _, _) = malformed("<DecMessage>\n<DecHead>\n<NoteS>&#0;</NoteS></DecHead></DecMessage>");
     assert_eq!(line, 3);
 }
 
@@ -458,46 +413,27 @@ fn doctype_is_refused() {
 
 #[test]
 fn wrong_root_is_reported_with_its_name() {
-    assert_eq!(
-        parse("<Declaration><DecHead/></Declaration>").unwrap_err(),
-        XmlError::WrongRoot {
-            found: "Declaration".into()
-        }
-    );
-    assert_eq!(
-        parse("<dec:DecHead xmlns:dec=\"x\"/>").unwrap_err(),
-        XmlError::WrongRoot {
-            found: "dec:DecHead".into()
-        }
-    );
+    assert_eq!(parse("<Declaration><DecHead/></Declaration>").unwrap_err(), XmlError::WrongRoot { found: "Declaration".into() });
+    assert_eq!(parse("<dec:DecHead xmlns:dec=\"x\"/>").unwrap_err(), XmlError::WrongRoot { found: "dec:DecHead".into() });
 }
 
 #[test]
 fn missing_dec_head_is_reported_with_its_path() {
     let xml = "<DecMessage><DecLists><DecList><DecHead/></DecList></DecLists></DecMessage>";
     let err = parse(xml).unwrap_err();
-    assert_eq!(
-        err,
-        XmlError::Missing {
-            path: "DecMessage/DecHead".into()
-        }
-    );
+    assert_eq!(err, XmlError::Missing { path: "DecMessage/DecHead".into() });
     assert_eq!(err.path(), "DecMessage/DecHead");
 }
 
 #[test]
 fn non_utf8_is_refused() {
     // "中国" in GBK.
-    let mut bytes =
-        b"<?xml version=\"1.0\" encoding=\"GBK\"?><DecMessage><DecHead><NoteS>".to_vec();
+    let mut bytes = b"<?xml version=\"1.0\" encoding=\"GBK\"?><DecMessage><DecHead><NoteS>".to_vec();
     bytes.extend_from_slice(&[0xD6, 0xD0, 0xB9, 0xFA]);
     bytes.extend_from_slice(b"</NoteS></DecHead></DecMessage>");
     assert_eq!(parse_dec_message(&bytes).unwrap_err(), XmlError::NotUtf8);
     // UTF-16 with BOM.
-    let utf16: Vec<u8> = [0xFF, 0xFE]
-        .into_iter()
-        .chain("<DecMessage/>".encode_utf16().flat_map(u16::to_le_bytes))
-        .collect();
+    let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain("<DecMessage/>".encode_utf16().flat_map(u16::to_le_bytes)).collect();
     assert_eq!(parse_dec_message(&utf16).unwrap_err(), XmlError::NotUtf8);
 }
 
@@ -508,9 +444,7 @@ fn content_outside_the_single_root_is_malformed() {
     assert!(message.contains("outside"), "{message}");
     let (_, _, message) = malformed("<DecMessage><DecHead/></DecMessage><DecMessage/>");
     assert!(message.contains("root"), "{message}");
-    assert!(malformed("junk<DecMessage><DecHead/></DecMessage>")
-        .2
-        .contains("outside"));
+    assert!(malformed("junk<DecMessage><DecHead/></DecMessage>").2.contains("outside"));
 }
 
 #[test]
@@ -524,27 +458,19 @@ fn empty_document_is_malformed() {
 fn errors_have_paths_and_bilingual_messages() {
     let cases = [
         (
-            XmlError::Malformed {
-                line: 3,
-                column: 7,
-                message: "boom".into(),
-            },
+            XmlError::Malformed { line: 3, column: 7, message: "boom".into() },
             "",
             "malformed XML at line 3, column 7: boom",
             "第 3 行，第 7 列",
         ),
         (
-            XmlError::WrongRoot {
-                found: "Foo".into(),
-            },
+            XmlError::WrongRoot { found: "Foo".into() },
             "DecMessage",
             "root element must be DecMessage, found Foo",
             "根元素必须是 DecMessage，实际为 Foo",
         ),
         (
-            XmlError::Missing {
-                path: "DecMessage/DecHead".into(),
-            },
+            XmlError::Missing { path: "DecMessage/DecHead".into() },
             "DecMessage/DecHead",
             "required element DecMessage/DecHead is missing",
             "缺少必填元素 DecMessage/DecHead",
@@ -590,10 +516,7 @@ fn non_iso_ie_date_is_written_unchanged() {
 }
 
 fn round_trip_cases() -> Vec<(&'static str, DeclarationDraft)> {
-    let mut cases = vec![
-        ("empty", DeclarationDraft::default()),
-        ("seed import", seed_draft()),
-    ];
+    let mut cases = vec![("empty", DeclarationDraft::default()), ("seed import", seed_draft())];
 
     let mut d = DeclarationDraft::default();
     d.head.ie_flag = s("E");
@@ -611,48 +534,20 @@ fn round_trip_cases() -> Vec<(&'static str, DeclarationDraft)> {
     d.head.note = s("A & B <C> \"D\" 'E' ]]> &amp; 中文备注\nsecond line\tTab");
     d.head.traf_name = s("CR\r\nLF and\u{1}control");
     d.head.bill_no = s("<![CDATA[x]]>");
-    d.items.push(ItemDraft {
-        g_name: s("名称 & <规格>"),
-        g_model: s("a|b|c"),
-        ..ItemDraft::default()
-    });
+    d.items.push(ItemDraft { g_name: s("名称 & <规格>"), g_model: s("a|b|c"), ..ItemDraft::default() });
     cases.push(("characters that need escaping", d));
 
     let d = DeclarationDraft {
-        items: vec![
-            ItemDraft::default(),
-            ItemDraft {
-                g_no: s("2"),
-                ..ItemDraft::default()
-            },
-            ItemDraft::default(),
-        ],
-        containers: vec![
-            ContainerDraft::default(),
-            ContainerDraft {
-                container_id: s("MSKU1234565"),
-                container_md: None,
-            },
-        ],
-        licences: vec![
-            LicenceDraft {
-                docu_code: None,
-                cert_code: s("X"),
-            },
-            LicenceDraft::default(),
-        ],
+        items: vec![ItemDraft::default(), ItemDraft { g_no: s("2"), ..ItemDraft::default() }, ItemDraft::default()],
+        containers: vec![ContainerDraft::default(), ContainerDraft { container_id: s("MSKU1234565"), container_md: None }],
+        licences: vec![LicenceDraft { docu_code: None, cert_code: s("X") }, LicenceDraft::default()],
         ..DeclarationDraft::default()
     };
     cases.push(("empty list entries", d));
 
     let mut d = seed_draft();
     d.items = (1..=50)
-        .map(|n| ItemDraft {
-            g_no: Some(n.to_string()),
-            code_ts: s("1209913000"),
-            g_qty: Some(format!("{n}.5")),
-            ..ItemDraft::default()
-        })
+        .map(|n| ItemDraft { g_no: Some(n.to_string()), code_ts: s("1209913000"), g_qty: Some(format!("{n}.5")), ..ItemDraft::default() })
         .collect();
     d.head.ie_date = s("1999-12-31");
     cases.push(("many items", d));

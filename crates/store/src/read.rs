@@ -60,6 +60,10 @@ pub struct DeclarationSummary {
     pub released_at_ms: Option<i64>,
     pub completion_due: Option<String>,
     pub completed_at_ms: Option<i64>,
+    /// 绿色通道: the kind of priority handling asked for.
+    pub priority: Option<String>,
+    /// Deadline of an open disposition order.
+    pub disposition_deadline: Option<String>,
 }
 
 /// Which declarations a list shows.
@@ -71,6 +75,8 @@ pub struct DeclarationFilter {
     pub terminal: Option<String>,
     pub status: Option<String>,
     pub lane: Option<String>,
+    /// Only those asking for priority handling.
+    pub priority_only: bool,
     /// Two-step declarations whose complete declaration is past due on this date (YYYY-MM-DD).
     pub overdue_on: Option<String>,
     /// Only those after this (filed_at_ms, id) in list order: the cursor of the previous page's
@@ -152,6 +158,8 @@ fn summary(r: &AnyRow) -> Result<DeclarationSummary, sqlx::Error> {
         released_at_ms: r.try_get("released_at_ms")?,
         completion_due: r.try_get("completion_due")?,
         completed_at_ms: r.try_get("completed_at_ms")?,
+        priority: r.try_get("priority")?,
+        disposition_deadline: r.try_get("disposition_deadline")?,
     })
 }
 
@@ -202,7 +210,7 @@ impl Store {
     }
 
     pub async fn declarations(&self, f: &DeclarationFilter) -> Result<Vec<DeclarationSummary>, StoreError> {
-        let mut sql = String::from("SELECT id, filed_by, trade_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, released_at_ms, completion_due, completed_at_ms FROM declarations WHERE 1 = 1");
+        let mut sql = String::from("SELECT id, filed_by, trade_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, released_at_ms, completion_due, completed_at_ms, priority, disposition_deadline FROM declarations WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
         let mut param = |sql: &mut String, clause: &str, v: String| {
             binds.push(v);
@@ -224,6 +232,9 @@ impl Store {
         }
         if let Some(l) = &f.lane {
             param(&mut sql, " AND lane = ?", l.clone());
+        }
+        if f.priority_only {
+            sql.push_str(" AND priority IS NOT NULL");
         }
         if let Some(d) = &f.overdue_on {
             param(&mut sql, " AND completion_due IS NOT NULL AND completed_at_ms IS NULL AND completion_due < ?", d.clone());
@@ -443,5 +454,37 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?;
         payload.map(|p| serde_json::from_str(&p).map_err(|e| StoreError::Database(e.to_string()))).transpose()
+    }
+}
+
+/// An enterprise's disposition orders: how many are open and how many of those are overdue.
+#[derive(Debug, Clone, Serialize, Default, PartialEq, Eq)]
+pub struct EnterpriseDispositions {
+    pub open: i64,
+    pub overdue: i64,
+    pub closed: i64,
+}
+
+impl Store {
+    /// The disposition orders of declarations naming `code` as consignee/consignor, for its record.
+    pub async fn enterprise_dispositions(&self, code: &str, today: time::Date) -> Result<EnterpriseDispositions, StoreError> {
+        let rows = sqlx::query("SELECT disposition_deadline, disposition_done_at_ms FROM declarations WHERE trade_code = $1 AND disposition_deadline IS NOT NULL")
+            .bind(code.to_owned())
+            .fetch_all(&self.read)
+            .await?;
+        let today = today.to_string();
+        let mut d = EnterpriseDispositions::default();
+        for r in rows {
+            let deadline: String = r.try_get(0)?;
+            if r.try_get::<Option<i64>, _>(1)?.is_some() {
+                d.closed += 1;
+            } else {
+                d.open += 1;
+                if deadline < today {
+                    d.overdue += 1;
+                }
+            }
+        }
+        Ok(d)
     }
 }

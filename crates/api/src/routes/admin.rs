@@ -127,7 +127,10 @@ pub async fn enterprise(State(s): State<AppState>, caller: Caller, Path(code): P
         return Err(ApiError::Refused(Refusal::not_found("enterprise", "企业")));
     }
     let e = s.store.enterprise(&code).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("enterprise", "企业")))?;
-    Ok(Json(json!(e)))
+    let mut v = json!(e);
+    // 处置记录: open and overdue disposition orders show on the enterprise's record.
+    v["dispositions"] = json!(s.store.enterprise_dispositions(&code, super::today()).await?);
+    Ok(Json(v))
 }
 
 #[derive(Deserialize)]

@@ -114,6 +114,8 @@ pub struct ListQuery {
     status: Option<String>,
     lane: Option<String>,
     overdue: Option<bool>,
+    /// Only declarations asking for priority handling (the officer's green-channel queue).
+    priority: Option<bool>,
     /// The `next` cursor of the previous page.
     before: Option<String>,
     limit: Option<i64>,
@@ -133,7 +135,8 @@ pub async fn list(
         })?),
     };
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let mut f = DeclarationFilter { status: q.status, lane: q.lane, before, limit, ..Default::default() };
+    let mut f =
+        DeclarationFilter { status: q.status, lane: q.lane, before, limit, priority_only: q.priority == Some(true), ..Default::default() };
     if q.overdue == Some(true) {
         f.overdue_on = Some(today().to_string());
     }

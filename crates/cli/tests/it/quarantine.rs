@@ -181,6 +181,8 @@ async fn quarantine_paths(app: &TestApp) {
         .await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "under-disposition");
+    let (_, trader) = app.get(&format!("/api/v1/enterprises/{TRADER}"), "officer").await;
+    assert_eq!(trader["dispositions"], json!({ "open": 1, "overdue": 0, "closed": 0 }), "the enterprise's record shows the open order");
     let (_, inbox) = app.get("/api/v1/notices", "declarant").await;
     assert!(
         inbox["notices"].as_array().unwrap().iter().any(|n| n["topic"] == "disposition.order" && n["body"]["kind"] == "return"),
@@ -190,6 +192,8 @@ async fn quarantine_paths(app: &TestApp) {
         app.post(&format!("/api/v1/declarations/{id}/disposition/done"), "officer", &json!({ "note": "已退运，提单 MAEU99887766" })).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "disposed");
+    let (_, trader) = app.get(&format!("/api/v1/enterprises/{TRADER}"), "declarant").await;
+    assert_eq!(trader["dispositions"], json!({ "open": 0, "overdue": 0, "closed": 1 }));
 
     // The passing path: satisfactory result clears the pre-released goods.
     let (id2, sample2) = to_pending_laboratory(app, "SEED-PASS", "100", &["TOBRFV"]).await;
@@ -244,5 +248,46 @@ async fn quarantine_paths(app: &TestApp) {
 async fn seed_consignment_from_permit_through_laboratory_to_release_or_return() {
     for engine in engines() {
         quarantine_paths(&TestApp::spawn(engine).await).await;
+    }
+}
+
+async fn priority_and_two_stage(app: &TestApp) {
+    // A perishable import asks for the green channel; the officer's priority queue shows it.
+    let mut d = green_draft("PRIO-0001");
+    d["head"]["priority"] = json!("perishable");
+    d["head"]["priority_reason"] = json!("冷链鲜花，需当日通关 / cut flowers in cold chain");
+    let rules = json!({ "reason": "documentary checks for machinery", "rules": { "min_random_percent": "0", "criteria": [{
+        "id": "MACH-DOC", "description": "transmission shafts: documentary check", "when": { "hs_prefixes": ["8483"] }, "lane": "yellow", "rate_percent": "100"
+    }] } });
+    assert_eq!(app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules)).await.0, 200);
+    let (s, f) = app.post("/api/v1/declarations", "declarant", &d).await;
+    assert_eq!(s, 201, "{f}");
+    let id = f["id"].as_str().unwrap().to_owned();
+    let (s, plain) = app.post("/api/v1/declarations", "declarant", &green_draft("PRIO-0002")).await;
+    assert_eq!(s, 201, "{plain}");
+    let (_, queue) = app.get("/api/v1/declarations?priority=true", "officer").await;
+    let rows = queue["declarations"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{queue}");
+    assert_eq!((rows[0]["id"].as_str(), rows[0]["priority"].as_str()), (Some(id.as_str()), Some("perishable")));
+
+    // Two-stage access: released as "permitted to enter", then qualified to be marketed at destination.
+    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/inspection-result"), "officer", &json!({ "outcome": "satisfactory" })).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/release"), "officer", &json!({ "permitted_to_enter_only": true })).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["status"], "permitted-to-enter");
+    assert_eq!(r["release"]["permitted_to_enter_only"], true);
+    let (s, p) =
+        app.post(&format!("/api/v1/declarations/{id}/destination-result"), "officer", &json!({ "outcome": "not-satisfactory" })).await;
+    assert_eq!(s, 422, "findings required: {p}");
+    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/destination-result"), "officer", &json!({ "outcome": "satisfactory" })).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["status"], "qualified-for-market");
+}
+
+#[tokio::test]
+async fn priority_queue_and_two_stage_access() {
+    for engine in engines() {
+        priority_and_two_stage(&TestApp::spawn(engine).await).await;
     }
 }

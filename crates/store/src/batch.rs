@@ -183,30 +183,59 @@ fn declaration_row(d: &Declaration, updated_ms: i64) -> Vec<Val> {
     ]
 }
 
-/// Largest number of bound values in one statement (SQLite's default limit is 32766).
-const MAX_PARAMS: usize = 30_000;
+/// Rows per multi-row statement. Batches are written in chunks of this many rows, and the
+/// remainder in power-of-two chunks, so only a handful of statement shapes exist per table and
+/// they stay in the connection's prepared-statement cache.
+const CHUNK_ROWS: usize = 64;
 
-async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks((MAX_PARAMS / cols).max(1)) {
-        let mut sql = String::with_capacity(head.len() + chunk.len() * cols * 5 + tail.len());
-        sql.push_str(head);
-        let mut n = 0;
-        for (r, _) in chunk.iter().enumerate() {
-            if r > 0 {
+/// Splits `n` rows into chunk sizes: full chunks, then powers of two.
+fn chunk_sizes(mut n: usize) -> Vec<usize> {
+    let mut sizes = vec![CHUNK_ROWS; n / CHUNK_ROWS];
+    n %= CHUNK_ROWS;
+    let mut p = CHUNK_ROWS / 2;
+    while n > 0 {
+        if n >= p {
+            sizes.push(p);
+            n -= p;
+        }
+        p /= 2;
+    }
+    sizes
+}
+
+/// The statement for `rows` rows. SQLite gets anonymous `?` placeholders (its named-parameter
+/// lookup is linear in the number of parameters); PostgreSQL gets `$1…$n`.
+fn statement(head: &str, cols: usize, rows: usize, tail: &str, sqlite: bool) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * cols * 5 + tail.len());
+    sql.push_str(head);
+    let mut n = 0;
+    for r in 0..rows {
+        sql.push_str(if r > 0 { ",(" } else { "(" });
+        for c in 0..cols {
+            if c > 0 {
                 sql.push(',');
             }
-            sql.push('(');
-            for c in 0..cols {
-                if c > 0 {
-                    sql.push(',');
-                }
-                n += 1;
+            n += 1;
+            if sqlite {
+                sql.push('?');
+            } else {
                 sql.push('$');
                 sql.push_str(&n.to_string());
             }
-            sql.push(')');
         }
-        sql.push_str(tail);
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
+async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
+    let sqlite = conn.backend_name() == "SQLite";
+    let mut rest = rows;
+    for size in chunk_sizes(rows.len()) {
+        let (chunk, after) = rest.split_at(size);
+        rest = after;
+        let sql = statement(head, cols, size, tail, sqlite);
         let mut q = sqlx::query(&sql);
         for row in chunk {
             debug_assert_eq!(row.len(), cols);
@@ -222,4 +251,25 @@ async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<V
         q.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_every_row_in_few_shapes() {
+        for n in 0..300 {
+            let sizes = chunk_sizes(n);
+            assert_eq!(sizes.iter().sum::<usize>(), n);
+            assert!(sizes.iter().all(|s| s.is_power_of_two() && *s <= CHUNK_ROWS));
+        }
+        assert_eq!(chunk_sizes(200), vec![64, 64, 64, 8]);
+    }
+
+    #[test]
+    fn placeholders_per_engine() {
+        assert_eq!(statement("INSERT INTO t (a, b) VALUES ", 2, 2, "", true), "INSERT INTO t (a, b) VALUES (?,?),(?,?)");
+        assert_eq!(statement("INSERT INTO t (a, b) VALUES ", 2, 2, " X", false), "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) X");
+    }
 }

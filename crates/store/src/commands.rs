@@ -340,16 +340,27 @@ pub async fn execute(
                     });
                 }
             }
-            let Some(trader) = enterprise(conn, &content.head.trade_code).await? else {
-                return Ok(Err(Refusal::field("head.trade_code", "enterprise_unknown", "no such enterprise", "企业不存在")));
+            // The trader and the site's terminal come from the directory (this batch's
+            // registrations first): no query on the writer's serial path.
+            let (trader, terminal) = {
+                let dir = st.directory.read().expect("directory lock");
+                let trader = b
+                    .registered
+                    .iter()
+                    .find(|e| e.code == content.head.trade_code)
+                    .cloned()
+                    .or_else(|| dir.enterprises.get(content.head.trade_code.as_str()).cloned());
+                let terminal = content.head.site_code.as_ref().and_then(|site| {
+                    b.registered
+                        .iter()
+                        .find(|e| e.site_code.as_ref() == Some(site))
+                        .map(|e| e.code.clone())
+                        .or_else(|| dir.sites.get(site).cloned())
+                });
+                (trader, terminal)
             };
-            let terminal = match &content.head.site_code {
-                Some(site) => sqlx::query_scalar::<_, String>("SELECT code FROM enterprises WHERE site_code = $1")
-                    .bind(site.clone())
-                    .fetch_optional(&mut *conn)
-                    .await?
-                    .map(|c| CustomsCode::parse(&c).expect("stored codes are valid")),
-                None => None,
+            let Some(trader) = trader else {
+                return Ok(Err(Refusal::field("head.trade_code", "enterprise_unknown", "no such enterprise", "企业不存在")));
             };
             // The number is taken only once the filing is accepted, so refusals leave no gaps.
             let (counter, next, id) = next_entry_id(conn, st, b, content, now).await?;

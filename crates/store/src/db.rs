@@ -43,6 +43,10 @@ impl Location {
 
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
+/// The writer does not checkpoint the WAL itself, so no commit waits for a checkpoint;
+/// [`checkpointer`] does it from its own connection.
+pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0;";
+
 const MIGRATIONS_SQLITE: &[(i64, &str)] =
     &[(1, include_str!("../migrations/sqlite/0001_spine.sql")), (2, include_str!("../migrations/sqlite/0002_quarantine.sql"))];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] =
@@ -60,6 +64,21 @@ pub async fn connect_writer(loc: &Location) -> Result<AnyConnection, sqlx::Error
         conn.execute(SQLITE_PRAGMAS).await?;
     }
     Ok(conn)
+}
+
+/// Checkpoints the SQLite WAL every quarter second from a connection of its own (passive: it
+/// never blocks the writer or readers), until `alive` says the store is gone.
+pub(crate) async fn checkpointer(loc: Location, alive: tokio::sync::mpsc::WeakSender<crate::writer::Job>) {
+    let Ok(mut conn) = connect_writer(&loc).await else { return };
+    loop {
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        if alive.upgrade().is_none() {
+            return;
+        }
+        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
 }
 
 /// Opens the pool that serves reads.

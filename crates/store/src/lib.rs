@@ -82,6 +82,9 @@ impl Store {
     /// Opens (creating and migrating if needed) the store and starts its writer.
     pub async fn open(loc: &Location) -> Result<Store, StoreError> {
         let mut conn = db::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        if loc.engine == Engine::Sqlite {
+            conn.execute(db::SQLITE_WRITER_PRAGMAS).await?;
+        }
         if loc.engine == Engine::Postgres {
             let got: i64 = sqlx::query_scalar(&format!(
                 "SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END"
@@ -93,7 +96,6 @@ impl Store {
             }
         }
         db::migrate(&mut conn, loc.engine).await?;
-        let state = writer::WriterState::load(&mut conn).await?;
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {
@@ -103,12 +105,16 @@ impl Store {
                 writer::remember(&directory, &read::enterprise_from_row(r)?);
             }
         }
+        let state = writer::WriterState::load(&mut conn, directory.clone()).await?;
         let (rules_tx, rules) = watch::channel(state.rules.clone());
         let (outbox, _) = broadcast::channel(1024);
         let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
         let stats = Arc::new(writer::WriterStats::default());
         let w = writer::Writer { stats: stats.clone(), conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
         tokio::spawn(w.run(rx));
+        if loc.engine == Engine::Sqlite {
+            tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
+        }
         Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats })
     }
 

@@ -33,10 +33,12 @@ pub struct WriterState {
     pub rules: Arc<RuleSet>,
     /// (subscription id, enterprise filter)
     pub subscriptions: Vec<(String, Option<String>)>,
+    /// Enterprises and sites as committed; filing reads the trader and terminal from here.
+    pub directory: Arc<RwLock<Directory>>,
 }
 
 impl WriterState {
-    pub async fn load(conn: &mut AnyConnection) -> Result<WriterState, sqlx::Error> {
+    pub async fn load(conn: &mut AnyConnection, directory: Arc<RwLock<Directory>>) -> Result<WriterState, sqlx::Error> {
         let last = sqlx::query("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
         let (last_seq, last_hash) = match last {
             Some(r) => (r.try_get::<i64, _>(0)?, r.try_get::<String, _>(1)?),
@@ -56,6 +58,7 @@ impl WriterState {
             counters: HashMap::new(),
             rules: Arc::new(rules),
             subscriptions,
+            directory,
         })
     }
 }
@@ -113,7 +116,7 @@ impl Writer {
 
     async fn recover(&mut self) {
         loop {
-            match WriterState::load(&mut self.conn).await {
+            match WriterState::load(&mut self.conn, self.directory.clone()).await {
                 Ok(s) => {
                     self.state = s;
                     return;

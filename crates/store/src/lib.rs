@@ -68,7 +68,12 @@ pub struct Store {
     rules: watch::Receiver<Arc<RuleSet>>,
     outbox: broadcast::Sender<i64>,
     stats: Arc<writer::WriterStats>,
+    /// Token hash → actor. Tokens never change once issued, so an entry stays true.
+    tokens: Arc<RwLock<HashMap<String, Actor>>>,
 }
+
+/// Most tokens remembered at once; past this the cache starts afresh.
+const TOKEN_CACHE: usize = 10_000;
 
 pub(crate) fn now_ms() -> i64 {
     batch::ms(time::OffsetDateTime::now_utc())
@@ -115,7 +120,7 @@ impl Store {
         if loc.engine == Engine::Sqlite {
             tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
         }
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats })
+        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())) })
     }
 
     /// (transactions committed, commands carried out) since the store opened.
@@ -139,7 +144,20 @@ impl Store {
             rules,
             outbox,
             stats: Arc::new(writer::WriterStats::default()),
+            tokens: Arc::new(RwLock::new(HashMap::new())),
         })
+    }
+
+    pub(crate) fn cached_token(&self, hash: &str) -> Option<Actor> {
+        self.tokens.read().expect("token cache lock").get(hash).cloned()
+    }
+
+    pub(crate) fn cache_token(&self, hash: String, actor: Actor) {
+        let mut cache = self.tokens.write().expect("token cache lock");
+        if cache.len() >= TOKEN_CACHE {
+            cache.clear();
+        }
+        cache.insert(hash, actor);
     }
 
     pub fn engine(&self) -> Engine {

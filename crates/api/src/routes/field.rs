@@ -4,6 +4,7 @@
 //! so the journal's hash names the file and proves it on every read.
 
 use super::inspection::{done, required};
+use super::NoteBody;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::{problem_body, ApiError};
@@ -217,12 +218,6 @@ pub async fn record_survey(
         .collect();
     done(errors)?;
     Ok(Json(run(&s, &caller, FieldCommand::RecordSurvey { plan_id: id, no: b.no, findings }).await?))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoteBody {
-    note: String,
 }
 
 /// `POST /api/v1/surveys/{id}/actions/{action_id}/close`

@@ -3,6 +3,7 @@
 
 use super::inspection::{done, required};
 use super::today;
+use super::ReasonBody;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -87,12 +88,6 @@ pub async fn permit(State(s): State<AppState>, caller: Caller, Path(id): Path<St
         });
     }
     permit_out(Outcome::Permit(Box::new(p)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonBody {
-    reason: String,
 }
 
 /// `POST /api/v1/permits/{id}/revoke`

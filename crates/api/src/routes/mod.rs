@@ -64,6 +64,20 @@ pub fn routes() -> Router<AppState> {
         .merge(field::routes())
 }
 
+/// A body that carries only a reason (refusals, retractions, cancellations).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReasonBody {
+    pub reason: String,
+}
+
+/// A body that carries only a note.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NoteBody {
+    pub note: String,
+}
+
 /// Today's date at the edge (UTC).
 pub(crate) fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()

@@ -2,6 +2,7 @@
 //! and the second stage of two-stage access.
 
 use super::inspection::{done, one, required};
+use super::{NoteBody, ReasonBody};
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -76,12 +77,6 @@ pub async fn accept_commitment(State(s): State<AppState>, caller: Caller, Path(i
     one(s.store.execute(caller.0.clone(), Command::AcceptCommitment { declaration_id: id }).await?)
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReasonBody {
-    reason: String,
-}
-
 /// `POST /api/v1/declarations/{id}/commitment/reject`
 pub async fn reject_commitment(
     State(s): State<AppState>,
@@ -132,12 +127,6 @@ pub async fn order_disposition(
         .store
         .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
         .await?)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NoteBody {
-    note: String,
 }
 
 /// `POST /api/v1/declarations/{id}/disposition/done`

@@ -6,6 +6,7 @@
 //! deserializes into, so both formats go through identical validation;
 //! [`write_dec_message`] produces the XML from a draft (used by tests and the demo).
 
+pub mod ceb;
 mod dec_message;
 
 pub use dec_message::{parse_dec_message, write_dec_message, XmlError, MAX_DEPTH, NAMESPACE};

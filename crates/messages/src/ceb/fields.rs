@@ -1,0 +1,275 @@
+//! Element-level rules taken from the XSD (element order, minOccurs, string lengths,
+//! decimal digits, fixed values) and a checker that collects every violation.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::tree::Element;
+use super::{CebError, NAMESPACE};
+
+/// The simple type of an element.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    /// `xs:string` with `minLength`/`maxLength` (characters); `min: 0` when the XSD has none.
+    Str { min: usize, max: usize },
+    /// `xs:string` with `length`.
+    Len(usize),
+    /// `xs:decimal` with `totalDigits` and `fractionDigits`.
+    Decimal { total: u32, fraction: u32 },
+    /// `xs:int`, optionally with `totalDigits`.
+    Int { total: Option<u32> },
+}
+
+/// One element of an `xs:sequence`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    pub name: &'static str,
+    /// `minOccurs` is 1 (the default).
+    pub required: bool,
+    pub kind: Kind,
+    /// `fixed="…"` in the XSD.
+    pub fixed: Option<&'static str>,
+    /// Code lists stated in the element's `xs:documentation` (the XSD has no `xs:enumeration`).
+    pub allowed: &'static [&'static str],
+}
+
+impl Field {
+    pub const fn req(name: &'static str, kind: Kind) -> Field {
+        Field { name, required: true, kind, fixed: None, allowed: &[] }
+    }
+    pub const fn opt(name: &'static str, kind: Kind) -> Field {
+        Field { name, required: false, kind, fixed: None, allowed: &[] }
+    }
+    pub const fn fixed(self, value: &'static str) -> Field {
+        Field { fixed: Some(value), ..self }
+    }
+    pub const fn one_of(self, allowed: &'static [&'static str]) -> Field {
+        Field { allowed, ..self }
+    }
+}
+
+pub(crate) const fn s(min: usize, max: usize) -> Kind {
+    Kind::Str { min, max }
+}
+pub(crate) const fn len(n: usize) -> Kind {
+    Kind::Len(n)
+}
+/// `xs:decimal` with totalDigits 19 and fractionDigits 5, the only decimal shape CEB621 uses.
+pub(crate) const DEC: Kind = Kind::Decimal { total: 19, fraction: 5 };
+
+/// Checks the children of one element against a sequence and hands out validated values.
+/// Typed getters return a placeholder (empty string, zero) after recording an error; the
+/// caller discards the result when any error was recorded.
+pub(crate) struct Group<'a> {
+    el: &'a Element,
+    path: String,
+    spec: &'static [Field],
+    pub errors: Vec<CebError>,
+}
+
+impl<'a> Group<'a> {
+    /// Checks that every child is a known element of the sequence, in order, at most once.
+    pub fn new(el: &'a Element, path: String, spec: &'static [Field]) -> Self {
+        let mut errors = Vec::new();
+        let mut last: Option<usize> = None;
+        for child in &el.children {
+            let index = if child.ns.as_deref() == Some(NAMESPACE) { spec.iter().position(|f| f.name == child.name) } else { None };
+            let child_path = format!("{path}/{}", child.name);
+            match (index, last) {
+                (None, _) => errors.push(CebError::new(
+                    child_path,
+                    "unexpected",
+                    format!("element {} (namespace {}) is not allowed here", child.name, child.ns.as_deref().unwrap_or("none")),
+                    format!("此处不允许出现元素 {}（命名空间 {}）", child.name, child.ns.as_deref().unwrap_or("无")),
+                )),
+                (Some(i), Some(l)) if i == l => errors.push(CebError::new(
+                    child_path,
+                    "duplicate",
+                    format!("element {} appears more than once", child.name),
+                    format!("元素 {} 出现了多次", child.name),
+                )),
+                (Some(i), Some(l)) if i < l => errors.push(CebError::new(
+                    child_path,
+                    "order",
+                    format!("element {} must come before {}", child.name, spec[l].name),
+                    format!("元素 {} 必须位于 {} 之前", child.name, spec[l].name),
+                )),
+                (Some(i), _) => last = Some(i),
+            }
+        }
+        Group { el, path, spec, errors }
+    }
+
+    fn field(&self, name: &str) -> Field {
+        *self.spec.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name} is not in the field table"))
+    }
+
+    /// Trimmed text of the element, after the presence, length, fixed-value and code-list
+    /// checks. `None` when absent, or empty and optional (or empty and allowed to be).
+    fn checked(&mut self, name: &str) -> Option<String> {
+        let field = self.field(name);
+        let path = format!("{}/{name}", self.path);
+        let el = self.el.children.iter().find(|c| c.is(NAMESPACE, name));
+        let text = el.map(|e| e.text.trim());
+        let min = match field.kind {
+            Kind::Str { min, .. } => min,
+            _ => 1,
+        };
+        let text = match text {
+            None | Some("") if field.required && (min > 0 || text.is_none()) => {
+                let (en, zh) = if text.is_none() {
+                    (format!("required element {name} is missing"), format!("缺少必填元素 {name}"))
+                } else {
+                    (format!("required element {name} must not be empty"), format!("必填元素 {name} 不能为空"))
+                };
+                self.errors.push(CebError::new(path, "required", en, zh));
+                return None;
+            }
+            None => return None,
+            Some("") if !field.required => return None,
+            Some(t) => t.to_string(),
+        };
+        let chars = text.chars().count();
+        match field.kind {
+            Kind::Str { max, .. } if chars > max => self.errors.push(CebError::new(
+                &path,
+                "max_length",
+                format!("{name} is {chars} characters long; at most {max} are allowed"),
+                format!("{name} 长度为 {chars} 个字符，最多允许 {max} 个"),
+            )),
+            Kind::Len(n) if chars != n => self.errors.push(CebError::new(
+                &path,
+                "length",
+                format!("{name} must be exactly {n} characters long, found {chars}"),
+                format!("{name} 长度必须为 {n} 个字符，实际为 {chars} 个"),
+            )),
+            _ => {}
+        }
+        if let Some(fixed) = field.fixed {
+            if text != fixed {
+                self.errors.push(CebError::new(
+                    &path,
+                    "fixed",
+                    format!("{name} must be {fixed}, found {text:?}"),
+                    format!("{name} 必须为 {fixed}，实际为 {text:?}"),
+                ));
+            }
+        }
+        if !field.allowed.is_empty() && !field.allowed.contains(&text.as_str()) {
+            let list = field.allowed.join(", ");
+            self.errors.push(CebError::new(
+                &path,
+                "enumeration",
+                format!("{name} must be one of {list}, found {text:?}"),
+                format!("{name} 必须为 {list} 之一，实际为 {text:?}"),
+            ));
+        }
+        Some(text)
+    }
+
+    /// A required string (empty placeholder after an error).
+    pub fn req(&mut self, name: &str) -> String {
+        self.checked(name).unwrap_or_default()
+    }
+
+    /// An optional string; empty counts as absent.
+    pub fn opt(&mut self, name: &str) -> Option<String> {
+        self.checked(name)
+    }
+
+    /// A required decimal (zero placeholder after an error).
+    pub fn dec(&mut self, name: &str) -> Decimal {
+        self.opt_dec(name).unwrap_or_default()
+    }
+
+    /// An optional decimal; empty counts as absent.
+    pub fn opt_dec(&mut self, name: &str) -> Option<Decimal> {
+        let text = self.checked(name)?;
+        let Kind::Decimal { total, fraction } = self.field(name).kind else { panic!("{name} is not a decimal field") };
+        let path = format!("{}/{name}", self.path);
+        match parse_decimal(&text, total, fraction) {
+            Ok(d) => Some(d),
+            Err(rule) => {
+                let (en, zh) = if rule == "decimal" {
+                    (format!("{name} must be a decimal number, found {text:?}"), format!("{name} 必须是十进制数字，实际为 {text:?}"))
+                } else {
+                    (
+                        format!("{name} allows at most {total} digits of which {fraction} after the decimal point, found {text}"),
+                        format!("{name} 最多允许 {total} 位数字，其中小数不超过 {fraction} 位，实际为 {text}"),
+                    )
+                };
+                self.errors.push(CebError::new(path, rule, en, zh));
+                None
+            }
+        }
+    }
+
+    /// A required `xs:int` (zero placeholder after an error).
+    pub fn int(&mut self, name: &str) -> i32 {
+        let Some(text) = self.checked(name) else { return 0 };
+        let Kind::Int { total } = self.field(name).kind else { panic!("{name} is not an integer field") };
+        let path = format!("{}/{name}", self.path);
+        match parse_int(&text, total) {
+            Ok(n) => n,
+            Err(rule) => {
+                let (en, zh) = if rule == "integer" {
+                    (
+                        format!("{name} must be a whole number between -2147483648 and 2147483647, found {text:?}"),
+                        format!("{name} 必须是 -2147483648 到 2147483647 之间的整数，实际为 {text:?}"),
+                    )
+                } else {
+                    let t = total.unwrap_or(10);
+                    (format!("{name} allows at most {t} digits, found {text}"), format!("{name} 最多允许 {t} 位数字，实际为 {text}"))
+                };
+                self.errors.push(CebError::new(path, rule, en, zh));
+                0
+            }
+        }
+    }
+}
+
+/// `xs:decimal` lexical form (no exponent), then `totalDigits`/`fractionDigits` on the
+/// value (leading integer zeros and trailing fraction zeros do not count).
+/// Errors are the rule names `decimal` and `digits`.
+pub(crate) fn parse_decimal(text: &str, total: u32, fraction: u32) -> Result<Decimal, &'static str> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int_part.len() + frac_part.len() == 0 || !digits_only(int_part) || !digits_only(frac_part) {
+        return Err("decimal");
+    }
+    let int_sig = int_part.trim_start_matches('0').len();
+    let frac_sig = frac_part.trim_end_matches('0').len();
+    if frac_sig > fraction as usize || int_sig + frac_sig > total as usize {
+        return Err("digits");
+    }
+    // At most 19 significant digits: rust_decimal (28 digits) represents it exactly.
+    let normalised = format!(
+        "{}{}{}{}",
+        if text.starts_with('-') { "-" } else { "" },
+        if int_sig == 0 { "0" } else { int_part.trim_start_matches('0') },
+        if frac_sig == 0 { "" } else { "." },
+        &frac_part[..frac_sig]
+    );
+    Decimal::from_str(&normalised).map_err(|_| "decimal")
+}
+
+/// `xs:int` lexical form and range, then `totalDigits`. Errors: `integer`, `digits`.
+pub(crate) fn parse_int(text: &str, total: Option<u32>) -> Result<i32, &'static str> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+        return Err("integer");
+    }
+    let significant = unsigned.trim_start_matches('0');
+    if significant.len() > 10 {
+        return Err("integer");
+    }
+    let magnitude: i64 = if significant.is_empty() { 0 } else { significant.parse().map_err(|_| "integer")? };
+    let value = if text.starts_with('-') { -magnitude } else { magnitude };
+    let value = i32::try_from(value).map_err(|_| "integer")?;
+    if total.is_some_and(|t| significant.len() > t as usize) {
+        return Err("digits");
+    }
+    Ok(value)
+}

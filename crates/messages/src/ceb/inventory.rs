@@ -14,13 +14,13 @@
 
 use rust_decimal::Decimal;
 
+use super::common;
 use super::fields::{len, s, Field, Group, Kind, DEC};
-use super::tree::{read_tree, Element};
+use super::tree::Element;
 use super::{CebError, NAMESPACE};
 
 const ROOT: &str = "CEB621Message";
 /// `maxOccurs` of `Inventory` in a message and of `InventoryList` in an `Inventory`.
-const MAX_INVENTORIES: usize = 100;
 const MAX_ITEMS: usize = 99;
 
 /// A whole `CEB621Message`.
@@ -205,110 +205,24 @@ const ITEM: &[Field] = &[
     Field::opt("note", s(0, 1000)),
 ];
 
-const TRANSFER: &[Field] = &[
-    Field::req("copCode", s(1, 18)),
-    Field::req("copName", s(0, 100)),
-    Field::req("dxpMode", len(3)),
-    Field::req("dxpId", s(0, 30)),
-    Field::opt("note", s(0, 1000)),
-];
-
 /// Reads and validates a `CEB621Message`. On failure every problem found is returned;
 /// a document that is not well-formed XML, has another root element or is not in the
 /// CEB namespace yields exactly one error.
 pub fn parse_ceb621(xml: &[u8]) -> Result<Ceb621Message, Vec<CebError>> {
-    let root = read_tree(xml).map_err(|e| vec![e])?;
-    if root.name != ROOT {
-        return Err(vec![CebError::new(
-            ROOT,
-            "wrong_root",
-            format!("root element must be {ROOT}, found {}", root.name),
-            format!("根元素必须是 {ROOT}，实际为 {}", root.name),
-        )]);
-    }
-    if root.ns.as_deref() != Some(NAMESPACE) {
-        let found = root.ns.as_deref().unwrap_or("none");
-        return Err(vec![CebError::new(
-            ROOT,
-            "wrong_namespace",
-            format!("{ROOT} must be in namespace {NAMESPACE}, found {found}"),
-            format!("{ROOT} 的命名空间必须是 {NAMESPACE}，实际为 {found}"),
-        )]);
-    }
-
+    let root = common::read_root(xml, ROOT)?;
     let mut errors = Vec::new();
-    let guid = root_attr(&root, "guid", Some(36), 10_000, &mut errors);
-    let version = root_attr(&root, "version", None, 10, &mut errors);
-
-    let inventory_els: Vec<&Element> = root.children.iter().filter(|c| c.is(NAMESPACE, "Inventory")).collect();
-    if inventory_els.is_empty() {
-        errors.push(CebError::new(
-            "Inventory",
-            "required",
-            "at least one Inventory element is required".into(),
-            "至少需要一个 Inventory 元素".into(),
-        ));
-    } else if inventory_els.len() > MAX_INVENTORIES {
-        errors.push(max_occurs("Inventory", inventory_els.len(), MAX_INVENTORIES));
-    }
-    let inventories = inventory_els.iter().enumerate().map(|(i, el)| read_inventory(el, &format!("Inventory[{i}]"), &mut errors)).collect();
-
-    let base_transfer = root.children.iter().find(|c| c.is(NAMESPACE, "BaseTransfer")).map(|el| {
-        let mut g = Group::new(el, "BaseTransfer".into(), TRANSFER);
-        let bt = BaseTransfer {
-            cop_code: g.req("copCode"),
-            cop_name: g.req("copName"),
-            dxp_mode: g.req("dxpMode"),
-            dxp_id: g.req("dxpId"),
-            note: g.opt("note"),
-        };
-        errors.append(&mut g.errors);
-        bt
-    });
-
+    let (guid, version) = common::root_attrs(&root, &mut errors);
+    let inventories = common::wrappers(&root, "Inventory", &mut errors)
+        .iter()
+        .enumerate()
+        .map(|(i, el)| read_inventory(el, &format!("Inventory[{i}]"), &mut errors))
+        .collect();
+    let base_transfer = common::base_transfer(&root, &mut errors);
     if errors.is_empty() {
         Ok(Ceb621Message { guid, version, inventories, base_transfer })
     } else {
         Err(errors)
     }
-}
-
-fn root_attr(root: &Element, name: &str, exact: Option<usize>, max: usize, errors: &mut Vec<CebError>) -> String {
-    let path = format!("@{name}");
-    let value = root.attr(name).map(str::trim).unwrap_or("");
-    let chars = value.chars().count();
-    if value.is_empty() {
-        errors.push(CebError::new(
-            path,
-            "required",
-            format!("attribute {name} on {ROOT} is required"),
-            format!("{ROOT} 缺少必填属性 {name}"),
-        ));
-    } else if let Some(n) = exact.filter(|&n| n != chars) {
-        errors.push(CebError::new(
-            path,
-            "length",
-            format!("attribute {name} must be exactly {n} characters long, found {chars}"),
-            format!("属性 {name} 长度必须为 {n} 个字符，实际为 {chars} 个"),
-        ));
-    } else if chars > max {
-        errors.push(CebError::new(
-            path,
-            "max_length",
-            format!("attribute {name} is {chars} characters long; at most {max} are allowed"),
-            format!("属性 {name} 长度为 {chars} 个字符，最多允许 {max} 个"),
-        ));
-    }
-    value.to_string()
-}
-
-fn max_occurs(path: &str, found: usize, max: usize) -> CebError {
-    CebError::new(
-        path,
-        "max_occurs",
-        format!("{path} may appear at most {max} times, found {found}"),
-        format!("{path} 最多允许出现 {max} 次，实际为 {found} 次"),
-    )
 }
 
 fn read_inventory(el: &Element, path: &str, errors: &mut Vec<CebError>) -> Inventory {
@@ -348,7 +262,7 @@ fn read_inventory(el: &Element, path: &str, errors: &mut Vec<CebError>) -> Inven
             "至少需要一个 InventoryList 元素".into(),
         ));
     } else if lists.len() > MAX_ITEMS {
-        errors.push(max_occurs(&format!("{path}/InventoryList"), lists.len(), MAX_ITEMS));
+        errors.push(common::max_occurs(&format!("{path}/InventoryList"), lists.len(), MAX_ITEMS));
     }
     if let (Some(first_list), Some(head)) = (
         el.children.iter().position(|c| c.is(NAMESPACE, "InventoryList")),

@@ -1,20 +1,29 @@
 //! GACC cross-border e-commerce messages (CEB, 海关跨境统一版系统企业对接报文规范,
 //! Announcement 2018 No. 113 and its 2022-05 revision).
 //!
-//! Currently: reading the import inventory list `CEB621Message` ([`parse_ceb621`]) with
-//! validation against the element rules of `import.xsd` (2018), and writing its receipt
-//! `CEB622Message` ([`write_ceb622`]). The schemas and official samples are vendored in
-//! `data/ceb/` and used as test fixtures.
+//! Reading the import messages with validation against the element rules of `import.xsd`
+//! (2018) — order `CEB311`, payment `CEB411`, waybill `CEB511`, inventory list `CEB621` — and
+//! writing their receipts (`CEB312`, `CEB412`, `CEB512`, `CEB622`). The schemas and official
+//! samples are vendored in `data/ceb/` and used as test fixtures.
 
+mod common;
 mod fields;
 pub mod inventory;
+pub mod logistics;
+pub mod order;
+pub mod payment;
 pub mod receipt;
 mod tree;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_orders;
 
 pub use inventory::{parse_ceb621, BaseTransfer, Ceb621Message, Inventory, InventoryHead, InventoryItem};
+pub use logistics::{parse_ceb511, write_ceb512, Ceb511Message, LogisticsHead, LogisticsReturn};
+pub use order::{parse_ceb311, write_ceb312, Ceb311Message, Order, OrderHead, OrderItem, OrderReturn};
+pub use payment::{parse_ceb411, write_ceb412, Ceb411Message, PaymentHead, PaymentReturn};
 pub use receipt::{write_ceb622, InventoryReturn};
 
 /// Namespace of every CEB message element.

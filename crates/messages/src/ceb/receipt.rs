@@ -1,10 +1,7 @@
 //! `CEB622Message` — the receipt (进口清单回执) for a `CEB621Message`, one
 //! `InventoryReturn` per inventory, as defined in `data/ceb/2018/xsd/import.xsd`.
 
-use std::fmt::Write as _;
-
 use super::inventory::InventoryHead;
-use super::NAMESPACE;
 
 /// One `InventoryReturn`. Field limits from the XSD: `guid` 36 characters, `customsCode`
 /// 4, `ebpCode`/`ebcCode`/`agentCode` 1–18, `copNo` 1–20, `preNo` and `invtNo` 18,
@@ -53,52 +50,23 @@ impl InventoryReturn {
 /// 100 receipts; callers must not pass an empty slice (the output would not validate).
 /// Text is escaped; characters XML 1.0 cannot carry are written as U+FFFD.
 pub fn write_ceb622(receipts: &[InventoryReturn]) -> String {
-    let guid = receipts.first().map(|r| r.guid.as_str()).unwrap_or("");
-    let mut out = String::new();
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(out, "<CEB622Message guid=\"{}\" version=\"1.0\" xmlns=\"{NAMESPACE}\">", escape(guid));
-    for r in receipts {
-        out.push_str("  <InventoryReturn>\n");
-        let fields: [(&str, Option<&str>); 11] = [
-            ("guid", Some(&r.guid)),
-            ("customsCode", r.customs_code.as_deref()),
-            ("ebpCode", r.ebp_code.as_deref()),
-            ("ebcCode", r.ebc_code.as_deref()),
-            ("agentCode", r.agent_code.as_deref()),
-            ("copNo", Some(&r.cop_no)),
-            ("preNo", Some(&r.pre_no)),
-            ("invtNo", r.invt_no.as_deref()),
-            ("returnStatus", Some(&r.return_status)),
-            ("returnTime", Some(&r.return_time)),
-            ("returnInfo", Some(&r.return_info)),
-        ];
-        for (name, value) in fields {
-            if let Some(value) = value {
-                let _ = writeln!(out, "    <{name}>{}</{name}>", escape(value));
-            }
-        }
-        out.push_str("  </InventoryReturn>\n");
-    }
-    out.push_str("</CEB622Message>\n");
-    out
-}
-
-/// Escapes markup characters and replaces characters outside the XML 1.0 `Char` production.
-fn escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // \r would be normalised away by a reader; keep it as a character reference.
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    let rows: Vec<Vec<(&str, Option<&str>)>> = receipts
+        .iter()
+        .map(|r| {
+            vec![
+                ("guid", Some(r.guid.as_str())),
+                ("customsCode", r.customs_code.as_deref()),
+                ("ebpCode", r.ebp_code.as_deref()),
+                ("ebcCode", r.ebc_code.as_deref()),
+                ("agentCode", r.agent_code.as_deref()),
+                ("copNo", Some(r.cop_no.as_str())),
+                ("preNo", Some(r.pre_no.as_str())),
+                ("invtNo", r.invt_no.as_deref()),
+                ("returnStatus", Some(r.return_status.as_str())),
+                ("returnTime", Some(r.return_time.as_str())),
+                ("returnInfo", Some(r.return_info.as_str())),
+            ]
+        })
+        .collect();
+    super::common::write_returns("CEB622Message", "InventoryReturn", &rows)
 }

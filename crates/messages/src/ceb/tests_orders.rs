@@ -1,0 +1,529 @@
+//! Tests for CEB311/312 (orders), CEB411/412 (payments) and CEB511/512 (logistics).
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use super::tree::read_tree;
+use super::*;
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
+}
+
+fn sample(version: &str, message: &str) -> String {
+    let path = data(&format!("{version}/samples/import/{message}.xml"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn replace_first(xml: &str, from: &str, to: &str) -> String {
+    assert!(xml.contains(from), "fixture does not contain {from:?}");
+    xml.replacen(from, to, 1)
+}
+
+/// Each case must yield an error with the given path and rule; single-error rules alone.
+fn check_broken<T: std::fmt::Debug>(parse: fn(&[u8]) -> Result<T, Vec<CebError>>, cases: Vec<(&str, String, &str, &str)>) {
+    for (name, xml, path, rule) in cases {
+        let errs = match parse(xml.as_bytes()) {
+            Ok(v) => panic!("{name}: expected errors, got {v:?}"),
+            Err(errs) => errs,
+        };
+        assert!(errs.iter().any(|e| e.path == path && e.rule == rule), "{name}: expected {path} / {rule}, got {errs:#?}");
+        for e in &errs {
+            assert!(!e.en.is_empty() && !e.zh.is_empty(), "{name}: messages must be filled: {e:?}");
+        }
+        if matches!(rule, "malformed" | "wrong_root" | "wrong_namespace") {
+            assert_eq!(errs.len(), 1, "{name}: {errs:#?}");
+        }
+    }
+}
+
+/// Validates XML against the vendored 2018 import.xsd with xmllint.
+fn xmllint_validate(xml: &str, name: &str) -> (bool, String) {
+    let found = Command::new("which").arg("xmllint").output().map(|o| o.status.success()).unwrap_or(false);
+    assert!(found, "xmllint is not on PATH; install it with `apt-get install libxml2-utils`");
+    let path = std::env::temp_dir().join(format!("guomen-{name}-{}.xml", std::process::id()));
+    std::fs::write(&path, xml).unwrap();
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(data("2018/xsd/import.xsd"))
+        .arg(&path)
+        .output()
+        .expect("run xmllint");
+    let _ = std::fs::remove_file(&path);
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+// ---- CEB311 / CEB312 ----
+
+fn parse_311(version: &str) -> Ceb311Message {
+    parse_ceb311(sample(version, "CEB311Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
+}
+
+fn check_311_sample(version: &str) {
+    let msg = parse_311(version);
+    assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(msg.version, "1.0");
+    assert_eq!(msg.orders.len(), 6);
+    assert_eq!(msg.orders.iter().map(|o| o.items.len()).sum::<usize>(), 12);
+
+    let h = &msg.orders[0].head;
+    assert_eq!(h.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(h.app_type, "1");
+    assert_eq!(h.app_time, "20160308112701");
+    assert_eq!(h.order_type, "I");
+    assert_eq!(h.order_no, "order20160321116421002");
+    assert_eq!(h.ebp_name, "东方物通科技(北京)有限公司");
+    assert_eq!(h.goods_value, dec("14000"));
+    assert_eq!(h.freight, dec("5000"));
+    assert_eq!(h.discount, dec("0"));
+    assert_eq!(h.tax_total, dec("50"));
+    assert_eq!(h.actural_paid, dec("19050"));
+    assert_eq!(h.currency, "142");
+    assert_eq!(h.buyer_reg_no, "ID20160001");
+    assert_eq!(h.buyer_id_number, "130681136250023332");
+    assert_eq!(h.pay_transaction_id.as_deref(), Some("20160001634226001"));
+    assert_eq!(h.batch_numbers.as_deref(), Some("20160317"));
+    assert_eq!(h.consignee, "焦洪宇");
+    assert_eq!(h.consignee_address, "北京市海淀区");
+    assert_eq!(h.consignee_district.as_deref(), Some("072750"));
+    assert_eq!(h.note.as_deref(), Some("test"));
+
+    let it = &msg.orders[0].items;
+    assert_eq!(it[0].gnum, 1);
+    assert_eq!(it[0].item_no.as_deref(), Some("AF001-001"));
+    assert_eq!(it[0].item_name, "b");
+    assert_eq!(it[0].gmodel, "33mm");
+    assert_eq!(it[0].unit, "007");
+    assert_eq!(it[0].qty, dec("100"));
+    assert_eq!(it[0].price, dec("20"));
+    assert_eq!(it[0].total_price, dec("2000"));
+    assert_eq!(it[0].country, "116");
+    assert_eq!(it[0].note, None, "empty <note></note> reads as absent");
+    assert_eq!(it[1].gnum, 2);
+    assert_eq!(it[1].qty, dec("200"));
+
+    let bt = msg.base_transfer.expect("BaseTransfer");
+    assert_eq!(bt.cop_code, "1101180326");
+    assert_eq!(bt.dxp_mode, "DXP");
+    assert_eq!(bt.dxp_id, "EXP2016522002580001");
+    assert_eq!(bt.note.as_deref(), Some("test"));
+}
+
+#[test]
+fn ceb311_official_2018_sample_parses() {
+    check_311_sample("2018");
+}
+
+#[test]
+fn ceb311_official_2022_05_sample_parses() {
+    check_311_sample("2022-05");
+}
+
+#[test]
+fn ceb311_broken_variants_report_path_and_rule() {
+    let base = sample("2018", "CEB311Message");
+    check_broken(
+        parse_ceb311,
+        vec![
+            (
+                "missing buyerRegNo",
+                replace_first(&base, "<ceb:buyerRegNo>ID20160001</ceb:buyerRegNo>", ""),
+                "Order[0]/OrderHead/buyerRegNo",
+                "required",
+            ),
+            (
+                "orderType not I",
+                replace_first(&base, "<ceb:orderType>I</ceb:orderType>", "<ceb:orderType>E</ceb:orderType>"),
+                "Order[0]/OrderHead/orderType",
+                "enumeration",
+            ),
+            (
+                "non-numeric acturalPaid",
+                replace_first(&base, "<ceb:acturalPaid>19050</ceb:acturalPaid>", "<ceb:acturalPaid>19,050</ceb:acturalPaid>"),
+                "Order[0]/OrderHead/acturalPaid",
+                "decimal",
+            ),
+            (
+                "consigneeDistrict length",
+                replace_first(
+                    &base,
+                    "<ceb:consigneeDistrict>072750</ceb:consigneeDistrict>",
+                    "<ceb:consigneeDistrict>0727</ceb:consigneeDistrict>",
+                ),
+                "Order[0]/OrderHead/consigneeDistrict",
+                "length",
+            ),
+            (
+                "line currency not 142",
+                replace_first(
+                    &base,
+                    "<ceb:totalPrice>2000</ceb:totalPrice>\n\t\t\t<ceb:currency>142</ceb:currency>",
+                    "<ceb:totalPrice>2000</ceb:totalPrice>\n\t\t\t<ceb:currency>502</ceb:currency>",
+                ),
+                "Order[0]/OrderList[0]/currency",
+                "fixed",
+            ),
+            (
+                "line elements out of order",
+                replace_first(
+                    &base,
+                    "<ceb:itemName>b</ceb:itemName>\n\t\t\t<ceb:gmodel>33mm</ceb:gmodel>",
+                    "<ceb:gmodel>33mm</ceb:gmodel>\n\t\t\t<ceb:itemName>b</ceb:itemName>",
+                ),
+                "Order[0]/OrderList[0]/itemName",
+                "order",
+            ),
+            (
+                "too many fraction digits",
+                replace_first(&base, "<ceb:price>20</ceb:price>", "<ceb:price>20.000001</ceb:price>"),
+                "Order[0]/OrderList[0]/price",
+                "digits",
+            ),
+            ("wrong root", base.replace("CEB311Message", "CEB621Message"), "CEB311Message", "wrong_root"),
+        ],
+    );
+}
+
+#[test]
+fn ceb311_missing_head_and_lines() {
+    let xml = r#"<CEB311Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb"><Order/><Order><OrderList/><x/></Order></CEB311Message>"#;
+    let errs = parse_ceb311(xml.as_bytes()).unwrap_err();
+    let found: Vec<(&str, &str)> =
+        errs.iter().filter(|e| !e.path.starts_with("Order[1]/OrderList[0]/")).map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(
+        found,
+        vec![
+            ("Order[0]/OrderHead", "required"),
+            ("Order[0]/OrderList", "required"),
+            ("Order[1]/x", "unexpected"),
+            ("Order[1]/OrderHead", "required"),
+        ]
+    );
+    assert!(errs.iter().any(|e| e.path == "Order[1]/OrderList[0]/gnum" && e.rule == "required"), "{errs:#?}");
+
+    let errs = parse_ceb311(br#"<CEB311Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#).unwrap_err();
+    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("@guid", "required"), ("@version", "required"), ("Order", "required")]);
+}
+
+fn order_receipts() -> Vec<OrderReturn> {
+    parse_311("2018")
+        .orders
+        .iter()
+        .map(|o| OrderReturn::for_head(&o.head, "2".into(), "20160428182238000".into(), "新增申报成功 <ok> & \"done\"".into()))
+        .collect()
+}
+
+#[test]
+fn ceb312_reads_back_and_validates() {
+    let xml = write_ceb312(&order_receipts());
+    let root = read_tree(xml.as_bytes()).expect("well-formed");
+    assert!(root.is(NAMESPACE, "CEB312Message"));
+    assert_eq!(root.attr("guid"), Some("4CDE1CFD-EDED-46B1-946C-B8022E42FC94"));
+    assert_eq!(root.children.len(), 6);
+    let first = &root.children[0];
+    assert!(first.is(NAMESPACE, "OrderReturn"));
+    let fields: Vec<(&str, &str)> = first.children.iter().map(|c| (c.name.as_str(), c.text.as_str())).collect();
+    assert_eq!(
+        fields,
+        [
+            ("guid", "4CDE1CFD-EDED-46B1-946C-B8022E42FC94"),
+            ("ebpCode", "1105910159"),
+            ("ebcCode", "1105910159"),
+            ("orderNo", "order20160321116421002"),
+            ("returnStatus", "2"),
+            ("returnTime", "20160428182238000"),
+            ("returnInfo", "新增申报成功 <ok> & \"done\""),
+        ]
+    );
+
+    let (ok, stderr) = xmllint_validate(&xml, "ceb312");
+    assert!(ok, "xmllint rejected the generated CEB312:\n{stderr}\n{xml}");
+    let mut bad = order_receipts().remove(0);
+    bad.return_time = "2016".into();
+    let (ok, _) = xmllint_validate(&write_ceb312(&[bad]), "ceb312-bad");
+    assert!(!ok, "xmllint should reject a returnTime of 4 characters");
+}
+
+// ---- CEB411 / CEB412 ----
+
+fn parse_411(version: &str) -> Ceb411Message {
+    parse_ceb411(sample(version, "CEB411Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
+}
+
+fn check_411_sample(version: &str) {
+    let msg = parse_411(version);
+    assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(msg.version, "1.0");
+    assert_eq!(msg.payments.len(), 10);
+    let p = &msg.payments[0];
+    assert_eq!(p.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(p.app_time, "20160308112745");
+    assert_eq!(p.app_status, "2");
+    assert_eq!(p.pay_code, "1101110323");
+    assert_eq!(p.pay_name, "测试企业");
+    assert_eq!(p.pay_transaction_id, "P0242250007");
+    assert_eq!(p.order_no, "order2016030811340007");
+    assert_eq!(p.ebp_code, "1101110325");
+    assert_eq!(p.payer_id_type, "1");
+    assert_eq!(p.payer_id_number, "130625021345225322");
+    assert_eq!(p.payer_name, "支付人");
+    assert_eq!(p.telephone.as_deref(), Some("13256254445"));
+    assert_eq!(p.amount_paid, dec("19050"));
+    assert_eq!(p.currency, "142");
+    assert_eq!(p.pay_time, "20160315153555");
+    assert_eq!(p.note, None);
+    assert_eq!(msg.payments[1].guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC95");
+    assert_eq!(msg.payments[1].pay_transaction_id, "P0242250008");
+    let bt = msg.base_transfer.expect("BaseTransfer");
+    assert_eq!(bt.cop_code, "1101180326");
+    assert_eq!(bt.dxp_id, "DXPLGS0000000001");
+    assert_eq!(bt.note, None);
+}
+
+#[test]
+fn ceb411_official_2018_sample_parses() {
+    check_411_sample("2018");
+}
+
+#[test]
+fn ceb411_official_2022_05_sample_parses() {
+    check_411_sample("2022-05");
+}
+
+#[test]
+fn ceb411_broken_variants_report_path_and_rule() {
+    let base = sample("2018", "CEB411Message");
+    check_broken(
+        parse_ceb411,
+        vec![
+            (
+                "missing payTransactionId",
+                replace_first(&base, "<ceb:payTransactionId>P0242250007</ceb:payTransactionId>", ""),
+                "Payment[0]/PaymentHead/payTransactionId",
+                "required",
+            ),
+            (
+                "payTime length",
+                replace_first(&base, "<ceb:payTime>20160315153555</ceb:payTime>", "<ceb:payTime>2016-03-15</ceb:payTime>"),
+                "Payment[0]/PaymentHead/payTime",
+                "length",
+            ),
+            (
+                "payerIdType not 1/2",
+                replace_first(&base, "<ceb:payerIdType>1</ceb:payerIdType>", "<ceb:payerIdType>9</ceb:payerIdType>"),
+                "Payment[0]/PaymentHead/payerIdType",
+                "enumeration",
+            ),
+            (
+                "amountPaid too many digits",
+                replace_first(&base, "<ceb:amountPaid>19050</ceb:amountPaid>", "<ceb:amountPaid>12345678901234567890</ceb:amountPaid>"),
+                "Payment[0]/PaymentHead/amountPaid",
+                "digits",
+            ),
+            ("over-long telephone", replace_first(&base, "13256254445", &"1".repeat(61)), "Payment[0]/PaymentHead/telephone", "max_length"),
+            (
+                "second head",
+                replace_first(&base, "</ceb:PaymentHead>", "</ceb:PaymentHead><ceb:PaymentHead/>"),
+                "Payment[0]/PaymentHead",
+                "duplicate",
+            ),
+            (
+                "wrong namespace",
+                replace_first(&base, "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"", "xmlns:ceb=\"urn:other\""),
+                "CEB411Message",
+                "wrong_namespace",
+            ),
+        ],
+    );
+}
+
+fn payment_receipts() -> Vec<PaymentReturn> {
+    parse_411("2018")
+        .payments
+        .iter()
+        .map(|p| PaymentReturn::for_head(p, "120".into(), "20160311210300000".into(), "入库 & ok".into()))
+        .collect()
+}
+
+#[test]
+fn ceb412_reads_back_and_validates() {
+    let xml = write_ceb412(&payment_receipts());
+    let root = read_tree(xml.as_bytes()).expect("well-formed");
+    assert!(root.is(NAMESPACE, "CEB412Message"));
+    assert_eq!(root.attr("guid"), Some("4CDE1CFD-EDED-46B1-946C-B8022E42FC94"));
+    assert_eq!(root.attr("version"), Some("1.0"));
+    assert_eq!(root.children.len(), 10);
+    assert!(root.children[0].is(NAMESPACE, "PaymentReturn"));
+    let fields: Vec<(&str, &str)> = root.children[1].children.iter().map(|c| (c.name.as_str(), c.text.as_str())).collect();
+    assert_eq!(
+        fields,
+        [
+            ("guid", "4CDE1CFD-EDED-46B1-946C-B8022E42FC95"),
+            ("payCode", "1101110323"),
+            ("payTransactionId", "P0242250008"),
+            ("returnStatus", "120"),
+            ("returnTime", "20160311210300000"),
+            ("returnInfo", "入库 & ok"),
+        ]
+    );
+
+    let (ok, stderr) = xmllint_validate(&xml, "ceb412");
+    assert!(ok, "xmllint rejected the generated CEB412:\n{stderr}\n{xml}");
+    let mut bad = payment_receipts().remove(0);
+    bad.guid = "short".into();
+    let (ok, _) = xmllint_validate(&write_ceb412(&[bad]), "ceb412-bad");
+    assert!(!ok, "xmllint should reject a guid of 5 characters");
+}
+
+// ---- CEB511 / CEB512 ----
+
+fn parse_511(version: &str) -> Ceb511Message {
+    parse_ceb511(sample(version, "CEB511Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
+}
+
+fn check_511_sample(version: &str) {
+    let msg = parse_511(version);
+    assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(msg.version, "1.0");
+    assert_eq!(msg.waybills.len(), 6);
+    let w = &msg.waybills[0];
+    assert_eq!(w.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
+    assert_eq!(w.app_time, "20160315153555");
+    assert_eq!(w.logistics_code, "1101180326");
+    assert_eq!(w.logistics_name, "测试物流企业");
+    assert_eq!(w.logistics_no, "L201603081138007");
+    assert_eq!(w.bill_no.as_deref(), Some("TY201603081344007"));
+    assert_eq!(w.order_no, "order20160321116421002");
+    assert_eq!(w.freight, Some(dec("5000")));
+    assert_eq!(w.insured_fee, Some(dec("200")));
+    assert_eq!(w.currency, "142");
+    assert_eq!(w.weight, dec("4000"));
+    assert_eq!(w.pack_no, 6000);
+    assert_eq!(w.goods_info.as_deref(), Some("包裹"));
+    assert_eq!(w.consignee, "李小可");
+    assert_eq!(w.consignee_address, "北京市海淀区");
+    assert_eq!(w.consignee_telephone, "13936921298");
+    assert_eq!(w.note, None);
+    assert_eq!(msg.waybills[1].order_no, "order20160321116421003");
+    assert_eq!(msg.waybills[5].order_no, "order20160321116421008");
+    let bt = msg.base_transfer.expect("BaseTransfer");
+    assert_eq!(bt.cop_code, "1101180326");
+    assert_eq!(bt.dxp_id, "DXPLGS0000000001");
+}
+
+#[test]
+fn ceb511_official_2018_sample_parses() {
+    check_511_sample("2018");
+}
+
+#[test]
+fn ceb511_official_2022_05_sample_parses() {
+    check_511_sample("2022-05");
+}
+
+#[test]
+fn ceb511_broken_variants_report_path_and_rule() {
+    let base = sample("2018", "CEB511Message");
+    check_broken(
+        parse_ceb511,
+        vec![
+            (
+                "missing consignee",
+                replace_first(&base, "<ceb:consignee>李小可</ceb:consignee>", ""),
+                "Logistics[0]/LogisticsHead/consignee",
+                "required",
+            ),
+            (
+                "non-integer packNo",
+                replace_first(&base, "<ceb:packNo>6000</ceb:packNo>", "<ceb:packNo>one</ceb:packNo>"),
+                "Logistics[0]/LogisticsHead/packNo",
+                "integer",
+            ),
+            (
+                "packNo over 9 digits",
+                replace_first(&base, "<ceb:packNo>6000</ceb:packNo>", "<ceb:packNo>1000000000</ceb:packNo>"),
+                "Logistics[0]/LogisticsHead/packNo",
+                "digits",
+            ),
+            (
+                "bad optional freight",
+                replace_first(&base, "<ceb:freight>5000</ceb:freight>", "<ceb:freight>5e3</ceb:freight>"),
+                "Logistics[0]/LogisticsHead/freight",
+                "decimal",
+            ),
+            (
+                "over-long billNo",
+                replace_first(&base, "TY201603081344007", &"T".repeat(38)),
+                "Logistics[0]/LogisticsHead/billNo",
+                "max_length",
+            ),
+            (
+                "weight before currency",
+                replace_first(
+                    &base,
+                    "<ceb:currency>142</ceb:currency>\n\t\t\t<ceb:weight>4000</ceb:weight>",
+                    "<ceb:weight>4000</ceb:weight>\n\t\t\t<ceb:currency>142</ceb:currency>",
+                ),
+                "Logistics[0]/LogisticsHead/currency",
+                "order",
+            ),
+            (
+                "unexpected wrapper child",
+                replace_first(&base, "</ceb:LogisticsHead>", "</ceb:LogisticsHead><ceb:LogisticsList/>"),
+                "Logistics[0]/LogisticsList",
+                "unexpected",
+            ),
+            ("malformed XML", replace_first(&base, "</ceb:consignee>", ""), "", "malformed"),
+        ],
+    );
+    // Optional freight and insuredFee may be left out.
+    let xml = replace_first(&base, "<ceb:freight>5000</ceb:freight>", "");
+    let xml = replace_first(&xml, "<ceb:insuredFee>200</ceb:insuredFee>", "");
+    let msg = parse_ceb511(xml.as_bytes()).unwrap_or_else(|errs| panic!("{errs:#?}"));
+    assert_eq!((msg.waybills[0].freight, msg.waybills[0].insured_fee), (None, None));
+}
+
+fn logistics_receipts() -> Vec<LogisticsReturn> {
+    parse_511("2018")
+        .waybills
+        .iter()
+        .map(|w| LogisticsReturn::for_head(w, "2".into(), "20160506152250000".into(), "新增申报成功".into()))
+        .collect()
+}
+
+#[test]
+fn ceb512_reads_back_and_validates() {
+    let xml = write_ceb512(&logistics_receipts());
+    let root = read_tree(xml.as_bytes()).expect("well-formed");
+    assert!(root.is(NAMESPACE, "CEB512Message"));
+    assert_eq!(root.attr("guid"), Some("4CDE1CFD-EDED-46B1-946C-B8022E42FC94"));
+    assert_eq!(root.children.len(), 6);
+    assert!(root.children[0].is(NAMESPACE, "LogisticsReturn"));
+    let fields: Vec<(&str, &str)> = root.children[0].children.iter().map(|c| (c.name.as_str(), c.text.as_str())).collect();
+    assert_eq!(
+        fields,
+        [
+            ("guid", "4CDE1CFD-EDED-46B1-946C-B8022E42FC94"),
+            ("logisticsCode", "1101180326"),
+            ("logisticsNo", "L201603081138007"),
+            ("returnStatus", "2"),
+            ("returnTime", "20160506152250000"),
+            ("returnInfo", "新增申报成功"),
+        ]
+    );
+
+    let (ok, stderr) = xmllint_validate(&xml, "ceb512");
+    assert!(ok, "xmllint rejected the generated CEB512:\n{stderr}\n{xml}");
+    let mut bad = logistics_receipts().remove(0);
+    bad.return_info = String::new();
+    let (ok, _) = xmllint_validate(&write_ceb512(&[bad]), "ceb512-bad");
+    assert!(!ok, "xmllint should reject an empty returnInfo");
+}

@@ -12,17 +12,14 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use crate::xml::{self, Element, ReadError};
 use guomen_domain::declaration::{ContainerDraft, DeclarationDraft, HeadDraft, ItemDraft, LicenceDraft};
-use quick_xml::escape::EscapeError;
-use quick_xml::events::attributes::AttrError;
-use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 /// Namespace written on the root element (and accepted, like any other, when reading).
 pub const NAMESPACE: &str = "http://www.chinaport.gov.cn/dec";
 
 /// Deepest element nesting accepted; the root element is depth 1.
-pub const MAX_DEPTH: usize = 32;
+pub use crate::xml::MAX_DEPTH;
 
 const ROOT: &str = "DecMessage";
 
@@ -158,197 +155,17 @@ fn iso_date_to_gacc(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// One element of the parsed document: local name, its own character data, child elements.
-#[derive(Debug, Default)]
-struct Element {
-    name: String,
-    text: String,
-    children: Vec<Element>,
-}
-
-impl Element {
-    /// First child element with this local name.
-    fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+/// Reads the document into the shared element tree and checks the root element's name
+/// (in any namespace, as senders use a default namespace, a prefix, or none).
+fn read_tree(bytes: &[u8]) -> Result<Element, XmlError> {
+    let root = xml::read_tree(bytes).map_err(|e| match e {
+        ReadError::NotUtf8 { .. } => XmlError::NotUtf8,
+        ReadError::Malformed { line, column, message } => XmlError::Malformed { line, column, message },
+    })?;
+    if root.name != ROOT {
+        return Err(XmlError::WrongRoot { found: root.qname });
     }
-
-    /// All `inner` children of all `outer` children, in document order.
-    fn grandchildren<'s>(&'s self, outer: &'s str, inner: &'s str) -> impl Iterator<Item = &'s Element> + 's {
-        self.children.iter().filter(move |c| c.name == outer).flat_map(move |c| c.children.iter().filter(move |g| g.name == inner))
-    }
-
-    /// Trimmed text of the first child with this name; `None` if absent, empty or blank.
-    fn value(&self, name: &str) -> Option<String> {
-        let text = self.child(name)?.text.trim();
-        (!text.is_empty()).then(|| text.to_string())
-    }
-}
-
-/// Parses the whole document into an element tree, checking well-formedness, the root
-/// name, the DOCTYPE ban and the depth limit on the way.
-fn read_tree(xml: &[u8]) -> Result<Element, XmlError> {
-    let text = std::str::from_utf8(xml).map_err(|_| XmlError::NotUtf8)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let malformed = |offset: usize, message: String| {
-        let (line, column) = line_column(text, offset);
-        XmlError::Malformed { line, column, message }
-    };
-
-    let mut reader = Reader::from_str(text);
-    // Defaults already check that end tags match and refuse unmatched end tags; say so
-    // explicitly since the checks are part of this module's contract.
-    reader.config_mut().check_end_names = true;
-    reader.config_mut().allow_unmatched_ends = false;
-    reader.config_mut().expand_empty_elements = false;
-
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    loop {
-        // With text trimming off every byte belongs to some event, so this is where the
-        // next event starts.
-        let start = to_usize(reader.buffer_position());
-        let event = match reader.read_event() {
-            Ok(event) => event,
-            Err(err) => return Err(malformed(to_usize(reader.error_position()), describe_error(&err))),
-        };
-        match event {
-            Event::Start(e) => {
-                let el = open_element(&e, &stack, root.is_some(), start, &malformed)?;
-                stack.push(el);
-            }
-            Event::Empty(e) => {
-                let el = open_element(&e, &stack, root.is_some(), start, &malformed)?;
-                close_element(el, &mut stack, &mut root);
-            }
-            Event::End(_) => match stack.pop() {
-                Some(el) => close_element(el, &mut stack, &mut root),
-                None => return Err(malformed(start, "unexpected end tag".into())),
-            },
-            Event::Text(t) => {
-                let unescaped = t.unescape().map_err(|err| {
-                    let offset = start + escape_offset(&err).unwrap_or(0);
-                    malformed(offset, describe_error(&err))
-                })?;
-                append_text(&mut stack, &unescaped, start, &malformed)?;
-            }
-            Event::CData(c) => {
-                let bytes = c.into_inner();
-                // The input was validated as UTF-8 and CDATA is a sub-slice of it.
-                let s = String::from_utf8_lossy(&bytes);
-                append_text(&mut stack, &s, start, &malformed)?;
-            }
-            Event::DocType(_) => {
-                return Err(malformed(start, "DOCTYPE declarations are not accepted (no DTDs or entity declarations)".into()))
-            }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
-            Event::Eof => {
-                if let Some(open) = stack.last() {
-                    return Err(malformed(text.len(), format!("unexpected end of document: element <{}> is not closed", open.name)));
-                }
-                return root.ok_or_else(|| malformed(text.len(), "no root element".into()));
-            }
-        }
-    }
-}
-
-fn open_element(
-    e: &BytesStart<'_>,
-    stack: &[Element],
-    have_root: bool,
-    start: usize,
-    malformed: &impl Fn(usize, String) -> XmlError,
-) -> Result<Element, XmlError> {
-    if stack.is_empty() {
-        if have_root {
-            return Err(malformed(start, "content after the root element: a document has exactly one root element".into()));
-        }
-        if e.local_name().as_ref() != ROOT.as_bytes() {
-            return Err(XmlError::WrongRoot { found: String::from_utf8_lossy(e.name().as_ref()).into_owned() });
-        }
-    }
-    if stack.len() >= MAX_DEPTH {
-        return Err(malformed(start, format!("elements are nested deeper than {MAX_DEPTH} levels")));
-    }
-    // Attributes are not used, but they must still be well-formed.
-    for attr in e.attributes() {
-        let attr = attr.map_err(|err| {
-            let (pos, message) = describe_attr_error(&err);
-            // Attribute positions count from just after the tag's '<'.
-            malformed(start + 1 + pos, message)
-        })?;
-        attr.unescape_value().map_err(|err| malformed(start, describe_error(&err)))?;
-    }
-    Ok(Element { name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(), ..Element::default() })
-}
-
-fn close_element(el: Element, stack: &mut [Element], root: &mut Option<Element>) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(el),
-        None => *root = Some(el),
-    }
-}
-
-fn append_text(stack: &mut [Element], s: &str, start: usize, malformed: &impl Fn(usize, String) -> XmlError) -> Result<(), XmlError> {
-    match stack.last_mut() {
-        Some(current) => {
-            current.text.push_str(s);
-            Ok(())
-        }
-        None if s.trim().is_empty() => Ok(()),
-        None => {
-            let skipped = s.len() - s.trim_start().len();
-            Err(malformed(start + skipped, "text outside the root element".into()))
-        }
-    }
-}
-
-fn to_usize(pos: u64) -> usize {
-    usize::try_from(pos).unwrap_or(usize::MAX)
-}
-
-/// Offset of an escape problem inside the text it was found in, when quick-xml tells us.
-fn escape_offset(err: &quick_xml::Error) -> Option<usize> {
-    match err {
-        // The range of an unrecognised entity starts after its '&'.
-        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(range, _)) => Some(range.start.saturating_sub(1)),
-        quick_xml::Error::Escape(EscapeError::UnterminatedEntity(range)) => Some(range.start),
-        _ => None,
-    }
-}
-
-/// A sender-oriented description of a quick-xml error.
-fn describe_error(err: &quick_xml::Error) -> String {
-    match err {
-        quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => format!(
-            "unknown entity &{name}; (only &lt; &gt; &amp; &apos; &quot; and character \
-             references are accepted; DTD entities are not)"
-        ),
-        quick_xml::Error::Escape(EscapeError::UnterminatedEntity(_)) => {
-            "'&' must start an entity or character reference ending in ';' (write &amp; for a literal '&')".into()
-        }
-        other => other.to_string(),
-    }
-}
-
-/// Position (relative to the tag's name) and description of an attribute syntax error.
-fn describe_attr_error(err: &AttrError) -> (usize, String) {
-    match *err {
-        AttrError::ExpectedEq(pos) => (pos, "attribute name must be followed by '=' and a quoted value".into()),
-        AttrError::ExpectedValue(pos) => (pos, "'=' must be followed by an attribute value".into()),
-        AttrError::UnquotedValue(pos) => (pos, "attribute value must be enclosed in double or single quotes".into()),
-        AttrError::ExpectedQuote(pos, quote) => (pos, format!("attribute value is missing its closing {}", quote as char)),
-        AttrError::Duplicated(pos, _) => (pos, "attribute appears twice in the same element".into()),
-    }
-}
-
-/// 1-based line and character column of a byte offset into `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let bytes = &text.as_bytes()[..offset.min(text.len())];
-    let line_start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let line = 1 + bytes.iter().filter(|&&b| b == b'\n').count();
-    // Count characters, i.e. bytes that are not UTF-8 continuation bytes.
-    let column = 1 + bytes[line_start..].iter().filter(|&&b| b & 0xC0 != 0x80).count();
-    (line, column)
+    Ok(root)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,5 +8,6 @@
 
 pub mod ceb;
 mod dec_message;
+mod xml;
 
 pub use dec_message::{parse_dec_message, write_dec_message, XmlError, MAX_DEPTH, NAMESPACE};

@@ -36,7 +36,6 @@ pub struct Batch {
     /// Enterprises registered in this batch, added to the directory after the commit.
     pub registered: Vec<guomen_domain::party::Enterprise>,
     pub touched_rules: bool,
-    pub touched_subscriptions: bool,
 }
 
 pub fn ms(t: time::OffsetDateTime) -> i64 {

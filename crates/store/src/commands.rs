@@ -321,7 +321,6 @@ pub async fn execute(
                 .execute(&mut *conn)
                 .await?;
             st.subscriptions.push((id.clone(), enterprise.as_ref().map(|e| e.to_string())));
-            b.touched_subscriptions = true;
             Ok(Ok(Outcome::Subscription(sub)))
         }
         Command::FileDeclaration { content, filed_by, idempotency, seed } => {

@@ -30,7 +30,7 @@ pub use receipt::{write_ceb622, InventoryReturn};
 pub const NAMESPACE: &str = "http://www.chinaport.gov.cn/ceb";
 
 /// Deepest element nesting accepted; the root element is depth 1.
-pub const MAX_DEPTH: usize = 32;
+pub use crate::xml::MAX_DEPTH;
 
 /// One problem found in a CEB message.
 ///

@@ -1,4 +1,5 @@
 use super::*;
+use crate::xml::line_column;
 
 fn s(v: &str) -> Option<String> {
     Some(v.to_string())

@@ -1,6 +1,7 @@
 //! Events: the only things the journal holds. Every state change is one of these, appended by the
 //! store's single write path together with the views and outbox messages it implies.
 
+use crate::ceb::CebEvent;
 use crate::declaration::{Commitment, DeclarationContent, DispositionOrder};
 use crate::inspection::{Conclusion, Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
 use crate::party::{CreditGrade, Enterprise, Role};
@@ -113,6 +114,8 @@ pub enum Event {
     },
     /// 远程监管 — remote inspection and its evidence.
     Remote(RemoteEvent),
+    /// 跨境电商 — cross-border e-commerce orders, payments, waybills, inventories, guarantees.
+    Ceb(CebEvent),
     SamplingOrdered {
         declaration_id: String,
         officer: String,
@@ -182,6 +185,7 @@ impl Event {
             Event::Appointment(e) => e.stream(),
             Event::ScheduleSet { schedule } => format!("schedule:{}:{}", schedule.site_code, schedule.kind.as_str()),
             Event::Remote(e) => e.stream(),
+            Event::Ceb(e) => e.stream(),
             Event::SubscriptionCreated { subscription } => {
                 format!("subscription:{}", subscription.id)
             }
@@ -226,6 +230,7 @@ impl Event {
             Event::Appointment(_) => "appointment",
             Event::ScheduleSet { .. } => "schedule_set",
             Event::Remote(_) => "remote_inspection",
+            Event::Ceb(e) => e.kind(),
             Event::SubscriptionCreated { .. } => "subscription_created",
             Event::DeclarationFiled { .. } => "declaration_filed",
             Event::RiskAssessed { .. } => "risk_assessed",
@@ -271,6 +276,7 @@ impl Event {
                 (format!("webhook {} subscribed", subscription.url), format!("订阅推送 {}", subscription.url))
             }
             Event::DeclarationFiled { .. } => ("declaration filed and accepted".into(), "申报已接受".into()),
+            Event::Ceb(e) => e.summary(),
             Event::RiskAssessed { decision, .. } => (
                 format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
                 format!("风险布控：{} 通道（命中 {} 条规则）", decision.lane.as_str(), decision.hits.len()),

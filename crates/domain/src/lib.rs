@@ -5,6 +5,7 @@
 //! events or a typed [`error::Refusal`]. The store applies the events; the web edge translates
 //! wire formats into the drafts and commands defined here.
 
+pub mod ceb;
 pub mod declaration;
 pub mod error;
 pub mod event;

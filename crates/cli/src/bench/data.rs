@@ -120,6 +120,7 @@ fn rules() -> RuleSet {
                 CheckType::Examination,
             ),
         ],
+        ..RuleSet::default()
     }
 }
 

@@ -166,7 +166,15 @@ pub fn initial() -> RuleSet {
     ];
     let mut lists = BTreeMap::new();
     lists.insert(SEED_ALERT_LIST.to_owned(), SEED_ALERT_ORIGINS.iter().map(|c| c.to_string()).collect::<BTreeSet<_>>());
-    RuleSet { version: 0, min_random_percent: pct(2), random_lane: Lane::Red, grade_modifiers: GradeModifiers::default(), lists, criteria }
+    RuleSet {
+        version: 0,
+        min_random_percent: pct(2),
+        random_lane: Lane::Red,
+        grade_modifiers: GradeModifiers::default(),
+        lists,
+        criteria,
+        ..RuleSet::default()
+    }
 }
 
 /// Why version 1 is published.

@@ -76,6 +76,8 @@ pub enum ListField {
     /// Consignee/consignor, owner or agent.
     Enterprise,
     BillNo,
+    /// 订购人 — the buyer's identity number (cross-border e-commerce inventories only).
+    Buyer,
 }
 
 impl ListField {
@@ -208,6 +210,9 @@ pub struct RuleSet {
     pub lists: BTreeMap<String, BTreeSet<String>>,
     #[serde(default)]
     pub criteria: Vec<Criterion>,
+    /// 身份冒用 — thresholds of the cross-border e-commerce identity-theft guard.
+    #[serde(default)]
+    pub identity_guard: crate::ceb::IdentityGuard,
 }
 
 impl Default for RuleSet {
@@ -219,6 +224,7 @@ impl Default for RuleSet {
             grade_modifiers: GradeModifiers::default(),
             lists: BTreeMap::new(),
             criteria: Vec::new(),
+            identity_guard: crate::ceb::IdentityGuard::default(),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::criterion::{percent_to_bp, CheckType, Criterion, Lane, ListField, RuleSet};
 use super::rng::Draws;
-use crate::declaration::{DeclarationContent, Item};
+use crate::declaration::{DeclarationContent, IeFlag};
 use crate::party::CreditGrade;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -71,8 +71,69 @@ impl Decision {
     }
 }
 
+/// What targeting looks at, whatever the record: a declaration or a cross-border e-commerce
+/// inventory list. Codes are compared as text: countries as ISO 3166 alpha-3, currencies as ISO
+/// 4217, units as GACC unit codes.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub ie_flag: IeFlag,
+    pub trade_country: &'a str,
+    /// Consignee/consignor, owner, agent — every enterprise the record names.
+    pub parties: Vec<&'a str>,
+    pub trade_mode: &'a str,
+    pub bill_no: &'a str,
+    /// The buyer's identity number (cross-border e-commerce); None for declarations.
+    pub buyer: Option<&'a str>,
+    pub items: Vec<SubjectItem<'a>>,
+}
+
+/// One goods line of a [`Subject`].
+#[derive(Debug, Clone)]
+pub struct SubjectItem<'a> {
+    pub g_no: u32,
+    pub code: &'a str,
+    pub origin: &'a str,
+    pub currency: &'a str,
+    pub unit: &'a str,
+    pub unit_price: Decimal,
+}
+
+impl<'a> Subject<'a> {
+    pub fn of_declaration(d: &'a DeclarationContent) -> Subject<'a> {
+        let h = &d.head;
+        Subject {
+            ie_flag: h.ie_flag,
+            trade_country: h.trade_country.as_str(),
+            parties: std::iter::once(h.trade_code.as_str())
+                .chain(h.owner_code.as_ref().map(|c| c.as_str()))
+                .chain(h.agent_code.as_ref().map(|c| c.as_str()))
+                .collect(),
+            trade_mode: &h.trade_mode,
+            bill_no: &h.bill_no,
+            buyer: None,
+            items: d
+                .items
+                .iter()
+                .map(|i| SubjectItem {
+                    g_no: i.g_no,
+                    code: i.code_ts.as_str(),
+                    origin: i.origin_country.as_str(),
+                    currency: i.trade_curr.as_str(),
+                    unit: i.g_unit.as_str(),
+                    unit_price: i.decl_price,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Applies the rule set to a declaration.
 pub fn decide(content: &DeclarationContent, grade: CreditGrade, rules: &RuleSet, seed: u64) -> Decision {
+    assess(&Subject::of_declaration(content), grade, rules, seed)
+}
+
+/// Applies the rule set to any record seen as a [`Subject`].
+pub fn assess(content: &Subject<'_>, grade: CreditGrade, rules: &RuleSet, seed: u64) -> Decision {
     let mut draws = Draws::new(seed);
     let factor = rules.grade_modifiers.factor(grade);
     let modify = |bp: u32| -> u32 {
@@ -140,9 +201,8 @@ fn on_list(rules: &RuleSet, list: &str, field: ListField, value: &str) -> bool {
 }
 
 /// Whether `c` matches; if so, the matching item numbers and the reasons.
-fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &RuleSet) -> Option<(Vec<u32>, Vec<Reason>)> {
+fn matches(c: &Criterion, h: &Subject<'_>, grade: CreditGrade, rules: &RuleSet) -> Option<(Vec<u32>, Vec<Reason>)> {
     let w = &c.when;
-    let h = &d.head;
     let mut reasons = Vec::new();
 
     if let Some(flag) = w.ie_flag {
@@ -152,15 +212,12 @@ fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &Ru
         reasons.push(reason(format!("direction is {}", flag.as_str()), format!("进出口标志为 {}", flag.as_str())));
     }
     if !w.trade_countries.is_empty() {
-        if !w.trade_countries.contains(&h.trade_country) {
+        if !w.trade_countries.iter().any(|c| c.as_str() == h.trade_country) {
             return None;
         }
         reasons.push(reason(format!("trade country {} is targeted", h.trade_country), format!("贸易国 {} 在布控范围内", h.trade_country)));
     }
-    let parties: Vec<&str> = std::iter::once(h.trade_code.as_str())
-        .chain(h.owner_code.as_ref().map(|c| c.as_str()))
-        .chain(h.agent_code.as_ref().map(|c| c.as_str()))
-        .collect();
+    let parties = &h.parties;
     if !w.enterprises.is_empty() {
         let hit = parties.iter().find(|p| w.enterprises.iter().any(|e| e.as_str() == **p))?;
         reasons.push(reason(format!("enterprise {hit} is targeted"), format!("企业 {hit} 在布控范围内")));
@@ -172,15 +229,16 @@ fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &Ru
         reasons.push(reason(format!("credit grade is {}", grade.as_str()), format!("企业信用等级为{}", grade.name_zh())));
     }
     if !w.trade_modes.is_empty() {
-        if !w.trade_modes.iter().any(|m| m == &h.trade_mode) {
+        if !w.trade_modes.iter().any(|m| m == h.trade_mode) {
             return None;
         }
         reasons.push(reason(format!("trade mode {}", h.trade_mode), format!("监管方式 {}", h.trade_mode)));
     }
     for lc in w.on_lists.iter().filter(|lc| !lc.field.is_item_field()) {
         let value: Option<&str> = match lc.field {
-            ListField::TradeCountry => Some(h.trade_country.as_str()),
-            ListField::BillNo => Some(h.bill_no.as_str()),
+            ListField::TradeCountry => Some(h.trade_country),
+            ListField::BillNo => Some(h.bill_no),
+            ListField::Buyer => h.buyer,
             ListField::Enterprise => parties.iter().copied().find(|p| on_list(rules, &lc.list, lc.field, p)),
             _ => None,
         };
@@ -197,7 +255,7 @@ fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &Ru
     }
     let mut items = Vec::new();
     let mut item_reasons = Vec::new();
-    for item in &d.items {
+    for item in &h.items {
         if let Some(rs) = item_matches(c, item, rules) {
             items.push(item.g_no);
             item_reasons.extend(rs);
@@ -210,40 +268,38 @@ fn matches(c: &Criterion, d: &DeclarationContent, grade: CreditGrade, rules: &Ru
     Some((items, reasons))
 }
 
-fn item_matches(c: &Criterion, item: &Item, rules: &RuleSet) -> Option<Vec<Reason>> {
+fn item_matches(c: &Criterion, item: &SubjectItem<'_>, rules: &RuleSet) -> Option<Vec<Reason>> {
     let w = &c.when;
     let g = item.g_no;
     let mut reasons = Vec::new();
     if !w.hs_prefixes.is_empty() {
-        let p = w.hs_prefixes.iter().find(|p| item.code_ts.as_str().starts_with(p.as_str()))?;
+        let p = w.hs_prefixes.iter().find(|p| item.code.starts_with(p.as_str()))?;
         reasons.push(reason(
-            format!("item {g}: commodity {} falls under {p}", item.code_ts),
-            format!("第{g}项：商品编码 {} 属于 {p}", item.code_ts),
+            format!("item {g}: commodity {} falls under {p}", item.code),
+            format!("第{g}项：商品编码 {} 属于 {p}", item.code),
         ));
     }
     if !w.origin_countries.is_empty() {
-        if !w.origin_countries.contains(&item.origin_country) {
+        if !w.origin_countries.iter().any(|c| c.as_str() == item.origin) {
             return None;
         }
-        reasons.push(reason(
-            format!("item {g}: origin {} is targeted", item.origin_country),
-            format!("第{g}项：原产国 {} 在布控范围内", item.origin_country),
-        ));
+        reasons
+            .push(reason(format!("item {g}: origin {} is targeted", item.origin), format!("第{g}项：原产国 {} 在布控范围内", item.origin)));
     }
     if let Some(band) = &w.unit_price {
-        if band.currency != item.trade_curr || band.unit.as_ref().is_some_and(|u| *u != item.g_unit) {
+        if band.currency.as_str() != item.currency || band.unit.as_ref().is_some_and(|u| u.as_str() != item.unit) {
             return None;
         }
-        let p = item.decl_price;
+        let p = item.unit_price;
         if let Some(below) = band.below.filter(|b| p < *b) {
             reasons.push(reason(
-                format!("item {g}: unit price {p} {} is below {below}", item.trade_curr),
-                format!("第{g}项：单价 {p} {} 低于 {below}", item.trade_curr),
+                format!("item {g}: unit price {p} {} is below {below}", item.currency),
+                format!("第{g}项：单价 {p} {} 低于 {below}", item.currency),
             ));
         } else if let Some(above) = band.above.filter(|a| p > *a) {
             reasons.push(reason(
-                format!("item {g}: unit price {p} {} is above {above}", item.trade_curr),
-                format!("第{g}项：单价 {p} {} 高于 {above}", item.trade_curr),
+                format!("item {g}: unit price {p} {} is above {above}", item.currency),
+                format!("第{g}项：单价 {p} {} 高于 {above}", item.currency),
             ));
         } else {
             return None;
@@ -251,8 +307,8 @@ fn item_matches(c: &Criterion, item: &Item, rules: &RuleSet) -> Option<Vec<Reaso
     }
     for lc in w.on_lists.iter().filter(|lc| lc.field.is_item_field()) {
         let v = match lc.field {
-            ListField::HsCode => item.code_ts.as_str(),
-            _ => item.origin_country.as_str(),
+            ListField::HsCode => item.code,
+            _ => item.origin,
         };
         if !on_list(rules, &lc.list, lc.field, v) {
             return None;

@@ -6,7 +6,7 @@ mod engine;
 mod rng;
 
 pub use criterion::*;
-pub use engine::{decide, Decision, Hit, RandomDraw, Reason};
+pub use engine::{assess, decide, Decision, Hit, RandomDraw, Reason, Subject, SubjectItem};
 pub use rng::Draws;
 
 #[cfg(test)]

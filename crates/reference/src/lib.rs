@@ -6,9 +6,11 @@
 //! - [`hs`]: Harmonized System 2022 chapters, headings and subheadings.
 //! - [`country`]: ISO 3166-1 alpha-3 country codes.
 //! - [`currency`]: ISO 4217 alphabetic currency codes.
+//! - [`gacc_country`]: GACC country (region) codes (海关国别（地区）代码), three digits.
 //! - [`unit`](mod@unit): GACC measurement unit codes (计量单位代码).
 
 pub mod country;
 pub mod currency;
+pub mod gacc_country;
 pub mod hs;
 pub mod unit;

@@ -36,6 +36,8 @@ pub struct Batch {
     /// Enterprises registered in this batch, added to the directory after the commit.
     pub registered: Vec<guomen_domain::party::Enterprise>,
     pub touched_rules: bool,
+    /// Cross-border e-commerce rows.
+    pub ceb: crate::ceb::rows::CebRows,
 }
 
 pub fn ms(t: time::OffsetDateTime) -> i64 {
@@ -105,6 +107,7 @@ impl Batch {
     pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         insert(conn, "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ", 8, &self.journal, "")
             .await?;
+        self.ceb.flush(conn).await?;
         let decl_rows: Vec<Vec<Val>> = self.declarations.values().map(|(d, at)| declaration_row(d, *at)).collect();
         insert(
             conn,
@@ -228,7 +231,7 @@ fn statement(head: &str, cols: usize, rows: usize, tail: &str, sqlite: bool) -> 
     sql
 }
 
-async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
     let sqlite = conn.backend_name() == "SQLite";
     let mut rest = rows;
     for size in chunk_sizes(rows.len()) {

@@ -145,6 +145,8 @@ pub enum Command {
     Lab(crate::lab::LabCommand),
     /// Field surveys, appointments and remote inspection (see `field.rs`).
     Field(crate::field::FieldCommand),
+    /// Cross-border e-commerce messages, officers' steps on inventories, guarantees (see `ceb/`).
+    Ceb(crate::ceb::CebCommand),
     /// Delivery bookkeeping from the dispatcher. Not journaled: attempts and retries are transport
     /// state, not a change to any customs record.
     RecordDeliveries(Vec<DeliveryUpdate>),
@@ -176,6 +178,10 @@ pub enum Outcome {
     /// A field survey, schedule, appointment or remote inspection (see `field.rs`): the record as JSON.
     Field(serde_json::Value),
     Permit(Box<guomen_domain::quarantine::permit::Permit>),
+    /// The answers to a cross-border e-commerce message.
+    Ceb(crate::ceb::CebAnswer),
+    Inventory(Box<guomen_domain::ceb::InventoryRecord>),
+    Guarantee(guomen_domain::ceb::Guarantee),
     /// A sample, and its declaration when the step changed it.
     Sample {
         sample: Box<guomen_domain::quarantine::lab::Sample>,
@@ -516,6 +522,7 @@ pub async fn execute(
         }
         Command::Lab(l) => crate::lab::execute(conn, st, b, actor, l, now).await,
         Command::Field(f) => crate::field::execute(conn, st, b, actor, f, now).await,
+        Command::Ceb(c) => crate::ceb::execute(conn, st, b, actor, c, now).await,
         Command::RecordDeliveries(updates) => {
             for u in updates {
                 sqlx::query("UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, delivered_at_ms = $5 WHERE outbox_id = $6 AND subscription_id = $7")

@@ -7,6 +7,7 @@
 //! embedded default, PostgreSQL the production engine; both run the same SQL through sqlx `Any`.
 
 mod batch;
+pub mod ceb;
 mod commands;
 mod db;
 pub mod field;

@@ -35,6 +35,8 @@ pub struct WriterState {
     pub subscriptions: Vec<(String, Option<String>)>,
     /// Enterprises and sites as committed; filing reads the trader and terminal from here.
     pub directory: Arc<RwLock<Directory>>,
+    /// Cross-border e-commerce documents, ledgers and guarantees (see `ceb/state.rs`).
+    pub ceb: crate::ceb::state::CebState,
 }
 
 impl WriterState {
@@ -51,7 +53,9 @@ impl WriterState {
             .iter()
             .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<Option<String>, _>(1)?)))
             .collect::<Result<_, sqlx::Error>>()?;
+        let ceb = crate::ceb::state::CebState::load(&mut *conn, crate::now_ms(), rules.identity_guard.window_ms()).await?;
         Ok(WriterState {
+            ceb,
             last_seq,
             last_hash,
             last_outbox: last_outbox.unwrap_or(0),

@@ -9,6 +9,7 @@ pub mod events;
 pub mod guarantee;
 pub mod identity;
 pub mod inventory;
+pub mod notice;
 pub mod quota;
 pub mod tax;
 

@@ -1,0 +1,734 @@
+//! Inventory lists on the write path: receipt, the decision the moment the last document
+//! arrives, officers' steps, cancellations (CEB623), returns (CEB625), departures (CEB711) and
+//! tax payments. Every change is an event applied to the record, the buyer's ledger and the
+//! guarantee together.
+
+use super::state::fp;
+use super::{answer, info, sighting_of, CancelRequest, DepartureRequest, DocAnswer, OfficerStep, RefundRequest, Submission};
+use crate::batch::{ms, Batch, Val};
+use crate::commands::{Outcome, Result2};
+use crate::writer::WriterState;
+use guomen_domain::ceb::identity::fingerprint;
+use guomen_domain::ceb::inventory as proc;
+use guomen_domain::ceb::quota::china_year;
+use guomen_domain::ceb::{
+    notice, AppType, CebEvent, Checks, DocKind, InventoryDoc, InventoryRecord, InventoryStatus, QuotaChange, Sighting, Tariff,
+};
+use guomen_domain::party::CreditGrade;
+use guomen_domain::{Event, Refusal, RefusalKind};
+use sqlx::{AnyConnection, Row};
+use time::OffsetDateTime;
+
+/// Mixes a message's seed with a document's position, so each inventory gets its own draw.
+fn mix(seed: u64, i: usize) -> u64 {
+    seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+async fn next_counter(conn: &mut AnyConnection, st: &WriterState, b: &mut Batch, name: String) -> Result<i64, sqlx::Error> {
+    let current = match b.counters_touched.get(&name).or_else(|| st.counters.get(&name)) {
+        Some(v) => *v,
+        None => sqlx::query_scalar::<_, i64>("SELECT value FROM counters WHERE name = $1")
+            .bind(name.clone())
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0),
+    };
+    b.counters_touched.insert(name, current + 1);
+    Ok(current + 1)
+}
+
+/// 清单编号: customs code (4) + year (4) + 1 (import) + a 9-digit sequence; 预录入编号: B + date
+/// (8) + a 9-digit daily sequence. Both 18 characters.
+async fn numbers(
+    conn: &mut AnyConnection,
+    st: &WriterState,
+    b: &mut Batch,
+    inv: &InventoryDoc,
+    now: OffsetDateTime,
+) -> Result<(String, String), sqlx::Error> {
+    let china = now.to_offset(time::macros::offset!(+8));
+    let prefix = format!("{}{}1", inv.customs_code, china.year());
+    let n = next_counter(conn, st, b, format!("invt:{prefix}")).await?;
+    let day = format!("{:04}{:02}{:02}", china.year(), u8::from(china.month()), china.day());
+    let p = next_counter(conn, st, b, format!("pre:{day}")).await?;
+    Ok((format!("{prefix}{n:09}"), format!("B{day}{p:09}")))
+}
+
+fn missing_docs(st: &WriterState, inv: &InventoryDoc) -> Vec<DocKind> {
+    let key = inv.key();
+    let mut out = Vec::new();
+    if !st.ceb.orders.contains_key(&key) {
+        out.push(DocKind::Order);
+    }
+    if !st.ceb.payments.contains_key(&key) {
+        out.push(DocKind::Payment);
+    }
+    if !st.ceb.waybills.contains_key(&inv.waybill_key()) {
+        out.push(DocKind::Waybill);
+    }
+    out
+}
+
+pub(super) fn record_answer(rec: &InventoryRecord, at: i64) -> DocAnswer {
+    let (zh, en) = notice::status_info(rec);
+    DocAnswer {
+        status: rec.status.return_status(),
+        info: info(&zh, &en),
+        at_ms: at,
+        invt_no: Some(rec.id.clone()),
+        pre_no: Some(rec.pre_no.clone()),
+    }
+}
+
+fn refused(r: &Refusal, at: i64) -> DocAnswer {
+    let mut zh = r.detail_zh.clone();
+    let mut en = r.detail_en.clone();
+    for e in &r.errors {
+        zh.push_str(&format!("；[{}] {}", e.path, e.zh));
+        en.push_str(&format!("; [{}] {}", e.path, e.en));
+    }
+    answer("100", &zh, &en, at)
+}
+
+/// A CEB621 inventory list.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn receive(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    s: &Submission,
+    i: usize,
+    inv: &InventoryDoc,
+    now: OffsetDateTime,
+) -> Result<DocAnswer, sqlx::Error> {
+    let at = ms(now);
+    let key = inv.key();
+    match inv.app_type {
+        AppType::New => {
+            if let Some(w) = st.ceb.waiting.get(&key) {
+                return Ok(answer(
+                    "100",
+                    &format!("订单 {} 已有清单 {}，正在等待三单，变更请使用 appType 2", inv.order_no, w.id),
+                    &format!(
+                        "order {} already has inventory list {}, waiting for its documents; send appType 2 to change it",
+                        inv.order_no, w.id
+                    ),
+                    at,
+                ));
+            }
+            if let Some((id, status)) = open_inventory(conn, st, b, &inv.ebp_code, &inv.order_no).await? {
+                return Ok(answer(
+                    "100",
+                    &format!("订单 {} 已有清单 {id}（{}）", inv.order_no, status.name_zh()),
+                    &format!("order {} already has inventory list {id} ({})", inv.order_no, status.as_str()),
+                    at,
+                ));
+            }
+            let (id, pre_no) = numbers(conn, st, b, inv, now).await?;
+            create(conn, st, b, who, s, id, pre_no, inv, mix(s.seed, i), now).await
+        }
+        AppType::Change => {
+            let Some(old) = st.ceb.waiting.remove(&key) else {
+                return Ok(answer(
+                    "100",
+                    &format!("订单 {} 没有等待三单的清单，只有此类清单可以变更", inv.order_no),
+                    &format!("order {} has no inventory list waiting for its documents; only those can change", inv.order_no),
+                    at,
+                ));
+            };
+            st.ceb.waiting_by_waybill.remove(&old.inventory.waybill_key());
+            create(conn, st, b, who, s, old.id, old.pre_no, inv, mix(s.seed, i), now).await
+        }
+        AppType::Delete => {
+            let Some(mut rec) = st.ceb.waiting.remove(&key) else {
+                return Ok(answer(
+                    "100",
+                    &format!("订单 {} 没有等待三单的清单可以删除", inv.order_no),
+                    &format!("order {} has no inventory list waiting for its documents to withdraw", inv.order_no),
+                    at,
+                ));
+            };
+            st.ceb.waiting_by_waybill.remove(&rec.inventory.waybill_key());
+            let e = CebEvent::InventoryWithdrawn { id: rec.id.clone(), key: key.clone(), message: s.guid.clone() };
+            apply(st, b, who, &mut rec, e, at, false);
+            Ok(record_answer(&rec, at))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn create(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    s: &Submission,
+    id: String,
+    pre_no: String,
+    inv: &InventoryDoc,
+    seed: u64,
+    now: OffsetDateTime,
+) -> Result<DocAnswer, sqlx::Error> {
+    let at = ms(now);
+    let missing = missing_docs(st, inv);
+    let sighting = Sighting { at_ms: at, address: fingerprint(&inv.consignee_address), phone: fingerprint(&inv.buyer_telephone) };
+    let e = CebEvent::InventoryReceived {
+        id,
+        pre_no,
+        message: s.guid.clone(),
+        sender: s.sender.clone(),
+        inventory: Box::new(inv.clone()),
+        waiting_for: missing.clone(),
+        sighting,
+    };
+    b.append(st, who, at, &Event::Ceb(e.clone()));
+    let rec = InventoryRecord::received(&e, at).expect("a received event starts a record");
+    st.ceb.documents.insert(fp(&["inventory", &rec.key]));
+    let rec = if missing.is_empty() {
+        decide(conn, st, b, who, rec, seed, now, false, false).await?
+    } else {
+        st.ceb.waiting_by_waybill.insert(inv.waybill_key(), rec.key.clone());
+        st.ceb.waiting.insert(rec.key.clone(), rec.clone());
+        b.ceb.inventory(&rec);
+        rec
+    };
+    Ok(record_answer(&rec, at))
+}
+
+/// Decides the inventory waiting on `order_key` if its last document just arrived; its sender
+/// is told by a notice.
+pub(super) async fn try_decide(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    order_key: &str,
+    seed: u64,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    let ready = st.ceb.waiting.get(order_key).is_some_and(|r| missing_docs(st, &r.inventory).is_empty());
+    if !ready {
+        return Ok(());
+    }
+    let rec = st.ceb.waiting.remove(order_key).expect("checked above");
+    st.ceb.waiting_by_waybill.remove(&rec.inventory.waybill_key());
+    decide(conn, st, b, who, rec, seed, now, false, true).await?;
+    Ok(())
+}
+
+/// Runs the decision on an inventory whose documents are all here, and applies it.
+#[allow(clippy::too_many_arguments)]
+async fn decide(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    mut rec: InventoryRecord,
+    seed: u64,
+    now: OffsetDateTime,
+    identity_cleared: bool,
+    notify: bool,
+) -> Result<InventoryRecord, sqlx::Error> {
+    let at = ms(now);
+    let inv = &rec.inventory;
+    let docs =
+        (st.ceb.orders.get(&rec.key).cloned(), st.ceb.payments.get(&rec.key).cloned(), st.ceb.waybills.get(&inv.waybill_key()).cloned());
+    let (Some(order), Some(payment), Some(waybill)) = docs else {
+        let missing = missing_docs(st, inv);
+        let e = CebEvent::InventoryRejected {
+            id: rec.id.clone(),
+            key: rec.key.clone(),
+            reasons: missing
+                .iter()
+                .map(|k| guomen_domain::ceb::Disagreement {
+                    path: k.message().into(),
+                    en: format!("the {} ({}) was withdrawn", k.as_str(), k.message()),
+                    zh: format!("{}已删除", k.name_zh()),
+                })
+                .collect(),
+            quota: None,
+        };
+        apply(st, b, who, &mut rec, e, at, notify);
+        return Ok(rec);
+    };
+    let buyer = inv.buyer().key();
+    let year = rec.quota_year.unwrap_or_else(|| china_year(now));
+    let ledger = st.ceb.ledger(conn, &buyer, year).await?;
+    let grade = {
+        let dir = st.directory.read().expect("directory lock");
+        dir.enterprises.get(&inv.ebc_code).map(|e| e.grade).unwrap_or(CreditGrade::Registered)
+    };
+    let guard = st.rules.identity_guard;
+    let sightings = st.ceb.sightings.entry(buyer.clone()).or_default();
+    sightings.trim(at, &guard);
+    let country = |c: &str| guomen_reference::gacc_country::alpha3(c).map(str::to_owned).unwrap_or_else(|| c.to_owned());
+    let rules = st.rules.clone();
+    let checks = Checks {
+        order: &order,
+        payment: &payment,
+        waybill: &waybill,
+        ledger,
+        year,
+        guarantee: st.ceb.guarantees.get(&inv.assure_code),
+        sightings,
+        guard: &guard,
+        rules: &rules,
+        grade,
+        seed,
+        tariff: Tariff::embedded(),
+        identity_cleared,
+        country: &country,
+    };
+    let e = proc::decide(&rec, &checks, sighting_of(&rec));
+    apply(st, b, who, &mut rec, e, at, notify);
+    Ok(rec)
+}
+
+fn set_ledger(st: &mut WriterState, b: &mut Batch, buyer: &str, q: &QuotaChange, at: i64) {
+    st.ceb.ledgers.insert((buyer.to_owned(), q.year), q.ledger);
+    b.ceb.ledger(buyer, q.year, q.ledger, at);
+}
+
+fn adjust_guarantee(st: &mut WriterState, b: &mut Batch, code: &str, delta: rust_decimal::Decimal, at: i64) {
+    if let Some(g) = st.ceb.guarantees.get_mut(code) {
+        g.reserved = (g.reserved + delta).max(rust_decimal::Decimal::ZERO);
+        b.ceb.guarantee(g, at);
+    }
+}
+
+/// Journals an event about an inventory and carries it into the record, the buyer's ledger,
+/// the guarantee, the identity guard and the documents; optionally tells the sender.
+fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryRecord, e: CebEvent, at: i64, notify: bool) {
+    let seq = b.append(st, who, at, &Event::Ceb(e.clone()));
+    let before = rec.clone();
+    rec.apply(&e, at);
+    let buyer = rec.inventory.buyer().key();
+    match &e {
+        CebEvent::InventoryAccepted { acceptance, quota, .. } => {
+            if let Some(q) = quota {
+                set_ledger(st, b, &buyer, q, at);
+            }
+            adjust_guarantee(st, b, &acceptance.guarantee, acceptance.tax.total, at);
+            if before.status != InventoryStatus::ManualReview {
+                st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
+            }
+            for (kind, key) in [("order", rec.key.clone()), ("payment", rec.key.clone()), ("waybill", rec.inventory.waybill_key())] {
+                match kind {
+                    "order" => st.ceb.orders.remove(&key).map(|_| ()),
+                    "payment" => st.ceb.payments.remove(&key).map(|_| ()),
+                    _ => st.ceb.waybills.remove(&key).map(|_| ()),
+                };
+                b.ceb.document_state(kind, &key, "used", 0, at);
+            }
+            let d = &acceptance.decision;
+            for h in &d.hits {
+                b.risk_hit(vec![
+                    Val::T(rec.id.clone()),
+                    Val::T(h.criterion.clone()),
+                    Val::I(h.revision.into()),
+                    Val::I(d.ruleset_version as i64),
+                    Val::T(h.lane.as_str().into()),
+                    Val::I(h.selected.into()),
+                    Val::I(at),
+                ]);
+            }
+        }
+        CebEvent::InventoryHeld { quota, .. } => {
+            set_ledger(st, b, &buyer, quota, at);
+            st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
+        }
+        CebEvent::InventoryRejected { quota: Some(q), .. }
+        | CebEvent::IdentityTheftConfirmed { quota: q, .. }
+        | CebEvent::InventoryReleased { quota: q, .. }
+        | CebEvent::InventoryCancelled { quota: Some(q), .. }
+        | CebEvent::InventoryReturned { quota: q, .. }
+        | CebEvent::InventoryRefunded { quota: q, .. } => set_ledger(st, b, &buyer, q, at),
+        _ => {}
+    }
+    let tax_back = match &e {
+        CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
+        CebEvent::InventoryRefunded { tax, .. } if before.tax_state == guomen_domain::ceb::TaxState::Reserved => *tax,
+        _ => rust_decimal::Decimal::ZERO,
+    };
+    if !tax_back.is_zero() {
+        if let Some(a) = &rec.acceptance {
+            let code = a.guarantee.clone();
+            adjust_guarantee(st, b, &code, -tax_back, at);
+        }
+    }
+    if before.status == InventoryStatus::Waiting && rec.status != InventoryStatus::Waiting {
+        st.ceb.waiting.remove(&rec.key);
+        st.ceb.waiting_by_waybill.remove(&rec.inventory.waybill_key());
+    }
+    b.ceb.inventory(rec);
+    if notify {
+        let (to, topic, body) = notice::notice(rec);
+        let stream = e.stream();
+        b.outbox(st, seq, &stream, &to, topic, body.to_string(), at);
+    }
+}
+
+fn parse_status(s: &str) -> InventoryStatus {
+    match s {
+        "waiting" => InventoryStatus::Waiting,
+        "manual-review" => InventoryStatus::ManualReview,
+        "inspection" => InventoryStatus::Inspection,
+        "released" => InventoryStatus::Released,
+        "detained" => InventoryStatus::Detained(599),
+        "returned" => InventoryStatus::Returned,
+        "cancelled" => InventoryStatus::Cancelled,
+        "closed" => InventoryStatus::Closed,
+        "withdrawn" => InventoryStatus::Withdrawn,
+        _ => InventoryStatus::Rejected,
+    }
+}
+
+/// An inventory of this order that is neither waiting nor over (rejected, cancelled,
+/// withdrawn, returned): a new one may not be declared beside it.
+async fn open_inventory(
+    conn: &mut AnyConnection,
+    st: &WriterState,
+    b: &Batch,
+    ebp: &str,
+    order_no: &str,
+) -> Result<Option<(String, InventoryStatus)>, sqlx::Error> {
+    let key = guomen_domain::ceb::documents::order_key(ebp, order_no);
+    let mut found: Vec<(String, InventoryStatus)> = Vec::new();
+    if st.ceb.documents.contains(&fp(&["inventory", &key])) {
+        for r in sqlx::query("SELECT id, status FROM ceb_inventories WHERE order_no = $1 AND ebp_code = $2")
+            .bind(order_no.to_owned())
+            .bind(ebp.to_owned())
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            found.push((r.try_get(0)?, parse_status(&r.try_get::<String, _>(1)?)));
+        }
+    }
+    for rec in b.ceb.inventories.values().filter(|r| r.key == key) {
+        found.retain(|(id, _)| *id != rec.id);
+        found.push((rec.id.clone(), rec.status));
+    }
+    Ok(found.into_iter().find(|(_, s)| !s.is_final() && *s != InventoryStatus::Waiting))
+}
+
+/// The inventory under manual review that holds this order, payment or waybill, if any.
+pub(super) async fn held_inventory(
+    conn: &mut AnyConnection,
+    st: &WriterState,
+    b: &Batch,
+    kind: DocKind,
+    key: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let by_waybill = kind == DocKind::Waybill;
+    if let Some(r) = b
+        .ceb
+        .inventories
+        .values()
+        .find(|r| r.status == InventoryStatus::ManualReview && if by_waybill { r.inventory.waybill_key() == key } else { r.key == key })
+    {
+        return Ok(Some(r.id.clone()));
+    }
+    if !by_waybill && !st.ceb.documents.contains(&fp(&["inventory", key])) {
+        return Ok(None);
+    }
+    let Some((a, n)) = key.split_once('/') else { return Ok(None) };
+    let sql = if by_waybill {
+        "SELECT id FROM ceb_inventories WHERE logistics_code = $1 AND logistics_no = $2 AND status = 'manual-review'"
+    } else {
+        "SELECT id FROM ceb_inventories WHERE ebp_code = $1 AND order_no = $2 AND status = 'manual-review'"
+    };
+    let ids: Vec<String> = sqlx::query_scalar(sql).bind(a.to_owned()).bind(n.to_owned()).fetch_all(&mut *conn).await?;
+    Ok(ids.into_iter().find(|id| b.ceb.inventories.get(id).is_none_or(|r| r.status == InventoryStatus::ManualReview)))
+}
+
+/// The latest state of an inventory: this batch's, the waiting list's, or the stored one.
+pub(super) async fn load_record(
+    conn: &mut AnyConnection,
+    st: &WriterState,
+    b: &Batch,
+    id: &str,
+) -> Result<Option<InventoryRecord>, sqlx::Error> {
+    if let Some(r) = b.ceb.inventories.get(id) {
+        return Ok(Some(r.clone()));
+    }
+    let doc: Option<String> =
+        sqlx::query_scalar("SELECT doc FROM ceb_inventories WHERE id = $1").bind(id.to_owned()).fetch_optional(&mut *conn).await?;
+    let rec: Option<InventoryRecord> = doc.map(|d| super::state::decode(&d)).transpose()?;
+    Ok(rec.map(|r| st.ceb.waiting.get(&r.key).filter(|w| w.id == r.id).cloned().unwrap_or(r)))
+}
+
+/// The inventory a cancellation or return names: by its number, or else the latest of its order.
+async fn find(
+    conn: &mut AnyConnection,
+    st: &WriterState,
+    b: &Batch,
+    invt_no: Option<&str>,
+    ebp: &str,
+    order_no: &str,
+) -> Result<Option<InventoryRecord>, sqlx::Error> {
+    let key = guomen_domain::ceb::documents::order_key(ebp, order_no);
+    if let Some(id) = invt_no {
+        return Ok(load_record(conn, st, b, id).await?.filter(|r| r.key == key));
+    }
+    if let Some(w) = st.ceb.waiting.get(&key) {
+        return Ok(Some(w.clone()));
+    }
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM ceb_inventories WHERE order_no = $1 AND ebp_code = $2 ORDER BY received_at_ms DESC LIMIT 1")
+            .bind(order_no.to_owned())
+            .bind(ebp.to_owned())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let latest_in_batch = b.ceb.inventories.values().filter(|r| r.key == key).max_by_key(|r| r.received_at_ms).cloned();
+    match (id, latest_in_batch) {
+        (_, Some(r)) => Ok(Some(r)),
+        (Some(id), None) => load_record(conn, st, b, &id).await,
+        (None, None) => Ok(None),
+    }
+}
+
+fn not_found(zh: String, en: String, at: i64) -> DocAnswer {
+    answer("100", &zh, &en, at)
+}
+
+/// The sender must be a party the inventory names (or the one who sent it).
+fn party_to(rec: &InventoryRecord, sender: &str) -> bool {
+    let i = &rec.inventory;
+    [rec.sender.as_str(), &i.ebp_code, &i.ebc_code, &i.agent_code, &i.logistics_code].contains(&sender)
+}
+
+async fn ledger_of(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    rec: &InventoryRecord,
+) -> Result<guomen_domain::ceb::Ledger, sqlx::Error> {
+    match rec.quota_year {
+        Some(y) => st.ceb.ledger(conn, &rec.inventory.buyer().key(), y).await,
+        None => Ok(Default::default()),
+    }
+}
+
+pub(super) async fn cancel(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    s: &Submission,
+    c: &CancelRequest,
+    now: OffsetDateTime,
+) -> Result<DocAnswer, sqlx::Error> {
+    let at = ms(now);
+    let Some(mut rec) = find(conn, st, b, c.invt_no.as_deref(), &c.ebp_code, &c.order_no).await?.filter(|r| party_to(r, &s.sender)) else {
+        return Ok(not_found(
+            format!("找不到订单 {} 的清单{}", c.order_no, c.invt_no.as_deref().map(|n| format!(" {n}")).unwrap_or_default()),
+            format!(
+                "no inventory list{} of order {} for this sender",
+                c.invt_no.as_deref().map(|n| format!(" {n}")).unwrap_or_default(),
+                c.order_no
+            ),
+            at,
+        ));
+    };
+    let ledger = ledger_of(conn, st, &rec).await?;
+    match proc::cancel(&rec, &s.guid, &c.reason, ledger) {
+        Err(r) => Ok(refused(&r, at)),
+        Ok(e) => {
+            apply(st, b, who, &mut rec, e, at, false);
+            Ok(DocAnswer {
+                invt_no: Some(rec.id.clone()),
+                ..answer("399", &format!("清单 {} 已撤销", rec.id), &format!("inventory list {} cancelled", rec.id), at)
+            })
+        }
+    }
+}
+
+pub(super) async fn refund(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    s: &Submission,
+    r: &RefundRequest,
+    now: OffsetDateTime,
+) -> Result<DocAnswer, sqlx::Error> {
+    let at = ms(now);
+    let Some(mut rec) = find(conn, st, b, r.invt_no.as_deref(), &r.ebp_code, &r.order_no).await?.filter(|x| party_to(x, &s.sender)) else {
+        return Ok(not_found(
+            format!("找不到订单 {} 的清单", r.order_no),
+            format!("no inventory list of order {} for this sender", r.order_no),
+            at,
+        ));
+    };
+    let ledger = ledger_of(conn, st, &rec).await?;
+    match proc::refund(&rec, &s.guid, &r.reason, &r.lines, at, ledger) {
+        Err(x) => Ok(refused(&x, at)),
+        Ok(e) => {
+            let (value, complete) = match &e {
+                CebEvent::InventoryRefunded { value, complete, .. } => (*value, *complete),
+                _ => (rust_decimal::Decimal::ZERO, false),
+            };
+            apply(st, b, who, &mut rec, e, at, false);
+            let (zh, en) = if complete { ("全部退货", "all goods returned") } else { ("部分退货", "goods partly returned") };
+            Ok(DocAnswer {
+                invt_no: Some(rec.id.clone()),
+                ..answer(
+                    "399",
+                    &format!("清单 {} {zh}，退回额度 {value} 元", rec.id),
+                    &format!("inventory list {}: {en}; {value} CNY of quota given back", rec.id),
+                    at,
+                )
+            })
+        }
+    }
+}
+
+pub(super) async fn depart(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    s: &Submission,
+    d: &DepartureRequest,
+    now: OffsetDateTime,
+) -> Result<DocAnswer, sqlx::Error> {
+    let at = ms(now);
+    let mut records = Vec::new();
+    let mut problems: Vec<(String, String)> = Vec::new();
+    for no in &d.logistics_nos {
+        let key = guomen_domain::ceb::documents::waybill_key(&d.logistics_code, no);
+        let in_batch = b.ceb.inventories.values().filter(|r| r.inventory.waybill_key() == key).max_by_key(|r| r.received_at_ms).cloned();
+        let rec = match in_batch {
+            Some(r) => Some(r),
+            None => {
+                let id: Option<String> = sqlx::query_scalar(
+                    "SELECT id FROM ceb_inventories WHERE logistics_no = $1 AND logistics_code = $2 ORDER BY received_at_ms DESC LIMIT 1",
+                )
+                .bind(no.clone())
+                .bind(d.logistics_code.clone())
+                .fetch_optional(&mut *conn)
+                .await?;
+                match id {
+                    Some(id) => load_record(conn, st, b, &id).await?,
+                    None => None,
+                }
+            }
+        };
+        match rec {
+            None => problems.push((format!("运单 {no} 没有清单"), format!("waybill {no} has no inventory list"))),
+            Some(r) if !party_to(&r, &s.sender) => {
+                problems.push((format!("运单 {no} 不属于发送企业"), format!("waybill {no} does not belong to the sender")))
+            }
+            Some(r) => match proc::depart(&r, &s.guid, &d.delivery) {
+                Ok(e) => records.push((r, e)),
+                Err(x) => problems.push((format!("运单 {no}：{}", x.detail_zh), format!("waybill {no}: {}", x.detail_en))),
+            },
+        }
+    }
+    if !problems.is_empty() {
+        let zh: Vec<&str> = problems.iter().map(|p| p.0.as_str()).collect();
+        let en: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
+        return Ok(answer(
+            "100",
+            &format!("入库明细单 {} 退单：{}", d.delivery, zh.join("；")),
+            &format!("delivery {} rejected: {}", d.delivery, en.join("; ")),
+            at,
+        ));
+    }
+    let n = records.len();
+    for (mut r, e) in records {
+        apply(st, b, who, &mut r, e, at, false);
+    }
+    Ok(answer(
+        "399",
+        &format!("入库明细单 {} 审结，{n} 个包裹结关", d.delivery),
+        &format!("delivery {}: {n} parcels closed", d.delivery),
+        at,
+    ))
+}
+
+pub(super) async fn officer(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    id: &str,
+    step: &OfficerStep,
+    now: OffsetDateTime,
+) -> Result2<Outcome> {
+    let at = ms(now);
+    let Some(mut rec) = load_record(conn, st, b, id).await? else {
+        return Ok(Err(Refusal::not_found("inventory list", "清单")));
+    };
+    let ledger = ledger_of(conn, st, &rec).await?;
+    let e = match step {
+        OfficerStep::Release { note } => proc::release(&rec, who, note, ledger),
+        OfficerStep::Detain { code, reason } => proc::detain(&rec, who, *code, reason),
+        OfficerStep::Return { reason } => proc::order_return(&rec, who, reason, ledger),
+        OfficerStep::ClearIdentity { note, .. } => proc::clear_identity(&rec, who, note),
+        OfficerStep::ConfirmIdentityTheft { note } => proc::confirm_identity_theft(&rec, who, note, ledger),
+    };
+    let e = match e {
+        Ok(e) => e,
+        Err(r) => return Ok(Err(r)),
+    };
+    apply(st, b, who, &mut rec, e, at, true);
+    if let OfficerStep::ClearIdentity { seed, .. } = step {
+        rec = decide(conn, st, b, who, rec, *seed, now, true, true).await?;
+    }
+    Ok(Ok(Outcome::Inventory(Box::new(rec))))
+}
+
+pub(super) async fn pay_tax(
+    conn: &mut AnyConnection,
+    st: &mut WriterState,
+    b: &mut Batch,
+    who: &str,
+    guarantee: &str,
+    ids: &[String],
+    at: i64,
+) -> Result2<Outcome> {
+    if ids.is_empty() {
+        return Ok(Err(Refusal::field("inventories", "required", "name the inventory lists whose tax is paid", "请列出已缴税的清单")));
+    }
+    let Some(mut g) = st.ceb.guarantees.get(guarantee).cloned() else {
+        return Ok(Err(Refusal::not_found("guarantee", "担保")));
+    };
+    let mut recs = Vec::new();
+    let mut amount = rust_decimal::Decimal::ZERO;
+    for (i, id) in ids.iter().enumerate() {
+        let path = format!("inventories[{i}]");
+        if ids[..i].contains(id) {
+            return Ok(Err(Refusal::field(&path, "duplicate", format!("{id} is listed twice"), format!("{id} 重复"))));
+        }
+        let rec = load_record(conn, st, b, id).await?;
+        let Some(rec) = rec.filter(|r| r.acceptance.as_ref().is_some_and(|a| a.guarantee == guarantee)) else {
+            return Ok(Err(Refusal::field(
+                &path,
+                "inventory_unknown",
+                format!("no inventory list {id} under the guarantee of {guarantee}"),
+                format!("{guarantee} 担保下没有清单 {id}"),
+            )));
+        };
+        if rec.tax_state != guomen_domain::ceb::TaxState::Reserved {
+            return Ok(Err(Refusal {
+                kind: RefusalKind::Conflict,
+                detail_en: format!("the tax of {id} is not awaiting payment"),
+                detail_zh: format!("清单 {id} 没有待缴税款"),
+                errors: vec![guomen_domain::FieldError::new(path, "tax_state", "no tax awaiting payment", "没有待缴税款")],
+            }));
+        }
+        amount += rec.tax_due;
+        recs.push(rec);
+    }
+    g.reserved = (g.reserved - amount).max(rust_decimal::Decimal::ZERO);
+    let e = CebEvent::TaxPaid { guarantee: guarantee.to_owned(), inventories: ids.to_vec(), amount, reserved: g.reserved };
+    b.append(st, who, at, &Event::Ceb(e.clone()));
+    for mut r in recs {
+        r.apply(&e, at);
+        b.ceb.inventory(&r);
+    }
+    b.ceb.guarantee(&g, at);
+    st.ceb.guarantees.insert(guarantee.to_owned(), g.clone());
+    Ok(Ok(Outcome::Guarantee(g)))
+}

@@ -1,0 +1,183 @@
+//! Reads of cross-border e-commerce: inventories, a parcel for its buyer, quota pre-checks,
+//! guarantees. Reads go through the read pool and never block the writer.
+
+use super::state::{dec, decode};
+use crate::{Store, StoreError};
+use guomen_domain::ceb::{Guarantee, GuaranteeKind, InventoryRecord, Ledger};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use sqlx::Row;
+
+/// Which inventories to list.
+#[derive(Debug, Clone, Default)]
+pub struct InventoryFilter {
+    /// Only those this enterprise sent or is named in as platform, e-commerce enterprise or agent.
+    pub party: Option<String>,
+    pub status: Option<String>,
+    /// Keyset paging: received before this (ms, id).
+    pub before: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+/// One line of an inventory list.
+#[derive(Debug, Clone, Serialize)]
+pub struct InventorySummary {
+    pub id: String,
+    pub ebp_code: String,
+    pub order_no: String,
+    pub logistics_no: String,
+    pub ebc_code: String,
+    pub sender: String,
+    pub status: String,
+    pub return_status: String,
+    pub lane: Option<String>,
+    pub value: String,
+    pub tax: String,
+    pub received_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// A quota pre-check: would an ordinary transaction of this amount fit, and what is left.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuotaAnswer {
+    pub fits: bool,
+    pub remaining: Decimal,
+    pub year: i32,
+    pub reserved: Decimal,
+    pub used: Decimal,
+}
+
+const COLS: &str =
+    "id, ebp_code, order_no, logistics_no, ebc_code, sender, status, return_status, lane, value, tax, received_at_ms, updated_at_ms";
+
+fn summary(r: &sqlx::any::AnyRow) -> Result<InventorySummary, sqlx::Error> {
+    Ok(InventorySummary {
+        id: r.try_get(0)?,
+        ebp_code: r.try_get(1)?,
+        order_no: r.try_get(2)?,
+        logistics_no: r.try_get(3)?,
+        ebc_code: r.try_get(4)?,
+        sender: r.try_get(5)?,
+        status: r.try_get(6)?,
+        return_status: r.try_get(7)?,
+        lane: r.try_get(8)?,
+        value: r.try_get(9)?,
+        tax: r.try_get(10)?,
+        received_at_ms: r.try_get(11)?,
+        updated_at_ms: r.try_get(12)?,
+    })
+}
+
+impl Store {
+    pub async fn ceb_inventory(&self, id: &str) -> Result<Option<InventoryRecord>, StoreError> {
+        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM ceb_inventories WHERE id = $1")
+            .bind(id.to_owned())
+            .fetch_optional(self.read_pool())
+            .await?;
+        Ok(doc.map(|d| decode(&d)).transpose()?)
+    }
+
+    /// Newest first.
+    pub async fn ceb_inventories(&self, f: &InventoryFilter) -> Result<Vec<InventorySummary>, StoreError> {
+        let mut sql = format!("SELECT {COLS} FROM ceb_inventories WHERE 1 = 1");
+        let mut binds: Vec<String> = Vec::new();
+        let mut n = 0;
+        let mut p = || {
+            n += 1;
+            format!("${n}")
+        };
+        if let Some(party) = &f.party {
+            let (a, b2, c) = (p(), p(), p());
+            sql.push_str(&format!(" AND (sender = {a} OR ebc_code = {b2} OR ebp_code = {c})"));
+            binds.extend([party.clone(), party.clone(), party.clone()]);
+        }
+        if let Some(status) = &f.status {
+            sql.push_str(&format!(" AND status = {}", p()));
+            binds.push(status.clone());
+        }
+        let before = f.before.clone();
+        if before.is_some() {
+            let (a, b2, c) = (p(), p(), p());
+            sql.push_str(&format!(" AND (received_at_ms < CAST({a} AS BIGINT) OR (received_at_ms = CAST({b2} AS BIGINT) AND id < {c}))"));
+        }
+        sql.push_str(&format!(" ORDER BY received_at_ms DESC, id DESC LIMIT {}", f.limit.clamp(1, 500)));
+        let mut q = sqlx::query(&sql);
+        for v in binds {
+            q = q.bind(v);
+        }
+        if let Some((ms, id)) = before {
+            q = q.bind(ms.to_string()).bind(ms.to_string()).bind(id);
+        }
+        let rows = q.fetch_all(self.read_pool()).await?;
+        Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
+    }
+
+    /// A buyer's parcel by order or logistics number, only when the identity number matches.
+    pub async fn ceb_parcel(&self, number: &str, buyer_id_number: &str) -> Result<Option<InventoryRecord>, StoreError> {
+        let rows =
+            sqlx::query("SELECT doc FROM ceb_inventories WHERE order_no = $1 OR logistics_no = $2 ORDER BY received_at_ms DESC LIMIT 20")
+                .bind(number.to_owned())
+                .bind(number.to_owned())
+                .fetch_all(self.read_pool())
+                .await?;
+        for r in rows {
+            let rec: InventoryRecord = decode(&r.try_get::<String, _>(0)?)?;
+            if rec.inventory.buyer_id_number.eq_ignore_ascii_case(buyer_id_number.trim()) {
+                return Ok(Some(rec));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The buyer's ledger for a year, as committed.
+    pub async fn ceb_ledger(&self, buyer_key: &str, year: i32) -> Result<Ledger, StoreError> {
+        let row = sqlx::query("SELECT reserved, used FROM ceb_quota WHERE buyer = $1 AND year = $2")
+            .bind(buyer_key.to_owned())
+            .bind(i64::from(year))
+            .fetch_optional(self.read_pool())
+            .await?;
+        Ok(match row {
+            Some(r) => Ledger { reserved: dec(&r.try_get::<String, _>(0)?)?, used: dec(&r.try_get::<String, _>(1)?)? },
+            None => Ledger::default(),
+        })
+    }
+
+    /// 额度预检 — would an ordinary transaction of `amount` fit this year.
+    pub async fn ceb_quota_check(&self, buyer_key: &str, year: i32, amount: Decimal) -> Result<QuotaAnswer, StoreError> {
+        let l = self.ceb_ledger(buyer_key, year).await?;
+        Ok(QuotaAnswer { fits: l.fits(amount), remaining: l.left(), year, reserved: l.reserved, used: l.used })
+    }
+
+    pub async fn ceb_guarantees(&self) -> Result<Vec<Guarantee>, StoreError> {
+        let rows = sqlx::query("SELECT code, kind, amount, reserved FROM ceb_guarantees ORDER BY code").fetch_all(self.read_pool()).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(Guarantee {
+                code: r.try_get(0)?,
+                kind: GuaranteeKind::parse(&r.try_get::<String, _>(1)?).unwrap_or_default(),
+                amount: dec(&r.try_get::<String, _>(2)?)?,
+                reserved: dec(&r.try_get::<String, _>(3)?)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Which documents of a waiting inventory are still missing, as of the last commit.
+    pub async fn ceb_missing(&self, rec: &InventoryRecord) -> Result<Vec<guomen_domain::ceb::DocKind>, StoreError> {
+        use guomen_domain::ceb::DocKind;
+        let mut out = Vec::new();
+        for (kind, key) in
+            [(DocKind::Order, rec.key.clone()), (DocKind::Payment, rec.key.clone()), (DocKind::Waybill, rec.inventory.waybill_key())]
+        {
+            let state: Option<String> = sqlx::query_scalar("SELECT state FROM ceb_documents WHERE kind = $1 AND doc_key = $2")
+                .bind(kind.as_str())
+                .bind(key)
+                .fetch_optional(self.read_pool())
+                .await?;
+            if state.as_deref() != Some("pending") && state.as_deref() != Some("used") {
+                out.push(kind);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,149 @@
+//! The cross-border e-commerce rows of one group commit, kept as the latest state of each row
+//! and written as multi-row upserts just before the commit.
+
+use crate::batch::{insert, Val};
+use guomen_domain::ceb::{Guarantee, InventoryRecord, Ledger};
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub struct CebRows {
+    messages: Vec<Vec<Val>>,
+    /// (kind, key) → (state, journal seq, at)
+    documents: BTreeMap<(String, String), (&'static str, i64, i64)>,
+    /// Latest state of every inventory this batch touched.
+    pub inventories: BTreeMap<String, InventoryRecord>,
+    quota: BTreeMap<(String, i32), (Ledger, i64)>,
+    guarantees: BTreeMap<String, (Guarantee, i64)>,
+    /// Answers of the messages this batch received, by (kind, guid), as JSON.
+    pub answered: std::collections::HashMap<(String, String), String>,
+}
+
+impl CebRows {
+    pub fn message(&mut self, kind: &str, guid: &str, sender: &str, answer: String, at_ms: i64) {
+        self.messages.push(vec![Val::T(kind.into()), Val::T(guid.into()), Val::T(sender.into()), Val::T(answer), Val::I(at_ms)]);
+    }
+
+    pub fn document(&mut self, kind: &str, key: &str, state: &'static str, seq: i64, at_ms: i64) {
+        self.documents.insert((kind.to_owned(), key.to_owned()), (state, seq, at_ms));
+    }
+
+    /// Marks a document's state, keeping the journal entry that brought it.
+    pub fn document_state(&mut self, kind: &str, key: &str, state: &'static str, seq_if_new: i64, at_ms: i64) {
+        let e = self.documents.entry((kind.to_owned(), key.to_owned())).or_insert((state, seq_if_new, at_ms));
+        e.0 = state;
+        e.2 = at_ms;
+    }
+
+    pub fn document_in_batch(&self, kind: &str, key: &str) -> Option<&'static str> {
+        self.documents.get(&(kind.to_owned(), key.to_owned())).map(|d| d.0)
+    }
+
+    pub fn inventory(&mut self, rec: &InventoryRecord) {
+        self.inventories.insert(rec.id.clone(), rec.clone());
+    }
+
+    pub fn ledger(&mut self, buyer: &str, year: i32, ledger: Ledger, at_ms: i64) {
+        self.quota.insert((buyer.to_owned(), year), (ledger, at_ms));
+    }
+
+    pub fn guarantee(&mut self, g: &Guarantee, at_ms: i64) {
+        self.guarantees.insert(g.code.clone(), (g.clone(), at_ms));
+    }
+
+    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        insert(conn, "INSERT INTO ceb_messages (kind, guid, sender, answer, at_ms) VALUES ", 5, &self.messages, "").await?;
+        let docs: Vec<Vec<Val>> = self
+            .documents
+            .iter()
+            .map(|((kind, key), (state, seq, at))| {
+                vec![Val::T(kind.clone()), Val::T(key.clone()), Val::T((*state).into()), Val::I(*seq), Val::I(*at)]
+            })
+            .collect();
+        insert(
+            conn,
+            "INSERT INTO ceb_documents (kind, doc_key, state, seq, at_ms) VALUES ",
+            5,
+            &docs,
+            " ON CONFLICT (kind, doc_key) DO UPDATE SET state = excluded.state, seq = CASE WHEN excluded.seq > 0 THEN excluded.seq ELSE ceb_documents.seq END, at_ms = excluded.at_ms",
+        )
+        .await?;
+        let invs: Vec<Vec<Val>> = self.inventories.values().map(inventory_row).collect();
+        insert(
+            conn,
+            "INSERT INTO ceb_inventories (id, ebp_code, order_no, logistics_code, logistics_no, buyer, sender, ebc_code, status, return_status, lane, value, tax, received_at_ms, updated_at_ms, address_fp, phone_fp, doc) VALUES ",
+            18,
+            &invs,
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, return_status = excluded.return_status, lane = excluded.lane, value = excluded.value, tax = excluded.tax, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no, buyer = excluded.buyer",
+        )
+        .await?;
+        let quota: Vec<Vec<Val>> = self
+            .quota
+            .iter()
+            .map(|((buyer, year), (l, at))| {
+                vec![
+                    Val::T(buyer.clone()),
+                    Val::I(i64::from(*year)),
+                    Val::T(l.reserved.to_string()),
+                    Val::T(l.used.to_string()),
+                    Val::I(*at),
+                ]
+            })
+            .collect();
+        insert(
+            conn,
+            "INSERT INTO ceb_quota (buyer, year, reserved, used, updated_at_ms) VALUES ",
+            5,
+            &quota,
+            " ON CONFLICT (buyer, year) DO UPDATE SET reserved = excluded.reserved, used = excluded.used, updated_at_ms = excluded.updated_at_ms",
+        )
+        .await?;
+        let guarantees: Vec<Vec<Val>> = self
+            .guarantees
+            .values()
+            .map(|(g, at)| {
+                vec![
+                    Val::T(g.code.clone()),
+                    Val::T(serde_json::to_value(g.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+                    Val::T(g.amount.to_string()),
+                    Val::T(g.reserved.to_string()),
+                    Val::I(*at),
+                ]
+            })
+            .collect();
+        insert(
+            conn,
+            "INSERT INTO ceb_guarantees (code, kind, amount, reserved, updated_at_ms) VALUES ",
+            5,
+            &guarantees,
+            " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, amount = excluded.amount, reserved = excluded.reserved, updated_at_ms = excluded.updated_at_ms",
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+fn inventory_row(r: &InventoryRecord) -> Vec<Val> {
+    let inv = &r.inventory;
+    let sighting = super::sighting_of(r);
+    vec![
+        Val::T(r.id.clone()),
+        Val::T(inv.ebp_code.clone()),
+        Val::T(inv.order_no.clone()),
+        Val::T(inv.logistics_code.clone()),
+        Val::T(inv.logistics_no.clone()),
+        Val::T(inv.buyer().key()),
+        Val::T(r.sender.clone()),
+        Val::T(inv.ebc_code.clone()),
+        Val::T(r.status.as_str().into()),
+        Val::T(r.status.return_status()),
+        Val::OT(r.acceptance.as_ref().map(|a| a.decision.lane.as_str().to_owned())),
+        Val::T(inv.value().to_string()),
+        Val::T(r.tax_due.to_string()),
+        Val::I(r.received_at_ms),
+        Val::I(r.updated_at_ms),
+        Val::I(sighting.address),
+        Val::I(sighting.phone),
+        Val::T(serde_json::to_string(r).expect("records serialize")),
+    ]
+}

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod flood;
 mod openapi;
 pub mod problem;
 pub mod routes;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub store: Store,
     /// Where uploaded evidence files are kept, named by their SHA-256.
     pub files: std::path::PathBuf,
+    /// Inventory lists per buyer per minute (cross-border e-commerce).
+    pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
 }
 
 /// The whole API, keeping uploaded files in a directory of the system's temporary space.
@@ -30,6 +33,6 @@ pub fn router(store: Store) -> Router {
 
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
-    let state = AppState { store, files };
+    let state = AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) };
     routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
 }

@@ -42,6 +42,8 @@ pub enum RefusalKind {
     TooLarge,
     /// The media type is not accepted (415).
     UnsupportedMedia,
+    /// Too many requests for one key in a short time (429).
+    TooManyRequests,
 }
 
 impl RefusalKind {
@@ -56,6 +58,7 @@ impl RefusalKind {
             RefusalKind::Conflict => "conflict",
             RefusalKind::TooLarge => "payload_too_large",
             RefusalKind::UnsupportedMedia => "unsupported_media_type",
+            RefusalKind::TooManyRequests => "too_many_requests",
         }
     }
 
@@ -69,6 +72,7 @@ impl RefusalKind {
             RefusalKind::InvalidState | RefusalKind::Conflict => 409,
             RefusalKind::TooLarge => 413,
             RefusalKind::UnsupportedMedia => 415,
+            RefusalKind::TooManyRequests => 429,
         }
     }
 
@@ -83,6 +87,7 @@ impl RefusalKind {
             RefusalKind::Conflict => "A record with this key already exists",
             RefusalKind::TooLarge => "The request body is too large",
             RefusalKind::UnsupportedMedia => "Unsupported content type",
+            RefusalKind::TooManyRequests => "Too many requests",
         }
     }
 
@@ -97,6 +102,7 @@ impl RefusalKind {
             RefusalKind::Conflict => "相同编号的记录已存在",
             RefusalKind::TooLarge => "请求内容超过大小限制",
             RefusalKind::UnsupportedMedia => "不支持的内容类型",
+            RefusalKind::TooManyRequests => "请求过于频繁",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! samples are vendored in `data/ceb/` and used as test fixtures.
 
 mod common;
+pub mod convert;
 mod fields;
 pub mod inventory;
 pub mod logistics;

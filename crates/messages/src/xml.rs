@@ -195,7 +195,8 @@ fn escape_offset(err: &quick_xml::Error) -> Option<usize> {
     }
 }
 
-fn describe_error(err: &quick_xml::Error) -> String {
+/// A readable description of a quick-xml error.
+pub(crate) fn describe_error(err: &quick_xml::Error) -> String {
     match err {
         quick_xml::Error::Escape(EscapeError::UnrecognizedEntity(_, name)) => format!(
             "unknown entity &{name}; (only &lt; &gt; &amp; &apos; &quot; and character references are accepted; DTD entities are not)"
@@ -207,7 +208,8 @@ fn describe_error(err: &quick_xml::Error) -> String {
     }
 }
 
-fn describe_attr_error(err: &AttrError) -> (usize, String) {
+/// Offset within the tag and a readable description of an attribute error.
+pub(crate) fn describe_attr_error(err: &AttrError) -> (usize, String) {
     match *err {
         AttrError::ExpectedEq(pos) => (pos, "attribute name must be followed by '=' and a quoted value".into()),
         AttrError::ExpectedValue(pos) => (pos, "'=' must be followed by an attribute value".into()),

@@ -1,7 +1,7 @@
-//! Envelope checks and receipt writing shared by the CEB311/411/511 parsers and the
-//! CEB312/412/512 writers: root name and namespace, the `guid`/`version` root attributes,
-//! repeated wrapper elements (`Order`, `Payment`, `Logistics`) holding one head and
-//! optionally a list of goods lines, `BaseTransfer`, and a receipt writer.
+//! Envelope checks and receipt writing shared by the CEB parsers and receipt writers: root
+//! name and namespace, the `guid`/`version` root attributes, the repeated elements under the
+//! root (`Order`, `Payment`, `Logistics`, `InvtCancel`, `InvtRefund`), a wrapper's one head and
+//! optional list of lines, `BaseTransfer`, and a receipt writer.
 
 use std::fmt::Write as _;
 
@@ -115,6 +115,18 @@ pub(crate) fn parts<'a>(
     list: Option<&str>,
     errors: &mut Vec<CebError>,
 ) -> (Option<&'a Element>, Vec<&'a Element>) {
+    parts_up_to(el, path, head, list, MAX_LINES, errors)
+}
+
+/// [`parts`] with at most `max_lines` lines (`usize::MAX` for `maxOccurs="unbounded"`).
+pub(crate) fn parts_up_to<'a>(
+    el: &'a Element,
+    path: &str,
+    head: &str,
+    list: Option<&str>,
+    max_lines: usize,
+    errors: &mut Vec<CebError>,
+) -> (Option<&'a Element>, Vec<&'a Element>) {
     for child in &el.children {
         if !(child.is(NAMESPACE, head) || list.is_some_and(|l| child.is(NAMESPACE, l))) {
             errors.push(CebError::new(
@@ -143,8 +155,8 @@ pub(crate) fn parts<'a>(
                 format!("at least one {list} element is required"),
                 format!("至少需要一个 {list} 元素"),
             ));
-        } else if lines.len() > MAX_LINES {
-            errors.push(max_occurs(&list_path, lines.len(), MAX_LINES));
+        } else if lines.len() > max_lines {
+            errors.push(max_occurs(&list_path, lines.len(), max_lines));
         }
         let first_list = el.children.iter().position(|c| c.is(NAMESPACE, list));
         let first_head = el.children.iter().position(|c| c.is(NAMESPACE, head));

@@ -1,5 +1,6 @@
 //! Element-level rules taken from the XSD (element order, minOccurs, string lengths,
-//! decimal digits, fixed values) and a checker that collects every violation.
+//! decimal digits, fixed values), the documented code lists and customs parameter tables,
+//! and a checker that collects every violation.
 
 use std::str::FromStr;
 
@@ -32,20 +33,51 @@ pub(crate) struct Field {
     pub fixed: Option<&'static str>,
     /// Code lists stated in the element's `xs:documentation` (the XSD has no `xs:enumeration`).
     pub allowed: &'static [&'static str],
+    /// Customs parameter table the code must be in (reported as `enumeration`).
+    pub table: Option<Table>,
+}
+
+/// A customs parameter table from `guomen-reference`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Table {
+    /// GACC country (region) codes (海关国别（地区）代码), e.g. 142 China, 502 United States.
+    Country,
+    /// GACC measurement unit codes (计量单位代码), e.g. 007 个, 035 千克.
+    Unit,
+}
+
+impl Table {
+    fn contains(self, code: &str) -> bool {
+        match self {
+            Table::Country => guomen_reference::gacc_country::is_gacc_country(code),
+            Table::Unit => guomen_reference::unit::is_unit(code),
+        }
+    }
+
+    /// English and Chinese name of the table.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Table::Country => ("GACC country (region) code", "海关国别（地区）代码"),
+            Table::Unit => ("GACC measurement unit code", "海关计量单位代码"),
+        }
+    }
 }
 
 impl Field {
     pub const fn req(name: &'static str, kind: Kind) -> Field {
-        Field { name, required: true, kind, fixed: None, allowed: &[] }
+        Field { name, required: true, kind, fixed: None, allowed: &[], table: None }
     }
     pub const fn opt(name: &'static str, kind: Kind) -> Field {
-        Field { name, required: false, kind, fixed: None, allowed: &[] }
+        Field { name, required: false, kind, fixed: None, allowed: &[], table: None }
     }
     pub const fn fixed(self, value: &'static str) -> Field {
         Field { fixed: Some(value), ..self }
     }
     pub const fn one_of(self, allowed: &'static [&'static str]) -> Field {
         Field { allowed, ..self }
+    }
+    pub const fn in_table(self, table: Table) -> Field {
+        Field { table: Some(table), ..self }
     }
 }
 
@@ -163,6 +195,15 @@ impl<'a> Group<'a> {
                 "enumeration",
                 format!("{name} must be one of {list}, found {text:?}"),
                 format!("{name} 必须为 {list} 之一，实际为 {text:?}"),
+            ));
+        }
+        if let Some(table) = field.table.filter(|t| !t.contains(&text)) {
+            let (en, zh) = table.names();
+            self.errors.push(CebError::new(
+                &path,
+                "enumeration",
+                format!("{name} must be a {en}, found {text:?}"),
+                format!("{name} 必须是{zh}，实际为 {text:?}"),
             ));
         }
         Some(text)

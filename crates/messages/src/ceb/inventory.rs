@@ -5,8 +5,10 @@
 //! `InventoryList` and `BaseTransfer` in `data/ceb/2018/xsd/import.xsd`. That XSD has no
 //! `xs:pattern` or `xs:enumeration` on these elements; `currency` is `fixed="142"`, and the
 //! code lists written in the documentation (appType 1/2/3, ieFlag I/E, buyerIdType 1/2) are
-//! enforced as `enumeration`. The 2022-05 revision only narrows `itemNo` to 20 characters and
-//! loosens `tradeCountry` to 1–3; the 2018 limits are applied.
+//! enforced as `enumeration`, as are the customs parameter tables from `guomen-reference` for
+//! `country` and `tradeCountry` (海关国别（地区）代码) and `unit`, `unit1`, `unit2` (计量单位代码).
+//! The 2022-05 revision only narrows `itemNo` to 20 characters and loosens `tradeCountry` to
+//! 1–3; the 2018 limits are applied.
 //!
 //! Values are trimmed; an empty optional element counts as absent (the official samples use
 //! `<preNo></preNo>`). Not checked: the signature (`ds:Signature`) and `BaseSubscribe` /
@@ -15,7 +17,7 @@
 use rust_decimal::Decimal;
 
 use super::common;
-use super::fields::{len, s, Field, Group, Kind, DEC};
+use super::fields::{len, s, Field, Group, Kind, Table, DEC};
 use super::tree::Element;
 use super::{CebError, NAMESPACE};
 
@@ -171,7 +173,7 @@ const HEAD: &[Field] = &[
     Field::opt("billNo", s(0, 37)),
     Field::opt("loctNo", s(0, 10)),
     Field::opt("licenseNo", s(0, 19)),
-    Field::req("country", len(3)),
+    Field::req("country", len(3)).in_table(Table::Country),
     Field::req("freight", DEC),
     Field::req("insuredFee", DEC),
     Field::req("currency", len(3)).fixed("142"),
@@ -191,15 +193,15 @@ const ITEM: &[Field] = &[
     Field::req("gname", s(1, 250)),
     Field::req("gmodel", s(1, 510)),
     Field::opt("barCode", s(0, 50)),
-    Field::req("country", len(3)),
-    Field::opt("tradeCountry", len(3)),
+    Field::req("country", len(3)).in_table(Table::Country),
+    Field::opt("tradeCountry", len(3)).in_table(Table::Country),
     Field::req("currency", len(3)).fixed("142"),
     Field::req("qty", DEC),
-    Field::req("unit", len(3)),
+    Field::req("unit", len(3)).in_table(Table::Unit),
     Field::req("qty1", DEC),
-    Field::req("unit1", len(3)),
+    Field::req("unit1", len(3)).in_table(Table::Unit),
     Field::opt("qty2", DEC),
-    Field::opt("unit2", len(3)),
+    Field::opt("unit2", len(3)).in_table(Table::Unit),
     Field::req("price", DEC),
     Field::req("totalPrice", DEC),
     Field::opt("note", s(0, 1000)),

@@ -4,14 +4,16 @@
 //! Element names, order, `minOccurs`, lengths and digits follow `OrderHead`, `OrderList`
 //! and `OrderReturn` in `data/ceb/2018/xsd/import.xsd` (identical in the 2022-05 revision).
 //! `currency` is `fixed="142"`; the documented code lists (appType 1/2/3, orderType I,
-//! buyerIdType 1/2) are enforced as `enumeration`. Values are trimmed and an empty optional
+//! buyerIdType 1/2) are enforced as `enumeration`, and so are the customs parameter tables
+//! for `OrderList/country` (海关国别（地区）代码) and `OrderList/unit` (计量单位代码), from
+//! `guomen-reference`. Values are trimmed and an empty optional
 //! element counts as absent. Not checked: the signature, `BaseSubscribe`, `ExtendMessage`;
 //! `BaseTransfer` is accepted as absent.
 
 use rust_decimal::Decimal;
 
 use super::common::{base_transfer, parts, read_group, read_root, root_attrs, wrappers, write_returns};
-use super::fields::{len, s, Field, Kind, DEC};
+use super::fields::{len, s, Field, Kind, Table, DEC};
 use super::inventory::BaseTransfer;
 use super::CebError;
 
@@ -129,12 +131,12 @@ const ITEM: &[Field] = &[
     Field::req("gmodel", s(1, 510)),
     Field::opt("itemDescribe", s(0, 1000)),
     Field::opt("barCode", s(0, 50)),
-    Field::req("unit", len(3)),
+    Field::req("unit", len(3)).in_table(Table::Unit),
     Field::req("qty", DEC),
     Field::req("price", DEC),
     Field::req("totalPrice", DEC),
     Field::req("currency", len(3)).fixed("142"),
-    Field::req("country", len(3)),
+    Field::req("country", len(3)).in_table(Table::Country),
     Field::opt("note", s(0, 1000)),
 ];
 

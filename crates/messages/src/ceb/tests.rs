@@ -1,24 +1,10 @@
-use std::path::PathBuf;
-use std::process::Command;
-use std::str::FromStr;
-
-use rust_decimal::Decimal;
-
 use super::fields::{parse_decimal, parse_int};
+use super::test_support::{dec, replace_first, xmllint_validate};
 use super::tree::read_tree;
 use super::*;
 
-fn data(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
-}
-
 fn sample(version: &str) -> String {
-    let path = data(&format!("{version}/samples/import/CEB621Message.xml"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn dec(s: &str) -> Decimal {
-    Decimal::from_str(s).unwrap()
+    super::test_support::sample(version, "CEB621Message")
 }
 
 fn parse_ok(xml: &str) -> Ceb621Message {
@@ -102,12 +88,6 @@ fn official_2018_sample_parses() {
 #[test]
 fn official_2022_05_sample_parses() {
     check_official_sample("2022-05");
-}
-
-/// Replaces the first occurrence, failing loudly if the fixture changed.
-fn replace_first(xml: &str, from: &str, to: &str) -> String {
-    assert!(xml.contains(from), "fixture does not contain {from:?}");
-    xml.replacen(from, to, 1)
 }
 
 #[test]
@@ -339,22 +319,6 @@ fn receipt_escapes_control_characters() {
     let xml = write_ceb622(&[r]);
     assert!(xml.contains("<returnInfo>a\u{FFFD}b&#13;c</returnInfo>"), "{xml}");
     read_tree(xml.as_bytes()).expect("well-formed");
-}
-
-/// Validates XML against the vendored 2018 import.xsd with xmllint.
-fn xmllint_validate(xml: &str, name: &str) -> (bool, String) {
-    let found = Command::new("which").arg("xmllint").output().map(|o| o.status.success()).unwrap_or(false);
-    assert!(found, "xmllint is not on PATH; install it with `apt-get install libxml2-utils` (scripts install it for the test run)");
-    let path = std::env::temp_dir().join(format!("guomen-{name}-{}.xml", std::process::id()));
-    std::fs::write(&path, xml).unwrap();
-    let out = Command::new("xmllint")
-        .args(["--noout", "--nonet", "--schema"])
-        .arg(data("2018/xsd/import.xsd"))
-        .arg(&path)
-        .output()
-        .expect("run xmllint");
-    let _ = std::fs::remove_file(&path);
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
 #[test]

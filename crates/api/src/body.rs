@@ -42,8 +42,8 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::kind(
                     RefusalKind::TooLarge,
-                    format!("the body is larger than {MAX_BODY} bytes"),
-                    format!("请求内容超过 {MAX_BODY} 字节"),
+                    "the body is larger than this endpoint accepts (1 MiB; 8 MiB for CEB messages)",
+                    "请求内容超过该接口的上限（1 MiB；跨境电商报文 8 MiB）",
                 )
             } else {
                 ApiError::malformed("", format!("the body could not be read: {e}"), "请求内容无法读取")

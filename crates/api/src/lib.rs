@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod body;
+pub mod ceb;
 pub mod flood;
 mod openapi;
 pub mod problem;

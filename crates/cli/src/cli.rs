@@ -86,6 +86,16 @@ pub enum Cmd {
     },
     /// Measure end-to-end filing throughput against the raw insert rate.
     Bench(crate::bench::BenchArgs),
+    /// Cross-border e-commerce (CEB) messages.
+    Ceb {
+        #[command(subcommand)]
+        command: crate::ceb_cmd::CebCmd,
+    },
+    /// General guarantees (总担保).
+    Guarantee {
+        #[command(subcommand)]
+        command: crate::ceb_cmd::GuaranteeCmd,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -271,5 +281,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench(args) => crate::bench::run(args).await,
+        Cmd::Ceb { command } => crate::ceb_cmd::run(command).await,
+        Cmd::Guarantee { command } => crate::ceb_cmd::guarantee(command).await,
     }
 }

@@ -2,6 +2,7 @@
 //! enterprises, users, tokens and rules from the command line.
 
 mod bench;
+mod ceb_cmd;
 mod cli;
 mod demo;
 mod serve;

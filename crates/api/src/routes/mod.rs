@@ -1,6 +1,7 @@
 //! Routes, one module per area of work.
 
 pub mod admin;
+mod ceb;
 mod declarations;
 mod field;
 pub(crate) mod inspection;
@@ -62,6 +63,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/samples/{id}/cancel", post(lab::cancel))
         .route("/api/v1/figures/quarantine", get(lab::figures))
         .merge(field::routes())
+        .route("/api/v1/ceb", post(ceb::submit).layer(axum::extract::DefaultBodyLimit::max(ceb::MAX_MESSAGE)))
+        .route("/api/v1/ceb/quota-check", get(ceb::quota_get).post(ceb::quota_post))
+        .route("/api/v1/ceb/parcels", get(ceb::parcel))
+        .route("/api/v1/ceb/inventories", get(ceb::list))
+        .route("/api/v1/ceb/inventories/{id}", get(ceb::show))
+        .route("/api/v1/ceb/inventories/{id}/{action}", post(ceb::step))
+        .route("/api/v1/ceb/guarantees", get(ceb::guarantees))
+        .route("/api/v1/ceb/tax-payments", post(ceb::pay_tax))
 }
 
 /// A body that carries only a reason (refusals, retractions, cancellations).

@@ -147,7 +147,8 @@ pub struct CebAnswer {
 /// Longest `returnInfo` the CEB schemas allow.
 const INFO_MAX: usize = 1000;
 
-pub(crate) fn info(zh: &str, en: &str) -> String {
+/// A `returnInfo`: Chinese, then English, cut to the 1,000 characters the schemas allow.
+pub fn info(zh: &str, en: &str) -> String {
     let s = if en.is_empty() { zh.to_owned() } else { format!("{zh} / {en}") };
     if s.chars().count() <= INFO_MAX {
         s

@@ -1,0 +1,112 @@
+//! The customs node for cross-border e-commerce messages, shared by `POST /api/v1/ceb` and
+//! `guomen ceb import`: read and check the message, make sure the sender is a party it names,
+//! hold back floods of one buyer, hand the declared documents to the write path, and write
+//! the receipt from the answers.
+//!
+//! Documents with `appStatus` other than 2 (申报) are drafts kept by the sender's own
+//! e-port client (1 暂存); customs does not process them and answers 100 saying so.
+
+pub mod message;
+pub mod receipts;
+
+use crate::flood::BuyerFlood;
+use crate::problem::ApiError;
+use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_store::ceb::{CebCommand, DocAnswer, Submission};
+use guomen_store::{Command, Outcome, Store};
+use message::Parsed;
+
+/// Who is sending.
+pub enum Sender<'a> {
+    /// An enterprise's token: it must be named in every document.
+    Enterprise(&'a str),
+    /// An operator's file import: the message speaks for the parties it names.
+    Operator,
+}
+
+/// A message answered.
+pub struct Processed {
+    /// The receipt message (CEB312, 412, 512, 622, 624, 626 or 712).
+    pub receipt: String,
+    /// The message had been answered before; nothing changed.
+    pub replayed: bool,
+    pub answers: Vec<DocAnswer>,
+}
+
+fn draft_answer(at_ms: i64) -> DocAnswer {
+    DocAnswer {
+        status: "100".into(),
+        info: guomen_store::ceb::info(
+            "appStatus 不是 2（申报）：暂存的单证由企业端保存，海关不作处理；申报时请将 appStatus 置为 2",
+            "appStatus is not 2 (declared): a stored draft stays with the sender's client and customs does not process it; send appStatus 2 to declare",
+        ),
+        at_ms,
+        invt_no: None,
+        pre_no: None,
+    }
+}
+
+/// Reads, checks and answers one CEB message.
+pub async fn process(
+    store: &Store,
+    flood: Option<&BuyerFlood>,
+    actor: &guomen_domain::party::Actor,
+    sender: Sender<'_>,
+    xml: &[u8],
+    seed: u64,
+) -> Result<Processed, ApiError> {
+    let parsed = Parsed::read(xml).map_err(ApiError::Refused)?;
+    let docs = parsed.documents();
+    let sender = match sender {
+        Sender::Enterprise(code) => {
+            if let Some((path, _, _)) = docs.iter().find(|(_, _, parties)| !parties.contains(&code)) {
+                return Err(ApiError::Refused(Refusal {
+                    kind: RefusalKind::Forbidden,
+                    detail_en: format!("enterprise {code} is not named in this document, so it may not send it"),
+                    detail_zh: format!("企业 {code} 不是该单证载明的企业，不能发送"),
+                    errors: vec![FieldError::new(
+                        path.clone(),
+                        "sender_not_named",
+                        format!("the sender {code} must be one of the enterprises this document names"),
+                        format!("发送企业 {code} 必须是本单证载明的企业之一"),
+                    )],
+                }));
+            }
+            code.to_owned()
+        }
+        Sender::Operator => parsed.first_party(),
+    };
+    let declared: Vec<bool> = docs.iter().map(|(_, status, _)| *status == "2").collect();
+    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    if let Some(flood) = flood {
+        let buyers = parsed.buyers(&declared);
+        let keys: Vec<&str> = buyers.iter().map(|(_, k)| k.as_str()).collect();
+        if let Err(hit) = flood.admit(&keys, now_ms) {
+            let path = buyers.iter().find(|(_, k)| k == hit).map(|(p, _)| p.clone()).unwrap_or_default();
+            return Err(ApiError::Refused(Refusal {
+                kind: RefusalKind::TooManyRequests,
+                detail_en: format!(
+                    "more than {} inventory lists a minute for one buyer; nothing was stored, send the rest later",
+                    flood.per_minute()
+                ),
+                detail_zh: format!("同一订购人每分钟超过 {} 票清单，未作处理，请稍后再发", flood.per_minute()),
+                errors: vec![FieldError::new(path, "buyer_flood", "too many inventory lists for this buyer", "该订购人清单过多")],
+            }));
+        }
+    }
+    let documents = parsed.to_store(&declared);
+    let (stored, replayed) = if Parsed::is_empty_store(&documents) {
+        (Vec::new(), false)
+    } else {
+        let submission = Submission { guid: parsed.guid().to_owned(), sender, seed, documents };
+        match store.execute(actor.clone(), Command::Ceb(CebCommand::Submit(submission))).await? {
+            Outcome::Ceb(a) => (a.answers, a.replayed),
+            other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+        }
+    };
+    let mut stored = stored.into_iter();
+    let answers: Vec<DocAnswer> =
+        declared.iter().map(|d| if *d { stored.next() } else { None }.unwrap_or_else(|| draft_answer(now_ms))).collect();
+    let receipt = receipts::write(&parsed, &answers);
+    Ok(Processed { receipt, replayed, answers })
+}

@@ -1,0 +1,351 @@
+//! 跨境电商 — the CEB message endpoint, quota pre-checks, the buyer's parcel query, inventory
+//! lists for customs and enterprises, officers' steps, guarantees and tax payments.
+
+use crate::auth::Caller;
+use crate::body::{Media, RawBody};
+use crate::ceb::{process, Sender};
+use crate::problem::ApiError;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use guomen_domain::ceb::quota::china_year;
+use guomen_domain::ceb::{BuyerId, InventoryRecord, InventoryStatus};
+use guomen_domain::party::Role;
+use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_store::ceb::{CebCommand, InventoryFilter, OfficerStep};
+use guomen_store::{Command, Outcome};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Largest CEB message accepted: 100 inventory lists of 99 lines fit with room to spare.
+pub const MAX_MESSAGE: usize = 8 * 1024 * 1024;
+
+/// `POST /api/v1/ceb` — one CEB message in, its receipt out.
+pub async fn submit(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<Response, ApiError> {
+    caller.require(&[Role::Declarant, Role::Terminal])?;
+    let code = caller.enterprise()?.to_string();
+    if body.media != Media::Xml {
+        return Err(ApiError::kind(
+            RefusalKind::UnsupportedMedia,
+            "send the CEB message as application/xml",
+            "请以 application/xml 发送跨境电商报文",
+        ));
+    }
+    let seed: u64 = rand::random();
+    let done = process(&s.store, Some(&s.buyer_flood), &caller.0, Sender::Enterprise(&code), &body.bytes, seed).await?;
+    let mut res = ([(CONTENT_TYPE, "application/xml; charset=utf-8")], done.receipt).into_response();
+    if done.replayed {
+        res.headers_mut().insert("Guomen-Replayed", axum::http::HeaderValue::from_static("true"));
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct QuotaQuery {
+    pub buyer_id_type: String,
+    pub buyer_id_number: String,
+    pub buyer_name: String,
+    pub amount: String,
+}
+
+fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
+    let mut errors = Vec::new();
+    if !matches!(q.buyer_id_type.as_str(), "1" | "2") {
+        errors.push(FieldError::new(
+            "buyerIdType",
+            "enumeration",
+            "1 (resident identity card) or 2 (other)",
+            "应为 1（身份证）或 2（其他）",
+        ));
+    }
+    let n = q.buyer_id_number.trim();
+    if n.is_empty() || n.chars().count() > 60 {
+        errors.push(FieldError::new("buyerIdNumber", "length", "1 to 60 characters", "应为1至60个字符"));
+    }
+    let name = q.buyer_name.trim();
+    if name.is_empty() || name.chars().count() > 60 {
+        errors.push(FieldError::new("buyerName", "length", "1 to 60 characters", "应为1至60个字符"));
+    }
+    let amount = q.amount.trim().parse::<Decimal>().ok().filter(|a| *a >= Decimal::ZERO && a.scale() <= 2);
+    if amount.is_none() {
+        errors.push(FieldError::new("amount", "decimal", "a sum in CNY of 0 or more, to the fen", "应为不小于0、最多两位小数的人民币金额"));
+    }
+    if errors.is_empty() {
+        Ok((BuyerId::new(&q.buyer_id_type, n), amount.unwrap_or_default()))
+    } else {
+        Err(ApiError::Refused(Refusal::validation(errors)))
+    }
+}
+
+async fn quota(s: &AppState, caller: &Caller, q: QuotaQuery) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Declarant, Role::Terminal, Role::Officer, Role::Admin, Role::RiskAnalyst])?;
+    let (buyer, amount) = quota_errors(&q)?;
+    let year = china_year(time::OffsetDateTime::now_utc());
+    let a = s.store.ceb_quota_check(&buyer.key(), year, amount).await?;
+    Ok(Json(json!({
+        "fits": a.fits,
+        "remaining": a.remaining.to_string(),
+        "year": a.year,
+        "annualLimit": guomen_domain::ceb::ANNUAL_LIMIT.to_string(),
+        "transactionLimit": guomen_domain::ceb::TRANSACTION_LIMIT.to_string(),
+    })))
+}
+
+/// `GET /api/v1/ceb/quota-check?buyerIdType=…&buyerIdNumber=…&buyerName=…&amount=…`
+pub async fn quota_get(
+    State(s): State<AppState>,
+    caller: Caller,
+    q: Result<Query<QuotaQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| {
+        ApiError::malformed("", format!("{e}"), "查询参数不完整或格式错误：需要 buyerIdType、buyerIdNumber、buyerName、amount")
+    })?;
+    quota(&s, &caller, q).await
+}
+
+/// `POST /api/v1/ceb/quota-check` with the same fields as JSON.
+pub async fn quota_post(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<Json<Value>, ApiError> {
+    let q: QuotaQuery = body.json()?;
+    quota(&s, &caller, q).await
+}
+
+fn ms_rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// What a buyer may see of their own parcel.
+fn parcel_view(r: &InventoryRecord) -> Value {
+    let (zh, en) = guomen_domain::ceb::notice::status_info(r);
+    json!({
+        "invtNo": r.id,
+        "orderNo": r.inventory.order_no,
+        "logisticsNo": r.inventory.logistics_no,
+        "ebcName": r.inventory.ebc_name,
+        "status": r.status.as_str(),
+        "statusZh": r.status.name_zh(),
+        "returnStatus": r.status.return_status(),
+        "info": en,
+        "infoZh": zh,
+        "value": r.inventory.value().to_string(),
+        "tax": r.acceptance.as_ref().map(|a| json!({
+            "regime": a.regime,
+            "duty": a.tax.duty.to_string(),
+            "consumption": a.tax.consumption.to_string(),
+            "vat": a.tax.vat.to_string(),
+            "total": a.tax.total.to_string(),
+            "due": r.tax_due.to_string(),
+            "state": r.tax_state,
+        })),
+        "receivedAt": ms_rfc3339(r.received_at_ms),
+        "updatedAt": ms_rfc3339(r.updated_at_ms),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ParcelQuery {
+    /// Order number or logistics (waybill) number.
+    pub number: String,
+    pub buyer_id_number: String,
+}
+
+/// `GET /api/v1/ceb/parcels?number=…&buyerIdNumber=…` — public: the buyer's own parcel.
+pub async fn parcel(
+    State(s): State<AppState>,
+    q: Result<Query<ParcelQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(q) = q.map_err(|e| ApiError::malformed("", format!("{e}"), "需要 number（订单号或运单号）和 buyerIdNumber（证件号码）"))?;
+    let (n, id) = (q.number.trim(), q.buyer_id_number.trim());
+    if n.is_empty() || n.len() > 60 || id.is_empty() || id.len() > 60 {
+        return Err(ApiError::Refused(Refusal::validation(vec![FieldError::new(
+            if n.is_empty() || n.len() > 60 { "number" } else { "buyerIdNumber" },
+            "length",
+            "1 to 60 characters",
+            "应为1至60个字符",
+        )])));
+    }
+    match s.store.ceb_parcel(n, id).await? {
+        Some(r) => Ok(Json(parcel_view(&r))),
+        None => Err(ApiError::Refused(Refusal::not_found("parcel", "包裹"))),
+    }
+}
+
+fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
+    if caller.is_customs() {
+        return Ok(());
+    }
+    let code = caller.0.enterprise.as_ref().map(|c| c.to_string()).unwrap_or_default();
+    let i = &r.inventory;
+    if [r.sender.as_str(), &i.ebp_code, &i.ebc_code, &i.agent_code].contains(&code.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError::Refused(Refusal::not_found("inventory list", "清单")))
+    }
+}
+
+async fn view(s: &AppState, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
+    let mut v = serde_json::to_value(r).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let obj = v.as_object_mut().expect("records are objects");
+    obj.insert("returnStatus".into(), json!(r.status.return_status()));
+    let (zh, en) = guomen_domain::ceb::notice::status_info(r);
+    obj.insert("info".into(), json!(en));
+    obj.insert("infoZh".into(), json!(zh));
+    if r.status == InventoryStatus::Waiting {
+        obj.insert("waiting_for".into(), json!(s.store.ceb_missing(r).await?));
+    }
+    if with_timeline {
+        let mut t = s.store.timeline(&format!("ceb:{}", r.key)).await?;
+        t.extend(s.store.timeline(&format!("ceb-waybill:{}", r.inventory.waybill_key())).await?);
+        t.sort_by_key(|e| e.seq);
+        obj.insert("timeline".into(), json!(t));
+    }
+    Ok(v)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    /// `received_at_ms:id` from the previous page's `next`.
+    pub before: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// `GET /api/v1/ceb/inventories` — customs see all; an enterprise sees those it sent or is named in.
+pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> Result<Json<Value>, ApiError> {
+    if caller.role() == Role::Laboratory {
+        return Err(ApiError::forbidden());
+    }
+    let before = match q.before.as_deref() {
+        None => None,
+        Some(c) => {
+            Some(c.split_once(':').and_then(|(ms, id)| ms.parse::<i64>().ok().map(|ms| (ms, id.to_owned()))).ok_or_else(|| {
+                ApiError::malformed("before", "a cursor from the `next` of a previous page", "应为上一页 next 给出的游标")
+            })?)
+        }
+    };
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let filter = InventoryFilter {
+        party: if caller.is_customs() { None } else { Some(caller.enterprise()?.to_string()) },
+        status: q.status.clone(),
+        before,
+        limit,
+    };
+    let items = s.store.ceb_inventories(&filter).await?;
+    let next = (items.len() as i64 == limit).then(|| items.last().map(|i| format!("{}:{}", i.received_at_ms, i.id))).flatten();
+    Ok(Json(json!({ "items": items, "next": next })))
+}
+
+/// `GET /api/v1/ceb/inventories/{id}` with its timeline.
+pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let r = s.store.ceb_inventory(&id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("inventory list", "清单")))?;
+    visible(&caller, &r)?;
+    Ok(Json(view(&s, &r, true).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepBody {
+    pub note: Option<String>,
+    pub reason: Option<String>,
+    pub code: Option<u16>,
+}
+
+fn text(errors: &mut Vec<FieldError>, path: &str, v: &Option<String>) -> String {
+    let t = v.as_deref().unwrap_or("").trim().to_owned();
+    if t.is_empty() {
+        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
+    } else if t.chars().count() > 500 {
+        errors.push(FieldError::new(path, "too_long", "at most 500 characters", "最多500个字符"));
+    }
+    t
+}
+
+/// `POST /api/v1/ceb/inventories/{id}/{release|detain|return|clear-identity|confirm-identity-theft}` — officers.
+pub async fn step(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Officer])?;
+    let b: StepBody = if body.bytes.is_empty() { StepBody { note: None, reason: None, code: None } } else { body.json()? };
+    let mut errors = Vec::new();
+    let step = match action.as_str() {
+        "release" => OfficerStep::Release { note: text(&mut errors, "note", &b.note) },
+        "detain" => {
+            let code = b.code.unwrap_or(0);
+            if !(501..=599).contains(&code) {
+                errors.push(FieldError::new(
+                    "code",
+                    "detention_code",
+                    "501 to 599 (501 customs, 502 anti-smuggling, 503 legal affairs, 599 other)",
+                    "应为501至599（501移送通关、502移送缉私、503移送法规、599其它）",
+                ));
+            }
+            OfficerStep::Detain { code, reason: text(&mut errors, "reason", &b.reason) }
+        }
+        "return" => OfficerStep::Return { reason: text(&mut errors, "reason", &b.reason) },
+        "clear-identity" => OfficerStep::ClearIdentity { note: text(&mut errors, "note", &b.note), seed: rand::random() },
+        "confirm-identity-theft" => OfficerStep::ConfirmIdentityTheft { note: text(&mut errors, "note", &b.note) },
+        _ => return Err(ApiError::Refused(Refusal::not_found("route", "接口"))),
+    };
+    super::inspection::done(errors)?;
+    match s.store.execute(caller.0.clone(), Command::Ceb(CebCommand::Officer { inventory: id, step })).await? {
+        Outcome::Inventory(r) => Ok(Json(view(&s, &r, false).await?)),
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// `GET /api/v1/ceb/guarantees` — customs see all, an enterprise its own.
+pub async fn guarantees(State(s): State<AppState>, caller: Caller) -> Result<Json<Value>, ApiError> {
+    if caller.role() == Role::Laboratory {
+        return Err(ApiError::forbidden());
+    }
+    let mut all = s.store.ceb_guarantees().await?;
+    if !caller.is_customs() {
+        let code = caller.enterprise()?.to_string();
+        all.retain(|g| g.code == code);
+    }
+    Ok(Json(json!(all.iter().map(|g| json!({"code": g.code, "kind": g.kind, "amount": g.amount.to_string(), "reserved": g.reserved.to_string(), "left": g.left().to_string()})).collect::<Vec<_>>())))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// The guarantee's holder; defaults to the calling enterprise.
+    pub guarantee: Option<String>,
+    pub inventories: Vec<String>,
+}
+
+/// `POST /api/v1/ceb/tax-payments` — the tax of these inventories is paid; the guarantee is restored.
+pub async fn pay_tax(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Declarant, Role::Officer])?;
+    let b: PaymentBody = body.json()?;
+    let guarantee = match (caller.role(), b.guarantee) {
+        (Role::Officer, Some(g)) => g,
+        (Role::Officer, None) => {
+            return Err(ApiError::Refused(Refusal::field("guarantee", "required", "name the guarantee", "请填写担保企业")))
+        }
+        (_, g) => {
+            let own = caller.enterprise()?.to_string();
+            if g.as_ref().is_some_and(|g| *g != own) {
+                return Err(ApiError::forbidden());
+            }
+            own
+        }
+    };
+    match s.store.execute(caller.0.clone(), Command::Ceb(CebCommand::PayTax { guarantee, inventories: b.inventories })).await? {
+        Outcome::Guarantee(g) => Ok(Json(
+            json!({"code": g.code, "amount": g.amount.to_string(), "reserved": g.reserved.to_string(), "left": g.left().to_string()}),
+        )),
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}

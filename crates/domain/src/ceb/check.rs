@@ -178,7 +178,7 @@ pub fn three_documents(inv: &InventoryDoc, order: &OrderDoc, payment: &PaymentDo
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ceb::testdocs::{inventory, order, payment, waybill};
+    use crate::ceb::samples::{inventory, order, payment, waybill};
     use rust_decimal::Decimal;
 
     fn paths(inv: &InventoryDoc, o: &OrderDoc, p: &PaymentDoc, w: &WaybillDoc) -> Vec<String> {

@@ -13,8 +13,7 @@ pub mod notice;
 pub mod quota;
 pub mod tax;
 
-#[cfg(test)]
-pub(crate) mod testdocs;
+pub mod samples;
 #[cfg(test)]
 mod tests;
 

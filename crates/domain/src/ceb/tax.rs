@@ -185,7 +185,7 @@ pub fn compute(inv: &InventoryDoc, regime: Regime, tariff: &Tariff) -> TaxBill {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ceb::testdocs::inventory;
+    use crate::ceb::samples::inventory;
 
     fn dec(s: &str) -> Decimal {
         s.parse().unwrap()

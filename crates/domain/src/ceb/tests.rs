@@ -3,7 +3,7 @@
 use super::events::{CebEvent, RefundLine};
 use super::identity::{fingerprint, IdentityGuard, Sighting, Sightings};
 use super::inventory::*;
-use super::testdocs::{inventory, order, payment, waybill};
+use super::samples::{inventory, order, payment, waybill};
 use super::{DocKind, Guarantee, GuaranteeKind, Ledger, Regime, Tariff};
 use crate::party::CreditGrade;
 use crate::risk::{CheckType, Conditions, Criterion, Lane, RuleSet};

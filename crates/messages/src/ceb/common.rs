@@ -226,7 +226,7 @@ pub(crate) fn write_returns(root: &str, item: &str, receipts: &[Vec<(&str, Optio
 }
 
 /// Escapes markup characters and replaces characters outside the XML 1.0 `Char` production.
-fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         match c {

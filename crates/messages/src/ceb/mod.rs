@@ -16,6 +16,7 @@ use quick_xml::NsReader;
 
 pub mod cancel;
 mod common;
+pub mod compose;
 pub mod convert;
 pub mod delivery;
 mod fields;
@@ -31,6 +32,8 @@ mod tree;
 mod test_support;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_compose;
 #[cfg(test)]
 mod tests_cancel;
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! A consistent set of four documents for tests: two lines (infant formula and cosmetics),
-//! value 700 CNY with 10 CNY freight.
+//! One parcel's four documents, consistent with each other: an order of infant formula and a
+//! face cream, 690 CNY of goods and 10 CNY freight, paid, shipped and declared. Tests, the
+//! benchmark and the demo start from it and vary what they need.
 
 use super::documents::*;
 use rust_decimal::Decimal;

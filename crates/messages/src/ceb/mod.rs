@@ -7,8 +7,10 @@
 //! writing their receipts (`CEB312`, `CEB412`, `CEB512`, `CEB622`, `CEB624`, `CEB626`,
 //! `CEB712`). Country and unit codes are checked against the customs parameter tables of
 //! `guomen-reference`. [`message_kind`] tells from the root element which message a document
-//! is, without reading the rest. The schemas and official samples are vendored in
-//! `data/ceb/` and used as test fixtures.
+//! is, without reading the rest. A message that breaks the XSD rules is answered by
+//! [`negative_receipt`]: its receipt with a negative `returnStatus` (处理异常回执) and the
+//! errors in `returnInfo`. The schemas and official samples are vendored in `data/ceb/` and
+//! used as test fixtures.
 
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
@@ -22,6 +24,7 @@ pub mod delivery;
 mod fields;
 pub mod inventory;
 pub mod logistics;
+mod negative;
 pub mod order;
 pub mod payment;
 pub mod receipt;
@@ -41,6 +44,8 @@ mod tests_codes;
 #[cfg(test)]
 mod tests_delivery;
 #[cfg(test)]
+mod tests_negative;
+#[cfg(test)]
 mod tests_orders;
 #[cfg(test)]
 mod tests_refund;
@@ -49,6 +54,7 @@ pub use cancel::{parse_ceb623, write_ceb624, Ceb623Message, InvtCancel, InvtCanc
 pub use delivery::{parse_ceb711, write_ceb712, Ceb711Message, DeliveryHead, DeliveryItem, DeliveryReturn};
 pub use inventory::{parse_ceb621, BaseTransfer, Ceb621Message, Inventory, InventoryHead, InventoryItem};
 pub use logistics::{parse_ceb511, write_ceb512, Ceb511Message, LogisticsHead, LogisticsReturn};
+pub use negative::negative_receipt;
 pub use order::{parse_ceb311, write_ceb312, Ceb311Message, Order, OrderHead, OrderItem, OrderReturn};
 pub use payment::{parse_ceb411, write_ceb412, Ceb411Message, PaymentHead, PaymentReturn};
 pub use receipt::{write_ceb622, InventoryReturn};

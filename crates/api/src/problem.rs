@@ -10,6 +10,8 @@ use serde_json::json;
 #[derive(Debug)]
 pub enum ApiError {
     Refused(Refusal),
+    /// A refusal whose problem document carries extension members (RFC 9457 §3.2).
+    RefusedWith(Refusal, serde_json::Map<String, serde_json::Value>),
     Internal(String),
     Unavailable,
 }
@@ -82,6 +84,14 @@ fn problem(status: StatusCode, body: serde_json::Value) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
+            ApiError::RefusedWith(r, members) => {
+                let status = StatusCode::from_u16(r.kind.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
+                let mut body = problem_body(&r);
+                if let Some(obj) = body.as_object_mut() {
+                    obj.extend(members);
+                }
+                problem(status, body)
+            }
             ApiError::Refused(r) => {
                 let status = StatusCode::from_u16(r.kind.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
                 let mut res = problem(status, problem_body(&r));

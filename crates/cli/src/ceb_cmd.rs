@@ -20,8 +20,9 @@ pub enum CebCmd {
     Import {
         #[command(flatten)]
         data: DataArgs,
-        /// Directory for the receipts: NAME.xml is answered in NAME.receipt.xml; a message that
-        /// is refused gets NAME.problem.json instead.
+        /// Directory for the receipts: NAME.xml is answered in NAME.receipt.xml (with a negative
+        /// returnStatus when it breaks the schema); a message no receipt can be written for gets
+        /// NAME.problem.json instead.
         #[arg(long)]
         receipts: PathBuf,
         /// Messages processed at once (they share group commits).
@@ -74,7 +75,15 @@ async fn one(store: &guomen_store::Store, file: &Path, out: &Path) -> Filed {
             Ok(()) => Filed::Answered,
             Err(e) => Filed::Unreadable(format!("cannot write the receipt of {}: {e}", file.display())),
         },
-        Err(ApiError::Refused(r)) => {
+        Err(ApiError::RefusedWith(_, members)) if members.get("receipt").is_some_and(|v| v.is_string()) => {
+            // A message that breaks the schema is answered with its negative-status receipt.
+            let receipt = members.get("receipt").and_then(|v| v.as_str()).unwrap_or_default();
+            match tokio::fs::write(out.join(output_name(file, "receipt.xml")), receipt).await {
+                Ok(()) => Filed::Refused,
+                Err(e) => Filed::Unreadable(format!("cannot write the receipt of {}: {e}", file.display())),
+            }
+        }
+        Err(ApiError::Refused(r) | ApiError::RefusedWith(r, _)) => {
             let body = serde_json::to_string_pretty(&problem_body(&r)).unwrap_or_default();
             if let Err(e) = tokio::fs::write(out.join(output_name(file, "problem.json")), body).await {
                 return Filed::Unreadable(format!("cannot write the problem of {}: {e}", file.display()));
@@ -118,7 +127,7 @@ pub async fn run(cmd: CebCmd) -> anyhow::Result<ExitCode> {
         eprintln!("unreadable: {m}");
     }
     println!(
-        "{} messages: {answered} answered, {refused} refused (see *.problem.json), {} unreadable; receipts in {}",
+        "{} messages: {answered} answered, {refused} refused, {} unreadable; receipts in {}",
         files.len(),
         unreadable.len(),
         receipts.display()

@@ -39,9 +39,26 @@ pub fn refusal(errors: Vec<CebError>) -> Refusal {
     Refusal { kind, detail_en: en.into(), detail_zh: zh.into(), errors: field_errors(errors) }
 }
 
+/// A message that breaks the schema is refused; GACC's convention answers it with a receipt of
+/// negative `returnStatus` (-1), which the problem document carries as `receipt` when one can be
+/// written.
+pub struct Unread {
+    pub refusal: Refusal,
+    pub receipt: Option<String>,
+}
+
 impl Parsed {
-    pub fn read(xml: &[u8]) -> Result<Parsed, Refusal> {
-        let kind = ceb::message_kind(xml).map_err(|e| refusal(vec![e]))?;
+    pub fn read(xml: &[u8]) -> Result<Parsed, Unread> {
+        Parsed::read_checked(xml).map_err(|(refusal, errors)| {
+            let time = super::receipts::return_time((time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64);
+            let receipt = if refusal.kind == RefusalKind::Validation { ceb::negative_receipt(xml, &errors, "-1", &time) } else { None };
+            Unread { refusal, receipt }
+        })
+    }
+
+    fn read_checked(xml: &[u8]) -> Result<Parsed, (Refusal, Vec<CebError>)> {
+        let with = |errors: Vec<CebError>| (refusal(errors.clone()), errors);
+        let kind = ceb::message_kind(xml).map_err(|e| with(vec![e]))?;
         let parsed = match kind {
             MessageKind::Ceb311 => ceb::parse_ceb311(xml).map(Parsed::Orders),
             MessageKind::Ceb411 => ceb::parse_ceb411(xml).map(Parsed::Payments),
@@ -51,15 +68,18 @@ impl Parsed {
             MessageKind::Ceb625 => ceb::parse_ceb625(xml).map(Parsed::Refunds),
             MessageKind::Ceb711 => ceb::parse_ceb711(xml).map(Parsed::Delivery),
             MessageKind::Other(root) => {
-                return Err(Refusal {
-                    kind: RefusalKind::Validation,
-                    detail_en: format!("{root} is not a message customs accepts here (CEB311, 411, 511, 621, 623, 625, 711)"),
-                    detail_zh: format!("此处不受理 {root}（受理 CEB311、411、511、621、623、625、711）"),
-                    errors: vec![FieldError::new(&root, "wrong_root", format!("{root} is not accepted"), format!("不受理 {root}"))],
-                })
+                return Err((
+                    Refusal {
+                        kind: RefusalKind::Validation,
+                        detail_en: format!("{root} is not a message customs accepts here (CEB311, 411, 511, 621, 623, 625, 711)"),
+                        detail_zh: format!("此处不受理 {root}（受理 CEB311、411、511、621、623、625、711）"),
+                        errors: vec![FieldError::new(&root, "wrong_root", format!("{root} is not accepted"), format!("不受理 {root}"))],
+                    },
+                    Vec::new(),
+                ))
             }
         };
-        parsed.map_err(refusal)
+        parsed.map_err(with)
     }
 
     pub fn guid(&self) -> &str {

@@ -55,7 +55,14 @@ pub async fn process(
     xml: &[u8],
     seed: u64,
 ) -> Result<Processed, ApiError> {
-    let parsed = Parsed::read(xml).map_err(ApiError::Refused)?;
+    let parsed = Parsed::read(xml).map_err(|u| {
+        let mut members = serde_json::Map::new();
+        members.insert("returnStatus".into(), serde_json::json!("-1"));
+        if let Some(r) = u.receipt {
+            members.insert("receipt".into(), serde_json::Value::String(r));
+        }
+        ApiError::RefusedWith(u.refusal, members)
+    })?;
     let docs = parsed.documents();
     let sender = match sender {
         Sender::Enterprise(code) => {

@@ -271,3 +271,155 @@ pub fn ceb621(guid: &str, inventories: &[InventoryDoc], t: &Transfer) -> String 
     }
     x.finish("CEB621Message", t)
 }
+
+/// The cancellation request of an inventory list, from the list as declared.
+pub fn cancel_for(v: &InventoryDoc, invt_no: &str, guid: &str, app_time: &str, reason: &str) -> super::InvtCancel {
+    super::InvtCancel {
+        guid: guid.into(),
+        app_type: "1".into(),
+        app_time: app_time.into(),
+        app_status: "2".into(),
+        customs_code: v.customs_code.clone(),
+        order_no: v.order_no.clone(),
+        ebp_code: v.ebp_code.clone(),
+        ebp_name: v.ebp_name.clone(),
+        ebc_code: v.ebc_code.clone(),
+        ebc_name: v.ebc_name.clone(),
+        logistics_no: v.logistics_no.clone(),
+        logistics_code: v.logistics_code.clone(),
+        logistics_name: v.logistics_name.clone(),
+        cop_no: v.cop_no.clone(),
+        pre_no: None,
+        invt_no: invt_no.into(),
+        buyer_id_type: v.buyer_id_type.clone(),
+        buyer_id_number: v.buyer_id_number.clone(),
+        buyer_name: v.buyer_name.clone(),
+        buyer_telephone: v.buyer_telephone.clone(),
+        agent_code: v.agent_code.clone(),
+        agent_name: v.agent_name.clone(),
+        reason: reason.into(),
+        note: None,
+    }
+}
+
+/// `CEB623Message`.
+pub fn ceb623(guid: &str, cancels: &[super::InvtCancel], t: &Transfer) -> String {
+    let mut x = Xml::new("CEB623Message", guid);
+    for c in cancels {
+        x.open("InvtCancel");
+        x.el("guid", &c.guid);
+        x.el("appType", &c.app_type);
+        x.el("appTime", &c.app_time);
+        x.el("appStatus", &c.app_status);
+        x.el("customsCode", &c.customs_code);
+        x.el("orderNo", &c.order_no);
+        x.el("ebpCode", &c.ebp_code);
+        x.el("ebpName", &c.ebp_name);
+        x.el("ebcCode", &c.ebc_code);
+        x.el("ebcName", &c.ebc_name);
+        x.el("logisticsNo", &c.logistics_no);
+        x.el("logisticsCode", &c.logistics_code);
+        x.el("logisticsName", &c.logistics_name);
+        x.opt("copNo", &c.cop_no);
+        x.opt("preNo", &c.pre_no);
+        x.el("invtNo", &c.invt_no);
+        x.el("buyerIdType", &c.buyer_id_type);
+        x.el("buyerIdNumber", &c.buyer_id_number);
+        x.el("buyerName", &c.buyer_name);
+        x.el("buyerTelephone", &c.buyer_telephone);
+        x.el("agentCode", &c.agent_code);
+        x.el("agentName", &c.agent_name);
+        x.el("reason", &c.reason);
+        x.opt("note", &c.note);
+        x.close("InvtCancel");
+    }
+    x.finish("CEB623Message", t)
+}
+
+/// `CEB625Message`: goods of declared inventory lists returned, line by line (gnum, quantity).
+pub fn ceb625(guid: &str, refunds: &[(super::InvtCancel, Vec<(i32, Decimal)>)], inventories: &[&InventoryDoc], t: &Transfer) -> String {
+    let mut x = Xml::new("CEB625Message", guid);
+    for ((c, lines), v) in refunds.iter().zip(inventories) {
+        x.open("InvtRefund");
+        x.open("InvtRefundHead");
+        x.el("guid", &c.guid);
+        x.el("appType", "1");
+        x.el("appTime", &c.app_time);
+        x.el("appStatus", &c.app_status);
+        x.el("customsCode", &c.customs_code);
+        x.el("orderNo", &c.order_no);
+        x.el("ebpCode", &c.ebp_code);
+        x.el("ebpName", &c.ebp_name);
+        x.el("ebcCode", &c.ebc_code);
+        x.el("ebcName", &c.ebc_name);
+        x.el("logisticsNo", &c.logistics_no);
+        x.el("logisticsCode", &c.logistics_code);
+        x.el("logisticsName", &c.logistics_name);
+        x.opt("copNo", &c.cop_no);
+        x.opt("preNo", &c.pre_no);
+        x.el("invtNo", &c.invt_no);
+        x.el("buyerIdType", &c.buyer_id_type);
+        x.el("buyerIdNumber", &c.buyer_id_number);
+        x.el("buyerName", &c.buyer_name);
+        x.el("buyerTelephone", &c.buyer_telephone);
+        x.el("agentCode", &c.agent_code);
+        x.el("agentName", &c.agent_name);
+        x.el("reason", &c.reason);
+        x.opt("note", &c.note);
+        x.close("InvtRefundHead");
+        for (gnum, qty) in lines {
+            let Some(l) = v.items.iter().find(|l| l.gnum == *gnum) else { continue };
+            x.open("InvtRefundList");
+            x.el("gnum", &gnum.to_string());
+            x.el("gcode", &l.gcode);
+            x.el("gname", &l.gname);
+            x.dec("qty", *qty);
+            x.el("unit", &l.unit);
+            x.close("InvtRefundList");
+        }
+        x.close("InvtRefund");
+    }
+    x.finish("CEB625Message", t)
+}
+
+/// `CEB711Message`: parcels of one logistics firm leaving the supervised site.
+#[allow(clippy::too_many_arguments)]
+pub fn ceb711(
+    guid: &str,
+    customs_code: &str,
+    cop_no: &str,
+    operator: (&str, &str),
+    logistics: (&str, &str),
+    bill_no: &str,
+    logistics_nos: &[&str],
+    app_time: &str,
+    t: &Transfer,
+) -> String {
+    let mut x = Xml::new("CEB711Message", guid);
+    x.open("Delivery");
+    x.open("DeliveryHead");
+    x.el("guid", guid);
+    x.el("appType", "1");
+    x.el("appTime", app_time);
+    x.el("appStatus", "2");
+    x.el("customsCode", customs_code);
+    x.el("copNo", cop_no);
+    x.el("operatorCode", operator.0);
+    x.el("operatorName", operator.1);
+    x.el("ieFlag", "I");
+    x.el("trafMode", "5");
+    x.el("trafNo", "CA1046");
+    x.el("voyageNo", "20261130");
+    x.el("billNo", bill_no);
+    x.el("logisticsCode", logistics.0);
+    x.el("logisticsName", logistics.1);
+    x.close("DeliveryHead");
+    for (i, no) in logistics_nos.iter().enumerate() {
+        x.open("DeliveryList");
+        x.el("gnum", &(i + 1).to_string());
+        x.el("logisticsNo", no);
+        x.close("DeliveryList");
+    }
+    x.close("Delivery");
+    x.finish("CEB711Message", t)
+}

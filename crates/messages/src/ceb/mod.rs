@@ -36,11 +36,11 @@ mod test_support;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_compose;
-#[cfg(test)]
 mod tests_cancel;
 #[cfg(test)]
 mod tests_codes;
+#[cfg(test)]
+mod tests_compose;
 #[cfg(test)]
 mod tests_delivery;
 #[cfg(test)]

@@ -56,3 +56,36 @@ fn a_broken_document_is_caught_by_the_schema() {
     assert!(parse_ceb621(xml.as_bytes()).is_err());
     assert!(!xmllint_validate(&xml, "compose621-bad").0, "a 5-character customsCode must fail the XSD");
 }
+
+#[test]
+fn cancellations_returns_and_delivery_lists_read_back() {
+    use super::compose::{cancel_for, ceb623, ceb625, ceb711};
+    use super::{parse_ceb623, parse_ceb625, parse_ceb711};
+    let v = inventory();
+    let c = cancel_for(&v, "514120261000000001", GUID, "20261201100000", "买家取消");
+    let xml = ceb623(GUID, &[c.clone()], &transfer());
+    let m = parse_ceb623(xml.as_bytes()).unwrap_or_else(|e| panic!("{e:#?}\n{xml}"));
+    assert_eq!(m.cancels[0], c);
+    let (ok, err) = xmllint_validate(&xml, "compose623");
+    assert!(ok || err.lines().filter(|l| l.contains("validity error")).all(|l| l.contains("Signature")), "{err}\n{xml}");
+
+    let xml = ceb625(GUID, &[(c, vec![(1, "1".parse().unwrap())])], &[&v], &transfer());
+    let m = parse_ceb625(xml.as_bytes()).unwrap_or_else(|e| panic!("{e:#?}\n{xml}"));
+    assert_eq!((m.refunds[0].items[0].gnum, m.refunds[0].items[0].qty), (1, "1".parse().unwrap()));
+
+    let xml = ceb711(
+        GUID,
+        "5141",
+        "RKD0001",
+        ("1101180326", "示例物流"),
+        ("1101180326", "示例物流"),
+        "BILL1",
+        &["LN0001", "LN0002"],
+        "20261201100000",
+        &transfer(),
+    );
+    let m = parse_ceb711(xml.as_bytes()).unwrap_or_else(|e| panic!("{e:#?}\n{xml}"));
+    assert_eq!(m.items.len(), 2);
+    let (ok, err) = xmllint_validate(&xml, "compose711");
+    assert!(ok || err.lines().filter(|l| l.contains("validity error")).all(|l| l.contains("Signature")), "{err}\n{xml}");
+}

@@ -67,6 +67,7 @@ impl Batch {
     }
 
     /// Queues a message for `recipient` and one delivery per matching webhook subscription.
+    #[allow(clippy::too_many_arguments)]
     pub fn outbox(&mut self, st: &mut WriterState, seq: i64, stream: &str, recipient: &str, topic: &str, body: String, at_ms: i64) {
         st.last_outbox += 1;
         let id = st.last_outbox;

@@ -182,7 +182,7 @@ impl Store {
     pub async fn declaration(&self, id: &str) -> Result<Option<Declaration>, StoreError> {
         let doc: Option<String> =
             sqlx::query_scalar("SELECT doc FROM declarations WHERE id = $1").bind(id.to_owned()).fetch_optional(&self.read).await?;
-        Ok(doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))?)
+        doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))
     }
 
     /// The journal entries of one record, oldest first.
@@ -282,7 +282,7 @@ impl Store {
     pub async fn rules_version(&self, version: i64) -> Result<Option<RuleSet>, StoreError> {
         let doc: Option<String> =
             sqlx::query_scalar("SELECT doc FROM rulesets WHERE version = $1").bind(version).fetch_optional(&self.read).await?;
-        Ok(doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))?)
+        doc.map(|d| serde_json::from_str(&d)).transpose().map_err(|e| StoreError::Database(e.to_string()))
     }
 
     pub async fn rules_history(&self) -> Result<Vec<RulesVersion>, StoreError> {

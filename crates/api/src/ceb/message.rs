@@ -17,7 +17,7 @@ pub enum Parsed {
     Inventories(Ceb621Message),
     Cancels(Ceb623Message),
     Refunds(Ceb625Message),
-    Delivery(Ceb711Message),
+    Delivery(Box<Ceb711Message>),
 }
 
 fn field_errors(errors: Vec<CebError>) -> Vec<FieldError> {
@@ -66,7 +66,7 @@ impl Parsed {
             MessageKind::Ceb621 => ceb::parse_ceb621(xml).map(Parsed::Inventories),
             MessageKind::Ceb623 => ceb::parse_ceb623(xml).map(Parsed::Cancels),
             MessageKind::Ceb625 => ceb::parse_ceb625(xml).map(Parsed::Refunds),
-            MessageKind::Ceb711 => ceb::parse_ceb711(xml).map(Parsed::Delivery),
+            MessageKind::Ceb711 => ceb::parse_ceb711(xml).map(|m| Parsed::Delivery(Box::new(m))),
             MessageKind::Other(root) => {
                 return Err((
                     Refusal {

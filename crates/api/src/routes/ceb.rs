@@ -88,7 +88,7 @@ async fn quota(s: &AppState, caller: &Caller, q: QuotaQuery) -> Result<Json<Valu
     let a = s.store.ceb_quota_check(&buyer.key(), year, amount).await?;
     Ok(Json(json!({
         "fits": a.fits,
-        "remaining": a.remaining.to_string(),
+        "remaining": a.remaining.normalize().to_string(),
         "year": a.year,
         "annualLimit": guomen_domain::ceb::ANNUAL_LIMIT.to_string(),
         "transactionLimit": guomen_domain::ceb::TRANSACTION_LIMIT.to_string(),

@@ -2,6 +2,9 @@
 //! PostgreSQL too when `GUOMEN_TEST_POSTGRES` holds a URL.
 
 mod access;
+mod ceb;
+mod ceb_steps;
+mod ceb_support;
 mod cli;
 mod crash;
 mod field;

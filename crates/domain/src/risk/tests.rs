@@ -87,7 +87,8 @@ fn cases() {
         ..Default::default()
     };
     // (name, declaration, grade, criteria, expected lane, expected hit ids)
-    let table: Vec<(&str, DeclarationContent, CreditGrade, Vec<Criterion>, Lane, Vec<&str>)> = vec![
+    type Case<'a> = (&'a str, DeclarationContent, CreditGrade, Vec<Criterion>, Lane, Vec<&'a str>);
+    let table: Vec<Case> = vec![
         ("no criteria, no random", content("1209913000", "NLD", "5"), CreditGrade::Registered, vec![], Lane::Green, vec![]),
         (
             "hs prefix 100%",

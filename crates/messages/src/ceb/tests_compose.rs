@@ -27,17 +27,17 @@ fn an_order_round_trips_and_validates() {
 #[test]
 fn a_payment_a_waybill_and_an_inventory_round_trip_and_validate() {
     let p = payment();
-    let xml = ceb411(GUID, &[p.clone()], &transfer());
+    let xml = ceb411(GUID, std::slice::from_ref(&p), &transfer());
     assert_eq!(payment_doc(&parse_ceb411(xml.as_bytes()).unwrap().payments[0]), p);
     assert!(xmllint_validate(&xml, "compose411").0, "{xml}");
 
     let w = waybill();
-    let xml = ceb511(GUID, &[w.clone()], &transfer());
+    let xml = ceb511(GUID, std::slice::from_ref(&w), &transfer());
     assert_eq!(waybill_doc(&parse_ceb511(xml.as_bytes()).unwrap().waybills[0]), w);
     assert!(xmllint_validate(&xml, "compose511").0, "{xml}");
 
     let v = inventory();
-    let xml = ceb621(GUID, &[v.clone()], &transfer());
+    let xml = ceb621(GUID, std::slice::from_ref(&v), &transfer());
     assert_eq!(inventory_doc(&parse_ceb621(xml.as_bytes()).unwrap().inventories[0]), v);
     // An inventory list must carry the enterprise's signature (ds:Signature, made with its own
     // key), which compose leaves to the sender: that is the one thing the schema misses.
@@ -63,7 +63,7 @@ fn cancellations_returns_and_delivery_lists_read_back() {
     use super::{parse_ceb623, parse_ceb625, parse_ceb711};
     let v = inventory();
     let c = cancel_for(&v, "514120261000000001", GUID, "20261201100000", "买家取消");
-    let xml = ceb623(GUID, &[c.clone()], &transfer());
+    let xml = ceb623(GUID, std::slice::from_ref(&c), &transfer());
     let m = parse_ceb623(xml.as_bytes()).unwrap_or_else(|e| panic!("{e:#?}\n{xml}"));
     assert_eq!(m.cancels[0], c);
     let (ok, err) = xmllint_validate(&xml, "compose623");

@@ -6,6 +6,7 @@
 //! Every phase runs on a database of its own, created fresh and removed afterwards: a SQLite file
 //! in a temporary directory, or a PostgreSQL schema `guomen_bench_<pid>_<n>`.
 
+mod ceb;
 mod data;
 mod e2e;
 mod raw;
@@ -21,7 +22,10 @@ use std::time::Duration;
 const WARMUP: usize = 500;
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    pub which: Option<BenchCmd>,
     /// Declarations to file in the timed run (after a warm-up of 500).
     #[arg(long, default_value_t = 20_000)]
     pub declarations: usize,
@@ -38,7 +42,17 @@ pub struct BenchArgs {
     pub markdown: bool,
 }
 
+/// Benchmarks other than declaration filing.
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchCmd {
+    /// Cross-border e-commerce: CEB messages through the full customs path.
+    Ceb(ceb::CebBenchArgs),
+}
+
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(BenchCmd::Ceb(a)) = args.which {
+        return ceb::run(a).await;
+    }
     if args.declarations == 0 || args.concurrency == 0 {
         bail!("--declarations and --concurrency must be at least 1");
     }
@@ -127,7 +141,7 @@ async fn measure(args: &BenchArgs, databases: &mut target::Databases) -> anyhow:
 }
 
 /// Resolves on Ctrl-C or SIGTERM, naming the signal.
-async fn interrupted() -> &'static str {
+pub(crate) async fn interrupted() -> &'static str {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
@@ -152,11 +166,11 @@ async fn check_filed(store: &guomen_store::Store, expected: usize) -> anyhow::Re
 }
 
 /// Progress goes to standard error so that standard output holds only the results.
-fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     eprintln!("{line}");
 }
 
 /// `count` per second of `wall`.
-fn rate(count: usize, wall: Duration) -> f64 {
+pub(crate) fn rate(count: usize, wall: Duration) -> f64 {
     count as f64 / wall.as_secs_f64().max(f64::EPSILON)
 }

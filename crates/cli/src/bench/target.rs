@@ -112,6 +112,17 @@ impl Databases {
         }
     }
 
+    /// Keeps every database this run made, and says where they are.
+    pub fn keep_all(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.made)
+            .into_iter()
+            .map(|m| match m {
+                Made::Directory(d) => d.display().to_string(),
+                Made::Schema(s) => format!("schema {s}"),
+            })
+            .collect()
+    }
+
     /// Removes every database this run made; problems are reported, not fatal.
     pub async fn remove_all(&mut self) {
         for made in std::mem::take(&mut self.made) {

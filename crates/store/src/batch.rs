@@ -106,15 +106,21 @@ impl Batch {
 
     /// Writes everything buffered. The caller commits.
     pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        insert(conn, "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ", 8, &self.journal, "")
-            .await?;
+        insert(
+            conn,
+            "INSERT INTO journal (seq, stream, kind, actor, at_ms, payload, prev_hash, hash) VALUES ",
+            8,
+            std::mem::take(&mut self.journal),
+            "",
+        )
+        .await?;
         self.ceb.flush(conn).await?;
         let decl_rows: Vec<Vec<Val>> = self.declarations.values().map(|(d, at)| declaration_row(d, *at)).collect();
         insert(
             conn,
             "INSERT INTO declarations (id, filed_by, trade_code, owner_code, agent_code, terminal, status, lane, ie_flag, mode, customs_master, bill_no, filed_at_ms, arrived_at_ms, released_at_ms, completion_due, completed_at_ms, updated_at_ms, doc, priority, quarantine, pre_released_at_ms, disposition_deadline, disposition_done_at_ms) VALUES ",
             24,
-            &decl_rows,
+            decl_rows,
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, priority = excluded.priority, quarantine = excluded.quarantine, pre_released_at_ms = excluded.pre_released_at_ms, disposition_deadline = excluded.disposition_deadline, disposition_done_at_ms = excluded.disposition_done_at_ms",
         )
         .await?;
@@ -122,31 +128,37 @@ impl Batch {
             conn,
             "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",
             7,
-            &self.risk_hits,
+            std::mem::take(&mut self.risk_hits),
             "",
         )
         .await?;
-        insert(conn, "INSERT INTO outbox (id, event_seq, stream, recipient, topic, body, created_at_ms) VALUES ", 7, &self.outbox, "")
-            .await?;
+        insert(
+            conn,
+            "INSERT INTO outbox (id, event_seq, stream, recipient, topic, body, created_at_ms) VALUES ",
+            7,
+            std::mem::take(&mut self.outbox),
+            "",
+        )
+        .await?;
         insert(
             conn,
             "INSERT INTO deliveries (outbox_id, subscription_id, stream, state, attempts, next_attempt_ms) VALUES ",
             6,
-            &self.deliveries,
+            std::mem::take(&mut self.deliveries),
             "",
         )
         .await?;
-        insert(conn, "INSERT INTO idempotency (scope, key, request_hash, record_id, created_at_ms) VALUES ", 5, &self.idempotency, "")
-            .await?;
-        let counters: Vec<Vec<Val>> = self.counters_touched.iter().map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)]).collect();
         insert(
             conn,
-            "INSERT INTO counters (name, value) VALUES ",
-            2,
-            &counters,
-            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            "INSERT INTO idempotency (scope, key, request_hash, record_id, created_at_ms) VALUES ",
+            5,
+            std::mem::take(&mut self.idempotency),
+            "",
         )
         .await?;
+        let counters: Vec<Vec<Val>> = self.counters_touched.iter().map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)]).collect();
+        insert(conn, "INSERT INTO counters (name, value) VALUES ", 2, counters, " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+            .await?;
         Ok(())
     }
 }
@@ -232,22 +244,21 @@ fn statement(head: &str, cols: usize, rows: usize, tail: &str, sqlite: bool) -> 
     sql
 }
 
-pub(crate) async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
+/// Writes `rows` as multi-row statements; the values move into the statements uncopied.
+pub(crate) async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: Vec<Vec<Val>>, tail: &str) -> Result<(), sqlx::Error> {
     let sqlite = conn.backend_name() == "SQLite";
-    let mut rest = rows;
+    let mut rows = rows.into_iter();
     for size in chunk_sizes(rows.len()) {
-        let (chunk, after) = rest.split_at(size);
-        rest = after;
         let sql = statement(head, cols, size, tail, sqlite);
         let mut q = sqlx::query(&sql);
-        for row in chunk {
+        for row in rows.by_ref().take(size) {
             debug_assert_eq!(row.len(), cols);
             for v in row {
                 q = match v {
-                    Val::I(i) => q.bind(*i),
-                    Val::T(s) => q.bind(s.clone()),
-                    Val::OI(i) => q.bind(*i),
-                    Val::OT(s) => q.bind(s.clone()),
+                    Val::I(i) => q.bind(i),
+                    Val::T(s) => q.bind(s),
+                    Val::OI(i) => q.bind(i),
+                    Val::OT(s) => q.bind(s),
                 };
             }
         }

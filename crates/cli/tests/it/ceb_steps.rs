@@ -364,3 +364,63 @@ async fn guomen_ceb_import_writes_a_receipt_per_file() {
     assert_eq!(r.status.code(), Some(1), "an unreadable message fails the run");
     assert!(out.join("junk.problem.json").exists());
 }
+
+#[tokio::test]
+async fn waiting_lists_documents_and_answers_survive_a_restart() {
+    use guomen_api::ceb::{process, Sender};
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let loc = crate::helpers::fresh_location(engine, dir.path()).await;
+        let p = Parcel::new(1500, "110101199003070111");
+        let msgs = p.messages();
+        let admin = crate::helpers::admin();
+        let first_answer = {
+            let store = guomen_store::Store::open(&loc).await.unwrap();
+            guarantee_on(&store).await;
+            process(&store, None, &admin, Sender::Operator, msgs[0].0.as_bytes(), 1).await.unwrap();
+            let inv = process(&store, None, &admin, Sender::Operator, msgs[3].0.as_bytes(), 1).await.unwrap();
+            assert_eq!(inv.answers[0].status, "120");
+            inv.receipt
+        };
+        // Reopened: the order and the waiting list are still there.
+        let store = open_again(&loc).await;
+        let replay = process(&store, None, &admin, Sender::Operator, msgs[3].0.as_bytes(), 1).await.unwrap();
+        assert!(replay.replayed);
+        assert_eq!(replay.receipt, first_answer);
+        process(&store, None, &admin, Sender::Operator, msgs[1].0.as_bytes(), 1).await.unwrap();
+        process(&store, None, &admin, Sender::Operator, msgs[2].0.as_bytes(), 1).await.unwrap();
+        let id = replay.answers[0].invt_no.clone().unwrap();
+        let rec = store.ceb_inventory(&id).await.unwrap().unwrap();
+        assert_eq!(rec.status.return_status(), "800", "decided when the waybill arrived after the restart");
+        // A new message with the same order is still known as a duplicate.
+        let mut again = p.clone();
+        again.order.guid = guid(311, 99_1500);
+        let dup = process(&store, None, &admin, Sender::Operator, again.order_xml().as_bytes(), 1).await.unwrap();
+        assert_eq!(dup.answers[0].status, "100");
+        drop(store);
+        let store = open_again(&loc).await;
+        assert!(store.verify().await.unwrap().first_break.is_none());
+    }
+}
+
+async fn guarantee_on(store: &guomen_store::Store) {
+    use guomen_store::ceb::CebCommand;
+    store
+        .execute(
+            crate::helpers::admin(),
+            guomen_store::Command::Ceb(CebCommand::AddGuarantee { code: ECOMMERCE.into(), kind: Default::default(), amount: d("100000") }),
+        )
+        .await
+        .unwrap();
+}
+
+/// Opens a store again; a PostgreSQL writer lock may linger for a moment after the last close.
+async fn open_again(loc: &guomen_store::Location) -> guomen_store::Store {
+    for _ in 0..100 {
+        match guomen_store::Store::open(loc).await {
+            Ok(s) => return s,
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    guomen_store::Store::open(loc).await.unwrap()
+}

@@ -193,6 +193,26 @@ pub enum CebEvent {
 }
 
 impl CebEvent {
+    /// The inventory list this event is about, if it is about one.
+    pub fn inventory_id(&self) -> Option<&str> {
+        match self {
+            CebEvent::InventoryReceived { id, .. }
+            | CebEvent::InventoryWithdrawn { id, .. }
+            | CebEvent::InventoryRejected { id, .. }
+            | CebEvent::InventoryHeld { id, .. }
+            | CebEvent::IdentityCleared { id, .. }
+            | CebEvent::IdentityTheftConfirmed { id, .. }
+            | CebEvent::InventoryAccepted { id, .. }
+            | CebEvent::InventoryReleased { id, .. }
+            | CebEvent::InventoryDetained { id, .. }
+            | CebEvent::InventoryReturned { id, .. }
+            | CebEvent::InventoryCancelled { id, .. }
+            | CebEvent::InventoryRefunded { id, .. }
+            | CebEvent::InventoryDeparted { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
     pub fn stream(&self) -> String {
         match self {
             CebEvent::OrderReceived { order, .. } => format!("ceb:{}", order.key()),

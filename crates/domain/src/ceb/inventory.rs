@@ -169,6 +169,9 @@ pub struct InventoryRecord {
     /// The last officer's or sender's note (detention reason, cancellation reason, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The journal entry that received it (set by the store; the record is rebuilt from there).
+    #[serde(skip)]
+    pub journal_seq: i64,
 }
 
 impl InventoryRecord {
@@ -198,7 +201,33 @@ impl InventoryRecord {
             tax_due: Decimal::ZERO,
             refunds: Vec::new(),
             note: None,
+            journal_seq: 0,
         })
+    }
+
+    /// Rebuilds a record from the journal entries of its stream, from the one that received it:
+    /// `(seq, at_ms, event)` in order. Entries about other inventories are passed over.
+    pub fn fold(id: &str, entries: impl IntoIterator<Item = (i64, i64, CebEvent)>) -> Option<InventoryRecord> {
+        let mut rec: Option<InventoryRecord> = None;
+        for (seq, at, e) in entries {
+            match &e {
+                CebEvent::InventoryReceived { id: i, .. } if i == id => {
+                    let mut r = InventoryRecord::received(&e, at)?;
+                    if let Some(old) = &rec {
+                        r.received_at_ms = old.received_at_ms;
+                    }
+                    r.journal_seq = seq;
+                    rec = Some(r);
+                }
+                _ if e.inventory_id() == Some(id) => {
+                    if let Some(r) = rec.as_mut() {
+                        r.apply(&e, at);
+                    }
+                }
+                _ => {}
+            }
+        }
+        rec
     }
 
     /// Applies an event about this inventory.

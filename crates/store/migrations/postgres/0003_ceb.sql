@@ -1,7 +1,8 @@
 -- Cross-border e-commerce: every CEB message answered (so a re-sent message gets the same
 -- answer), the documents (order, payment, waybill) with where they stand, inventory lists,
 -- buyers' annual quota ledgers and general guarantees. Documents' contents live in the journal
--- entry `seq` points to. Money is decimal text.
+-- entry `seq` points to; an inventory list's record is rebuilt from the entries of its stream
+-- from `received_seq` on (the row holds what lists and checks need). Money is decimal text.
 CREATE TABLE ceb_messages (
     kind TEXT NOT NULL,
     guid TEXT NOT NULL,
@@ -39,7 +40,8 @@ CREATE TABLE ceb_inventories (
     updated_at_ms BIGINT NOT NULL,
     address_fp BIGINT NOT NULL,
     phone_fp BIGINT NOT NULL,
-    doc TEXT NOT NULL
+    tax_state TEXT NOT NULL,
+    received_seq BIGINT NOT NULL
 );
 CREATE INDEX ceb_inventories_order ON ceb_inventories (order_no);
 CREATE INDEX ceb_inventories_logistics ON ceb_inventories (logistics_no);

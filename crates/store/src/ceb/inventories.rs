@@ -182,8 +182,9 @@ async fn create(
         waiting_for: missing.clone(),
         sighting,
     };
-    b.append(st, who, at, &Event::Ceb(e.clone()));
-    let rec = InventoryRecord::received(&e, at).expect("a received event starts a record");
+    let seq = b.append(st, who, at, &Event::Ceb(e.clone()));
+    let mut rec = InventoryRecord::received(&e, at).expect("a received event starts a record");
+    rec.journal_seq = seq;
     st.ceb.documents.insert(fp(&["inventory", &rec.key]));
     let rec = if missing.is_empty() {
         decide(conn, st, b, who, rec, seed, now, false, false).await?
@@ -452,9 +453,7 @@ pub(super) async fn load_record(
     if let Some(r) = b.ceb.inventories.get(id) {
         return Ok(Some(r.clone()));
     }
-    let doc: Option<String> =
-        sqlx::query_scalar("SELECT doc FROM ceb_inventories WHERE id = $1").bind(id.to_owned()).fetch_optional(&mut *conn).await?;
-    let rec: Option<InventoryRecord> = doc.map(|d| super::state::decode(&d)).transpose()?;
+    let rec = super::records::load(conn, id).await?;
     Ok(rec.map(|r| st.ceb.waiting.get(&r.key).filter(|w| w.id == r.id).cloned().unwrap_or(r)))
 }
 

@@ -10,6 +10,7 @@
 mod documents;
 mod inventories;
 pub mod read;
+mod records;
 pub(crate) mod rows;
 pub(crate) mod state;
 

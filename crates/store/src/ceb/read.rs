@@ -1,7 +1,7 @@
 //! Reads of cross-border e-commerce: inventories, a parcel for its buyer, quota pre-checks,
 //! guarantees. Reads go through the read pool and never block the writer.
 
-use super::state::{dec, decode};
+use super::state::dec;
 use crate::{Store, StoreError};
 use guomen_domain::ceb::{Guarantee, GuaranteeKind, InventoryRecord, Ledger};
 use rust_decimal::Decimal;
@@ -70,11 +70,7 @@ fn summary(r: &sqlx::any::AnyRow) -> Result<InventorySummary, sqlx::Error> {
 
 impl Store {
     pub async fn ceb_inventory(&self, id: &str) -> Result<Option<InventoryRecord>, StoreError> {
-        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM ceb_inventories WHERE id = $1")
-            .bind(id.to_owned())
-            .fetch_optional(self.read_pool())
-            .await?;
-        Ok(doc.map(|d| decode(&d)).transpose()?)
+        Ok(super::records::read(self.read_pool(), id).await?)
     }
 
     /// Newest first.
@@ -114,16 +110,18 @@ impl Store {
 
     /// A buyer's parcel by order or logistics number, only when the identity number matches.
     pub async fn ceb_parcel(&self, number: &str, buyer_id_number: &str) -> Result<Option<InventoryRecord>, StoreError> {
-        let rows =
-            sqlx::query("SELECT doc FROM ceb_inventories WHERE order_no = $1 OR logistics_no = $2 ORDER BY received_at_ms DESC LIMIT 20")
-                .bind(number.to_owned())
-                .bind(number.to_owned())
-                .fetch_all(self.read_pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, buyer FROM ceb_inventories WHERE order_no = $1 OR logistics_no = $2 ORDER BY received_at_ms DESC LIMIT 20",
+        )
+        .bind(number.to_owned())
+        .bind(number.to_owned())
+        .fetch_all(self.read_pool())
+        .await?;
+        let wanted = buyer_id_number.trim().to_uppercase();
         for r in rows {
-            let rec: InventoryRecord = decode(&r.try_get::<String, _>(0)?)?;
-            if rec.inventory.buyer_id_number.eq_ignore_ascii_case(buyer_id_number.trim()) {
-                return Ok(Some(rec));
+            let buyer: String = r.try_get(1)?;
+            if buyer.split_once(':').is_some_and(|(_, n)| n == wanted) {
+                return Ok(super::records::read(self.read_pool(), &r.try_get::<String, _>(0)?).await?);
             }
         }
         Ok(None)

@@ -52,7 +52,8 @@ impl CebRows {
     }
 
     pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        insert(conn, "INSERT INTO ceb_messages (kind, guid, sender, answer, at_ms) VALUES ", 5, &self.messages, "").await?;
+        insert(conn, "INSERT INTO ceb_messages (kind, guid, sender, answer, at_ms) VALUES ", 5, std::mem::take(&mut self.messages), "")
+            .await?;
         let docs: Vec<Vec<Val>> = self
             .documents
             .iter()
@@ -64,17 +65,17 @@ impl CebRows {
             conn,
             "INSERT INTO ceb_documents (kind, doc_key, state, seq, at_ms) VALUES ",
             5,
-            &docs,
+            docs,
             " ON CONFLICT (kind, doc_key) DO UPDATE SET state = excluded.state, seq = CASE WHEN excluded.seq > 0 THEN excluded.seq ELSE ceb_documents.seq END, at_ms = excluded.at_ms",
         )
         .await?;
         let invs: Vec<Vec<Val>> = self.inventories.values().map(inventory_row).collect();
         insert(
             conn,
-            "INSERT INTO ceb_inventories (id, ebp_code, order_no, logistics_code, logistics_no, buyer, sender, ebc_code, status, return_status, lane, value, tax, received_at_ms, updated_at_ms, address_fp, phone_fp, doc) VALUES ",
-            18,
-            &invs,
-            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, return_status = excluded.return_status, lane = excluded.lane, value = excluded.value, tax = excluded.tax, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no, buyer = excluded.buyer",
+            "INSERT INTO ceb_inventories (id, ebp_code, order_no, logistics_code, logistics_no, buyer, sender, ebc_code, status, return_status, lane, value, tax, received_at_ms, updated_at_ms, address_fp, phone_fp, tax_state, received_seq) VALUES ",
+            19,
+            invs,
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, return_status = excluded.return_status, lane = excluded.lane, value = excluded.value, tax = excluded.tax, updated_at_ms = excluded.updated_at_ms, tax_state = excluded.tax_state, received_seq = excluded.received_seq, logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no, buyer = excluded.buyer",
         )
         .await?;
         let quota: Vec<Vec<Val>> = self
@@ -94,7 +95,7 @@ impl CebRows {
             conn,
             "INSERT INTO ceb_quota (buyer, year, reserved, used, updated_at_ms) VALUES ",
             5,
-            &quota,
+            quota,
             " ON CONFLICT (buyer, year) DO UPDATE SET reserved = excluded.reserved, used = excluded.used, updated_at_ms = excluded.updated_at_ms",
         )
         .await?;
@@ -115,7 +116,7 @@ impl CebRows {
             conn,
             "INSERT INTO ceb_guarantees (code, kind, amount, reserved, updated_at_ms) VALUES ",
             5,
-            &guarantees,
+            guarantees,
             " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, amount = excluded.amount, reserved = excluded.reserved, updated_at_ms = excluded.updated_at_ms",
         )
         .await?;
@@ -144,6 +145,7 @@ fn inventory_row(r: &InventoryRecord) -> Vec<Val> {
         Val::I(r.updated_at_ms),
         Val::I(sighting.address),
         Val::I(sighting.phone),
-        Val::T(serde_json::to_string(r).expect("records serialize")),
+        Val::T(serde_json::to_value(r.tax_state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        Val::I(r.journal_seq),
     ]
 }

@@ -80,16 +80,15 @@ impl CebState {
                 _ => {}
             }
         }
-        for r in sqlx::query("SELECT ebp_code, order_no, status, doc, buyer, received_at_ms, address_fp, phone_fp FROM ceb_inventories WHERE status = 'waiting' OR received_at_ms >= $1")
+        let mut waiting = Vec::new();
+        for r in sqlx::query("SELECT ebp_code, order_no, status, id, buyer, received_at_ms, address_fp, phone_fp FROM ceb_inventories WHERE status = 'waiting' OR received_at_ms >= $1")
             .bind(now_ms - window_ms)
             .fetch_all(&mut *conn)
             .await?
         {
             let status: String = r.try_get(2)?;
             if status == "waiting" {
-                let rec: InventoryRecord = decode(&r.try_get::<String, _>(3)?)?;
-                st.waiting_by_waybill.insert(rec.inventory.waybill_key(), rec.key.clone());
-                st.waiting.insert(rec.key.clone(), rec);
+                waiting.push(r.try_get::<String, _>(3)?);
             }
             let at_ms: i64 = r.try_get(5)?;
             if at_ms >= now_ms - window_ms && !matches!(status.as_str(), "waiting" | "rejected" | "withdrawn") {
@@ -98,6 +97,12 @@ impl CebState {
                     address: r.try_get(6)?,
                     phone: r.try_get(7)?,
                 });
+            }
+        }
+        for id in waiting {
+            if let Some(rec) = super::records::load(conn, &id).await? {
+                st.waiting_by_waybill.insert(rec.inventory.waybill_key(), rec.key.clone());
+                st.waiting.insert(rec.key.clone(), rec);
             }
         }
         for r in sqlx::query("SELECT ebp_code, order_no FROM ceb_inventories").fetch_all(&mut *conn).await? {

@@ -27,9 +27,10 @@ pub(crate) enum ReadError {
 /// its own character data and its child elements.
 #[derive(Debug, Default)]
 pub(crate) struct Element {
-    pub ns: Option<String>,
+    /// Shared between elements: a document has one or two namespaces and many elements.
+    pub ns: Option<std::sync::Arc<str>>,
     pub name: String,
-    /// The name as written, prefix included.
+    /// The name as written, prefix included (kept for the root only, which reports it).
     pub qname: String,
     pub attrs: Vec<(String, String)>,
     pub text: String,
@@ -81,6 +82,7 @@ pub(crate) fn read_tree(xml: &[u8]) -> Result<Element, ReadError> {
 
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut namespaces: Vec<std::sync::Arc<str>> = Vec::new();
     loop {
         let start = to_usize(reader.buffer_position());
         let event = match reader.read_event() {
@@ -89,11 +91,11 @@ pub(crate) fn read_tree(xml: &[u8]) -> Result<Element, ReadError> {
         };
         match event {
             Event::Start(e) => {
-                let el = open_element(&reader, &e, &stack, root.is_some(), start, &malformed)?;
+                let el = open_element(&reader, &e, &stack, root.is_some(), start, &malformed, &mut namespaces)?;
                 stack.push(el);
             }
             Event::Empty(e) => {
-                let el = open_element(&reader, &e, &stack, root.is_some(), start, &malformed)?;
+                let el = open_element(&reader, &e, &stack, root.is_some(), start, &malformed, &mut namespaces)?;
                 close_element(el, &mut stack, &mut root);
             }
             Event::End(_) => match stack.pop() {
@@ -129,6 +131,7 @@ fn open_element(
     have_root: bool,
     start: usize,
     malformed: &impl Fn(usize, String) -> ReadError,
+    namespaces: &mut Vec<std::sync::Arc<str>>,
 ) -> Result<Element, ReadError> {
     if stack.is_empty() && have_root {
         return Err(malformed(start, "content after the root element: a document has exactly one root element".into()));
@@ -138,7 +141,17 @@ fn open_element(
     }
     let (resolved, local) = reader.resolve_element(e.name());
     let ns = match resolved {
-        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+        ResolveResult::Bound(ns) => {
+            let ns = String::from_utf8_lossy(ns.as_ref());
+            match namespaces.iter().find(|n| ***n == *ns) {
+                Some(n) => Some(n.clone()),
+                None => {
+                    let n: std::sync::Arc<str> = std::sync::Arc::from(ns.as_ref());
+                    namespaces.push(n.clone());
+                    Some(n)
+                }
+            }
+        }
         ResolveResult::Unbound => None,
         ResolveResult::Unknown(prefix) => {
             return Err(malformed(start, format!("namespace prefix '{}' is not declared", String::from_utf8_lossy(&prefix))))
@@ -159,7 +172,7 @@ fn open_element(
     Ok(Element {
         ns,
         name: String::from_utf8_lossy(local.as_ref()).into_owned(),
-        qname: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+        qname: if stack.is_empty() { String::from_utf8_lossy(e.name().as_ref()).into_owned() } else { String::new() },
         attrs,
         ..Element::default()
     })
@@ -174,6 +187,8 @@ fn close_element(el: Element, stack: &mut [Element], root: &mut Option<Element>)
 
 fn append_text(stack: &mut [Element], s: &str, start: usize, malformed: &impl Fn(usize, String) -> ReadError) -> Result<(), ReadError> {
     match stack.last_mut() {
+        // Whitespace between child elements is layout, not content.
+        Some(current) if !current.children.is_empty() && s.trim().is_empty() => Ok(()),
         Some(current) => {
             current.text.push_str(s);
             Ok(())

@@ -44,9 +44,9 @@ impl Location {
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
 /// The writer does not checkpoint the WAL itself, so no commit waits for a checkpoint;
-/// [`checkpointer`] does it from its own connection. It keeps a large page cache (256 MiB) and
+/// [`checkpointer`] does it from its own connection. It keeps a larger page cache (32 MiB; much larger makes every commit scan it) and
 /// maps the file, so the pages it updates are not read back through system calls each batch.
-pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-262144; PRAGMA mmap_size=1073741824;";
+pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;";
 
 const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_spine.sql")),

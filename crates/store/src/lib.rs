@@ -130,6 +130,13 @@ impl Store {
         (self.stats.commits.load(Relaxed), self.stats.commands.load(Relaxed))
     }
 
+    /// Where the writer's time went since the store opened, in microseconds: (carrying out
+    /// commands, writing their rows, committing).
+    pub fn writer_time(&self) -> (u64, u64, u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.stats.execute_us.load(Relaxed), self.stats.flush_us.load(Relaxed), self.stats.commit_us.load(Relaxed))
+    }
+
     /// Opens an existing store for reading only: no writer, no writer lock, no migrations.
     /// `guomen verify` uses it, so it can check a database another process is writing to.
     pub async fn open_read_only(loc: &Location) -> Result<Store, StoreError> {

@@ -74,6 +74,12 @@ pub struct WriterStats {
     pub commits: std::sync::atomic::AtomicU64,
     /// Commands carried out (including refusals) in committed transactions.
     pub commands: std::sync::atomic::AtomicU64,
+    /// Time spent carrying out commands (procedures, events, rows), in microseconds.
+    pub execute_us: std::sync::atomic::AtomicU64,
+    /// Time spent writing the buffered rows.
+    pub flush_us: std::sync::atomic::AtomicU64,
+    /// Time spent in COMMIT (the durable sync).
+    pub commit_us: std::sync::atomic::AtomicU64,
 }
 
 pub struct Writer {
@@ -138,6 +144,7 @@ impl Writer {
     async fn commit_batch(&mut self, jobs: &[Job]) -> Result<(Vec<Result<Outcome, StoreError>>, Batch), sqlx::Error> {
         let mut batch = Batch::default();
         let mut outcomes = Vec::with_capacity(jobs.len());
+        let t0 = std::time::Instant::now();
         let mut tx = self.conn.begin().await?;
         for job in jobs {
             let now = job.at.unwrap_or_else(time::OffsetDateTime::now_utc);
@@ -147,8 +154,15 @@ impl Writer {
                 Err(e) => return Err(e),
             }
         }
+        let t1 = std::time::Instant::now();
         batch.flush(&mut tx).await?;
+        let t2 = std::time::Instant::now();
         tx.commit().await?;
+        let t3 = std::time::Instant::now();
+        use std::sync::atomic::Ordering::Relaxed;
+        self.stats.execute_us.fetch_add((t1 - t0).as_micros() as u64, Relaxed);
+        self.stats.flush_us.fetch_add((t2 - t1).as_micros() as u64, Relaxed);
+        self.stats.commit_us.fetch_add((t3 - t2).as_micros() as u64, Relaxed);
         self.stats.commits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.stats.commands.fetch_add(jobs.len() as u64, std::sync::atomic::Ordering::Relaxed);
         for (k, v) in &batch.counters_touched {

@@ -97,6 +97,8 @@ pub(crate) struct Group<'a> {
     el: &'a Element,
     path: String,
     spec: &'static [Field],
+    /// For each field of `spec`, the child element that holds it (its first occurrence).
+    slots: Vec<Option<usize>>,
     pub errors: Vec<CebError>,
 }
 
@@ -105,24 +107,28 @@ impl<'a> Group<'a> {
     pub fn new(el: &'a Element, path: String, spec: &'static [Field]) -> Self {
         let mut errors = Vec::new();
         let mut last: Option<usize> = None;
-        for child in &el.children {
+        let mut slots = vec![None; spec.len()];
+        for (c, child) in el.children.iter().enumerate() {
             let index = if child.ns.as_deref() == Some(NAMESPACE) { spec.iter().position(|f| f.name == child.name) } else { None };
-            let child_path = format!("{path}/{}", child.name);
+            if let Some(i) = index {
+                slots[i].get_or_insert(c);
+            }
+            let child_path = || format!("{path}/{}", child.name);
             match (index, last) {
                 (None, _) => errors.push(CebError::new(
-                    child_path,
+                    child_path(),
                     "unexpected",
                     format!("element {} (namespace {}) is not allowed here", child.name, child.ns.as_deref().unwrap_or("none")),
                     format!("此处不允许出现元素 {}（命名空间 {}）", child.name, child.ns.as_deref().unwrap_or("无")),
                 )),
                 (Some(i), Some(l)) if i == l => errors.push(CebError::new(
-                    child_path,
+                    child_path(),
                     "duplicate",
                     format!("element {} appears more than once", child.name),
                     format!("元素 {} 出现了多次", child.name),
                 )),
                 (Some(i), Some(l)) if i < l => errors.push(CebError::new(
-                    child_path,
+                    child_path(),
                     "order",
                     format!("element {} must come before {}", child.name, spec[l].name),
                     format!("元素 {} 必须位于 {} 之前", child.name, spec[l].name),
@@ -130,19 +136,27 @@ impl<'a> Group<'a> {
                 (Some(i), _) => last = Some(i),
             }
         }
-        Group { el, path, spec, errors }
+        Group { el, path, spec, slots, errors }
+    }
+
+    fn index(&self, name: &str) -> usize {
+        self.spec.iter().position(|f| f.name == name).unwrap_or_else(|| panic!("{name} is not in the field table"))
     }
 
     fn field(&self, name: &str) -> Field {
-        *self.spec.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name} is not in the field table"))
+        self.spec[self.index(name)]
+    }
+
+    fn path(&self, name: &str) -> String {
+        format!("{}/{name}", self.path)
     }
 
     /// Trimmed text of the element, after the presence, length, fixed-value and code-list
     /// checks. `None` when absent, or empty and optional (or empty and allowed to be).
     fn checked(&mut self, name: &str) -> Option<String> {
-        let field = self.field(name);
-        let path = format!("{}/{name}", self.path);
-        let el = self.el.children.iter().find(|c| c.is(NAMESPACE, name));
+        let i = self.index(name);
+        let field = self.spec[i];
+        let el = self.slots[i].map(|c| &self.el.children[c]);
         let text = el.map(|e| e.text.trim());
         let min = match field.kind {
             Kind::Str { min, .. } => min,
@@ -155,7 +169,7 @@ impl<'a> Group<'a> {
                 } else {
                     (format!("required element {name} must not be empty"), format!("必填元素 {name} 不能为空"))
                 };
-                self.errors.push(CebError::new(path, "required", en, zh));
+                self.errors.push(CebError::new(self.path(name), "required", en, zh));
                 return None;
             }
             None => return None,
@@ -165,13 +179,13 @@ impl<'a> Group<'a> {
         let chars = text.chars().count();
         match field.kind {
             Kind::Str { max, .. } if chars > max => self.errors.push(CebError::new(
-                &path,
+                self.path(name),
                 "max_length",
                 format!("{name} is {chars} characters long; at most {max} are allowed"),
                 format!("{name} 长度为 {chars} 个字符，最多允许 {max} 个"),
             )),
             Kind::Len(n) if chars != n => self.errors.push(CebError::new(
-                &path,
+                self.path(name),
                 "length",
                 format!("{name} must be exactly {n} characters long, found {chars}"),
                 format!("{name} 长度必须为 {n} 个字符，实际为 {chars} 个"),
@@ -181,7 +195,7 @@ impl<'a> Group<'a> {
         if let Some(fixed) = field.fixed {
             if text != fixed {
                 self.errors.push(CebError::new(
-                    &path,
+                    self.path(name),
                     "fixed",
                     format!("{name} must be {fixed}, found {text:?}"),
                     format!("{name} 必须为 {fixed}，实际为 {text:?}"),
@@ -191,7 +205,7 @@ impl<'a> Group<'a> {
         if !field.allowed.is_empty() && !field.allowed.contains(&text.as_str()) {
             let list = field.allowed.join(", ");
             self.errors.push(CebError::new(
-                &path,
+                self.path(name),
                 "enumeration",
                 format!("{name} must be one of {list}, found {text:?}"),
                 format!("{name} 必须为 {list} 之一，实际为 {text:?}"),
@@ -200,7 +214,7 @@ impl<'a> Group<'a> {
         if let Some(table) = field.table.filter(|t| !t.contains(&text)) {
             let (en, zh) = table.names();
             self.errors.push(CebError::new(
-                &path,
+                self.path(name),
                 "enumeration",
                 format!("{name} must be a {en}, found {text:?}"),
                 format!("{name} 必须是{zh}，实际为 {text:?}"),
@@ -228,7 +242,6 @@ impl<'a> Group<'a> {
     pub fn opt_dec(&mut self, name: &str) -> Option<Decimal> {
         let text = self.checked(name)?;
         let Kind::Decimal { total, fraction } = self.field(name).kind else { panic!("{name} is not a decimal field") };
-        let path = format!("{}/{name}", self.path);
         match parse_decimal(&text, total, fraction) {
             Ok(d) => Some(d),
             Err(rule) => {
@@ -240,7 +253,7 @@ impl<'a> Group<'a> {
                         format!("{name} 最多允许 {total} 位数字，其中小数不超过 {fraction} 位，实际为 {text}"),
                     )
                 };
-                self.errors.push(CebError::new(path, rule, en, zh));
+                self.errors.push(CebError::new(self.path(name), rule, en, zh));
                 None
             }
         }
@@ -250,7 +263,6 @@ impl<'a> Group<'a> {
     pub fn int(&mut self, name: &str) -> i32 {
         let Some(text) = self.checked(name) else { return 0 };
         let Kind::Int { total } = self.field(name).kind else { panic!("{name} is not an integer field") };
-        let path = format!("{}/{name}", self.path);
         match parse_int(&text, total) {
             Ok(n) => n,
             Err(rule) => {
@@ -263,7 +275,7 @@ impl<'a> Group<'a> {
                     let t = total.unwrap_or(10);
                     (format!("{name} allows at most {t} digits, found {text}"), format!("{name} 最多允许 {t} 位数字，实际为 {text}"))
                 };
-                self.errors.push(CebError::new(path, rule, en, zh));
+                self.errors.push(CebError::new(self.path(name), rule, en, zh));
                 0
             }
         }

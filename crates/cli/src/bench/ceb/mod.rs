@@ -163,11 +163,28 @@ pub struct Run {
     pub parcels: u64,
     pub messages: usize,
     pub wall: Duration,
+    /// CPU time (user + system) the process spent, all threads: what the path costs, whatever
+    /// else the machine is doing.
+    pub cpu: Duration,
+    /// The writer's time: carrying out commands, writing rows, committing (µs).
+    pub writer: (u64, u64, u64),
     pub commits: u64,
     /// Latency of every message, sorted.
     pub latencies: Vec<Duration>,
     /// Latency of the inventory messages (receipt carries the decision), sorted.
     pub inventory_latencies: Vec<Duration>,
+}
+
+/// User + system CPU time of this process so far, from /proc (Linux); zero elsewhere.
+fn cpu_time() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return Duration::ZERO };
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let hz = 100; // USER_HZ on Linux
+    Duration::from_millis((ticks(11) + ticks(12)) * 1000 / hz)
 }
 
 fn pct(v: &[Duration], p: f64) -> Duration {
@@ -182,6 +199,8 @@ async fn drive(store: &Store, batches: Arc<Vec<Batch>>, clients: usize) -> anyho
     let next = Arc::new(AtomicUsize::new(0));
     let lat = Arc::new(Mutex::new((Vec::new(), Vec::new())));
     let (commits0, _) = store.writer_stats();
+    let time0 = store.writer_time();
+    let cpu0 = cpu_time();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for c in 0..clients {
@@ -227,7 +246,10 @@ async fn drive(store: &Store, batches: Arc<Vec<Batch>>, clients: usize) -> anyho
         t.await.context("sender task")??;
     }
     let wall = start.elapsed();
+    let cpu = cpu_time().saturating_sub(cpu0);
     let (commits1, _) = store.writer_stats();
+    let time1 = store.writer_time();
+    let writer = (time1.0 - time0.0, time1.1 - time0.1, time1.2 - time0.2);
     let (mut all, mut inv) = std::mem::take(&mut *lat.lock().expect("latencies"));
     all.sort();
     inv.sort();
@@ -235,6 +257,8 @@ async fn drive(store: &Store, batches: Arc<Vec<Batch>>, clients: usize) -> anyho
         parcels: batches.iter().map(|b| b.parcels).sum(),
         messages: all.len(),
         wall,
+        cpu,
+        writer,
         commits: commits1 - commits0,
         latencies: all,
         inventory_latencies: inv,
@@ -366,6 +390,13 @@ impl Report {
         s.push_str(&format!("  inventory lists per second:   {:.0}\n", self.per_second()));
         s.push_str(&format!("  documents per second:         {:.0}\n", self.per_second() * 4.0));
         s.push_str(&format!(
+            "  CPU time:                     {:.2} s over {:.2} s wall ({:.0} µs per parcel, {:.0} parcels per CPU-second)\n",
+            r.cpu.as_secs_f64(),
+            r.wall.as_secs_f64(),
+            r.cpu.as_secs_f64() * 1e6 / r.parcels.max(1) as f64,
+            r.parcels as f64 / r.cpu.as_secs_f64().max(f64::EPSILON)
+        ));
+        s.push_str(&format!(
             "  message latency:              p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms\n",
             pct(&r.latencies, 0.5).as_secs_f64() * 1e3,
             pct(&r.latencies, 0.99).as_secs_f64() * 1e3,
@@ -375,6 +406,14 @@ impl Report {
             "  inventory message latency:    p50 {:.1} ms, p99 {:.1} ms\n",
             pct(&r.inventory_latencies, 0.5).as_secs_f64() * 1e3,
             pct(&r.inventory_latencies, 0.99).as_secs_f64() * 1e3
+        ));
+        let w = r.writer;
+        let wall_us = r.wall.as_micros().max(1) as f64;
+        s.push_str(&format!(
+            "  writer busy:                  {:.0}% carrying out commands, {:.0}% writing rows, {:.0}% committing\n",
+            w.0 as f64 * 100.0 / wall_us,
+            w.1 as f64 * 100.0 / wall_us,
+            w.2 as f64 * 100.0 / wall_us
         ));
         s.push_str(&format!("  inventory lists per commit:   {:.0} ({} commits)\n", r.parcels as f64 / r.commits.max(1) as f64, r.commits));
         s.push_str(&format!(

@@ -6,7 +6,7 @@
 //! Every phase runs on a database of its own, created fresh and removed afterwards: a SQLite file
 //! in a temporary directory, or a PostgreSQL schema `guomen_bench_<pid>_<n>`.
 
-mod ceb;
+pub(crate) mod ceb;
 mod data;
 mod e2e;
 mod raw;

@@ -29,6 +29,7 @@
 //! on 15 June after the spring review, general trade to two days before today.
 
 mod catalogue;
+mod ceb;
 mod findings;
 mod flow;
 mod ids;
@@ -55,7 +56,10 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     let permits = permits::assign(&mut cases, &cal, &parties);
     let mut world = flow::World::new(sim, &parties, &cal, cases, permits);
     world.run(cal.revision_at).await?;
-    summary::render(store, &cal, &parties, &world, started.elapsed()).await
+    let ceb = ceb::run(store, cal.end).await.context("cross-border e-commerce")?;
+    let mut text = summary::render(store, &cal, &parties, &world, started.elapsed()).await?;
+    text.push_str(&ceb::summary(store, &ceb).await?);
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -153,8 +157,18 @@ mod tests {
         let v = store.verify().await.unwrap();
         assert!(v.first_break.is_none(), "{:?}", v.first_break);
         assert!(v.checked > 1000);
-        assert_eq!(store.rules_history().await.unwrap().len(), 2);
-        assert_eq!(store.count("users").await.unwrap(), 15);
-        assert_eq!(store.count("tokens").await.unwrap(), 6);
+        // Two general-trade versions and one adding the cross-border criteria.
+        assert_eq!(store.rules_history().await.unwrap().len(), 3);
+        assert_eq!(store.count("users").await.unwrap(), 16);
+        assert_eq!(store.count("tokens").await.unwrap(), 7);
+
+        // Cross-border e-commerce: every story ends where it should.
+        let statuses: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT status FROM ceb_inventories").fetch_all(store.read_pool()).await.unwrap();
+        for s in ["closed", "released", "inspection", "manual-review", "rejected", "cancelled"] {
+            assert!(statuses.iter().any(|x| x == s), "no {s} inventory list in {statuses:?}");
+        }
+        assert!(store.count("ceb_inventories").await.unwrap() > 350);
+        assert!(summary.contains("Cross-border"));
     }
 }

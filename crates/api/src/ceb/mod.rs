@@ -55,6 +55,20 @@ pub async fn process(
     xml: &[u8],
     seed: u64,
 ) -> Result<Processed, ApiError> {
+    process_at(store, flood, actor, sender, xml, seed, None).await
+}
+
+/// Like [`process`], recording the message as received at `at` (simulations that replay past
+/// traffic, like the demo); None for the clock.
+pub async fn process_at(
+    store: &Store,
+    flood: Option<&BuyerFlood>,
+    actor: &guomen_domain::party::Actor,
+    sender: Sender<'_>,
+    xml: &[u8],
+    seed: u64,
+    at: Option<time::OffsetDateTime>,
+) -> Result<Processed, ApiError> {
     let parsed = Parsed::read(xml).map_err(|u| {
         let mut members = serde_json::Map::new();
         members.insert("returnStatus".into(), serde_json::json!("-1"));
@@ -84,7 +98,7 @@ pub async fn process(
         Sender::Operator => parsed.first_party(),
     };
     let declared: Vec<bool> = docs.iter().map(|(_, status, _)| *status == "2").collect();
-    let now_ms = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let now_ms = (at.unwrap_or_else(time::OffsetDateTime::now_utc).unix_timestamp_nanos() / 1_000_000) as i64;
     if let Some(flood) = flood {
         let buyers = parsed.buyers(&declared);
         let keys: Vec<&str> = buyers.iter().map(|(_, k)| k.as_str()).collect();
@@ -106,7 +120,12 @@ pub async fn process(
         (Vec::new(), false)
     } else {
         let submission = Submission { guid: parsed.guid().to_owned(), sender, seed, documents };
-        match store.execute(actor.clone(), Command::Ceb(CebCommand::Submit(submission))).await? {
+        let command = Command::Ceb(CebCommand::Submit(submission));
+        let outcome = match at {
+            Some(at) => store.execute_at(actor.clone(), command, at).await?,
+            None => store.execute(actor.clone(), command).await?,
+        };
+        match outcome {
             Outcome::Ceb(a) => (a.answers, a.replayed),
             other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
         }

@@ -13,7 +13,7 @@
 //! is off, since heavy buyers are part of the load.
 
 mod raw;
-mod traffic;
+pub(crate) mod traffic;
 
 use super::target::{self, Databases};
 use super::{rate, say};

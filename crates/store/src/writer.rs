@@ -154,6 +154,7 @@ impl Writer {
                 Err(e) => return Err(e),
             }
         }
+        crate::ceb::before_commit(&mut self.state, &mut batch);
         let t1 = std::time::Instant::now();
         batch.flush(&mut tx).await?;
         let t2 = std::time::Instant::now();

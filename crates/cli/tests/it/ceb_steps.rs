@@ -424,3 +424,42 @@ async fn open_again(loc: &guomen_store::Location) -> guomen_store::Store {
     }
     guomen_store::Store::open(loc).await.unwrap()
 }
+
+#[tokio::test]
+async fn documents_that_waited_long_are_let_go_and_read_back_for_their_inventory() {
+    use guomen_api::ceb::{process, process_at, Sender};
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let loc = crate::helpers::fresh_location(engine, dir.path()).await;
+        let admin = crate::helpers::admin();
+        let p = Parcel::new(1600, "110101199003070122");
+        let msgs = p.messages();
+        let long_ago = time::OffsetDateTime::now_utc() - time::Duration::days(45);
+        {
+            let store = guomen_store::Store::open(&loc).await.unwrap();
+            guarantee_on(&store).await;
+            for (xml, _) in &msgs[..3] {
+                let a = process_at(&store, None, &admin, Sender::Operator, xml.as_bytes(), 1, Some(long_ago)).await.unwrap();
+                assert_eq!(a.answers[0].status, "120");
+            }
+            // A later batch lets them go (they are older than 30 days) and moves the counter on.
+            guarantee_on(&store).await;
+            let from: i64 = sqlx::query_scalar("SELECT value FROM counters WHERE name = 'ceb:pending_from'")
+                .fetch_one(store.read_pool())
+                .await
+                .unwrap();
+            let last: i64 = sqlx::query_scalar("SELECT MAX(seq) FROM journal").fetch_one(store.read_pool()).await.unwrap();
+            assert!(from > last - 1, "nothing pending: rebuilding starts past the journal ({from} vs {last})");
+        }
+        let store = open_again(&loc).await;
+        let inv = process(&store, None, &admin, Sender::Operator, msgs[3].0.as_bytes(), 1).await.unwrap();
+        assert_eq!(inv.answers[0].status, "800", "{:?}", inv.answers);
+        // Used now: a change to the order is refused.
+        let mut changed = p.clone();
+        changed.order.guid = guid(311, 16_001);
+        changed.order.app_type = guomen_domain::ceb::AppType::Change;
+        let a = process(&store, None, &admin, Sender::Operator, changed.order_xml().as_bytes(), 1).await.unwrap();
+        assert_eq!(a.answers[0].status, "100");
+        assert!(a.answers[0].info.contains("已被审结"), "{:?}", a.answers);
+    }
+}

@@ -1,5 +1,6 @@
 -- Cross-border e-commerce: every CEB message answered (so a re-sent message gets the same
--- answer), the documents (order, payment, waybill) with where they stand, inventory lists,
+-- answer), every document key ever received (order, payment, waybill; where one stands is
+-- read from its journal stream), inventory lists,
 -- buyers' annual quota ledgers and general guarantees. Documents' contents live in the journal
 -- entry `seq` points to; an inventory list's record is rebuilt from the entries of its stream
 -- from `received_seq` on (the row holds what lists and checks need). Money is decimal text.
@@ -15,12 +16,10 @@ CREATE TABLE ceb_messages (
 CREATE TABLE ceb_documents (
     kind TEXT NOT NULL,
     doc_key TEXT NOT NULL,
-    state TEXT NOT NULL,
     seq BIGINT NOT NULL,
     at_ms BIGINT NOT NULL,
     PRIMARY KEY (kind, doc_key)
 ) WITHOUT ROWID;
-CREATE INDEX ceb_documents_pending ON ceb_documents (state) WHERE state = 'pending';
 
 CREATE TABLE ceb_inventories (
     id TEXT PRIMARY KEY,

@@ -106,17 +106,13 @@ pub(super) async fn doc_state(
     if pending {
         return Ok(Some("pending".into()));
     }
-    if let Some(s) = b.ceb.document_in_batch(kind.as_str(), key) {
+    if let Some(s) = b.ceb.doc_state_in_batch(kind, key) {
         return Ok(Some(s.to_owned()));
     }
     if !st.ceb.documents.contains(&fp(&[kind.as_str(), key])) {
         return Ok(None);
     }
-    sqlx::query_scalar("SELECT state FROM ceb_documents WHERE kind = $1 AND doc_key = $2")
-        .bind(kind.as_str())
-        .bind(key.to_owned())
-        .fetch_optional(&mut *conn)
-        .await
+    Ok(super::journal_docs::state(conn, kind, key).await?.map(str::to_owned))
 }
 
 fn accepted(kind: DocKind, key: &str, at: i64) -> DocAnswer {
@@ -167,13 +163,9 @@ async fn withdraw(st: &mut WriterState, b: &mut Batch, who: &str, s: &Submission
         at,
         &Event::Ceb(CebEvent::DocumentWithdrawn { kind, key: key.to_owned(), message: s.guid.clone(), sender: s.sender.clone() }),
     );
-    match kind {
-        DocKind::Order => st.ceb.orders.remove(key).map(|_| ()),
-        DocKind::Payment => st.ceb.payments.remove(key).map(|_| ()),
-        DocKind::Waybill => st.ceb.waybills.remove(key).map(|_| ()),
-        DocKind::Inventory => None,
-    };
-    b.ceb.document_state(kind.as_str(), key, "withdrawn", seq, at);
+    let _ = seq;
+    st.ceb.drop_doc(kind, key);
+    b.ceb.doc_state(kind, key, "withdrawn");
     answer("120", &format!("{} {key} 已删除", kind.name_zh()), &format!("{} {key} withdrawn", kind.as_str()), at)
 }
 
@@ -197,9 +189,9 @@ async fn order(
                 at,
                 &Event::Ceb(CebEvent::OrderReceived { message: s.guid.clone(), sender: s.sender.clone(), order: Box::new(o.clone()) }),
             );
-            st.ceb.orders.insert(key.clone(), o.clone());
+            st.ceb.keep_order(o.clone(), seq, at);
             st.ceb.documents.insert(fp(&["order", &key]));
-            b.ceb.document("order", &key, "pending", seq, at);
+            b.ceb.document(DocKind::Order, &key, seq, at);
             inventories::try_decide(conn, st, b, who, &key, s.seed, now).await?;
             Ok(accepted(DocKind::Order, &key, at))
         }
@@ -226,9 +218,9 @@ async fn payment(
                 at,
                 &Event::Ceb(CebEvent::PaymentReceived { message: s.guid.clone(), sender: s.sender.clone(), payment: Box::new(p.clone()) }),
             );
-            st.ceb.payments.insert(key.clone(), p.clone());
+            st.ceb.keep_payment(p.clone(), seq, at);
             st.ceb.documents.insert(fp(&["payment", &key]));
-            b.ceb.document("payment", &key, "pending", seq, at);
+            b.ceb.document(DocKind::Payment, &key, seq, at);
             inventories::try_decide(conn, st, b, who, &key, s.seed, now).await?;
             Ok(accepted(DocKind::Payment, &key, at))
         }
@@ -255,9 +247,9 @@ async fn waybill(
                 at,
                 &Event::Ceb(CebEvent::WaybillReceived { message: s.guid.clone(), sender: s.sender.clone(), waybill: Box::new(w.clone()) }),
             );
-            st.ceb.waybills.insert(key.clone(), w.clone());
+            st.ceb.keep_waybill(w.clone(), seq, at);
             st.ceb.documents.insert(fp(&["waybill", &key]));
-            b.ceb.document("waybill", &key, "pending", seq, at);
+            b.ceb.document(DocKind::Waybill, &key, seq, at);
             if let Some(order_key) = st.ceb.waiting_by_waybill.get(&key).cloned() {
                 inventories::try_decide(conn, st, b, who, &order_key, s.seed, now).await?;
             }

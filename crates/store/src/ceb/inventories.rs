@@ -54,6 +54,29 @@ async fn numbers(
     Ok((format!("{prefix}{n:09}"), format!("B{day}{p:09}")))
 }
 
+/// Brings back into memory the documents of `inv` that were let go after waiting too long.
+async fn recall_missing(conn: &mut AnyConnection, st: &mut WriterState, b: &Batch, inv: &InventoryDoc) -> Result<(), sqlx::Error> {
+    use super::journal_docs::{recall, Recalled};
+    let key = inv.key();
+    let wanted = [
+        (DocKind::Order, key.clone(), !st.ceb.orders.contains_key(&key)),
+        (DocKind::Payment, key.clone(), !st.ceb.payments.contains_key(&key)),
+        (DocKind::Waybill, inv.waybill_key(), !st.ceb.waybills.contains_key(&inv.waybill_key())),
+    ];
+    for (kind, k, missing) in wanted {
+        if !missing || b.ceb.doc_state_in_batch(kind, &k).is_some() || !st.ceb.documents.contains(&fp(&[kind.as_str(), &k])) {
+            continue;
+        }
+        match recall(conn, kind, &k).await? {
+            Some(Recalled::Order(o, seq, at)) => st.ceb.keep_order(o, seq, at),
+            Some(Recalled::Payment(p, seq, at)) => st.ceb.keep_payment(p, seq, at),
+            Some(Recalled::Waybill(w, seq, at)) => st.ceb.keep_waybill(w, seq, at),
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 fn missing_docs(st: &WriterState, inv: &InventoryDoc) -> Vec<DocKind> {
     let key = inv.key();
     let mut out = Vec::new();
@@ -171,6 +194,7 @@ async fn create(
     now: OffsetDateTime,
 ) -> Result<DocAnswer, sqlx::Error> {
     let at = ms(now);
+    recall_missing(conn, st, b, inv).await?;
     let missing = missing_docs(st, inv);
     let sighting = Sighting { at_ms: at, address: fingerprint(&inv.consignee_address), phone: fingerprint(&inv.buyer_telephone) };
     let e = CebEvent::InventoryReceived {
@@ -208,7 +232,11 @@ pub(super) async fn try_decide(
     seed: u64,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    let ready = st.ceb.waiting.get(order_key).is_some_and(|r| missing_docs(st, &r.inventory).is_empty());
+    let Some(inv) = st.ceb.waiting.get(order_key).map(|r| r.inventory.clone()) else { return Ok(()) };
+    if !missing_docs(st, &inv).is_empty() {
+        recall_missing(conn, st, b, &inv).await?;
+    }
+    let ready = missing_docs(st, &inv).is_empty();
     if !ready {
         return Ok(());
     }
@@ -314,13 +342,11 @@ fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryReco
             if before.status != InventoryStatus::ManualReview {
                 st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
             }
-            for (kind, key) in [("order", rec.key.clone()), ("payment", rec.key.clone()), ("waybill", rec.inventory.waybill_key())] {
-                match kind {
-                    "order" => st.ceb.orders.remove(&key).map(|_| ()),
-                    "payment" => st.ceb.payments.remove(&key).map(|_| ()),
-                    _ => st.ceb.waybills.remove(&key).map(|_| ()),
-                };
-                b.ceb.document_state(kind, &key, "used", 0, at);
+            for (kind, key) in
+                [(DocKind::Order, rec.key.clone()), (DocKind::Payment, rec.key.clone()), (DocKind::Waybill, rec.inventory.waybill_key())]
+            {
+                st.ceb.drop_doc(kind, &key);
+                b.ceb.doc_state(kind, &key, "used");
             }
             let d = &acceptance.decision;
             for h in &d.hits {

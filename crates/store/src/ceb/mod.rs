@@ -9,6 +9,7 @@
 
 mod documents;
 mod inventories;
+mod journal_docs;
 pub mod read;
 mod records;
 pub(crate) mod rows;
@@ -171,6 +172,17 @@ pub fn sighting_of(r: &InventoryRecord) -> Sighting {
         at_ms: r.received_at_ms,
         address: fingerprint(&r.inventory.consignee_address),
         phone: fingerprint(&r.inventory.buyer_telephone),
+    }
+}
+
+/// Once per batch, before its rows are written: documents that waited too long are let go, and
+/// the journal entry pending documents are rebuilt from is recorded when it moved.
+pub(crate) fn before_commit(st: &mut WriterState, b: &mut Batch) {
+    st.ceb.expire(crate::now_ms() - state::PENDING_DAYS * 86_400_000);
+    let from = st.ceb.pending_from(st.last_seq);
+    if from != st.ceb.pending_from_written {
+        b.counters_touched.insert(state::PENDING_FROM.to_owned(), from);
+        st.ceb.pending_from_written = from;
     }
 }
 

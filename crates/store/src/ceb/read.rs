@@ -160,19 +160,19 @@ impl Store {
         Ok(out)
     }
 
-    /// Which documents of a waiting inventory are still missing, as of the last commit.
+    /// Which documents of a waiting inventory have not arrived, as of the last commit.
     pub async fn ceb_missing(&self, rec: &InventoryRecord) -> Result<Vec<guomen_domain::ceb::DocKind>, StoreError> {
         use guomen_domain::ceb::DocKind;
         let mut out = Vec::new();
         for (kind, key) in
             [(DocKind::Order, rec.key.clone()), (DocKind::Payment, rec.key.clone()), (DocKind::Waybill, rec.inventory.waybill_key())]
         {
-            let state: Option<String> = sqlx::query_scalar("SELECT state FROM ceb_documents WHERE kind = $1 AND doc_key = $2")
+            let seq: Option<i64> = sqlx::query_scalar("SELECT seq FROM ceb_documents WHERE kind = $1 AND doc_key = $2")
                 .bind(kind.as_str())
                 .bind(key)
                 .fetch_optional(self.read_pool())
                 .await?;
-            if state.as_deref() != Some("pending") && state.as_deref() != Some("used") {
+            if seq.is_none() {
                 out.push(kind);
             }
         }

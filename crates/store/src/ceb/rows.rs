@@ -2,15 +2,17 @@
 //! and written as multi-row upserts just before the commit.
 
 use crate::batch::{insert, Val};
-use guomen_domain::ceb::{Guarantee, InventoryRecord, Ledger};
+use guomen_domain::ceb::{DocKind, Guarantee, InventoryRecord, Ledger};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
 #[derive(Default)]
 pub struct CebRows {
     messages: Vec<Vec<Val>>,
-    /// (kind, key) → (state, journal seq, at)
-    documents: BTreeMap<(String, String), (&'static str, i64, i64)>,
+    /// (kind, key) → (journal seq, at) of document keys received for the first time.
+    documents: BTreeMap<(String, String), (i64, i64)>,
+    /// Where documents came to stand in this batch, for later commands in it.
+    doc_states: std::collections::HashMap<(DocKind, String), &'static str>,
     /// Latest state of every inventory this batch touched.
     pub inventories: BTreeMap<String, InventoryRecord>,
     quota: BTreeMap<(String, i32), (Ledger, i64)>,
@@ -24,19 +26,19 @@ impl CebRows {
         self.messages.push(vec![Val::T(kind.into()), Val::T(guid.into()), Val::T(sender.into()), Val::T(answer), Val::I(at_ms)]);
     }
 
-    pub fn document(&mut self, kind: &str, key: &str, state: &'static str, seq: i64, at_ms: i64) {
-        self.documents.insert((kind.to_owned(), key.to_owned()), (state, seq, at_ms));
+    /// Registers a document key the first time it is received.
+    pub fn document(&mut self, kind: DocKind, key: &str, seq: i64, at_ms: i64) {
+        self.documents.entry((kind.as_str().to_owned(), key.to_owned())).or_insert((seq, at_ms));
+        self.doc_states.insert((kind, key.to_owned()), "pending");
     }
 
-    /// Marks a document's state, keeping the journal entry that brought it.
-    pub fn document_state(&mut self, kind: &str, key: &str, state: &'static str, seq_if_new: i64, at_ms: i64) {
-        let e = self.documents.entry((kind.to_owned(), key.to_owned())).or_insert((state, seq_if_new, at_ms));
-        e.0 = state;
-        e.2 = at_ms;
+    /// Where a document came to stand in this batch (`pending`, `used`, `withdrawn`).
+    pub fn doc_state(&mut self, kind: DocKind, key: &str, state: &'static str) {
+        self.doc_states.insert((kind, key.to_owned()), state);
     }
 
-    pub fn document_in_batch(&self, kind: &str, key: &str) -> Option<&'static str> {
-        self.documents.get(&(kind.to_owned(), key.to_owned())).map(|d| d.0)
+    pub fn doc_state_in_batch(&self, kind: DocKind, key: &str) -> Option<&'static str> {
+        self.doc_states.get(&(kind, key.to_owned())).copied()
     }
 
     pub fn inventory(&mut self, rec: &InventoryRecord) {
@@ -57,18 +59,10 @@ impl CebRows {
         let docs: Vec<Vec<Val>> = self
             .documents
             .iter()
-            .map(|((kind, key), (state, seq, at))| {
-                vec![Val::T(kind.clone()), Val::T(key.clone()), Val::T((*state).into()), Val::I(*seq), Val::I(*at)]
-            })
+            .map(|((kind, key), (seq, at))| vec![Val::T(kind.clone()), Val::T(key.clone()), Val::I(*seq), Val::I(*at)])
             .collect();
-        insert(
-            conn,
-            "INSERT INTO ceb_documents (kind, doc_key, state, seq, at_ms) VALUES ",
-            5,
-            docs,
-            " ON CONFLICT (kind, doc_key) DO UPDATE SET state = excluded.state, seq = CASE WHEN excluded.seq > 0 THEN excluded.seq ELSE ceb_documents.seq END, at_ms = excluded.at_ms",
-        )
-        .await?;
+        insert(conn, "INSERT INTO ceb_documents (kind, doc_key, seq, at_ms) VALUES ", 4, docs, " ON CONFLICT (kind, doc_key) DO NOTHING")
+            .await?;
         let invs: Vec<Vec<Val>> = self.inventories.values().map(inventory_row).collect();
         insert(
             conn,

@@ -4,10 +4,22 @@
 //! last, the identity-guard sightings of the window, the guarantees, and fingerprints of every
 //! message and document ever received (a fingerprint hit is confirmed in the database; a miss is
 //! certain). Rebuilt from the database at start-up and after a failed batch.
+//!
+//! Pending documents are not a table: they are rebuilt from the tail of the journal, from the
+//! oldest entry that brought a document still pending (a counter the writer keeps). Documents
+//! left pending for [`PENDING_DAYS`] are let go from memory; if their inventory list comes
+//! later they are read back from the journal.
 
 use guomen_domain::ceb::{
-    CebEvent, Guarantee, GuaranteeKind, InventoryRecord, Ledger, OrderDoc, PaymentDoc, Sighting, Sightings, WaybillDoc,
+    CebEvent, DocKind, Guarantee, GuaranteeKind, InventoryRecord, Ledger, OrderDoc, PaymentDoc, Sighting, Sightings, WaybillDoc,
 };
+use std::collections::BTreeMap;
+
+/// How long a document waits in memory for its inventory list.
+pub const PENDING_DAYS: i64 = 30;
+
+/// The counter holding the first journal entry the pending documents are rebuilt from.
+pub const PENDING_FROM: &str = "ceb:pending_from";
 use guomen_domain::Event;
 use rust_decimal::Decimal;
 use sqlx::{AnyConnection, Row};
@@ -31,6 +43,11 @@ pub struct CebState {
     pub messages: HashSet<u64>,
     /// Fingerprints of (document kind, key) for orders, payments, waybills and inventories.
     pub documents: HashSet<u64>,
+    /// Journal entry of each pending document, and the pending documents by entry.
+    seqs: HashMap<(DocKind, String), i64>,
+    by_seq: BTreeMap<i64, (DocKind, String, i64)>,
+    /// The value of [`PENDING_FROM`] as last written.
+    pub pending_from_written: i64,
 }
 
 /// A 64-bit FNV-1a fingerprint of the parts, separated.
@@ -62,24 +79,42 @@ impl CebState {
         for r in sqlx::query("SELECT kind, doc_key FROM ceb_documents").fetch_all(&mut *conn).await? {
             st.documents.insert(fp(&[&r.try_get::<String, _>(0)?, &r.try_get::<String, _>(1)?]));
         }
-        // Pending documents: their contents are the journal entries that brought them.
-        let pending = sqlx::query("SELECT j.payload FROM ceb_documents d JOIN journal j ON j.seq = d.seq WHERE d.state = 'pending'")
-            .fetch_all(&mut *conn)
-            .await?;
-        for r in pending {
-            match decode::<Event>(&r.try_get::<String, _>(0)?)? {
-                Event::Ceb(CebEvent::OrderReceived { order, .. }) => {
-                    st.orders.insert(order.key(), *order);
+        // Pending documents: replay the journal from the oldest entry that brought one.
+        let from: i64 = sqlx::query_scalar("SELECT value FROM counters WHERE name = $1")
+            .bind(PENDING_FROM)
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or(0);
+        st.pending_from_written = from;
+        let tail = sqlx::query(
+            "SELECT seq, at_ms, payload FROM journal WHERE seq >= $1 AND kind IN ('ceb_order_received', 'ceb_payment_received', 'ceb_waybill_received', 'ceb_document_withdrawn', 'ceb_inventory_received', 'ceb_inventory_accepted') ORDER BY seq",
+        )
+        .bind(from)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut waybill_of: HashMap<String, String> = HashMap::new();
+        for r in tail {
+            let (seq, at): (i64, i64) = (r.try_get(0)?, r.try_get(1)?);
+            let Event::Ceb(e) = decode::<Event>(&r.try_get::<String, _>(2)?)? else { continue };
+            match e {
+                CebEvent::OrderReceived { order, .. } => st.keep_order(*order, seq, at),
+                CebEvent::PaymentReceived { payment, .. } => st.keep_payment(*payment, seq, at),
+                CebEvent::WaybillReceived { waybill, .. } => st.keep_waybill(*waybill, seq, at),
+                CebEvent::DocumentWithdrawn { kind, key, .. } => st.drop_doc(kind, &key),
+                CebEvent::InventoryReceived { id, inventory, .. } => {
+                    waybill_of.insert(id, inventory.waybill_key());
                 }
-                Event::Ceb(CebEvent::PaymentReceived { payment, .. }) => {
-                    st.payments.insert(payment.key(), *payment);
-                }
-                Event::Ceb(CebEvent::WaybillReceived { waybill, .. }) => {
-                    st.waybills.insert(waybill.key(), *waybill);
+                CebEvent::InventoryAccepted { id, key, .. } => {
+                    st.drop_doc(DocKind::Order, &key);
+                    st.drop_doc(DocKind::Payment, &key);
+                    if let Some(w) = waybill_of.get(&id) {
+                        st.drop_doc(DocKind::Waybill, w);
+                    }
                 }
                 _ => {}
             }
         }
+        st.expire(now_ms - PENDING_DAYS * 86_400_000);
         let mut waiting = Vec::new();
         for r in sqlx::query("SELECT ebp_code, order_no, status, id, buyer, received_at_ms, address_fp, phone_fp FROM ceb_inventories WHERE status = 'waiting' OR received_at_ms >= $1")
             .bind(now_ms - window_ms)
@@ -125,6 +160,60 @@ impl CebState {
             st.guarantees.insert(g.code.clone(), g);
         }
         Ok(st)
+    }
+
+    /// Keeps a pending document (replacing an earlier version of it).
+    pub fn keep_order(&mut self, o: OrderDoc, seq: i64, at_ms: i64) {
+        let key = o.key();
+        self.index(DocKind::Order, &key, seq, at_ms);
+        self.orders.insert(key, o);
+    }
+
+    pub fn keep_payment(&mut self, p: PaymentDoc, seq: i64, at_ms: i64) {
+        let key = p.key();
+        self.index(DocKind::Payment, &key, seq, at_ms);
+        self.payments.insert(key, p);
+    }
+
+    pub fn keep_waybill(&mut self, w: WaybillDoc, seq: i64, at_ms: i64) {
+        let key = w.key();
+        self.index(DocKind::Waybill, &key, seq, at_ms);
+        self.waybills.insert(key, w);
+    }
+
+    fn index(&mut self, kind: DocKind, key: &str, seq: i64, at_ms: i64) {
+        if let Some(old) = self.seqs.insert((kind, key.to_owned()), seq) {
+            self.by_seq.remove(&old);
+        }
+        self.by_seq.insert(seq, (kind, key.to_owned(), at_ms));
+    }
+
+    /// A document is no longer pending (used, withdrawn or let go).
+    pub fn drop_doc(&mut self, kind: DocKind, key: &str) {
+        if let Some(seq) = self.seqs.remove(&(kind, key.to_owned())) {
+            self.by_seq.remove(&seq);
+        }
+        match kind {
+            DocKind::Order => self.orders.remove(key).map(|_| ()),
+            DocKind::Payment => self.payments.remove(key).map(|_| ()),
+            DocKind::Waybill => self.waybills.remove(key).map(|_| ()),
+            DocKind::Inventory => None,
+        };
+    }
+
+    /// Lets go of documents received before `before_ms`.
+    pub fn expire(&mut self, before_ms: i64) {
+        let old: Vec<(DocKind, String)> =
+            self.by_seq.values().take_while(|(_, _, at)| *at < before_ms).map(|(k, key, _)| (*k, key.clone())).collect();
+        for (kind, key) in old {
+            self.drop_doc(kind, &key);
+        }
+    }
+
+    /// Where rebuilding the pending documents must start: the oldest one's entry, or past the
+    /// last entry when none is pending.
+    pub fn pending_from(&self, last_seq: i64) -> i64 {
+        self.by_seq.keys().next().copied().unwrap_or(last_seq + 1)
     }
 
     /// Loads every ledger of `year` (once).

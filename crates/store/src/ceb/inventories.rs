@@ -68,9 +68,9 @@ async fn recall_missing(conn: &mut AnyConnection, st: &mut WriterState, b: &Batc
             continue;
         }
         match recall(conn, kind, &k).await? {
-            Some(Recalled::Order(o, seq, at)) => st.ceb.keep_order(o, seq, at),
-            Some(Recalled::Payment(p, seq, at)) => st.ceb.keep_payment(p, seq, at),
-            Some(Recalled::Waybill(w, seq, at)) => st.ceb.keep_waybill(w, seq, at),
+            Some(Recalled::Order(o, seq, at)) => st.ceb.keep_order(*o, seq, at),
+            Some(Recalled::Payment(p, seq, at)) => st.ceb.keep_payment(*p, seq, at),
+            Some(Recalled::Waybill(w, seq, at)) => st.ceb.keep_waybill(*w, seq, at),
             None => {}
         }
     }

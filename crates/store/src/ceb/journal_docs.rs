@@ -9,9 +9,9 @@ use sqlx::{AnyConnection, Row};
 
 /// The latest version of a document, if it is still pending, with its entry's seq and time.
 pub(crate) enum Recalled {
-    Order(OrderDoc, i64, i64),
-    Payment(PaymentDoc, i64, i64),
-    Waybill(WaybillDoc, i64, i64),
+    Order(Box<OrderDoc>, i64, i64),
+    Payment(Box<PaymentDoc>, i64, i64),
+    Waybill(Box<WaybillDoc>, i64, i64),
 }
 
 fn stream(kind: DocKind, key: &str) -> String {
@@ -35,15 +35,15 @@ async fn fold(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<(Opt
         match (kind, e) {
             (DocKind::Order, CebEvent::OrderReceived { order, .. }) => {
                 state = Some("pending");
-                latest = Some(Recalled::Order(*order, seq, at));
+                latest = Some(Recalled::Order(order, seq, at));
             }
             (DocKind::Payment, CebEvent::PaymentReceived { payment, .. }) => {
                 state = Some("pending");
-                latest = Some(Recalled::Payment(*payment, seq, at));
+                latest = Some(Recalled::Payment(payment, seq, at));
             }
             (DocKind::Waybill, CebEvent::WaybillReceived { waybill, .. }) => {
                 state = Some("pending");
-                latest = Some(Recalled::Waybill(*waybill, seq, at));
+                latest = Some(Recalled::Waybill(waybill, seq, at));
             }
             (_, CebEvent::DocumentWithdrawn { kind: k, .. }) if k == kind => {
                 state = Some("withdrawn");

@@ -12,7 +12,7 @@ use std::time::Instant;
 const TABLES: &[(&str, &str)] = &[
     ("journal", "CAST(seq AS TEXT) || stream || kind || actor || CAST(at_ms AS TEXT) || payload || prev_hash || hash"),
     ("ceb_messages", "kind || guid || sender || answer || CAST(at_ms AS TEXT)"),
-    ("ceb_documents", "kind || doc_key || state || CAST(seq AS TEXT) || CAST(at_ms AS TEXT)"),
+    ("ceb_documents", "kind || doc_key || CAST(seq AS TEXT) || CAST(at_ms AS TEXT)"),
     ("ceb_inventories", "id || ebp_code || order_no || logistics_code || logistics_no || buyer || sender || ebc_code || status || return_status || COALESCE(lane, '') || value || tax || CAST(received_at_ms AS TEXT) || CAST(updated_at_ms AS TEXT) || CAST(address_fp AS TEXT) || CAST(phone_fp AS TEXT) || tax_state || CAST(received_seq AS TEXT)"),
     ("ceb_quota", "buyer || CAST(year AS TEXT) || reserved || used || CAST(updated_at_ms AS TEXT)"),
     ("risk_hits", "declaration_id || criterion || CAST(revision AS TEXT) || CAST(ruleset_version AS TEXT) || lane || CAST(selected AS TEXT) || CAST(at_ms AS TEXT)"),

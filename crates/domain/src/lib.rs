@@ -5,6 +5,7 @@
 //! events or a typed [`error::Refusal`]. The store applies the events; the web edge translates
 //! wire formats into the drafts and commands defined here.
 
+pub mod clearance;
 pub mod declaration;
 pub mod error;
 pub mod event;
@@ -16,6 +17,7 @@ pub mod notice;
 pub mod party;
 pub mod quarantine;
 pub mod risk;
+pub mod signin;
 pub mod types;
 
 pub use error::{FieldError, Refusal, RefusalKind};

@@ -13,7 +13,9 @@ use axum::Router;
 use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
-pub use routes::admin::{check_user, parse_enterprise};
+pub use routes::admin::{check_user, parse_enterprise, subscription_command, token_command, user_command};
+pub use routes::declarations::{check as check_draft, visible as may_see};
+pub use routes::inspection::{parse_lane, position_command, result_command};
 
 /// Shared state of every handler.
 #[derive(Clone)]

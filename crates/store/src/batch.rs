@@ -36,6 +36,8 @@ pub struct Batch {
     /// Enterprises registered in this batch, added to the directory after the commit.
     pub registered: Vec<guomen_domain::party::Enterprise>,
     pub touched_rules: bool,
+    /// The console's queue rows and rollup differences (see `console/views.rs`).
+    pub console: crate::console::views::ConsoleRows,
 }
 
 pub fn ms(t: time::OffsetDateTime) -> i64 {
@@ -114,6 +116,7 @@ impl Batch {
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, priority = excluded.priority, quarantine = excluded.quarantine, pre_released_at_ms = excluded.pre_released_at_ms, disposition_deadline = excluded.disposition_deadline, disposition_done_at_ms = excluded.disposition_done_at_ms",
         )
         .await?;
+        self.console.flush(conn).await?;
         insert(
             conn,
             "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",
@@ -228,7 +231,7 @@ fn statement(head: &str, cols: usize, rows: usize, tail: &str, sqlite: bool) -> 
     sql
 }
 
-async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: &[Vec<Val>], tail: &str) -> Result<(), sqlx::Error> {
     let sqlite = conn.backend_name() == "SQLite";
     let mut rest = rows;
     for size in chunk_sizes(rows.len()) {

@@ -47,10 +47,16 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; 
 /// [`checkpointer`] does it from its own connection.
 pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0;";
 
-const MIGRATIONS_SQLITE: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/sqlite/0001_spine.sql")), (2, include_str!("../migrations/sqlite/0002_quarantine.sql"))];
-const MIGRATIONS_POSTGRES: &[(i64, &str)] =
-    &[(1, include_str!("../migrations/postgres/0001_spine.sql")), (2, include_str!("../migrations/postgres/0002_quarantine.sql"))];
+const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_spine.sql")),
+    (2, include_str!("../migrations/sqlite/0002_quarantine.sql")),
+    (4, include_str!("../migrations/sqlite/0004_console.sql")),
+];
+const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_spine.sql")),
+    (2, include_str!("../migrations/postgres/0002_quarantine.sql")),
+    (4, include_str!("../migrations/postgres/0004_console.sql")),
+];
 
 fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {
     sqlx::any::install_default_drivers();

@@ -8,6 +8,7 @@
 
 mod batch;
 mod commands;
+pub mod console;
 mod db;
 pub mod field;
 pub mod figures;
@@ -101,6 +102,7 @@ impl Store {
             }
         }
         db::migrate(&mut conn, loc.engine).await?;
+        console::views::rebuild_if_needed(&mut conn).await?;
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {

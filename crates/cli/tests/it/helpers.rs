@@ -145,7 +145,8 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = guomen_api::router(store.clone());
+        let files = dir.path().join("files");
+        let router = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store.clone(), files));
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         TestApp {
             base: format!("http://{addr}"),

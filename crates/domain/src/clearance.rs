@@ -68,10 +68,11 @@ pub fn segments(d: &Declaration) -> Option<Segments> {
     })
 }
 
-/// 秒放: released less than a second after it could be — after both filing and arrival.
+/// 秒放: released by the system, with no officer's hand, less than a second after it could
+/// be — after both filing and arrival.
 pub fn released_within_a_second(d: &Declaration) -> bool {
     match (&d.release, d.arrived_at) {
-        (Some(r), Some(a)) => ms(r.released_at) - ms(a).max(ms(d.filed_at)) < 1000,
+        (Some(r), Some(a)) => r.officer.is_none() && ms(r.released_at) - ms(a).max(ms(d.filed_at)) < 1000,
         _ => false,
     }
 }

@@ -3,6 +3,7 @@
 
 mod access;
 mod cli;
+mod console;
 mod crash;
 mod field;
 mod helpers;
@@ -10,4 +11,5 @@ mod input;
 mod journal;
 mod quarantine;
 mod spine;
+mod visitor;
 mod webhook;

@@ -110,6 +110,11 @@ fn segments_of_an_inspected_release_add_up_to_arrival_to_release() {
     assert_eq!(s.total(), (released_at - d.arrived_at.unwrap()).whole_milliseconds() as i64);
     assert!(!clearance::released_within_a_second(&d));
     assert!(!clearance::non_conforming(&d));
+    // An officer's release is never "in a second", however quick.
+    let (d, _) = filed(standard(), Lane::Red);
+    let d = then(&d, &d.reroute(Lane::Green, "error", OFFICER, NOW).unwrap());
+    assert_eq!(d.status, Status::Released);
+    assert!(!clearance::released_within_a_second(&d));
 }
 
 #[test]

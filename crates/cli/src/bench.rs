@@ -6,6 +6,8 @@
 //! Every phase runs on a database of its own, created fresh and removed afterwards: a SQLite file
 //! in a temporary directory, or a PostgreSQL schema `guomen_bench_<pid>_<n>`.
 
+mod console;
+mod console_fill;
 mod data;
 mod e2e;
 mod raw;
@@ -21,7 +23,11 @@ use std::time::Duration;
 const WARMUP: usize = 500;
 
 #[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// Another benchmark instead of filing throughput.
+    #[command(subcommand)]
+    pub what: Option<BenchWhat>,
     /// Declarations to file in the timed run (after a warm-up of 500).
     #[arg(long, default_value_t = 20_000)]
     pub declarations: usize,
@@ -38,7 +44,16 @@ pub struct BenchArgs {
     pub markdown: bool,
 }
 
+#[derive(clap::Subcommand, Debug)]
+pub enum BenchWhat {
+    /// Server time of the console's officer queue and dashboard with a big store (see docs/PERFORMANCE.md).
+    Console(console::ConsoleArgs),
+}
+
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    if let Some(BenchWhat::Console(c)) = args.what {
+        return console::run(c).await;
+    }
     if args.declarations == 0 || args.concurrency == 0 {
         bail!("--declarations and --concurrency must be at least 1");
     }

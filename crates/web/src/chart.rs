@@ -75,7 +75,7 @@ fn legend(series: &[Series]) -> Html {
 
 fn svg(id: &str, title: &str, body: Html, series: &[Series]) -> Html {
     html!(
-        "<figure class=\"chart\" id=\"{}\"><figcaption>{}</figcaption><svg viewBox=\"0 0 760 240\" role=\"img\" aria-label=\"{}\" preserveAspectRatio=\"none\">{}</svg><div class=\"legend\">{}</div></figure>",
+        "<figure class=\"chart\" id=\"{}\"><figcaption>{}</figcaption><svg viewBox=\"0 0 760 240\" role=\"img\" aria-label=\"{}\">{}</svg><div class=\"legend\">{}</div></figure>",
         id,
         title,
         title,

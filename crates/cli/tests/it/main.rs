@@ -4,6 +4,7 @@
 mod access;
 mod cli;
 mod console;
+mod console_browser;
 mod crash;
 mod field;
 mod helpers;
@@ -12,4 +13,5 @@ mod journal;
 mod quarantine;
 mod spine;
 mod visitor;
+mod webdriver;
 mod webhook;

@@ -210,7 +210,7 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
     );
     let body = html!(
         "<div class=\"title-row\"><h1>{}</h1><span class=\"muted\">{} {} — {}</span></div>{}<div class=\"kpis\" id=\"kpis\">{}</div>\
-         <section class=\"panel\">{}</section><section class=\"panel two\">{}{}</section>\
+         <section class=\"panel\">{}</section><section class=\"panel\">{}</section><section class=\"panel\">{}</section>\
          <section class=\"panel\"><h2>{}</h2><table class=\"list\" id=\"by-office\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></section>\
          <p class=\"muted\">{}</p>",
         l.t("通关数据", "Clearance figures"),

@@ -76,7 +76,11 @@ pub async fn run(args: ConsoleArgs) -> anyhow::Result<ExitCode> {
             );
         }
     } else {
-        println!("guomen bench console: {engine}, {} declarations (filled in {:.0} s), {queue_len} waiting in the officer queue", args.declarations, fill_time.as_secs_f64());
+        println!(
+            "guomen bench console: {engine}, {} declarations (filled in {:.0} s), {queue_len} waiting in the officer queue",
+            args.declarations,
+            fill_time.as_secs_f64()
+        );
         for r in &rows {
             println!(
                 "  {:<28} server p50 {:>9}  p99 {:>9}  max {:>9}   client p50 {:>9}  p99 {:>9}   {} KB",
@@ -113,12 +117,22 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
     store
         .execute(
             crate::cli::cli_actor(),
-            Command::CreateUser { username: officer.into(), password_hash: secrets::hash_password("bench-officer-pass"), role: Role::Officer, enterprise: None },
+            Command::CreateUser {
+                username: officer.into(),
+                password_hash: secrets::hash_password("bench-officer-pass"),
+                role: Role::Officer,
+                enterprise: None,
+            },
         )
         .await?;
     let session = secrets::new_secret();
     let expires = (time::OffsetDateTime::now_utc().unix_timestamp() + 3600) * 1000;
-    let cmd = ConsoleCommand::OpenSession { session_hash: guomen_web_session_hash(&session), csrf: secrets::new_secret(), username: officer.into(), expires_at_ms: expires };
+    let cmd = ConsoleCommand::OpenSession {
+        session_hash: guomen_web_session_hash(&session),
+        csrf: secrets::new_secret(),
+        username: officer.into(),
+        expires_at_ms: expires,
+    };
     store.execute(crate::cli::cli_actor(), Command::Console(cmd)).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -134,7 +148,10 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
     for _ in 0..9 {
         let page = store
             .officer_queue(&guomen_store::console::reads::QueueFilter {
-                after: deep.strip_prefix("/queue?after=").and_then(|c| c.split_once('.')).and_then(|(m, id)| Some((m.parse().ok()?, id.to_owned()))),
+                after: deep
+                    .strip_prefix("/queue?after=")
+                    .and_then(|c| c.split_once('.'))
+                    .and_then(|(m, id)| Some((m.parse().ok()?, id.to_owned()))),
                 limit: 50,
                 ..Default::default()
             })
@@ -159,7 +176,8 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
             if status != 200 {
                 bail!("GET {page} answered {status}");
             }
-            let dur = timing.as_deref().and_then(|t| t.split("dur=").nth(1)).and_then(|d| d.parse::<f64>().ok()).context("no Server-Timing")?;
+            let dur =
+                timing.as_deref().and_then(|t| t.split("dur=").nth(1)).and_then(|d| d.parse::<f64>().ok()).context("no Server-Timing")?;
             if i >= 20 {
                 server.push(Duration::from_secs_f64(dur / 1000.0));
                 client.push(elapsed);

@@ -46,7 +46,14 @@ fn draft(decls: &Declarations, i: u64, now: OffsetDateTime) -> anyhow::Result<(D
     Ok((serde_json::from_value(v)?, filed))
 }
 
-async fn run_one(store: &Store, decls: &Declarations, codes: &(CustomsCode, CustomsCode), actor: &Actor, i: u64, now: OffsetDateTime) -> anyhow::Result<()> {
+async fn run_one(
+    store: &Store,
+    decls: &Declarations,
+    codes: &(CustomsCode, CustomsCode),
+    actor: &Actor,
+    i: u64,
+    now: OffsetDateTime,
+) -> anyhow::Result<()> {
     let (trader, terminal_code) = codes;
     let (draft, filed) = draft(decls, i, now)?;
     let content = {
@@ -92,7 +99,11 @@ async fn run_one(store: &Store, decls: &Declarations, codes: &(CustomsCode, Cust
     }
     t += Duration::seconds(rng.gen_range(HOUR..6 * HOUR));
     let bad = rng.gen_bool(0.04);
-    let (outcome, findings) = if bad { (InspectionOutcome::NotSatisfactory, vec!["数量与申报不符".to_owned()]) } else { (InspectionOutcome::Satisfactory, vec![]) };
+    let (outcome, findings) = if bad {
+        (InspectionOutcome::NotSatisfactory, vec!["数量与申报不符".to_owned()])
+    } else {
+        (InspectionOutcome::Satisfactory, vec![])
+    };
     let cmd = Command::RecordResult { declaration_id: id.clone(), outcome, findings, note: None };
     store.execute_at(officer(), cmd, t).await.map_err(|e| anyhow!("result {id}: {e}"))?;
     t += Duration::seconds(rng.gen_range(HOUR / 2..4 * HOUR));

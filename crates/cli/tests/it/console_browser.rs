@@ -83,8 +83,11 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     }
     choose(&b, "head.traf_mode", "5").await;
     let today = time::OffsetDateTime::now_utc().date().to_string();
-    b.script("const e = document.getElementById('head.ie_date'); e.value = arguments[0]; e.dispatchEvent(new Event('change', {bubbles: true}));", json!([today]))
-        .await;
+    b.script(
+        "const e = document.getElementById('head.ie_date'); e.value = arguments[0]; e.dispatchEvent(new Event('change', {bubbles: true}));",
+        json!([today]),
+    )
+    .await;
     // Rows added by the page's script: a container and the quarantine permit.
     b.click("#add-containers").await;
     fill(&b, "containers[0].container_id", "MSKU1234565").await;
@@ -106,7 +109,11 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     assert_eq!(b.text("[data-error-for=\"head.bill_no\"]").await, "", "valid fields show no error");
     b.click("#submit-declaration").await;
     b.find("#form-refused").await;
-    assert_eq!(b.text("[data-error-for=\"items[0].code_ts\"]").await, "999999 不是 HS 2022 子目", "the server says the same beside the field");
+    assert_eq!(
+        b.text("[data-error-for=\"items[0].code_ts\"]").await,
+        "999999 不是 HS 2022 子目",
+        "the server says the same beside the field"
+    );
     b.screenshot("03-trader-form-error.png").await;
     // Fixed, it is filed and the lane is shown.
     fill(&b, "items[0].code_ts", "1209913000").await;
@@ -154,7 +161,14 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     // The trader's timeline shows every step.
     sign_in(&b, &app, "trader").await;
     b.goto(&app.url(&format!("/declarations/{id}"))).await;
-    for kind in ["declaration_filed", "risk_assessed", "inspection_notice_issued", "container_in_position", "inspection_result_recorded", "released"] {
+    for kind in [
+        "declaration_filed",
+        "risk_assessed",
+        "inspection_notice_issued",
+        "container_in_position",
+        "inspection_result_recorded",
+        "released",
+    ] {
         assert_eq!(b.count(&format!("#timeline li[data-kind=\"{kind}\"]")).await, 1, "{kind} on the timeline");
     }
     assert!(b.text("#release-notice").await.contains("查验后放行"));

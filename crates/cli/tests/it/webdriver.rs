@@ -141,7 +141,10 @@ impl Browser {
     }
 
     pub async fn count(&self, css: &str) -> usize {
-        self.call(reqwest::Method::POST, "/elements", Some(json!({ "using": "css selector", "value": css }))).await.as_array().map_or(0, Vec::len)
+        self.call(reqwest::Method::POST, "/elements", Some(json!({ "using": "css selector", "value": css })))
+            .await
+            .as_array()
+            .map_or(0, Vec::len)
     }
 
     pub async fn click(&self, css: &str) {

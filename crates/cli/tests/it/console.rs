@@ -530,3 +530,64 @@ async fn the_views_the_writer_keeps_equal_a_rebuild_from_the_declarations() {
         assert_eq!(imports.limits_due, 1, "the two-step declaration has its 14-day limit");
     }
 }
+
+#[tokio::test]
+async fn the_laboratory_works_its_samples_with_four_eyes() {
+    let app = app_with_users(guomen_store::Engine::Sqlite).await;
+    app.seeds_red().await;
+    let id = red(&app, "LAB-1").await;
+    let (s, r) = app.post(&format!("/api/v1/declarations/{id}/sampling"), "officer", &json!({ "note": "germination and pests" })).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = app
+        .post(&format!("/api/v1/declarations/{id}/samples"), "officer", &json!({ "lab": LAB, "seal_no": "SEAL-LAB-1", "quantity": "2 kg" }))
+        .await;
+    assert_eq!(s, 201, "{r}");
+    let sample_id = r["sample"]["id"].as_str().unwrap().to_owned();
+
+    let mut lab = Visitor::signed_in(&app, "lab").await;
+    assert!(lab.get("/samples").await.body.contains(&format!("data-sample=\"{sample_id}\"")));
+    let page = lab.get(&format!("/samples/{sample_id}")).await;
+    assert_eq!(page.status, 200);
+    let csrf = field_value(&page.body, "csrf").unwrap();
+    let p = lab.post(&format!("/samples/{sample_id}/step"), &[("csrf", &csrf), ("step", "receive")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let sample = app.store.sample(&sample_id).await.unwrap().unwrap();
+    for a in &sample.analytes {
+        let (value, detected) = match &a.kind {
+            guomen_domain::quarantine::lab::AnalyteKind::Range { min, max, .. } => {
+                (min.or(*max).map(|v| v.to_string()).unwrap_or_default(), "")
+            }
+            guomen_domain::quarantine::lab::AnalyteKind::Presence => (String::new(), "false"),
+        };
+        let p = lab
+            .post(
+                &format!("/samples/{sample_id}/step"),
+                &[("csrf", &csrf), ("step", "result"), ("analyte", &a.code), ("value", &value), ("detected", detected)],
+            )
+            .await;
+        assert_eq!(p.status, 303, "{}: {}", a.code, p.body);
+    }
+    // Four eyes: whoever entered results may not verify them.
+    let p = lab.post(&format!("/samples/{sample_id}/step"), &[("csrf", &csrf), ("step", "verify")]).await;
+    assert_eq!(p.status, 403, "{}", &p.body[..200.min(p.body.len())]);
+    assert!(p.body.contains("id=\"refusal\""));
+    let hash = guomen_store::secrets::hash_password(PASSWORD);
+    let cmd = guomen_store::Command::CreateUser {
+        username: "lab2".into(),
+        password_hash: hash,
+        role: guomen_domain::party::Role::Laboratory,
+        enterprise: Some(guomen_domain::types::CustomsCode::parse(LAB).unwrap()),
+    };
+    app.store.execute(admin(), cmd).await.unwrap();
+    let mut second = Visitor::signed_in(&app, "lab2").await;
+    let csrf2 = field_value(&second.get(&format!("/samples/{sample_id}")).await.body, "csrf").unwrap();
+    for s in ["verify", "publish"] {
+        let p = second.post(&format!("/samples/{sample_id}/step"), &[("csrf", &csrf2), ("step", s)]).await;
+        assert_eq!(p.status, 303, "{s}: {}", p.body);
+    }
+    let d = app.store.declaration(&id).await.unwrap().unwrap();
+    assert_eq!(d.sampling.unwrap().conclusion.map(|c| c.as_str()), Some("satisfactory"));
+    // In the console, samples are the laboratory's pages.
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    assert_eq!(officer.get(&format!("/samples/{sample_id}")).await.status, 403);
+}

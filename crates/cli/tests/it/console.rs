@@ -315,6 +315,9 @@ async fn a_decmessage_upload_files_or_shows_its_errors_in_the_form() {
     assert!(p.body.contains("id=\"upload-refused\""));
     let (ct, body) = upload(guomen_messages::write_dec_message(&draft), "forged");
     assert_eq!(v.post_raw("/declarations/upload", &ct, body, &[]).await.status, 403);
+    let p = v.post_raw("/declarations/upload", "multipart/form-data; boundary=x", b"not multipart".to_vec(), &[]).await;
+    assert_eq!(p.status, 400);
+    assert!(p.body.contains("id=\"upload-refused\""));
 }
 
 #[tokio::test]

@@ -227,7 +227,16 @@ pub async fn upload(State(s): State<WebState>, ctx: Ctx, headers: HeaderMap, bod
     let parts = boundary(ct).ok_or("expected multipart/form-data").and_then(|b| multipart(&body, &b));
     let parts = match parts {
         Ok(p) if body.len() <= MAX_FORM => p,
-        _ => return Err(ctx.deny(Denied::BadCsrf)),
+        _ => {
+            let top = html!(
+                "<div class=\"alert error\" role=\"alert\" id=\"upload-refused\">{}</div>",
+                l.t(
+                    "上传内容无法读取，请选择一个不超过 1 MiB 的 XML 文件。",
+                    "The upload could not be read: choose one XML file of at most 1 MiB."
+                )
+            );
+            return Ok(form_page(&s, &ctx, v, StatusCode::BAD_REQUEST, &Values::new(), &Errors::new(), top));
+        }
     };
     let token = parts.iter().find(|p| p.name == "csrf").map(|p| String::from_utf8_lossy(&p.body).into_owned()).unwrap_or_default();
     if !same_secret(&token, &v.session.csrf) {

@@ -25,9 +25,8 @@ const WARMUP: usize = 500;
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
-    /// Another benchmark instead of filing throughput.
     #[command(subcommand)]
-    pub what: Option<BenchWhat>,
+    pub which: Option<BenchCmd>,
     /// Declarations to file in the timed run (after a warm-up of 500).
     #[arg(long, default_value_t = 20_000)]
     pub declarations: usize,
@@ -44,15 +43,16 @@ pub struct BenchArgs {
     pub markdown: bool,
 }
 
+/// Benchmarks other than declaration filing.
 #[derive(clap::Subcommand, Debug)]
-pub enum BenchWhat {
+pub enum BenchCmd {
     /// Server time of the console's officer queue and dashboard with a big store (see docs/PERFORMANCE.md).
     Console(console::ConsoleArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    if let Some(BenchWhat::Console(c)) = args.what {
-        return console::run(c).await;
+    if let Some(BenchCmd::Console(a)) = args.which {
+        return console::run(a).await;
     }
     if args.declarations == 0 || args.concurrency == 0 {
         bail!("--declarations and --concurrency must be at least 1");

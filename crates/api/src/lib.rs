@@ -15,7 +15,9 @@ use axum::Router;
 use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
-pub use routes::admin::{check_user, parse_enterprise};
+pub use routes::admin::{check_user, parse_enterprise, subscription_command, token_command, user_command};
+pub use routes::declarations::{check as check_draft, visible as may_see};
+pub use routes::inspection::{parse_lane, position_command, result_command};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -27,6 +29,14 @@ pub struct AppState {
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
 }
 
+impl AppState {
+    /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
+    /// from the environment.
+    pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
+        AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) }
+    }
+}
+
 /// The whole API, keeping uploaded files in a directory of the system's temporary space.
 pub fn router(store: Store) -> Router {
     router_with_files(store, std::env::temp_dir().join(format!("guomen-files-{}", std::process::id())))
@@ -34,6 +44,6 @@ pub fn router(store: Store) -> Router {
 
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
-    let state = AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) };
+    let state = AppState::new(store, files);
     routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
 }

@@ -7,6 +7,8 @@
 //! in a temporary directory, or a PostgreSQL schema `guomen_bench_<pid>_<n>`.
 
 pub(crate) mod ceb;
+mod console;
+mod console_fill;
 mod data;
 mod e2e;
 mod raw;
@@ -47,11 +49,15 @@ pub struct BenchArgs {
 pub enum BenchCmd {
     /// Cross-border e-commerce: CEB messages through the full customs path.
     Ceb(ceb::CebBenchArgs),
+    /// Server time of the console's officer queue and dashboard with a big store (see docs/PERFORMANCE.md).
+    Console(console::ConsoleArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    if let Some(BenchCmd::Ceb(a)) = args.which {
-        return ceb::run(a).await;
+    match args.which {
+        Some(BenchCmd::Ceb(a)) => return ceb::run(a).await,
+        Some(BenchCmd::Console(a)) => return console::run(a).await,
+        None => {}
     }
     if args.declarations == 0 || args.concurrency == 0 {
         bail!("--declarations and --concurrency must be at least 1");

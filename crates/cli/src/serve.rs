@@ -13,8 +13,10 @@ pub async fn run(data: &DataArgs, listen: &str, demo: bool) -> anyhow::Result<Ex
     let dispatcher = guomen_delivery::spawn(store.clone(), guomen_delivery::RetryPolicy::default());
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
-    println!("Guomen is serving on http://{addr}/ (API under /api/v1, OpenAPI at /api/v1/openapi.json)");
-    axum::serve(listener, guomen_api::router_with_files(store, data.data.join("files"))).with_graceful_shutdown(shutdown()).await?;
+    println!("Guomen is serving on http://{addr}/ (console at /, API under /api/v1, OpenAPI at /api/v1/openapi.json)");
+    let files = data.data.join("files");
+    let app = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store, files));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
     Ok(ExitCode::SUCCESS)
 }

@@ -168,6 +168,13 @@ pub enum Event {
         declaration_id: String,
         result: InspectionResult,
     },
+    /// 改变通道 — an officer re-routed the declaration to another lane.
+    Rerouted {
+        declaration_id: String,
+        reroute: crate::declaration::Reroute,
+    },
+    /// 登录安全 — sign-in security events (a user locked out after repeated failures).
+    SignIn(crate::signin::SignInEvent),
 }
 
 impl Event {
@@ -203,7 +210,8 @@ impl Event {
             | Event::CommitmentRejected { declaration_id, .. }
             | Event::DispositionOrdered { declaration_id, .. }
             | Event::DispositionCompleted { declaration_id, .. }
-            | Event::DestinationResultRecorded { declaration_id, .. } => {
+            | Event::DestinationResultRecorded { declaration_id, .. }
+            | Event::Rerouted { declaration_id, .. } => {
                 format!("declaration:{declaration_id}")
             }
             Event::InspectionNoticeIssued { notice } => {
@@ -213,6 +221,7 @@ impl Event {
                 format!("declaration:{}", report.declaration_id)
             }
             Event::Released { notice } => format!("declaration:{}", notice.declaration_id),
+            Event::SignIn(e) => e.stream(),
         }
     }
 
@@ -250,6 +259,8 @@ impl Event {
             Event::DispositionOrdered { .. } => "disposition_ordered",
             Event::DispositionCompleted { .. } => "disposition_completed",
             Event::DestinationResultRecorded { .. } => "destination_result_recorded",
+            Event::Rerouted { .. } => "rerouted",
+            Event::SignIn(e) => e.kind(),
         }
     }
 
@@ -279,7 +290,7 @@ impl Event {
             Event::Ceb(e) => e.summary(),
             Event::RiskAssessed { decision, .. } => (
                 format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
-                format!("风险布控：{} 通道（命中 {} 条规则）", decision.lane.as_str(), decision.hits.len()),
+                format!("风险布控：{}通道（命中 {} 条规则）", crate::declaration::lane_zh(decision.lane), decision.hits.len()),
             ),
             Event::InspectionNoticeIssued { notice } => {
                 (format!("inspection notice {} issued", notice.record_no), format!("下达查验通知 {}", notice.record_no))
@@ -368,6 +379,23 @@ impl Event {
                     ("destination inspection not satisfactory".into(), "目的地检验不合格".into())
                 }
             },
+            Event::Rerouted { reroute, .. } => (
+                format!(
+                    "re-routed from the {} to the {} lane by {}: {}",
+                    reroute.from.as_str(),
+                    reroute.to.as_str(),
+                    reroute.officer,
+                    reroute.reason
+                ),
+                format!(
+                    "{} 改变通道：{}→{}，原因：{}",
+                    reroute.officer,
+                    crate::declaration::lane_zh(reroute.from),
+                    crate::declaration::lane_zh(reroute.to),
+                    reroute.reason
+                ),
+            ),
+            Event::SignIn(e) => e.summary(),
         }
     }
 }

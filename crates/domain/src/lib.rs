@@ -6,6 +6,7 @@
 //! wire formats into the drafts and commands defined here.
 
 pub mod ceb;
+pub mod clearance;
 pub mod declaration;
 pub mod error;
 pub mod event;
@@ -17,6 +18,7 @@ pub mod notice;
 pub mod party;
 pub mod quarantine;
 pub mod risk;
+pub mod signin;
 pub mod types;
 
 pub use error::{FieldError, Refusal, RefusalKind};

@@ -38,6 +38,8 @@ pub struct Batch {
     pub touched_rules: bool,
     /// Cross-border e-commerce rows.
     pub ceb: crate::ceb::rows::CebRows,
+    /// The console's queue rows and rollup differences (see `console/views.rs`).
+    pub console: crate::console::views::ConsoleRows,
 }
 
 pub fn ms(t: time::OffsetDateTime) -> i64 {
@@ -124,6 +126,7 @@ impl Batch {
             " ON CONFLICT (id) DO UPDATE SET status = excluded.status, lane = excluded.lane, terminal = excluded.terminal, arrived_at_ms = excluded.arrived_at_ms, released_at_ms = excluded.released_at_ms, completion_due = excluded.completion_due, completed_at_ms = excluded.completed_at_ms, updated_at_ms = excluded.updated_at_ms, doc = excluded.doc, priority = excluded.priority, quarantine = excluded.quarantine, pre_released_at_ms = excluded.pre_released_at_ms, disposition_deadline = excluded.disposition_deadline, disposition_done_at_ms = excluded.disposition_done_at_ms",
         )
         .await?;
+        self.console.flush(conn).await?;
         insert(
             conn,
             "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",

@@ -147,6 +147,14 @@ pub enum Command {
     Field(crate::field::FieldCommand),
     /// Cross-border e-commerce messages, officers' steps on inventories, guarantees (see `ceb/`).
     Ceb(crate::ceb::CebCommand),
+    /// 改变通道 — an officer moves a declaration to another lane, with a reason.
+    Reroute {
+        declaration_id: String,
+        lane: guomen_domain::risk::Lane,
+        reason: String,
+    },
+    /// Console sessions and sign-in lock-outs (see `console/`).
+    Console(crate::console::ConsoleCommand),
     /// Delivery bookkeeping from the dispatcher. Not journaled: attempts and retries are transport
     /// state, not a change to any customs record.
     RecordDeliveries(Vec<DeliveryUpdate>),
@@ -182,6 +190,8 @@ pub enum Outcome {
     Ceb(crate::ceb::CebAnswer),
     Inventory(Box<guomen_domain::ceb::InventoryRecord>),
     Guarantee(guomen_domain::ceb::Guarantee),
+    /// A console session or sign-in step (see `console/`).
+    Console(crate::console::ConsoleOutcome),
     /// A sample, and its declaration when the step changed it.
     Sample {
         sample: Box<guomen_domain::quarantine::lab::Sample>,
@@ -523,6 +533,10 @@ pub async fn execute(
         Command::Lab(l) => crate::lab::execute(conn, st, b, actor, l, now).await,
         Command::Field(f) => crate::field::execute(conn, st, b, actor, f, now).await,
         Command::Ceb(c) => crate::ceb::execute(conn, st, b, actor, c, now).await,
+        Command::Reroute { declaration_id, lane, reason } => {
+            on_declaration(conn, st, b, &who, at, declaration_id, |d| d.reroute(*lane, reason, &actor.id, now)).await
+        }
+        Command::Console(c) => crate::console::execute(conn, st, b, actor, c, now).await,
         Command::RecordDeliveries(updates) => {
             for u in updates {
                 sqlx::query("UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, delivered_at_ms = $5 WHERE outbox_id = $6 AND subscription_id = $7")
@@ -586,6 +600,7 @@ pub(crate) fn persist(
     before: Option<Declaration>,
     events: &[Event],
 ) -> Declaration {
+    let prior = before.as_ref().map(crate::console::Facts::of);
     let (mut record, rest) = match before {
         Some(d) => (d, events),
         None => {
@@ -609,6 +624,7 @@ pub(crate) fn persist(
             b.outbox(st, seq, &stream, o.recipient.as_str(), o.topic, o.body.to_string(), at);
         }
     }
+    b.console.record(prior, &record);
     b.declarations.insert(record.id.clone(), (record.clone(), at));
     record
 }

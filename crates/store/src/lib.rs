@@ -9,6 +9,7 @@
 mod batch;
 pub mod ceb;
 mod commands;
+pub mod console;
 mod db;
 pub mod field;
 pub mod figures;
@@ -92,16 +93,27 @@ impl Store {
             conn.execute(db::SQLITE_WRITER_PRAGMAS).await?;
         }
         if loc.engine == Engine::Postgres {
-            let got: i64 = sqlx::query_scalar(&format!(
-                "SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END"
-            ))
-            .fetch_one(&mut conn)
-            .await?;
-            if got != 1 {
-                return Err(StoreError::Open("another Guomen process is writing to this database".into()));
+            // A process that has just exited may hold the lock until its backend notices the
+            // closed connection, a moment later: try for a few seconds before refusing.
+            let mut tries = 0;
+            loop {
+                let got: i64 = sqlx::query_scalar(&format!(
+                    "SELECT CASE WHEN pg_try_advisory_lock({WRITER_LOCK}, hashtext(current_schema())) THEN 1::bigint ELSE 0::bigint END"
+                ))
+                .fetch_one(&mut conn)
+                .await?;
+                if got == 1 {
+                    break;
+                }
+                tries += 1;
+                if tries >= 30 {
+                    return Err(StoreError::Open("another Guomen process is writing to this database".into()));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
         db::migrate(&mut conn, loc.engine).await?;
+        console::views::rebuild_if_needed(&mut conn).await?;
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {

@@ -163,21 +163,24 @@ pub fn check_user(username: &str, password: &str) -> Vec<FieldError> {
 pub async fn add_user(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: UserBody = body.json()?;
-    let mut errors = check_user(&b.username, &b.password);
-    let role = role(&mut errors, &b.role);
-    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
+    let cmd = user_command(&b.username, &b.password, &b.role, b.enterprise.as_deref()).await?;
+    let Command::CreateUser { role, enterprise, .. } = &cmd else { unreachable!("user_command makes CreateUser") };
+    let (role, enterprise) = (*role, enterprise.clone());
+    s.store.execute(caller.0.clone(), cmd).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "username": b.username, "role": role, "enterprise": enterprise }))))
+}
+
+/// The command that creates a user, every field checked and the password hashed (Argon2id, off
+/// the async threads); shared with the console.
+pub async fn user_command(username: &str, password: &str, role_name: &str, enterprise: Option<&str>) -> Result<Command, ApiError> {
+    let mut errors = check_user(username, password);
+    let role = role(&mut errors, role_name);
+    let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     fail_if(errors)?;
-    let password = b.password.clone();
+    let password = password.to_owned();
     let password_hash =
         tokio::task::spawn_blocking(move || secrets::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    let role = role.expect("checked");
-    s.store
-        .execute(
-            caller.0.clone(),
-            Command::CreateUser { username: b.username.clone(), password_hash, role, enterprise: enterprise.clone() },
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "username": b.username, "role": role, "enterprise": enterprise }))))
+    Ok(Command::CreateUser { username: username.to_owned(), password_hash, role: role.expect("checked"), enterprise })
 }
 
 #[derive(Deserialize)]
@@ -192,25 +195,22 @@ pub struct TokenBody {
 pub async fn issue_token(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: TokenBody = body.json()?;
+    let (cmd, token) = token_command(&b.role, b.enterprise.as_deref(), b.label)?;
+    let Command::IssueToken { token_id, role, enterprise, .. } = &cmd else { unreachable!("token_command makes IssueToken") };
+    let answer = json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise });
+    s.store.execute(caller.0.clone(), cmd).await?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// The command that issues a token, and the token itself (shown once); shared with the console.
+pub fn token_command(role_name: &str, enterprise: Option<&str>, label: Option<String>) -> Result<(Command, String), ApiError> {
     let mut errors = Vec::new();
-    let role = role(&mut errors, &b.role);
-    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
+    let role = role(&mut errors, role_name);
+    let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     fail_if(errors)?;
     let (token_id, token) = secrets::new_token();
-    let role = role.expect("checked");
-    s.store
-        .execute(
-            caller.0.clone(),
-            Command::IssueToken {
-                token_id: token_id.clone(),
-                token_hash: secrets::token_hash(&token),
-                role,
-                enterprise: enterprise.clone(),
-                label: b.label,
-            },
-        )
-        .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise }))))
+    let cmd = Command::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
+    Ok((cmd, token))
 }
 
 #[derive(Deserialize)]
@@ -224,9 +224,23 @@ pub struct SubscriptionBody {
 pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: SubscriptionBody = body.json()?;
+    let (cmd, secret) = subscription_command(b.enterprise.as_deref(), &b.url)?;
+    match s.store.execute(caller.0.clone(), cmd).await? {
+        Outcome::Subscription(sub) => {
+            let mut v = json!(sub);
+            v["secret"] = json!(secret);
+            Ok((StatusCode::CREATED, Json(v)))
+        }
+        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    }
+}
+
+/// The command that creates a webhook subscription, and its signing secret (shown once); shared
+/// with the console.
+pub fn subscription_command(enterprise: Option<&str>, url: &str) -> Result<(Command, String), ApiError> {
     let mut errors = Vec::new();
-    let enterprise = enterprise_code(&mut errors, "enterprise", b.enterprise.as_deref());
-    let url = b.url.trim().to_owned();
+    let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
+    let url = url.trim().to_owned();
     let host_ok =
         url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
     if !host_ok || url.len() > 2000 || url.chars().any(char::is_whitespace) {
@@ -240,14 +254,7 @@ pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody)
     fail_if(errors)?;
     let secret = secrets::new_secret();
     let id = format!("sub-{}", &secrets::new_token().0);
-    match s.store.execute(caller.0.clone(), Command::CreateSubscription { id, enterprise, url, secret: secret.clone() }).await? {
-        Outcome::Subscription(sub) => {
-            let mut v = json!(sub);
-            v["secret"] = json!(secret);
-            Ok((StatusCode::CREATED, Json(v)))
-        }
-        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
-    }
+    Ok((Command::CreateSubscription { id, enterprise, url, secret: secret.clone() }, secret))
 }
 
 /// `GET /api/v1/subscriptions` — with delivery state.

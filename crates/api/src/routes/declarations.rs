@@ -35,7 +35,7 @@ fn draft_from(body: &RawBody) -> Result<DeclarationDraft, ApiError> {
 }
 
 /// Validates a draft against the enterprise directory.
-pub(crate) fn check(state: &AppState, draft: &DeclarationDraft) -> Result<DeclarationContent, ApiError> {
+pub fn check(state: &AppState, draft: &DeclarationDraft) -> Result<DeclarationContent, ApiError> {
     let dir = state.store.directory().read().expect("directory lock");
     let ctx = ValidationContext {
         today: today(),
@@ -65,7 +65,7 @@ fn idempotency(headers: &HeaderMap, scope: &CustomsCode, body: &RawBody) -> Resu
 }
 
 /// Whether `caller` may see `d`; a record the caller may not see does not exist for it.
-pub(crate) fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
+pub fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
     let ok = match caller.role() {
         Role::Declarant => caller.0.enterprise.as_ref().is_some_and(|e| &d.filed_by == e || d.content.parties().contains(&e)),
         Role::Terminal => caller.0.enterprise.is_some() && d.terminal == caller.0.enterprise,

@@ -94,20 +94,28 @@ pub async fn position(State(s): State<AppState>, caller: Caller, Path(id): Path<
     caller.require(&[Role::Terminal])?;
     let terminal = caller.enterprise()?.clone();
     let b: PositionBody = body.json()?;
+    let cmd = position_command(id, terminal, &b.record_no, &b.container_no, &b.site_name, &b.slot_code, &b.arrived_at)?;
+    one(s.store.execute(caller.0.clone(), cmd).await?)
+}
+
+/// The command of a position report, its fields checked as the API checks them; shared with the console.
+pub fn position_command(
+    declaration_id: String,
+    terminal: guomen_domain::types::CustomsCode,
+    record_no: &str,
+    container_no: &str,
+    site_name: &str,
+    slot_code: &str,
+    arrived_at: &Option<String>,
+) -> Result<Command, ApiError> {
     let mut errors = Vec::new();
-    let record_no = required(&mut errors, "record_no", &b.record_no, 32);
-    let container_no = required(&mut errors, "container_no", &b.container_no, 11);
-    let site_name = required(&mut errors, "site_name", &b.site_name, 100);
-    let slot_code = required(&mut errors, "slot_code", &b.slot_code, 32);
-    let arrived_at = instant(&mut errors, "arrived_at", &b.arrived_at);
+    let record_no = required(&mut errors, "record_no", record_no, 32);
+    let container_no = required(&mut errors, "container_no", container_no, 11);
+    let site_name = required(&mut errors, "site_name", site_name, 100);
+    let slot_code = required(&mut errors, "slot_code", slot_code, 32);
+    let arrived_at = instant(&mut errors, "arrived_at", arrived_at);
     done(errors)?;
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::ReportPosition { declaration_id: id, record_no, container_no, site_name, slot_code, arrived_at, terminal },
-        )
-        .await?)
+    Ok(Command::ReportPosition { declaration_id, record_no, container_no, site_name, slot_code, arrived_at, terminal })
 }
 
 #[derive(Deserialize)]
@@ -123,17 +131,21 @@ pub struct ResultBody {
 pub async fn result(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ResultBody = body.json()?;
+    one(s.store.execute(caller.0.clone(), result_command(id, b.outcome, &b.findings, b.note)?).await?)
+}
+
+/// The command of an inspection result, its findings checked as the API checks them; shared with the console.
+pub fn result_command(
+    declaration_id: String,
+    outcome: InspectionOutcome,
+    findings: &[String],
+    note: Option<String>,
+) -> Result<Command, ApiError> {
     let mut errors = Vec::new();
     let findings: Vec<String> =
-        b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
+        findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::RecordResult { declaration_id: id, outcome: b.outcome, findings, note: b.note.filter(|n| !n.trim().is_empty()) },
-        )
-        .await?)
+    Ok(Command::RecordResult { declaration_id, outcome, findings, note: note.filter(|n| !n.trim().is_empty()) })
 }
 
 #[derive(Deserialize, Default)]
@@ -169,4 +181,31 @@ pub async fn hold(State(s): State<AppState>, caller: Caller, Path(id): Path<Stri
     caller.require(&[Role::Officer])?;
     let b: HoldBody = body.json()?;
     one(s.store.execute(caller.0.clone(), Command::Hold { declaration_id: id, reason: b.reason }).await?)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RerouteBody {
+    lane: String,
+    reason: String,
+}
+
+/// Reads a lane named in a request; shared with the console.
+pub fn parse_lane(path: &str, v: &str) -> Result<guomen_domain::risk::Lane, ApiError> {
+    guomen_domain::risk::Lane::parse(v.trim()).ok_or_else(|| {
+        ApiError::Refused(Refusal::field(
+            path,
+            "lane_unknown",
+            "the lane is green, blue, yellow or red",
+            "通道应为 green、blue、yellow 或 red",
+        ))
+    })
+}
+
+/// `POST /api/v1/declarations/{id}/reroute` — 改变通道.
+pub async fn reroute(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Officer])?;
+    let b: RerouteBody = body.json()?;
+    let lane = parse_lane("lane", &b.lane)?;
+    one(s.store.execute(caller.0.clone(), Command::Reroute { declaration_id: id, lane, reason: b.reason }).await?)
 }

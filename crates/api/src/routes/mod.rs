@@ -2,7 +2,7 @@
 
 pub mod admin;
 mod ceb;
-mod declarations;
+pub(crate) mod declarations;
 mod field;
 pub(crate) mod inspection;
 mod lab;
@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/declarations/{id}/inspection-result", post(inspection::result))
         .route("/api/v1/declarations/{id}/release", post(inspection::release))
         .route("/api/v1/declarations/{id}/hold", post(inspection::hold))
+        .route("/api/v1/declarations/{id}/reroute", post(inspection::reroute))
         .route("/api/v1/declarations/{id}/sampling", post(quarantine::order_sampling))
         .route("/api/v1/declarations/{id}/commitment", post(quarantine::submit_commitment))
         .route("/api/v1/declarations/{id}/commitment/accept", post(quarantine::accept_commitment))

@@ -31,6 +31,7 @@ fn endpoints(id: &str) -> Vec<Endpoint> {
         e("POST", format!("{decl}/inspection-result"), Some(json!({ "outcome": "satisfactory" })), &["officer"]),
         e("POST", format!("{decl}/release"), Some(json!({})), &["officer"]),
         e("POST", format!("{decl}/hold"), Some(json!({ "reason": "check" })), &["officer"]),
+        e("POST", format!("{decl}/reroute"), Some(json!({ "lane": "yellow", "reason": "documents suffice" })), &["officer"]),
         e("GET", "/api/v1/notices".into(), None, &["declarant", "terminal", "laboratory", "officer", "admin"]),
         e("GET", "/api/v1/rules".into(), None, &["officer", "risk-analyst"]),
         e("PUT", "/api/v1/rules".into(), Some(json!({ "reason": "r", "rules": { "min_random_percent": "0" } })), &["risk-analyst"]),

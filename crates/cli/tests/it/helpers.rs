@@ -145,7 +145,9 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = guomen_api::router(store.clone());
+        // The API's default place for uploaded files (the remote-inspection tests look there).
+        let files = std::env::temp_dir().join(format!("guomen-files-{}", std::process::id()));
+        let router = guomen_api::router(store.clone()).merge(guomen_web::router(store.clone(), files));
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         TestApp {
             base: format!("http://{addr}"),

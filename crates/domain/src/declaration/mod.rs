@@ -4,6 +4,7 @@
 mod draft;
 mod quarantine;
 mod record;
+mod reroute;
 #[cfg(test)]
 mod tests;
 mod validate;
@@ -11,6 +12,7 @@ mod validate;
 pub use draft::*;
 pub use quarantine::*;
 pub use record::*;
+pub use reroute::{lane_zh, Reroute};
 pub use validate::{validate, ValidationContext};
 
 use crate::types::{CountryCode, CurrencyCode, CustomsCode, HsCode, OfficeCode, UnitCode};

@@ -148,6 +148,9 @@ pub struct Declaration {
     /// 目的地检验结果 (two-stage access)
     #[serde(default)]
     pub destination_result: Option<InspectionResult>,
+    /// 改变通道 — officers' re-routings, oldest first; the last one sets the lane.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reroutes: Vec<super::reroute::Reroute>,
 }
 
 /// Everything filing needs; the store gathers it.
@@ -211,7 +214,7 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
     Ok(events)
 }
 
-fn automatic_kind(lane: Lane) -> ReleaseKind {
+pub(super) fn automatic_kind(lane: Lane) -> ReleaseKind {
     if lane == Lane::Blue {
         ReleaseKind::PostClearanceAudit
     } else {
@@ -249,6 +252,7 @@ impl Declaration {
             commitment: None,
             disposition: None,
             destination_result: None,
+            reroutes: Vec::new(),
         };
         if decision.lab_sampling {
             let criteria = decision.selected_hits().filter(|h| h.lab_sampling).map(|h| h.criterion.clone()).collect();
@@ -311,7 +315,9 @@ impl Declaration {
                 self.completed_at = Some(*at);
             }
             other => {
-                self.apply_quarantine(other);
+                if !self.apply_quarantine(other) {
+                    self.apply_reroute(other);
+                }
             }
         }
     }
@@ -321,8 +327,9 @@ impl Declaration {
         self.completed_at.is_none() && self.completion_due.is_some_and(|due| today > due)
     }
 
+    /// The lane in force: the risk decision's, or the last officer's re-routing.
     pub fn lane(&self) -> Lane {
-        self.decision.lane
+        self.reroutes.last().map_or(self.decision.lane, |r| r.to)
     }
 
     pub fn inspection_notice(&self, enterprise_name: &str, now: OffsetDateTime) -> InspectionNotice {
@@ -334,7 +341,7 @@ impl Declaration {
         if self.decision.weigh {
             hints.push(Hint { en: "weigh the goods".into(), zh: "需过磅".into() });
         }
-        if self.decision.lane == Lane::Red {
+        if self.lane() == Lane::Red {
             hints.push(Hint {
                 en: "move the containers to the inspection area and open them for examination".into(),
                 zh: "请将集装箱移至查验场地并开箱待检".into(),
@@ -355,7 +362,7 @@ impl Declaration {
             voyage_no: h.voyage_no.clone(),
             vessel: h.traf_name.clone(),
             customs_office: h.customs_master.to_string(),
-            method: InspectionMethod::for_lane(self.decision.lane),
+            method: InspectionMethod::for_lane(self.lane()),
             check_types: self.decision.check_types.clone(),
             weigh: self.decision.weigh,
             unloading_point: h.ie_port.to_string(),

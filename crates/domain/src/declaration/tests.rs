@@ -1188,3 +1188,4 @@ fn a_terminal_that_is_also_a_party_gets_one_message() {
 }
 
 mod quarantine;
+mod reroute;

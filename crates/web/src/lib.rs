@@ -1,0 +1,106 @@
+//! Guomen's web console: server-rendered pages for every role, served by `guomen serve` beside
+//! the API on the same port (`guomen_web::router` merged with `guomen_api::router`).
+//!
+//! The console is another edge, like the API: it reads through [`guomen_store::Store`]'s read
+//! methods, changes nothing except through `Store::execute`, validates declarations with the
+//! API's own check (so a form shows the same field-path errors as a `problem+json`), and answers
+//! a record a viewer may not see with 404, as the API does. Pages are HTML built with the
+//! escaping builder in [`markup`]; the few scripts (live validation, HS look-up, item rows) and
+//! the stylesheet are embedded in the binary. Charts are server-rendered SVG.
+
+pub mod markup;
+
+mod assets;
+mod chart;
+mod form;
+mod i18n;
+mod layout;
+mod pages;
+mod session;
+
+pub use i18n::Lang;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use guomen_store::Store;
+
+/// Shared state of the console's handlers.
+#[derive(Clone)]
+pub struct WebState {
+    pub store: Store,
+    /// The API's state, for the helpers the console shares with it (draft validation).
+    pub api: guomen_api::AppState,
+}
+
+/// The console's routes; merge beside `guomen_api::router_with_files(store, files)`.
+pub fn router(store: Store, files: std::path::PathBuf) -> Router {
+    let state = WebState { api: guomen_api::AppState::new(store.clone(), files), store };
+    use pages::*;
+    Router::new()
+        .route("/", get(public::about))
+        .route("/login", get(public::login_form).post(public::login))
+        .route("/logout", post(public::logout))
+        .route("/home", get(public::home))
+        .route("/static/{file}", get(assets::serve))
+        .route("/hs", get(declarant::hs_lookup))
+        .route("/declarations", get(declarant::list).post(declarant::file))
+        .route("/declarations/new", get(declarant::new_form))
+        .route("/declarations/check", post(declarant::check))
+        .route("/declarations/upload", post(declarant::upload))
+        .route("/declarations/{id}", get(detail::show))
+        .route("/declarations/{id}/position", post(terminal::position))
+        .route("/declarations/{id}/result", post(officer::result))
+        .route("/declarations/{id}/release", post(officer::release))
+        .route("/declarations/{id}/hold", post(officer::hold))
+        .route("/declarations/{id}/reroute", post(officer::reroute))
+        .route("/inbox", get(terminal::inbox))
+        .route("/queue", get(officer::queue))
+        .route("/dashboard", get(dashboard::show))
+        .route("/criteria", get(analyst::criteria))
+        .route("/criteria/new", get(analyst::new_criterion))
+        .route("/criteria/{id}", get(analyst::edit_criterion).post(analyst::save_criterion))
+        .route("/criteria/{id}/retire", post(analyst::retire_criterion))
+        .route("/rules/history", get(analyst::history))
+        .route("/admin/enterprises", get(admin::enterprises).post(admin::add_enterprise))
+        .route("/admin/users", get(admin::users).post(admin::add_user))
+        .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
+        .route("/admin/subscriptions", get(admin::subscriptions).post(admin::subscribe))
+        .route("/samples", get(lab::samples))
+        .route("/samples/{id}", get(lab::sample))
+        .route("/samples/{id}/step", post(lab::step_post))
+        .layer(DefaultBodyLimit::max(form::MAX_FORM))
+        .layer(middleware::from_fn(console_headers))
+        .with_state(state)
+}
+
+/// Every console answer: the language cookie when `?lang=` chose one, security headers, and the
+/// server's own time for the page (`Server-Timing`, read by `guomen bench console`).
+async fn console_headers(req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let chosen =
+        req.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang")).and_then(|(_, v)| Lang::parse(&v));
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if let Some(lang) = chosen {
+        let c = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", session::LANG_COOKIE, lang.code());
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            h.append(header::SET_COOKIE, v);
+        }
+    }
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    );
+    let dur = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(v) = HeaderValue::from_str(&format!("app;dur={dur:.3}")) {
+        h.insert("server-timing", v);
+    }
+    res
+}

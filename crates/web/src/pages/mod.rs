@@ -1,0 +1,55 @@
+//! The pages, one module per role or group of pages.
+
+pub mod admin;
+pub mod analyst;
+pub mod dashboard;
+pub mod declarant;
+mod declaration_form;
+pub mod detail;
+pub mod lab;
+pub mod officer;
+pub mod public;
+pub mod terminal;
+
+use crate::session::Ctx;
+use guomen_domain::Refusal;
+use guomen_store::StoreError;
+
+/// A store answer as the console takes it: a refusal to show the user, or a failure.
+pub enum Step<T> {
+    Done(T),
+    Refused(Refusal),
+}
+
+/// Sorts a store result into done, refused (shown on the page) or a page error.
+pub fn step<T>(ctx: &Ctx, r: Result<T, StoreError>) -> Result<Step<T>, crate::session::PageError> {
+    match r {
+        Ok(v) => Ok(Step::Done(v)),
+        Err(StoreError::Refused(r)) => Ok(Step::Refused(r)),
+        Err(e) => Err(ctx.internal(e)),
+    }
+}
+
+/// An API helper's answer, sorted the same way.
+pub fn api_step<T>(ctx: &Ctx, r: Result<T, guomen_api::problem::ApiError>) -> Result<Step<T>, crate::session::PageError> {
+    match r {
+        Ok(v) => Ok(Step::Done(v)),
+        Err(guomen_api::problem::ApiError::Refused(r)) => Ok(Step::Refused(r)),
+        Err(e) => Err(ctx.internal(format!("{e:?}"))),
+    }
+}
+
+/// The name of an enterprise, from the store's directory.
+pub fn enterprise_name(state: &crate::WebState, lang: crate::Lang, code: &str) -> String {
+    let dir = state.store.directory().read().expect("directory lock");
+    match dir.enterprises.get(code) {
+        Some(e) if lang == crate::Lang::En && !e.name_en.is_empty() => e.name_en.clone(),
+        Some(e) => e.name_zh.clone(),
+        None => code.to_owned(),
+    }
+}
+
+/// A query parameter as a page takes it: trimmed, empty as absent.
+pub fn param(q: &std::collections::HashMap<String, String>, k: &str) -> Option<String> {
+    q.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}

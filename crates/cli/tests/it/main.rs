@@ -9,6 +9,7 @@ mod cli;
 mod console;
 mod console_browser;
 mod crash;
+mod crash_ceb;
 mod field;
 mod helpers;
 mod input;

@@ -310,6 +310,9 @@ async fn decide(
         country: &country,
     };
     let e = proc::decide(&rec, &checks, sighting_of(&rec));
+    // A hold for suspected identity theft is always notified, so the sender's systems and the
+    // officers' notices show it, not only the receipt.
+    let notify = notify || matches!(e, CebEvent::InventoryHeld { .. });
     apply(st, b, who, &mut rec, e, at, notify);
     Ok(rec)
 }

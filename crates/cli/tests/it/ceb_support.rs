@@ -5,9 +5,8 @@ use crate::helpers::{admin, enterprise, TestApp};
 use guomen_domain::ceb::samples;
 use guomen_domain::ceb::{InventoryDoc, OrderDoc, PaymentDoc, WaybillDoc};
 use guomen_domain::party::{CreditGrade, Role};
-use guomen_domain::types::CustomsCode;
 use guomen_messages::ceb::compose::{self, Transfer};
-use guomen_store::{secrets, Command};
+use guomen_store::Command;
 use rust_decimal::Decimal;
 
 pub const PLATFORM: &str = "1105910159";
@@ -34,20 +33,7 @@ pub async fn set_up(app: &mut TestApp) {
             .unwrap();
     }
     for (name, code) in [("platform", PLATFORM), ("ecommerce", ECOMMERCE), ("payer", PAYER), ("carrier", CARRIER)] {
-        let (token_id, token) = secrets::new_token();
-        app.store
-            .execute(
-                admin(),
-                Command::IssueToken {
-                    token_id,
-                    token_hash: secrets::token_hash(&token),
-                    role: Role::Declarant,
-                    enterprise: Some(CustomsCode::parse(code).unwrap()),
-                    label: None,
-                },
-            )
-            .await
-            .unwrap();
+        let token = crate::helpers::issue_token(&app.store, Role::Declarant, Some(code)).await;
         app.tokens.insert(name, token);
     }
     guarantee(app, ECOMMERCE, "100000").await;

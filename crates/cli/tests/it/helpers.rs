@@ -87,6 +87,20 @@ pub fn enterprise(code: &str, prefix17: &str, name: &str, grade: CreditGrade, si
     }
 }
 
+/// Issues an API token for `role` (acting for `enterprise`) and returns it.
+pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) -> String {
+    let (token_id, token) = secrets::new_token();
+    let command = Command::IssueToken {
+        token_id,
+        token_hash: secrets::token_hash(&token),
+        role,
+        enterprise: enterprise.map(|e| CustomsCode::parse(e).unwrap()),
+        label: None,
+    };
+    store.execute(admin(), command).await.unwrap();
+    token
+}
+
 pub fn admin() -> Actor {
     Actor { id: "test".into(), role: Some(Role::Admin), enterprise: None }
 }
@@ -127,21 +141,7 @@ impl TestApp {
             ("risk-analyst", Role::RiskAnalyst, None),
             ("admin", Role::Admin, None),
         ] {
-            let (token_id, token) = secrets::new_token();
-            store
-                .execute(
-                    admin(),
-                    Command::IssueToken {
-                        token_id,
-                        token_hash: secrets::token_hash(&token),
-                        role,
-                        enterprise: ent.map(|e| CustomsCode::parse(e).unwrap()),
-                        label: None,
-                    },
-                )
-                .await
-                .unwrap();
-            tokens.insert(name, token);
+            tokens.insert(name, issue_token(&store, role, ent).await);
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

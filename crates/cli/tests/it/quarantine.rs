@@ -4,8 +4,6 @@
 
 use crate::helpers::*;
 use guomen_domain::party::Role;
-use guomen_domain::types::CustomsCode;
-use guomen_store::{secrets, Command};
 use serde_json::{json, Value};
 
 fn today() -> time::Date {
@@ -26,20 +24,7 @@ fn seed_with_permit(bill: &str, permit: &str, qty: &str) -> Value {
 
 async fn setup(app: &TestApp) -> String {
     // A second laboratory analyst, for the four-eyes rule.
-    let (token_id, token) = secrets::new_token();
-    app.store
-        .execute(
-            admin(),
-            Command::IssueToken {
-                token_id,
-                token_hash: secrets::token_hash(&token),
-                role: Role::Laboratory,
-                enterprise: Some(CustomsCode::parse(LAB).unwrap()),
-                label: None,
-            },
-        )
-        .await
-        .unwrap();
+    let token = issue_token(&app.store, Role::Laboratory, Some(LAB)).await;
     let rules = json!({ "reason": "seed season", "rules": { "min_random_percent": "0", "criteria": [{
         "id": "SEED-LAB", "description": "imported seeds: quarantine examination with laboratory testing",
         "when": { "hs_prefixes": ["1209"] }, "lane": "red", "rate_percent": "100", "lab_sampling": true, "check_type": "quarantine"

@@ -1,22 +1,27 @@
-//! A guard against floods of one buyer: at most so many inventory lists per buyer identity per
-//! minute reach the write path; the rest are refused with 429 before anything is stored. A
-//! platform replaying a backlog spreads it over time; a script hammering one identity is cut
-//! off without slowing anyone else.
+//! A guard against floods of one buyer: at most so many inventory lists per buyer identity in
+//! any sixty seconds reach the write path; the rest are refused with 429 before anything is
+//! stored. A platform replaying a backlog spreads it over time; a script hammering one identity
+//! is cut off without slowing anyone else.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 /// Default inventory lists per buyer identity per minute.
 pub const DEFAULT_PER_MINUTE: u32 = 60;
 
+const WINDOW_MS: i64 = 60_000;
+/// Past this many identities remembered, those idle for a whole window are forgotten.
+const PRUNE_AT: usize = 100_000;
+
 pub struct BuyerFlood {
     per_minute: u32,
-    window: Mutex<(i64, HashMap<String, u32>)>,
+    /// Buyer → times of the lists taken in the last window, oldest first.
+    seen: Mutex<HashMap<String, VecDeque<i64>>>,
 }
 
 impl BuyerFlood {
     pub fn new(per_minute: u32) -> BuyerFlood {
-        BuyerFlood { per_minute, window: Mutex::new((0, HashMap::new())) }
+        BuyerFlood { per_minute, seen: Mutex::new(HashMap::new()) }
     }
 
     /// From `GUOMEN_CEB_BUYER_PER_MINUTE`, else the default.
@@ -29,25 +34,31 @@ impl BuyerFlood {
         self.per_minute
     }
 
-    /// Counts `n` inventory lists for each buyer at `now_ms`; the first buyer over the limit
-    /// is returned and nothing is counted.
+    /// Counts one inventory list for each entry of `buyers` at `now_ms`; the first buyer that
+    /// would go over the limit within the last sixty seconds is returned and nothing is counted.
     pub fn admit<'a>(&self, buyers: &[&'a str], now_ms: i64) -> Result<(), &'a str> {
-        let minute = now_ms.div_euclid(60_000);
-        let mut w = self.window.lock().expect("flood guard lock");
-        if w.0 != minute {
-            *w = (minute, HashMap::new());
+        let mut seen = self.seen.lock().expect("flood guard lock");
+        if seen.len() > PRUNE_AT {
+            seen.retain(|_, times| times.back().is_some_and(|t| *t > now_ms - WINDOW_MS));
         }
         let mut wanted: HashMap<&str, u32> = HashMap::new();
         for b in buyers {
             *wanted.entry(b).or_default() += 1;
         }
         for (b, n) in &wanted {
-            if w.1.get(*b).copied().unwrap_or(0) + n > self.per_minute {
+            let recent = seen.get_mut(*b).map_or(0, |times| {
+                while times.front().is_some_and(|t| *t <= now_ms - WINDOW_MS) {
+                    times.pop_front();
+                }
+                times.len() as u32
+            });
+            if recent + n > self.per_minute {
                 return Err(buyers.iter().copied().find(|x| x == b).expect("from the list"));
             }
         }
         for (b, n) in wanted {
-            *w.1.entry(b.to_owned()).or_default() += n;
+            let times = seen.entry(b.to_owned()).or_default();
+            times.extend(std::iter::repeat_n(now_ms, n as usize));
         }
         Ok(())
     }
@@ -65,6 +76,18 @@ mod tests {
         assert_eq!(g.admit(&["a", "a"], 2), Err("a"), "2 + 2 > 3");
         assert!(g.admit(&["a"], 3).is_ok(), "the refused request counted nothing");
         assert_eq!(g.admit(&["a"], 4), Err("a"));
-        assert!(g.admit(&["a", "a", "a"], 60_000).is_ok(), "a new minute starts afresh");
+        assert_eq!(g.admit(&["a"], 59_999), Err("a"), "the window slides: still three within sixty seconds");
+        assert!(g.admit(&["a", "a"], 60_001).is_ok(), "the two lists at 0 left the window");
+        assert_eq!(g.admit(&["a"], 60_002), Err("a"), "the list at 3 is still in it");
+    }
+
+    #[test]
+    fn the_window_slides_rather_than_resets() {
+        let g = BuyerFlood::new(2);
+        assert!(g.admit(&["x"], 59_000).is_ok());
+        assert!(g.admit(&["x"], 60_500).is_ok());
+        // A fixed per-minute window would allow two more at 60,500; a sliding one does not.
+        assert_eq!(g.admit(&["x"], 61_000), Err("x"));
+        assert!(g.admit(&["x"], 119_001).is_ok(), "59,000 has left the window");
     }
 }

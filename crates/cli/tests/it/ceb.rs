@@ -34,6 +34,35 @@ async fn inventory_status(app: &TestApp, p: &Parcel) -> (String, serde_json::Val
     (detail["returnStatus"].as_str().unwrap().to_owned(), detail)
 }
 
+/// The other sample files are what customs sends (receipts CEB312/412/512/622/624/626/712) or
+/// the logistics status messages CEB513/514 that go to the platform: a customs node does not
+/// take them in, and says so.
+#[tokio::test]
+async fn every_other_official_sample_is_refused_as_not_for_customs() {
+    let app = app(guomen_store::Engine::Sqlite).await;
+    for version in ["2018", "2022-05"] {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../data/ceb/{version}/samples/import"));
+        let mut refused = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if ["CEB311", "CEB411", "CEB511", "CEB621", "CEB623", "CEB625", "CEB711"].iter().any(|k| name.starts_with(k)) {
+                continue;
+            }
+            let xml = std::fs::read(&path).unwrap();
+            match process(&app.store, None, &crate::helpers::admin(), Sender::Operator, &xml, 7).await {
+                Err(guomen_api::problem::ApiError::Refused(r) | guomen_api::problem::ApiError::RefusedWith(r, _)) => {
+                    assert_eq!(r.errors[0].rule, "wrong_root", "{name}: {r:?}");
+                    assert!(r.detail_en.contains("not a message customs accepts"), "{name}: {}", r.detail_en);
+                    refused += 1;
+                }
+                other => panic!("{name}: expected a refusal, got {:?}", other.map(|p| p.answers)),
+            }
+        }
+        assert_eq!(refused, 9, "{version}: the seven receipts and CEB513/514");
+    }
+}
+
 #[tokio::test]
 async fn official_samples_are_answered_with_receipts_valid_against_both_xsds() {
     for engine in engines() {

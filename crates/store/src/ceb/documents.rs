@@ -183,13 +183,12 @@ async fn order(
         Err(a) => Ok(a),
         Ok(false) => Ok(withdraw(st, b, who, s, DocKind::Order, &key, at).await),
         Ok(true) => {
-            let seq = b.append(
-                st,
-                who,
-                at,
-                &Event::Ceb(CebEvent::OrderReceived { message: s.guid.clone(), sender: s.sender.clone(), order: Box::new(o.clone()) }),
-            );
-            st.ceb.keep_order(o.clone(), seq, at);
+            let event =
+                Event::Ceb(CebEvent::OrderReceived { message: s.guid.clone(), sender: s.sender.clone(), order: Box::new(o.clone()) });
+            let seq = b.append(st, who, at, &event);
+            if let Event::Ceb(CebEvent::OrderReceived { order, .. }) = event {
+                st.ceb.keep_order(*order, seq, at);
+            }
             st.ceb.documents.insert(fp(&["order", &key]));
             b.ceb.document(DocKind::Order, &key, seq, at);
             inventories::try_decide(conn, st, b, who, &key, s.seed, now).await?;
@@ -212,13 +211,12 @@ async fn payment(
         Err(a) => Ok(a),
         Ok(false) => Ok(withdraw(st, b, who, s, DocKind::Payment, &key, at).await),
         Ok(true) => {
-            let seq = b.append(
-                st,
-                who,
-                at,
-                &Event::Ceb(CebEvent::PaymentReceived { message: s.guid.clone(), sender: s.sender.clone(), payment: Box::new(p.clone()) }),
-            );
-            st.ceb.keep_payment(p.clone(), seq, at);
+            let event =
+                Event::Ceb(CebEvent::PaymentReceived { message: s.guid.clone(), sender: s.sender.clone(), payment: Box::new(p.clone()) });
+            let seq = b.append(st, who, at, &event);
+            if let Event::Ceb(CebEvent::PaymentReceived { payment, .. }) = event {
+                st.ceb.keep_payment(*payment, seq, at);
+            }
             st.ceb.documents.insert(fp(&["payment", &key]));
             b.ceb.document(DocKind::Payment, &key, seq, at);
             inventories::try_decide(conn, st, b, who, &key, s.seed, now).await?;
@@ -241,13 +239,12 @@ async fn waybill(
         Err(a) => Ok(a),
         Ok(false) => Ok(withdraw(st, b, who, s, DocKind::Waybill, &key, at).await),
         Ok(true) => {
-            let seq = b.append(
-                st,
-                who,
-                at,
-                &Event::Ceb(CebEvent::WaybillReceived { message: s.guid.clone(), sender: s.sender.clone(), waybill: Box::new(w.clone()) }),
-            );
-            st.ceb.keep_waybill(w.clone(), seq, at);
+            let event =
+                Event::Ceb(CebEvent::WaybillReceived { message: s.guid.clone(), sender: s.sender.clone(), waybill: Box::new(w.clone()) });
+            let seq = b.append(st, who, at, &event);
+            if let Event::Ceb(CebEvent::WaybillReceived { waybill, .. }) = event {
+                st.ceb.keep_waybill(*waybill, seq, at);
+            }
             st.ceb.documents.insert(fp(&["waybill", &key]));
             b.ceb.document(DocKind::Waybill, &key, seq, at);
             if let Some(order_key) = st.ceb.waiting_by_waybill.get(&key).cloned() {

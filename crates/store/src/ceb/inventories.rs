@@ -206,7 +206,9 @@ async fn create(
         waiting_for: missing.clone(),
         sighting,
     };
-    let seq = b.append(st, who, at, &Event::Ceb(e.clone()));
+    let event = Event::Ceb(e);
+    let seq = b.append(st, who, at, &event);
+    let Event::Ceb(e) = event else { unreachable!("wrapped above") };
     let mut rec = InventoryRecord::received(&e, at).expect("a received event starts a record");
     rec.journal_seq = seq;
     st.ceb.documents.insert(fp(&["inventory", &rec.key]));
@@ -260,11 +262,11 @@ async fn decide(
     notify: bool,
 ) -> Result<InventoryRecord, sqlx::Error> {
     let at = ms(now);
-    let inv = &rec.inventory;
-    let docs =
-        (st.ceb.orders.get(&rec.key).cloned(), st.ceb.payments.get(&rec.key).cloned(), st.ceb.waybills.get(&inv.waybill_key()).cloned());
-    let (Some(order), Some(payment), Some(waybill)) = docs else {
-        let missing = missing_docs(st, inv);
+    let waybill_key = rec.inventory.waybill_key();
+    let have_all =
+        st.ceb.orders.contains_key(&rec.key) && st.ceb.payments.contains_key(&rec.key) && st.ceb.waybills.contains_key(&waybill_key);
+    if !have_all {
+        let missing = missing_docs(st, &rec.inventory);
         let e = CebEvent::InventoryRejected {
             id: rec.id.clone(),
             key: rec.key.clone(),
@@ -280,26 +282,28 @@ async fn decide(
         };
         apply(st, b, who, &mut rec, e, at, notify);
         return Ok(rec);
-    };
-    let buyer = inv.buyer().key();
+    }
+    let buyer = rec.inventory.buyer().key();
     let year = rec.quota_year.unwrap_or_else(|| china_year(now));
     let ledger = st.ceb.ledger(conn, &buyer, year).await?;
     let grade = {
         let dir = st.directory.read().expect("directory lock");
-        dir.enterprises.get(&inv.ebc_code).map(|e| e.grade).unwrap_or(CreditGrade::Registered)
+        dir.enterprises.get(&rec.inventory.ebc_code).map(|e| e.grade).unwrap_or(CreditGrade::Registered)
     };
     let guard = st.rules.identity_guard;
-    let sightings = st.ceb.sightings.entry(buyer.clone()).or_default();
-    sightings.trim(at, &guard);
-    let country = |c: &str| guomen_reference::gacc_country::alpha3(c).map(str::to_owned).unwrap_or_else(|| c.to_owned());
     let rules = st.rules.clone();
+    let country = |c: &str| guomen_reference::gacc_country::alpha3(c).map(str::to_owned).unwrap_or_else(|| c.to_owned());
+    // The documents are read where they are kept: only the sightings of this buyer change.
+    let ceb = &mut st.ceb;
+    let sightings = ceb.sightings.entry(buyer).or_default();
+    sightings.trim(at, &guard);
     let checks = Checks {
-        order: &order,
-        payment: &payment,
-        waybill: &waybill,
+        order: &ceb.orders[&rec.key],
+        payment: &ceb.payments[&rec.key],
+        waybill: &ceb.waybills[&waybill_key],
         ledger,
         year,
-        guarantee: st.ceb.guarantees.get(&inv.assure_code),
+        guarantee: ceb.guarantees.get(&rec.inventory.assure_code),
         sightings,
         guard: &guard,
         rules: &rules,
@@ -332,8 +336,10 @@ fn adjust_guarantee(st: &mut WriterState, b: &mut Batch, code: &str, delta: rust
 /// Journals an event about an inventory and carries it into the record, the buyer's ledger,
 /// the guarantee, the identity guard and the documents; optionally tells the sender.
 fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryRecord, e: CebEvent, at: i64, notify: bool) {
-    let seq = b.append(st, who, at, &Event::Ceb(e.clone()));
-    let before = rec.clone();
+    let event = Event::Ceb(e);
+    let seq = b.append(st, who, at, &event);
+    let Event::Ceb(e) = event else { unreachable!("wrapped above") };
+    let (before_status, before_tax) = (rec.status, rec.tax_state);
     rec.apply(&e, at);
     let buyer = rec.inventory.buyer().key();
     match &e {
@@ -342,7 +348,7 @@ fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryReco
                 set_ledger(st, b, &buyer, q, at);
             }
             adjust_guarantee(st, b, &acceptance.guarantee, acceptance.tax.total, at);
-            if before.status != InventoryStatus::ManualReview {
+            if before_status != InventoryStatus::ManualReview {
                 st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
             }
             for (kind, key) in
@@ -378,7 +384,7 @@ fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryReco
     }
     let tax_back = match &e {
         CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
-        CebEvent::InventoryRefunded { tax, .. } if before.tax_state == guomen_domain::ceb::TaxState::Reserved => *tax,
+        CebEvent::InventoryRefunded { tax, .. } if before_tax == guomen_domain::ceb::TaxState::Reserved => *tax,
         _ => rust_decimal::Decimal::ZERO,
     };
     if !tax_back.is_zero() {
@@ -387,7 +393,7 @@ fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut InventoryReco
             adjust_guarantee(st, b, &code, -tax_back, at);
         }
     }
-    if before.status == InventoryStatus::Waiting && rec.status != InventoryStatus::Waiting {
+    if before_status == InventoryStatus::Waiting && rec.status != InventoryStatus::Waiting {
         st.ceb.waiting.remove(&rec.key);
         st.ceb.waiting_by_waybill.remove(&rec.inventory.waybill_key());
     }

@@ -4,6 +4,7 @@
 //! the inventory's life cycle from receipt to release, return or departure.
 
 pub mod check;
+pub mod decision;
 pub mod documents;
 pub mod events;
 pub mod guarantee;
@@ -14,6 +15,7 @@ pub mod quota;
 pub mod tax;
 
 pub mod samples;
+pub mod steps;
 #[cfg(test)]
 mod tests;
 

@@ -54,17 +54,17 @@ pub(super) async fn submit(
         }
         CebDocuments::Cancels(v) => {
             for c in v {
-                answers.push(inventories::cancel(conn, st, b, who, s, c, now).await?);
+                answers.push(super::steps::cancel(conn, st, b, who, s, c, now).await?);
             }
         }
         CebDocuments::Refunds(v) => {
             for r in v {
-                answers.push(inventories::refund(conn, st, b, who, s, r, now).await?);
+                answers.push(super::steps::refund(conn, st, b, who, s, r, now).await?);
             }
         }
         CebDocuments::Departures(v) => {
             for d in v {
-                answers.push(inventories::depart(conn, st, b, who, s, d, now).await?);
+                answers.push(super::steps::depart(conn, st, b, who, s, d, now).await?);
             }
         }
     }

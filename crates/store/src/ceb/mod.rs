@@ -14,6 +14,7 @@ pub mod read;
 mod records;
 pub(crate) mod rows;
 pub(crate) mod state;
+mod steps;
 
 use crate::batch::Batch;
 use crate::commands::{actor_str, Outcome, Result2};
@@ -198,8 +199,8 @@ pub(crate) async fn execute(
     let at = crate::batch::ms(now);
     match cmd {
         CebCommand::Submit(s) => documents::submit(conn, st, b, &who, s, now).await,
-        CebCommand::Officer { inventory, step } => inventories::officer(conn, st, b, &who, inventory, step, now).await,
+        CebCommand::Officer { inventory, step } => steps::officer(conn, st, b, &who, inventory, step, now).await,
         CebCommand::AddGuarantee { code, kind, amount } => documents::add_guarantee(st, b, &who, code, *kind, *amount, at),
-        CebCommand::PayTax { guarantee, inventories } => inventories::pay_tax(conn, st, b, &who, guarantee, inventories, at).await,
+        CebCommand::PayTax { guarantee, inventories } => steps::pay_tax(conn, st, b, &who, guarantee, inventories, at).await,
     }
 }

@@ -177,7 +177,9 @@ pub async fn parcel(
     }
 }
 
-fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
+/// Whether the caller may see an inventory list: customs see every one; an enterprise those it
+/// sent or is named in as platform, e-commerce enterprise or agent. Any other is not found.
+pub fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
     if caller.is_customs() {
         return Ok(());
     }
@@ -237,6 +239,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<Lis
         status: q.status.clone(),
         before,
         limit,
+        ..Default::default()
     };
     let items = s.store.ceb_inventories(&filter).await?;
     let next = (items.len() as i64 == limit).then(|| items.last().map(|i| format!("{}:{}", i.received_at_ms, i.id))).flatten();
@@ -250,7 +253,8 @@ pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<Stri
     Ok(Json(view(&s, &r, true).await?))
 }
 
-#[derive(Deserialize)]
+/// The fields of an officer's step.
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct StepBody {
     pub note: Option<String>,
@@ -268,17 +272,13 @@ fn text(errors: &mut Vec<FieldError>, path: &str, v: &Option<String>) -> String 
     t
 }
 
-/// `POST /api/v1/ceb/inventories/{id}/{release|detain|return|clear-identity|confirm-identity-theft}` — officers.
-pub async fn step(
-    State(s): State<AppState>,
-    caller: Caller,
-    Path((id, action)): Path<(String, String)>,
-    body: RawBody,
-) -> Result<Json<Value>, ApiError> {
-    caller.require(&[Role::Officer])?;
-    let b: StepBody = if body.bytes.is_empty() { StepBody { note: None, reason: None, code: None } } else { body.json()? };
+/// The officer's step `action` (`release`, `detain`, `return`, `clear-identity`,
+/// `confirm-identity-theft`) on inventory list `id`, its fields checked: the command, a refusal
+/// naming the fields (`note`, `reason`, `code`), or not found for another action. The console's
+/// forms build their commands here too.
+pub fn officer_command(id: String, action: &str, b: &StepBody) -> Result<Command, ApiError> {
     let mut errors = Vec::new();
-    let step = match action.as_str() {
+    let step = match action {
         "release" => OfficerStep::Release { note: text(&mut errors, "note", &b.note) },
         "detain" => {
             let code = b.code.unwrap_or(0);
@@ -298,7 +298,20 @@ pub async fn step(
         _ => return Err(ApiError::Refused(Refusal::not_found("route", "接口"))),
     };
     super::inspection::done(errors)?;
-    match s.store.execute(caller.0.clone(), Command::Ceb(CebCommand::Officer { inventory: id, step })).await? {
+    Ok(Command::Ceb(CebCommand::Officer { inventory: id, step }))
+}
+
+/// `POST /api/v1/ceb/inventories/{id}/{release|detain|return|clear-identity|confirm-identity-theft}` — officers.
+pub async fn step(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+    body: RawBody,
+) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Officer])?;
+    let b: StepBody = if body.bytes.is_empty() { StepBody::default() } else { body.json()? };
+    let cmd = officer_command(id, &action, &b)?;
+    match s.store.execute(caller.0.clone(), cmd).await? {
         Outcome::Inventory(r) => Ok(Json(view(&s, &r, false).await?)),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }

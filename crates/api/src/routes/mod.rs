@@ -1,7 +1,7 @@
 //! Routes, one module per area of work.
 
 pub mod admin;
-mod ceb;
+pub(crate) mod ceb;
 pub(crate) mod declarations;
 mod field;
 pub(crate) mod inspection;

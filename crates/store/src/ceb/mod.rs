@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
-pub use read::{InventoryFilter, InventorySummary, QuotaAnswer};
+pub use read::{InventoryFilter, InventorySummary, QuotaAnswer, StatusCount, OPEN_STATUSES};
 
 /// 撤销申请单 (CEB623 `InvtCancel`).
 #[derive(Debug, Clone)]

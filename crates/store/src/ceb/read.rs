@@ -14,9 +14,29 @@ pub struct InventoryFilter {
     /// Only those this enterprise sent or is named in as platform, e-commerce enterprise or agent.
     pub party: Option<String>,
     pub status: Option<String>,
-    /// Keyset paging: received before this (ms, id).
+    /// Keyset paging, newest first: received before this (ms, id).
     pub before: Option<(i64, String)>,
+    /// Oldest first instead (the lists waiting for someone), received after `after` when set.
+    pub oldest_first: bool,
+    pub after: Option<(i64, String)>,
     pub limit: i64,
+}
+
+/// The statuses an inventory list is still open in: those the partial index
+/// `ceb_inventories_open` holds, so they are listed and counted without reading the rest.
+pub const OPEN_STATUSES: &[&str] = &["waiting", "manual-review", "inspection", "detained"];
+
+/// The condition of `ceb_inventories_open`, written exactly as in the migrations: a query that
+/// repeats it lets both engines use that index.
+const OPEN: &str = "status IN ('waiting', 'manual-review', 'inspection', 'detained')";
+
+/// How many inventory lists are in one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    pub status: String,
+    pub count: i64,
+    /// The count stopped at the cap of [`Store::ceb_status_counts`]: there are at least this many.
+    pub at_least: bool,
 }
 
 /// One line of an inventory list.
@@ -73,7 +93,8 @@ impl Store {
         Ok(super::records::read(self.read_pool(), id).await?)
     }
 
-    /// Newest first.
+    /// Newest first, or oldest first when the filter says so. A list of an open status is read
+    /// through the partial index of open lists.
     pub async fn ceb_inventories(&self, f: &InventoryFilter) -> Result<Vec<InventorySummary>, StoreError> {
         let mut sql = format!("SELECT {COLS} FROM ceb_inventories WHERE 1 = 1");
         let mut binds: Vec<String> = Vec::new();
@@ -90,22 +111,63 @@ impl Store {
         if let Some(status) = &f.status {
             sql.push_str(&format!(" AND status = {}", p()));
             binds.push(status.clone());
+            if OPEN_STATUSES.contains(&status.as_str()) {
+                sql.push_str(&format!(" AND {OPEN}"));
+            }
         }
-        let before = f.before.clone();
-        if before.is_some() {
+        let (cursor, cmp, order) = match f.oldest_first {
+            false => (f.before.clone(), '<', "DESC"),
+            true => (f.after.clone(), '>', "ASC"),
+        };
+        if cursor.is_some() {
             let (a, b2, c) = (p(), p(), p());
-            sql.push_str(&format!(" AND (received_at_ms < CAST({a} AS BIGINT) OR (received_at_ms = CAST({b2} AS BIGINT) AND id < {c}))"));
+            sql.push_str(&format!(
+                " AND (received_at_ms {cmp} CAST({a} AS BIGINT) OR (received_at_ms = CAST({b2} AS BIGINT) AND id {cmp} {c}))"
+            ));
         }
-        sql.push_str(&format!(" ORDER BY received_at_ms DESC, id DESC LIMIT {}", f.limit.clamp(1, 500)));
+        sql.push_str(&format!(" ORDER BY received_at_ms {order}, id {order} LIMIT {}", f.limit.clamp(1, 500)));
         let mut q = sqlx::query(&sql);
         for v in binds {
             q = q.bind(v);
         }
-        if let Some((ms, id)) = before {
+        if let Some((ms, id)) = cursor {
             q = q.bind(ms.to_string()).bind(ms.to_string()).bind(id);
         }
         let rows = q.fetch_all(self.read_pool()).await?;
         Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
+    }
+
+    /// How many inventory lists are in each status, for the console's tabs, optionally only those
+    /// of one enterprise (as [`InventoryFilter::party`]). Open lists are counted exactly through
+    /// their partial index; the others (released, rejected, …, the bulk of the table) from at most
+    /// `cap` rows, so the count stays cheap on a large table: when the cap is reached, their counts
+    /// are marked `at_least`.
+    pub async fn ceb_status_counts(&self, party: Option<&str>, cap: i64) -> Result<Vec<StatusCount>, StoreError> {
+        let (mine, binds) = match party {
+            Some(p) => (" AND (sender = $1 OR ebc_code = $2 OR ebp_code = $3)", vec![p.to_owned(); 3]),
+            None => ("", Vec::new()),
+        };
+        let open = format!("SELECT status, COUNT(*) FROM ceb_inventories WHERE {OPEN}{mine} GROUP BY status");
+        let closed = format!(
+            "SELECT status, COUNT(*) FROM (SELECT status FROM ceb_inventories WHERE NOT ({OPEN}){mine} LIMIT {}) c GROUP BY status",
+            cap.max(1)
+        );
+        let mut out = Vec::new();
+        for (sql, capped) in [(open, false), (closed, true)] {
+            let mut q = sqlx::query(&sql);
+            for v in &binds {
+                q = q.bind(v.clone());
+            }
+            let mut part: Vec<StatusCount> = Vec::new();
+            for r in q.fetch_all(self.read_pool()).await? {
+                part.push(StatusCount { status: r.try_get(0)?, count: r.try_get(1)?, at_least: false });
+            }
+            if capped && part.iter().map(|c| c.count).sum::<i64>() >= cap.max(1) {
+                part.iter_mut().for_each(|c| c.at_least = true);
+            }
+            out.extend(part);
+        }
+        Ok(out)
     }
 
     /// A buyer's parcel by order or logistics number, only when the identity number matches.

@@ -22,12 +22,18 @@ impl IntoResponse for Html {
 fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static str)] {
     match role {
         None => &[("/", "服务介绍", "About"), ("/login", "登录", "Sign in")],
-        Some(Role::Declarant) => {
-            &[("/declarations", "我的报关单", "My declarations"), ("/declarations/new", "新建申报", "New declaration")]
-        }
+        Some(Role::Declarant) => &[
+            ("/declarations", "我的报关单", "My declarations"),
+            ("/declarations/new", "新建申报", "New declaration"),
+            ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
+        ],
         Some(Role::Terminal) => &[("/inbox", "通知收件箱", "Notice inbox")],
         Some(Role::Laboratory) => &[("/samples", "样品", "Samples")],
-        Some(Role::Officer) => &[("/queue", "作业队列", "Work queue"), ("/dashboard", "通关数据", "Clearance figures")],
+        Some(Role::Officer) => &[
+            ("/queue", "作业队列", "Work queue"),
+            ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
+            ("/dashboard", "通关数据", "Clearance figures"),
+        ],
         Some(Role::RiskAnalyst) => &[
             ("/criteria", "布控规则", "Criteria"),
             ("/rules/history", "版本历史", "Version history"),

@@ -152,6 +152,18 @@ pub async fn post_xml(app: &TestApp, who: &str, xml: &str) -> (u16, String, bool
     (status, res.text().await.unwrap(), replayed)
 }
 
+/// Sends a parcel's four messages, each by the firm that sends it; returns the inventory list's
+/// number from the last receipt.
+pub async fn send_parcel(app: &TestApp, p: &Parcel) -> String {
+    let mut last = String::new();
+    for (xml, who) in p.messages() {
+        let (s, body, _) = post_xml(app, who, &xml).await;
+        assert_eq!(s, 200, "{body}");
+        last = body;
+    }
+    first(&last, "invtNo")
+}
+
 /// The text of every `<name>` element in a receipt.
 pub fn all(xml: &str, name: &str) -> Vec<String> {
     let open = format!("<{name}>");

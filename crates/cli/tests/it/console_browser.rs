@@ -34,9 +34,15 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     if !available() {
         return;
     }
-    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
     add_users(&app).await;
     app.seeds_red().await;
+    // Two cross-border parcels, for the officer's inventory lists.
+    crate::ceb_support::set_up(&mut app).await;
+    let mut parcels = Vec::new();
+    for n in 0..2 {
+        parcels.push(crate::ceb_support::send_parcel(&app, &crate::ceb_support::Parcel::new(40 + n, "110101199003075678")).await);
+    }
     // Some history, so the queue, the figures and the charts have something to show.
     for i in 0..4 {
         let (s, _) = app.post("/api/v1/declarations", "declarant", &green_draft(&format!("HIST-{i}"))).await;
@@ -156,6 +162,13 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     b.goto(&app.url("/dashboard")).await;
     b.find("#chart-segments").await;
     b.screenshot("09-dashboard.png").await;
+    // Its cross-border inventory lists, from the navigation: both parcels were released.
+    b.click("header nav a[href=\"/ceb/inventories\"]").await;
+    b.click("[data-status-tab=\"all\"]").await;
+    for id in &parcels {
+        b.find(&format!("#inventories tr[data-id=\"{id}\"]")).await;
+    }
+    b.screenshot("16-officer-ceb-lists.png").await;
     sign_out(&b).await;
 
     // The trader's timeline shows every step.

@@ -8,6 +8,7 @@ mod ceb_support;
 mod cli;
 mod console;
 mod console_browser;
+mod console_ceb;
 mod crash;
 mod crash_ceb;
 mod field;

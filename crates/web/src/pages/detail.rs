@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::declaration::{Declaration, Status};
 use guomen_domain::party::Role;
-use guomen_domain::risk::Lane;
+use guomen_domain::risk::{Decision, Lane};
 use guomen_domain::Refusal;
 use std::collections::HashMap;
 
@@ -65,24 +65,12 @@ pub async fn render(
 ) -> Result<Response, PageError> {
     let l = ctx.lang;
     let timeline = s.store.timeline(&format!("declaration:{}", d.id)).await.map_err(|e| ctx.internal(e))?;
-    let rows = concat(timeline.iter().map(|t| {
-        html!(
-            "<li data-kind=\"{}\"><time>{}</time><span class=\"what\">{}</span><span class=\"actor\">{}</span><code class=\"hash\" title=\"{}\">{}…</code></li>",
-            t.kind,
-            l.time_ms(t.at_ms),
-            l.pick(t.summary_zh.clone(), t.summary_en.clone()),
-            t.actor,
-            t.hash,
-            &t.hash[..12.min(t.hash.len())]
-        )
-    }));
     let h = &d.content.head;
     let customs = v.is_customs();
     let body = html!(
         "{}<div class=\"title-row\"><h1>{} <span class=\"mono\" id=\"declaration-id\">{}</span></h1><div>{} {}</div></div>\
          {}{}\
-         <div class=\"cols\"><div>{}{}{}</div><div>{}{}<section class=\"panel\"><h2>{}</h2><ol class=\"timeline\" id=\"timeline\">{}</ol>\
-         <p class=\"muted\">{}</p></section></div></div>",
+         <div class=\"cols\"><div>{}{}{}</div><div>{}{}{}</div></div>",
         flash,
         l.t("报关单", "Declaration"),
         d.id,
@@ -95,21 +83,41 @@ pub async fn render(
         notices(l, d),
         if h.priority.is_some() || d.sampling.is_some() { quarantine_panel(l, d) } else { Html::new() },
         Html::new(),
+        timeline_panel(l, &timeline)
+    );
+    Ok(page_with(ctx, status, &format!("{} {}", l.t("报关单", "Declaration"), d.id), body))
+}
+
+/// The timeline of a record: every journal entry with its time, what happened, who did it and
+/// the entry's hash.
+pub fn timeline_panel(l: Lang, timeline: &[guomen_store::TimelineEntry]) -> Html {
+    let rows = concat(timeline.iter().map(|t| {
+        html!(
+            "<li data-kind=\"{}\"><time>{}</time><span class=\"what\">{}</span><span class=\"actor\">{}</span><code class=\"hash\" title=\"{}\">{}…</code></li>",
+            t.kind,
+            l.time_ms(t.at_ms),
+            l.pick(t.summary_zh.clone(), t.summary_en.clone()),
+            t.actor,
+            t.hash,
+            &t.hash[..12.min(t.hash.len())]
+        )
+    }));
+    html!(
+        "<section class=\"panel\"><h2>{}</h2><ol class=\"timeline\" id=\"timeline\">{}</ol><p class=\"muted\">{}</p></section>",
         l.t("时间线", "Timeline"),
         rows,
         l.t(
             "每一步都是链式日志中的一条记录；哈希值可用 guomen verify 核验。",
             "Every step is an entry of the hash-chained journal; `guomen verify` checks the hashes."
         )
-    );
-    Ok(page_with(ctx, status, &format!("{} {}", l.t("报关单", "Declaration"), d.id), body))
+    )
 }
 
-fn dl(rows: Vec<(&str, Html)>) -> Html {
+pub fn dl(rows: Vec<(&str, Html)>) -> Html {
     html!("<dl class=\"facts\">{}</dl>", concat(rows.into_iter().map(|(k, v)| html!("<dt>{}</dt><dd>{}</dd>", k, v))))
 }
 
-fn text(s: impl Into<String>) -> Html {
+pub fn text(s: impl Into<String>) -> Html {
     html!("{}", s.into())
 }
 
@@ -298,12 +306,27 @@ fn bp(v: u32) -> String {
 
 /// 布控说明 — why the lane: every criterion that hit, its rate, the draw, and re-routings.
 fn risk(l: Lang, d: &Declaration) -> Html {
-    let dec = &d.decision;
+    let reroutes = concat(d.reroutes.iter().map(|r| {
+        html!("<li>{} {} → {} · {} · {}</li>", l.time(r.at), lane_tag(l, r.from.as_str()), lane_tag(l, r.to.as_str()), r.officer, r.reason)
+    }));
+    html!(
+        "<section class=\"panel\" id=\"risk\"><h2>{}</h2>{}{}</section>",
+        l.t("布控说明", "Risk explanation"),
+        decision(l, &d.decision),
+        if d.reroutes.is_empty() { Html::new() } else { html!("<h3>{}</h3><ul>{}</ul>", l.t("改变通道", "Re-routings"), reroutes) }
+    )
+}
+
+/// A risk decision, for customs: the rule set, credit grade and seed, every criterion that hit
+/// with its rate, effective rate, draw and reasons, and the random draw. Declarations and
+/// cross-border inventory lists are targeted by the same engine, so both show it so.
+pub fn decision(l: Lang, dec: &Decision) -> Html {
     let hits = concat(dec.hits.iter().map(|h| {
         let reasons = h.reasons.iter().map(|r| l.pick(r.zh.clone(), r.en.clone())).collect::<Vec<_>>().join("；");
         html!(
-            "<tr class=\"{}\"><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"{}\" data-criterion=\"{}\"><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             if h.selected { "selected" } else { "" },
+            h.criterion,
             h.criterion,
             lane_tag(l, h.lane.as_str()),
             bp(h.rate_bp),
@@ -313,14 +336,10 @@ fn risk(l: Lang, d: &Declaration) -> Html {
             reasons
         )
     }));
-    let reroutes = concat(d.reroutes.iter().map(|r| {
-        html!("<li>{} {} → {} · {} · {}</li>", l.time(r.at), lane_tag(l, r.from.as_str()), lane_tag(l, r.to.as_str()), r.officer, r.reason)
-    }));
     html!(
-        "<section class=\"panel\" id=\"risk\"><h2>{}</h2><p>{}</p>\
+        "<p>{}</p>\
          <table class=\"list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>\
-         <p>{}</p>{}</section>",
-        l.t("布控说明", "Risk explanation"),
+         <p id=\"random-draw\">{}</p>",
         l.pick(
             format!("规则集第 {} 版 · 信用等级：{}（系数 {}）· 随机种子 {} · 布控结果：{}", dec.ruleset_version, l.grade(dec.grade), dec.grade_factor, dec.seed, l.lane(dec.lane.as_str())),
             format!("Rule set v{} · credit grade: {} (factor {}) · seed {} · decision: {}", dec.ruleset_version, l.grade(dec.grade), dec.grade_factor, dec.seed, l.lane(dec.lane.as_str()))
@@ -336,12 +355,11 @@ fn risk(l: Lang, d: &Declaration) -> Html {
         l.pick(
             format!("随机抽查：比例 {}，随机数 {}，{}", bp(dec.random.rate_bp), dec.random.draw, if dec.random.selected { "被抽中" } else { "未抽中" }),
             format!("Random selection: rate {}, draw {}, {}", bp(dec.random.rate_bp), dec.random.draw, if dec.random.selected { "selected" } else { "not selected" })
-        ),
-        if d.reroutes.is_empty() { Html::new() } else { html!("<h3>{}</h3><ul>{}</ul>", l.t("改变通道", "Re-routings"), reroutes) }
+        )
     )
 }
 
-fn error_for(l: Lang, err: ActionError<'_>, action: &str) -> Html {
+pub fn error_for(l: Lang, err: ActionError<'_>, action: &str) -> Html {
     match err {
         Some((a, r)) if a == action => refusal(l, r),
         _ => Html::new(),

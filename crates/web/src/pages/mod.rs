@@ -2,6 +2,9 @@
 
 pub mod admin;
 pub mod analyst;
+pub mod ceb;
+pub mod ceb_detail;
+mod ceb_panels;
 pub mod dashboard;
 pub mod declarant;
 mod declaration_form;

@@ -234,16 +234,4 @@ impl Parsed {
             }),
         }
     }
-
-    pub fn is_empty_store(docs: &CebDocuments) -> bool {
-        match docs {
-            CebDocuments::Orders(v) => v.is_empty(),
-            CebDocuments::Payments(v) => v.is_empty(),
-            CebDocuments::Waybills(v) => v.is_empty(),
-            CebDocuments::Inventories(v) => v.is_empty(),
-            CebDocuments::Cancels(v) => v.is_empty(),
-            CebDocuments::Refunds(v) => v.is_empty(),
-            CebDocuments::Departures(v) => v.is_empty(),
-        }
-    }
 }

@@ -116,7 +116,7 @@ pub async fn process_at(
         }
     }
     let documents = parsed.to_store(&declared);
-    let (stored, replayed) = if Parsed::is_empty_store(&documents) {
+    let (stored, replayed) = if documents.is_empty() {
         (Vec::new(), false)
     } else {
         let submission = Submission { guid: parsed.guid().to_owned(), sender, seed, documents };

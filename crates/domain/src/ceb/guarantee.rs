@@ -23,6 +23,16 @@ pub enum GuaranteeKind {
 }
 
 impl GuaranteeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuaranteeKind::Deposit => "deposit",
+            GuaranteeKind::BankLetter => "bank-letter",
+            GuaranteeKind::TariffInsurance => "tariff-insurance",
+            GuaranteeKind::GroupFinance => "group-finance",
+            GuaranteeKind::ThirdParty => "third-party",
+        }
+    }
+
     pub fn parse(s: &str) -> Option<GuaranteeKind> {
         Some(match s {
             "deposit" => GuaranteeKind::Deposit,

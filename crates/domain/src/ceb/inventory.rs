@@ -116,6 +116,21 @@ pub enum TaxState {
     Cancelled,
 }
 
+impl TaxState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaxState::None => "none",
+            TaxState::Reserved => "reserved",
+            TaxState::Paid => "paid",
+            TaxState::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TaxState> {
+        [TaxState::None, TaxState::Reserved, TaxState::Paid, TaxState::Cancelled].into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 /// An inventory list and everything decided about it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InventoryRecord {

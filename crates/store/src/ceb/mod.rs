@@ -69,6 +69,19 @@ pub enum CebDocuments {
 }
 
 impl CebDocuments {
+    /// No document at all (every one of the message was a draft).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            CebDocuments::Orders(v) => v.is_empty(),
+            CebDocuments::Payments(v) => v.is_empty(),
+            CebDocuments::Waybills(v) => v.is_empty(),
+            CebDocuments::Inventories(v) => v.is_empty(),
+            CebDocuments::Cancels(v) => v.is_empty(),
+            CebDocuments::Refunds(v) => v.is_empty(),
+            CebDocuments::Departures(v) => v.is_empty(),
+        }
+    }
+
     /// The message name, as kept with the answer.
     pub fn message_kind(&self) -> &'static str {
         match self {

@@ -27,7 +27,7 @@ pub(crate) fn build(id: &str, tax_state: &str, entries: &[AnyRow]) -> Result<Opt
     }
     let mut rec = InventoryRecord::fold(id, events);
     if let Some(r) = rec.as_mut() {
-        if let Ok(t) = serde_json::from_value::<TaxState>(serde_json::Value::String(tax_state.to_owned())) {
+        if let Some(t) = TaxState::parse(tax_state) {
             r.tax_state = t;
         }
     }

@@ -99,7 +99,7 @@ impl CebRows {
             .map(|(g, at)| {
                 vec![
                     Val::T(g.code.clone()),
-                    Val::T(serde_json::to_value(g.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+                    Val::T(g.kind.as_str().into()),
                     Val::T(g.amount.to_string()),
                     Val::T(g.reserved.to_string()),
                     Val::I(*at),
@@ -139,7 +139,7 @@ fn inventory_row(r: &InventoryRecord) -> Vec<Val> {
         Val::I(r.updated_at_ms),
         Val::I(sighting.address),
         Val::I(sighting.phone),
-        Val::T(serde_json::to_value(r.tax_state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()),
+        Val::T(r.tax_state.as_str().into()),
         Val::I(r.journal_seq),
     ]
 }

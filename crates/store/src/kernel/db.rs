@@ -46,19 +46,19 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; 
 /// The writer does not checkpoint the WAL itself, so no commit waits for a checkpoint;
 /// [`checkpointer`] does it from its own connection. It keeps a larger page cache (32 MiB; much larger makes every commit scan it) and
 /// maps the file, so the pages it updates are not read back through system calls each batch.
-pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;";
+pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;";
 
 const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_spine.sql")),
-    (2, include_str!("../migrations/sqlite/0002_quarantine.sql")),
-    (3, include_str!("../migrations/sqlite/0003_ceb.sql")),
-    (4, include_str!("../migrations/sqlite/0004_console.sql")),
+    (1, include_str!("../../migrations/sqlite/0001_spine.sql")),
+    (2, include_str!("../../migrations/sqlite/0002_quarantine.sql")),
+    (3, include_str!("../../migrations/sqlite/0003_ceb.sql")),
+    (4, include_str!("../../migrations/sqlite/0004_console.sql")),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_spine.sql")),
-    (2, include_str!("../migrations/postgres/0002_quarantine.sql")),
-    (3, include_str!("../migrations/postgres/0003_ceb.sql")),
-    (4, include_str!("../migrations/postgres/0004_console.sql")),
+    (1, include_str!("../../migrations/postgres/0001_spine.sql")),
+    (2, include_str!("../../migrations/postgres/0002_quarantine.sql")),
+    (3, include_str!("../../migrations/postgres/0003_ceb.sql")),
+    (4, include_str!("../../migrations/postgres/0004_console.sql")),
 ];
 
 fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {
@@ -77,7 +77,7 @@ pub async fn connect_writer(loc: &Location) -> Result<AnyConnection, sqlx::Error
 
 /// Checkpoints the SQLite WAL every quarter second from a connection of its own (passive: it
 /// never blocks the writer or readers), until `alive` says the store is gone.
-pub(crate) async fn checkpointer(loc: Location, alive: tokio::sync::mpsc::WeakSender<crate::writer::Job>) {
+pub async fn checkpointer<T>(loc: Location, alive: tokio::sync::mpsc::WeakSender<T>) {
     let Ok(mut conn) = connect_writer(&loc).await else { return };
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
@@ -127,7 +127,7 @@ pub async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), sql
         tx.execute(*sql).await?;
         sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
             .bind(*version)
-            .bind(crate::now_ms())
+            .bind(super::now_ms())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

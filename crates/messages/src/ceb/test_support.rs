@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::CebError;
+use super::{Answer, CebError, Kind, Message, Receipt};
 
 pub(crate) fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
@@ -59,4 +59,20 @@ pub(crate) fn xmllint_validate(xml: &str, name: &str) -> (bool, String) {
         .expect("run xmllint");
     let _ = std::fs::remove_file(&path);
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// An answer without assigned numbers but `pre_no`.
+pub(crate) fn answer(status: &str, time: &str, info: &str, pre_no: Option<&str>) -> Answer {
+    Answer {
+        return_status: status.into(),
+        return_time: time.into(),
+        return_info: info.into(),
+        pre_no: pre_no.map(Into::into),
+        invt_no: None,
+    }
+}
+
+/// The receipt giving every document of `message` the same answer.
+pub(crate) fn answer_all<K: Kind>(message: &Message<K>, answer: Answer) -> Receipt {
+    message.receipt(&vec![answer; message.documents.len()])
 }

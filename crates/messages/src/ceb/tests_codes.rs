@@ -27,19 +27,13 @@ const SAMPLES: [&str; 16] = [
 ];
 
 /// What the HTTP endpoint does: tell the kind, then run its reader.
-fn dispatch(xml: &[u8]) -> Result<MessageKind, Vec<CebError>> {
-    let kind = message_kind(xml).map_err(|e| vec![e])?;
-    let read = match &kind {
-        MessageKind::Ceb311 => parse_ceb311(xml).map(drop),
-        MessageKind::Ceb411 => parse_ceb411(xml).map(drop),
-        MessageKind::Ceb511 => parse_ceb511(xml).map(drop),
-        MessageKind::Ceb621 => parse_ceb621(xml).map(drop),
-        MessageKind::Ceb623 => parse_ceb623(xml).map(drop),
-        MessageKind::Ceb625 => parse_ceb625(xml).map(drop),
-        MessageKind::Ceb711 => parse_ceb711(xml).map(drop),
-        MessageKind::Other(_) => Ok(()),
-    };
-    read.map(|()| kind)
+fn dispatch(xml: &[u8]) -> Result<Root, Vec<CebError>> {
+    let root = message_kind(xml).map_err(|e| vec![e])?;
+    if let Root::Known(kind) = root {
+        let message = CebMessage::read(kind, xml)?;
+        assert_eq!(message.kind(), kind);
+    }
+    Ok(root)
 }
 
 #[test]
@@ -48,18 +42,18 @@ fn every_official_sample_is_recognised_and_read() {
         for name in SAMPLES {
             let xml = sample(version, name);
             let expected = match name {
-                "CEB311Message" => MessageKind::Ceb311,
-                "CEB411Message" => MessageKind::Ceb411,
-                "CEB511Message" => MessageKind::Ceb511,
-                "CEB621Message" => MessageKind::Ceb621,
-                "CEB623Message" => MessageKind::Ceb623,
-                "CEB625Message" => MessageKind::Ceb625,
-                "CEB711Message" => MessageKind::Ceb711,
-                other => MessageKind::Other(other.to_string()),
+                "CEB311Message" => Root::Known(MessageKind::Ceb311),
+                "CEB411Message" => Root::Known(MessageKind::Ceb411),
+                "CEB511Message" => Root::Known(MessageKind::Ceb511),
+                "CEB621Message" => Root::Known(MessageKind::Ceb621),
+                "CEB623Message" => Root::Known(MessageKind::Ceb623),
+                "CEB625Message" => Root::Known(MessageKind::Ceb625),
+                "CEB711Message" => Root::Known(MessageKind::Ceb711),
+                other => Root::Other(other.to_string()),
             };
             let kind = dispatch(xml.as_bytes()).unwrap_or_else(|errs| panic!("{version}/{name}: {errs:#?}"));
             assert_eq!(kind, expected, "{version}/{name}");
-            assert_eq!(kind.root_name(), name);
+            assert_eq!(kind.name(), name);
         }
     }
 }
@@ -76,13 +70,13 @@ fn message_kind_reads_only_up_to_the_root() {
     // Everything after the root's start tag is ignored, even when it is cut off.
     let xml = sample("2018", "CEB621Message");
     let cut = &xml[..xml.find("<ceb:Inventory>").unwrap() + 10];
-    assert_eq!(message_kind(cut.as_bytes()), Ok(MessageKind::Ceb621));
-    assert_eq!(message_kind(br#"<CEB711Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#), Ok(MessageKind::Ceb711));
+    assert_eq!(message_kind(cut.as_bytes()), Ok(Root::Known(MessageKind::Ceb621)));
+    assert_eq!(message_kind(br#"<CEB711Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#), Ok(Root::Known(MessageKind::Ceb711)));
     let prolog = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- 退货 -->\n<?pi x?>\n  <x:CEB625Message xmlns:x=\"http://www.chinaport.gov.cn/ceb\">";
-    assert_eq!(message_kind(prolog.as_bytes()), Ok(MessageKind::Ceb625));
+    assert_eq!(message_kind(prolog.as_bytes()), Ok(Root::Known(MessageKind::Ceb625)));
     assert_eq!(
         message_kind(br#"<CEB816Message xmlns="http://www.chinaport.gov.cn/ceb"><Tax/></CEB816Message>"#),
-        Ok(MessageKind::Other("CEB816Message".into()))
+        Ok(Root::Other("CEB816Message".into()))
     );
     assert_eq!(MessageKind::Ceb623.root_name(), "CEB623Message");
 }
@@ -206,7 +200,7 @@ fn ceb621_country_and_unit_codes_are_checked() {
     // Codes from every part of the table are accepted, including 701 (unknown) and 999.
     for code in ["110", "133", "244", "303", "502", "609", "701", "999"] {
         let xml = line("<ceb:country>116</ceb:country>", &format!("<ceb:country>{code}</ceb:country>"));
-        assert_eq!(parse_ceb621(xml.as_bytes()).map(|m| m.inventories[0].head.country.clone()), Ok(code.to_string()));
+        assert_eq!(parse_ceb621(xml.as_bytes()).map(|m| m.documents[0].head.country.clone()), Ok(code.to_string()));
     }
 }
 
@@ -231,5 +225,5 @@ fn ceb311_country_and_unit_codes_are_checked() {
         ],
     );
     let xml = replace_first(&base, "<ceb:country>116</ceb:country>", "<ceb:country>304</ceb:country>");
-    assert_eq!(parse_ceb311(xml.as_bytes()).map(|m| m.orders[0].items[0].country.clone()), Ok("304".to_string()));
+    assert_eq!(parse_ceb311(xml.as_bytes()).map(|m| m.documents[0].items[0].country.clone()), Ok("304".to_string()));
 }

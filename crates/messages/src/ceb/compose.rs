@@ -22,8 +22,13 @@ pub struct Transfer {
 }
 
 fn compose<K: Kind>(guid: &str, documents: impl IntoIterator<Item = Doc<K>>, t: &Transfer) -> String {
-    let base_transfer =
-        BaseTransfer { cop_code: t.cop_code.clone(), cop_name: t.cop_name.clone(), dxp_mode: "DXP".into(), dxp_id: t.dxp_id.clone(), note: None };
+    let base_transfer = BaseTransfer {
+        cop_code: t.cop_code.clone(),
+        cop_name: t.cop_name.clone(),
+        dxp_mode: "DXP".into(),
+        dxp_id: t.dxp_id.clone(),
+        note: None,
+    };
     Message { guid: guid.into(), version: "1.0".into(), documents: documents.into_iter().collect(), base_transfer: Some(base_transfer) }
         .to_xml()
 }

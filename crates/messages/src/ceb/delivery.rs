@@ -9,26 +9,20 @@
 //! Values are trimmed and an empty optional element counts as absent. Not checked: the
 //! signature, `BaseSubscribe`, `ExtendMessage`; `BaseTransfer` is accepted as absent.
 
-use super::fields::{len, s, APP_TYPES, INT};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, Spec};
+use super::fields::{len, s, INT};
+use super::message::{kind, Doc, Spec};
 use super::receipt::{Fill, Fill::Opt, GUID};
 use super::schema::group;
-use super::CebError;
 
-/// `CEB711` as a type: one `Delivery`, its head and any number of parcels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb711;
-
-impl Kind for Ceb711 {
-    const KIND: MessageKind = MessageKind::Ceb711;
-    const SPEC: Spec = Spec::new("CEB711Message", "Delivery", Some("DeliveryHead"))
+kind! {
+    /// `CEB711` as a type: one `Delivery`, its head and any number of parcels. The message's
+    /// `documents` hold the one delivery list; paths start at `Delivery`, which occurs once.
+    Ceb711 => Ceb711Message, parse_ceb711: DeliveryHead, DeliveryItem;
+    Spec::new("CEB711Message", "Delivery", Some("DeliveryHead"))
         .one("delivery list", "入库明细单")
         .lines("DeliveryList", usize::MAX)
         .receipt("CEB712Message", "DeliveryReturn", RETURN)
-        .senders(&["operatorCode", "logisticsCode"]);
-    type Head = DeliveryHead;
-    type Line = DeliveryItem;
+        .senders(&["operatorCode", "logisticsCode"])
 }
 
 /// `DeliveryReturn`: `customsCode` 4, `operatorCode` 1–18; the XSD allows empty `copNo`,
@@ -36,27 +30,13 @@ impl Kind for Ceb711 {
 const RETURN: &[(&str, Fill)] =
     &[GUID, ("customsCode", Opt(4, 4)), ("operatorCode", Opt(1, 18)), ("copNo", Opt(1, 20)), ("preNo", Opt(1, 18)), ("rkdNo", Opt(1, 18))];
 
-/// A whole `CEB711Message`: one delivery list, the one document of `documents`. Paths start
-/// at `Delivery`, which occurs once.
-pub type Ceb711Message = Message<Ceb711>;
 /// The one `Delivery`: its head and parcels.
 pub type Delivery = Doc<Ceb711>;
-
-/// Reads and validates a `CEB711Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error). Paths start at `Delivery`, which occurs once.
-pub fn parse_ceb711(xml: &[u8]) -> Result<Ceb711Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `DeliveryHead` (入库明细单表头).
     pub struct DeliveryHead {
-        guid: String = "guid" len(36),
-        app_type: String = "appType" len(1).one_of(APP_TYPES),
-        /// `YYYYMMDDhhmmss`.
-        app_time: String = "appTime" len(14),
-        /// `1` stored (暂存), `2` declared.
-        app_status: String = "appStatus" s(1, 3),
+        ..document,
         customs_code: String = "customsCode" len(4),
         cop_no: Option<String> = "copNo" s(0, 20),
         pre_no: Option<String> = "preNo" s(0, 18),

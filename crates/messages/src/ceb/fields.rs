@@ -189,8 +189,8 @@ impl Table {
 }
 
 /// Checks the children of one element against a sequence and hands out validated values.
-/// Typed getters return a placeholder (empty string, zero) after recording an error; the
-/// caller discards the result when any error was recorded.
+/// A value that breaks a rule is recorded as an error and read as absent; the reader then
+/// uses a placeholder (empty string, zero) and the caller discards the result.
 pub struct Checker<'a> {
     el: &'a Element,
     path: String,
@@ -251,7 +251,7 @@ impl<'a> Checker<'a> {
 
     /// Trimmed text of the element, after the presence, length, fixed-value and code-list
     /// checks. `None` when absent, or empty and optional (or empty and allowed to be).
-    fn checked(&mut self, name: &str) -> Option<String> {
+    pub fn text(&mut self, name: &str) -> Option<String> {
         let i = self.index(name);
         let field = self.spec[i];
         let el = self.slots[i].map(|c| &self.el.children[c]);
@@ -321,26 +321,10 @@ impl<'a> Checker<'a> {
         Some(text)
     }
 
-    /// A required string (empty placeholder after an error).
-    pub fn req(&mut self, name: &str) -> String {
-        self.checked(name).unwrap_or_default()
-    }
-
-    /// An optional string; empty counts as absent.
-    pub fn opt(&mut self, name: &str) -> Option<String> {
-        self.checked(name)
-    }
-
-    /// A required decimal (zero placeholder after an error).
-    pub fn dec(&mut self, name: &str) -> Decimal {
-        self.opt_dec(name).unwrap_or_default()
-    }
-
-    /// An optional decimal; empty counts as absent.
-    pub fn opt_dec(&mut self, name: &str) -> Option<Decimal> {
-        let text = self.checked(name)?;
+    /// The element's checked `text` as an `xs:decimal` within its digits.
+    pub fn decimal(&mut self, name: &str, text: &str) -> Option<Decimal> {
         let Simple::Decimal { total, fraction } = self.field(name).simple else { panic!("{name} is not a decimal field") };
-        match parse_decimal(&text, total, fraction) {
+        match parse_decimal(text, total, fraction) {
             Ok(d) => Some(d),
             Err(rule) => {
                 let (en, zh) = if rule == "decimal" {
@@ -357,12 +341,11 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// A required `xs:int` (zero placeholder after an error).
-    pub fn int(&mut self, name: &str) -> i32 {
-        let Some(text) = self.checked(name) else { return 0 };
+    /// The element's checked `text` as an `xs:int` within its digits.
+    pub fn integer(&mut self, name: &str, text: &str) -> Option<i32> {
         let Simple::Int { total } = self.field(name).simple else { panic!("{name} is not an integer field") };
-        match parse_int(&text, total) {
-            Ok(n) => n,
+        match parse_int(text, total) {
+            Ok(n) => Some(n),
             Err(rule) => {
                 let (en, zh) = if rule == "integer" {
                     (
@@ -374,7 +357,7 @@ impl<'a> Checker<'a> {
                     (format!("{name} allows at most {t} digits, found {text}"), format!("{name} 最多允许 {t} 位数字，实际为 {text}"))
                 };
                 self.errors.push(CebError::new(self.path(name), rule, en, zh));
-                0
+                None
             }
         }
     }

@@ -16,25 +16,18 @@
 
 use rust_decimal::Decimal;
 
-use super::fields::{int, len, s, Table, APP_TYPES, CNY, DEC, ID_TYPES, INT};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, Spec, MAX_LINES};
+use super::fields::{int, len, s, Table, CNY, DEC, INT};
+use super::message::{kind, Doc, Spec, MAX_LINES};
 use super::receipt::{Fill, GUID};
 use super::schema::group;
-use super::CebError;
 
-/// `CEB621` as a type: its inventory head and goods lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb621;
-
-impl Kind for Ceb621 {
-    const KIND: MessageKind = MessageKind::Ceb621;
-    const SPEC: Spec = Spec::new("CEB621Message", "Inventory", Some("InventoryHead"))
+kind! {
+    /// `CEB621` as a type: its inventory head and goods lines.
+    Ceb621 => Ceb621Message, parse_ceb621: InventoryHead, InventoryItem;
+    Spec::new("CEB621Message", "Inventory", Some("InventoryHead"))
         .lines("InventoryList", MAX_LINES)
         .receipt("CEB622Message", "InventoryReturn", RETURN)
-        .senders(&["agentCode", "ebcCode", "ebpCode"]);
-    type Head = InventoryHead;
-    type Line = InventoryItem;
+        .senders(&["agentCode", "ebcCode", "ebpCode"])
 }
 
 /// `InventoryReturn`: `customsCode` 4, `ebpCode`/`ebcCode`/`agentCode` 1–18, `copNo` 1–20,
@@ -50,35 +43,16 @@ const RETURN: &[(&str, Fill)] = &[
     ("invtNo", Fill::InvtNo),
 ];
 
-/// A whole `CEB621Message`.
-pub type Ceb621Message = Message<Ceb621>;
 /// One `Inventory`: the head and its goods lines.
 pub type Inventory = Doc<Ceb621>;
-
-/// Reads and validates a `CEB621Message`. On failure every problem found is returned;
-/// a document that is not well-formed XML, has another root element or is not in the
-/// CEB namespace yields exactly one error.
-pub fn parse_ceb621(xml: &[u8]) -> Result<Ceb621Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `InventoryHead` (进口清单表头). Codes are CEB parameter codes (currency 142 = CNY,
     /// 3-digit GACC country codes).
     pub struct InventoryHead {
-        guid: String = "guid" len(36),
-        app_type: String = "appType" len(1).one_of(APP_TYPES),
-        /// `YYYYMMDDhhmmss`.
-        app_time: String = "appTime" len(14),
-        app_status: String = "appStatus" s(1, 3),
-        order_no: String = "orderNo" s(1, 60),
-        ebp_code: String = "ebpCode" s(1, 18),
-        ebp_name: String = "ebpName" s(1, 100),
-        ebc_code: String = "ebcCode" s(1, 18),
-        ebc_name: String = "ebcName" s(1, 100),
-        logistics_no: String = "logisticsNo" s(1, 60),
-        logistics_code: String = "logisticsCode" s(1, 18),
-        logistics_name: String = "logisticsName" s(1, 100),
+        ..document,
+        ..parties,
+        ..waybill,
         cop_no: Option<String> = "copNo" s(0, 20),
         pre_no: Option<String> = "preNo" s(0, 18),
         assure_code: String = "assureCode" s(1, 30),
@@ -91,10 +65,7 @@ group! {
         port_code: String = "portCode" len(4),
         /// `YYYYMMDD`.
         ie_date: Option<String> = "ieDate" len(8),
-        buyer_id_type: String = "buyerIdType" len(1).one_of(ID_TYPES),
-        buyer_id_number: String = "buyerIdNumber" s(1, 60),
-        buyer_name: String = "buyerName" s(1, 60),
-        buyer_telephone: String = "buyerTelephone" s(1, 30),
+        ..buyer,
         consignee_address: String = "consigneeAddress" s(1, 200),
         agent_code: String = "agentCode" s(1, 18),
         agent_name: String = "agentName" s(1, 100),

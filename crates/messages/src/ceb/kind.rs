@@ -12,8 +12,8 @@ use quick_xml::NsReader;
 use super::message::{Document, Kind, Message, Spec};
 use super::receipt::{Answer, Receipt};
 use super::tree::{malformed, not_utf8};
-use super::{CebError, NAMESPACE};
 use super::{Ceb311, Ceb411, Ceb511, Ceb621, Ceb623, Ceb625, Ceb711};
+use super::{CebError, NAMESPACE};
 
 /// The list of kinds. For each: the `MessageKind` variant, the `CebMessage` variant and the
 /// `Kind` type share the name (`Ceb621`), and the type's `Kind::SPEC` holds the rest.

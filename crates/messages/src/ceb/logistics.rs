@@ -11,45 +11,26 @@
 
 use rust_decimal::Decimal;
 
-use super::fields::{int, len, s, APP_TYPES, CNY, DEC};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, NoLines, Spec};
+use super::fields::{int, len, s, CNY, DEC};
+use super::message::{kind, Doc, Spec};
 use super::receipt::{Fill::Req, GUID};
 use super::schema::group;
-use super::CebError;
 
-/// `CEB511` as a type: one `LogisticsHead` per `Logistics`, no lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb511;
-
-impl Kind for Ceb511 {
-    const KIND: MessageKind = MessageKind::Ceb511;
-    const SPEC: Spec = Spec::new("CEB511Message", "Logistics", Some("LogisticsHead"))
+kind! {
+    /// `CEB511` as a type: one `LogisticsHead` per `Logistics`, no lines.
+    Ceb511 => Ceb511Message, parse_ceb511: LogisticsHead;
+    Spec::new("CEB511Message", "Logistics", Some("LogisticsHead"))
         .receipt("CEB512Message", "LogisticsReturn", &[GUID, ("logisticsCode", Req(1, 18)), ("logisticsNo", Req(1, 60))])
-        .senders(&["logisticsCode"]);
-    type Head = LogisticsHead;
-    type Line = NoLines;
+        .senders(&["logisticsCode"])
 }
 
-/// A whole `CEB511Message`.
-pub type Ceb511Message = Message<Ceb511>;
 /// One `Logistics`: its head.
 pub type Logistics = Doc<Ceb511>;
-
-/// Reads and validates a `CEB511Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error).
-pub fn parse_ceb511(xml: &[u8]) -> Result<Ceb511Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `LogisticsHead` (物流运单表头).
     pub struct LogisticsHead {
-        guid: String = "guid" len(36),
-        app_type: String = "appType" len(1).one_of(APP_TYPES),
-        /// `YYYYMMDDhhmmss`.
-        app_time: String = "appTime" len(14),
-        app_status: String = "appStatus" s(1, 3),
+        ..document,
         logistics_code: String = "logisticsCode" s(1, 18),
         logistics_name: String = "logisticsName" s(1, 100),
         logistics_no: String = "logisticsNo" s(1, 60),

@@ -17,7 +17,7 @@
 //!    BaseTransfer (accepted absent)    BaseTransfer  (group!)
 //! ```
 
-use super::fields::{s, len, Checker, Field};
+use super::fields::{len, s, Checker, Field};
 use super::kind::MessageKind;
 use super::receipt::{Answer, Fill, Receipt};
 use super::schema::{group, Group, Writer};
@@ -41,6 +41,42 @@ pub trait Kind: std::fmt::Debug + Clone + PartialEq + Eq + 'static {
     /// code list (CEB625's head is CEB623's cancellation with appType 1/2/3).
     const HEAD_FIELDS: &'static [Field] = <Self::Head as Group>::FIELDS;
 }
+
+/// Declares a message kind: the type (`Ceb311`) with its groups and [`Spec`], the message type
+/// (`Ceb311Message`) and its reader (`parse_ceb311`). A kind without goods lines names only its
+/// head; `; rules TABLE` after the spec reads the head with another table than its group's.
+macro_rules! kind {
+    (
+        $(#[$meta:meta])*
+        $kind:ident => $message:ident, $parse:ident: $head:ty $(, $line:ty)?;
+        $spec:expr $(; rules $rules:expr)?
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub struct $kind;
+
+        impl $crate::ceb::message::Kind for $kind {
+            const KIND: $crate::ceb::MessageKind = $crate::ceb::MessageKind::$kind;
+            const SPEC: $crate::ceb::message::Spec = $spec;
+            type Head = $head;
+            type Line = $crate::ceb::message::kind!(@line $($line)?);
+            $(const HEAD_FIELDS: &'static [$crate::ceb::fields::Field] = $rules;)?
+        }
+
+        #[doc = concat!("A whole `", stringify!($message), "`.")]
+        pub type $message = $crate::ceb::message::Message<$kind>;
+
+        #[doc = concat!("Reads and validates a `", stringify!($message), "`, returning every problem found ")]
+        #[doc = "(malformed XML, a wrong root or namespace is a single error)."]
+        pub fn $parse(xml: &[u8]) -> Result<$message, Vec<$crate::ceb::CebError>> {
+            $crate::ceb::message::Message::read(xml)
+        }
+    };
+    (@line) => { $crate::ceb::message::NoLines };
+    (@line $line:ty) => { $line };
+}
+
+pub(crate) use kind;
 
 /// Where a kind's elements are and what its receipt echoes. Built with `const` methods so that
 /// each message module states its spec in a few lines.

@@ -12,53 +12,30 @@
 
 use rust_decimal::Decimal;
 
-use super::fields::{len, s, Table, APP_TYPES, CNY, DEC, ID_TYPES, INT};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, Spec, MAX_LINES};
+use super::fields::{len, s, Table, CNY, DEC, ID_TYPES, INT};
+use super::message::{kind, Doc, Spec, MAX_LINES};
 use super::receipt::{Fill::Req, GUID};
 use super::schema::group;
-use super::CebError;
 
-/// `CEB311` as a type: its order head and goods lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb311;
-
-impl Kind for Ceb311 {
-    const KIND: MessageKind = MessageKind::Ceb311;
-    const SPEC: Spec = Spec::new("CEB311Message", "Order", Some("OrderHead"))
+kind! {
+    /// `CEB311` as a type: its order head and goods lines.
+    Ceb311 => Ceb311Message, parse_ceb311: OrderHead, OrderItem;
+    Spec::new("CEB311Message", "Order", Some("OrderHead"))
         .lines("OrderList", MAX_LINES)
         .receipt("CEB312Message", "OrderReturn", &[GUID, ("ebpCode", Req(1, 18)), ("ebcCode", Req(1, 18)), ("orderNo", Req(1, 60))])
-        .senders(&["ebpCode", "ebcCode"]);
-    type Head = OrderHead;
-    type Line = OrderItem;
+        .senders(&["ebpCode", "ebcCode"])
 }
 
-/// A whole `CEB311Message`.
-pub type Ceb311Message = Message<Ceb311>;
 /// One `Order`: the head and its goods lines.
 pub type Order = Doc<Ceb311>;
-
-/// Reads and validates a `CEB311Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error).
-pub fn parse_ceb311(xml: &[u8]) -> Result<Ceb311Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `OrderHead` (订单表头).
     pub struct OrderHead {
-        guid: String = "guid" len(36),
-        app_type: String = "appType" len(1).one_of(APP_TYPES),
-        /// `YYYYMMDDhhmmss`.
-        app_time: String = "appTime" len(14),
-        app_status: String = "appStatus" s(1, 3),
+        ..document,
         /// `I` (import).
         order_type: String = "orderType" len(1).one_of(&["I"]),
-        order_no: String = "orderNo" s(1, 60),
-        ebp_code: String = "ebpCode" s(1, 18),
-        ebp_name: String = "ebpName" s(1, 100),
-        ebc_code: String = "ebcCode" s(1, 18),
-        ebc_name: String = "ebcName" s(1, 100),
+        ..parties,
         goods_value: Decimal = "goodsValue" DEC,
         freight: Decimal = "freight" DEC,
         discount: Decimal = "discount" DEC,

@@ -10,45 +10,26 @@
 
 use rust_decimal::Decimal;
 
-use super::fields::{len, s, APP_TYPES, CNY, DEC, ID_TYPES};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, NoLines, Spec};
+use super::fields::{len, s, CNY, DEC, ID_TYPES};
+use super::message::{kind, Doc, Spec};
 use super::receipt::{Fill::Req, GUID};
 use super::schema::group;
-use super::CebError;
 
-/// `CEB411` as a type: one `PaymentHead` per `Payment`, no lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb411;
-
-impl Kind for Ceb411 {
-    const KIND: MessageKind = MessageKind::Ceb411;
-    const SPEC: Spec = Spec::new("CEB411Message", "Payment", Some("PaymentHead"))
+kind! {
+    /// `CEB411` as a type: one `PaymentHead` per `Payment`, no lines.
+    Ceb411 => Ceb411Message, parse_ceb411: PaymentHead;
+    Spec::new("CEB411Message", "Payment", Some("PaymentHead"))
         .receipt("CEB412Message", "PaymentReturn", &[GUID, ("payCode", Req(1, 18)), ("payTransactionId", Req(1, 60))])
-        .senders(&["payCode", "ebpCode"]);
-    type Head = PaymentHead;
-    type Line = NoLines;
+        .senders(&["payCode", "ebpCode"])
 }
 
-/// A whole `CEB411Message`.
-pub type Ceb411Message = Message<Ceb411>;
 /// One `Payment`: its head.
 pub type Payment = Doc<Ceb411>;
-
-/// Reads and validates a `CEB411Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error).
-pub fn parse_ceb411(xml: &[u8]) -> Result<Ceb411Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `PaymentHead` (支付凭证表头).
     pub struct PaymentHead {
-        guid: String = "guid" len(36),
-        app_type: String = "appType" len(1).one_of(APP_TYPES),
-        /// `YYYYMMDDhhmmss`.
-        app_time: String = "appTime" len(14),
-        app_status: String = "appStatus" s(1, 3),
+        ..document,
         pay_code: String = "payCode" s(1, 18),
         pay_name: String = "payName" s(1, 100),
         pay_transaction_id: String = "payTransactionId" s(1, 60),

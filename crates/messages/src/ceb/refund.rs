@@ -8,49 +8,30 @@
 //! 2022-05 revision). Enforced as `enumeration`: appType 1/2/3 (documented), buyerIdType 1/2
 //! (documented for the same element of `InventoryHead` and `InvtCancel`; here the
 //! documentation only names the field) and `InvtRefundList/unit` against the customs unit
-//! table (计量单位代码, `guomen-reference`). The head is CEB623's [`InvtRequest`] read with this
-//! appType list. Values are trimmed and an empty optional element
+//! table (计量单位代码, `guomen-reference`). The head is CEB623's [`InvtRequest`]. Values are trimmed and an empty optional element
 //! counts as absent. Not checked: the signature, `BaseSubscribe`, `ExtendMessage`;
 //! `BaseTransfer` is accepted as absent.
 
 use rust_decimal::Decimal;
 
 use super::cancel::{InvtRequest, REQUEST_RETURN};
-use super::fields::{len, s, with_codes, Field, Table, APP_TYPES, DEC, INT};
-use super::kind::MessageKind;
-use super::message::{Doc, Kind, Message, Spec, MAX_LINES};
-use super::schema::{group, Group};
-use super::CebError;
+use super::fields::{len, s, Table, DEC, INT};
+use super::message::{kind, Doc, Spec, MAX_LINES};
+use super::schema::group;
 
-/// `CEB625` as a type: the request head and the goods lines returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ceb625;
-
-impl Kind for Ceb625 {
-    const KIND: MessageKind = MessageKind::Ceb625;
-    const SPEC: Spec = Spec::new("CEB625Message", "InvtRefund", Some("InvtRefundHead"))
+kind! {
+    /// `CEB625` as a type: the request head and the goods lines returned.
+    Ceb625 => Ceb625Message, parse_ceb625: InvtRequest, InvtRefundItem;
+    Spec::new("CEB625Message", "InvtRefund", Some("InvtRefundHead"))
         .lines("InvtRefundList", MAX_LINES)
         .receipt("CEB626Message", "InvtRefundReturn", REQUEST_RETURN)
-        .senders(&["agentCode", "ebcCode", "ebpCode"]);
-    type Head = InvtRequest;
-    type Line = InvtRefundItem;
-    const HEAD_FIELDS: &'static [Field] = &HEAD;
+        .senders(&["agentCode", "ebcCode", "ebpCode"])
 }
 
-const HEAD: [Field; InvtRequest::FIELDS.len()] = with_codes(InvtRequest::FIELDS, "appType", APP_TYPES);
-
-/// A whole `CEB625Message`.
-pub type Ceb625Message = Message<Ceb625>;
 /// One `InvtRefund`: the head and the goods lines being returned.
 pub type InvtRefund = Doc<Ceb625>;
 /// `InvtRefundHead` (退货申请单表头).
 pub type InvtRefundHead = InvtRequest;
-
-/// Reads and validates a `CEB625Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error).
-pub fn parse_ceb625(xml: &[u8]) -> Result<Ceb625Message, Vec<CebError>> {
-    Message::read(xml)
-}
 
 group! {
     /// `InvtRefundList` (退货申请单表体): one goods line being returned.

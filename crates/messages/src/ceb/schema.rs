@@ -4,7 +4,9 @@
 //! group! {
 //!     /// `PaymentHead` (支付凭证表头).
 //!     pub struct PaymentHead {
-//!         guid: String = "guid" len(36),
+//!         ..document,
+//!         pay_code: String = "payCode" s(1, 18),
+//!         …
 //!         telephone: Option<String> = "telephone" s(0, 60),
 //!         amount_paid: Decimal = "amountPaid" DEC,
 //!         …
@@ -13,7 +15,8 @@
 //! ```
 //!
 //! Each line names the Rust field, its type, the XML element and the element's [`Rule`]
-//! (simple type, fixed value, code list, parameter table), in XSD order. From that one line the
+//! (simple type, fixed value, code list, parameter table), in XSD order; `..document` and the
+//! like stand for runs of elements several heads share (see `group!`). From that one line the
 //! macro makes:
 //!
 //! - the struct field (`pub telephone: Option<String>`);
@@ -25,9 +28,10 @@
 //! - the look-up by element name ([`Group::text`]) that receipts and the sender check use to
 //!   echo a document's codes and numbers.
 //!
-//! What a field's type means for each of these is [`Value`], implemented for the five types the
-//! CEB messages need: `String`, `Option<String>`, `Decimal`, `Option<Decimal>` and `i32`.
+//! What a field's type means for each of these is [`Value`]: a [`Scalar`] (`String`, `Decimal`,
+//! `i32`) is a required element, an `Option` of one an optional element.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
@@ -50,7 +54,7 @@ pub trait Group: std::fmt::Debug + Clone + PartialEq + Eq {
 }
 
 /// What a field's Rust type means: its shape and occurrence in the rule table, how it is read,
-/// written and echoed.
+/// written and echoed. A [`Scalar`] is a required element, `Option` of one an optional element.
 pub trait Value: Sized {
     const SHAPE: Shape;
     const REQUIRED: bool;
@@ -59,55 +63,79 @@ pub trait Value: Sized {
     fn text(&self) -> Option<&str>;
 }
 
-impl Value for String {
+/// A value an element holds: text, a decimal or an integer.
+pub trait Scalar: Default {
+    const SHAPE: Shape;
+    /// The value of the element's checked text (`None` after recording an error).
+    fn parse(g: &mut Checker<'_>, name: &str, text: String) -> Option<Self>;
+    /// The element text that carries it.
+    fn show(&self) -> Cow<'_, str>;
+    /// The text, for a string.
+    fn text(&self) -> Option<&str>;
+}
+
+impl Scalar for String {
     const SHAPE: Shape = Shape::Text;
-    const REQUIRED: bool = true;
-    fn read(g: &mut Checker<'_>, name: &str) -> Self {
-        g.req(name)
+    fn parse(_: &mut Checker<'_>, _: &str, text: String) -> Option<Self> {
+        Some(text)
     }
-    fn write(&self, name: &str, x: &mut Writer) {
-        x.el(name, self);
+    fn show(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
     }
     fn text(&self) -> Option<&str> {
         Some(self)
     }
 }
 
-impl Value for Option<String> {
-    const SHAPE: Shape = Shape::Text;
-    const REQUIRED: bool = false;
-    fn read(g: &mut Checker<'_>, name: &str) -> Self {
-        g.opt(name)
-    }
-    fn write(&self, name: &str, x: &mut Writer) {
-        if let Some(v) = self {
-            x.el(name, v);
-        }
-    }
-    fn text(&self) -> Option<&str> {
-        self.as_deref()
-    }
-}
-
-impl Value for Decimal {
+impl Scalar for Decimal {
     const SHAPE: Shape = Shape::Decimal;
-    const REQUIRED: bool = true;
-    fn read(g: &mut Checker<'_>, name: &str) -> Self {
-        g.dec(name)
+    fn parse(g: &mut Checker<'_>, name: &str, text: String) -> Option<Self> {
+        g.decimal(name, &text)
     }
-    fn write(&self, name: &str, x: &mut Writer) {
-        x.el(name, &self.normalize().to_string());
+    /// Without trailing zeros, as senders write amounts.
+    fn show(&self) -> Cow<'_, str> {
+        Cow::Owned(self.normalize().to_string())
     }
     fn text(&self) -> Option<&str> {
         None
     }
 }
 
-impl Value for Option<Decimal> {
-    const SHAPE: Shape = Shape::Decimal;
+impl Scalar for i32 {
+    const SHAPE: Shape = Shape::Int;
+    fn parse(g: &mut Checker<'_>, name: &str, text: String) -> Option<Self> {
+        g.integer(name, &text)
+    }
+    fn show(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_string())
+    }
+    fn text(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A required element: after an error the placeholder is the default (empty, zero).
+impl<T: Scalar> Value for T {
+    const SHAPE: Shape = T::SHAPE;
+    const REQUIRED: bool = true;
+    fn read(g: &mut Checker<'_>, name: &str) -> Self {
+        Option::<T>::read(g, name).unwrap_or_default()
+    }
+    fn write(&self, name: &str, x: &mut Writer) {
+        x.el(name, &self.show());
+    }
+    fn text(&self) -> Option<&str> {
+        Scalar::text(self)
+    }
+}
+
+/// An optional element; empty counts as absent.
+impl<T: Scalar> Value for Option<T> {
+    const SHAPE: Shape = T::SHAPE;
     const REQUIRED: bool = false;
     fn read(g: &mut Checker<'_>, name: &str) -> Self {
-        g.opt_dec(name)
+        let text = g.text(name)?;
+        T::parse(g, name, text)
     }
     fn write(&self, name: &str, x: &mut Writer) {
         if let Some(v) = self {
@@ -115,30 +143,70 @@ impl Value for Option<Decimal> {
         }
     }
     fn text(&self) -> Option<&str> {
-        None
+        self.as_ref().and_then(Scalar::text)
     }
 }
 
-impl Value for i32 {
-    const SHAPE: Shape = Shape::Int;
-    const REQUIRED: bool = true;
-    fn read(g: &mut Checker<'_>, name: &str) -> Self {
-        g.int(name)
-    }
-    fn write(&self, name: &str, x: &mut Writer) {
-        x.el(name, &self.to_string());
-    }
-    fn text(&self) -> Option<&str> {
-        None
-    }
-}
-
-/// Declares a CEB element group; see the module documentation.
+/// Declares a CEB element group; see the module documentation. Every field ends with a comma.
+/// A line `..name,` stands for a run of elements several CEB heads share in the same order and
+/// with the same rules:
+///
+/// - `..document`: `guid`, `appType` (1/2/3), `appTime`, `appStatus`, which every head begins
+///   with;
+/// - `..parties`: the order and who sells it — `orderNo`, `ebpCode`, `ebpName` (the platform),
+///   `ebcCode`, `ebcName` (the e-commerce enterprise);
+/// - `..waybill`: `logisticsNo`, `logisticsCode`, `logisticsName`;
+/// - `..buyer`: `buyerIdType` (1/2), `buyerIdNumber`, `buyerName`, `buyerTelephone`.
 macro_rules! group {
+    (@fields $decl:tt [$($done:tt)*] ..document, $($rest:tt)*) => {
+        $crate::ceb::schema::group!(@fields $decl [$($done)*
+            /// The document's own identifier (系统唯一序号), 36 characters.
+            guid: String = "guid" $crate::ceb::fields::len(36),
+            /// 1 new (新增), 2 change (变更), 3 withdrawal (删除).
+            app_type: String = "appType" $crate::ceb::fields::len(1).one_of($crate::ceb::fields::APP_TYPES),
+            /// `YYYYMMDDhhmmss`.
+            app_time: String = "appTime" $crate::ceb::fields::len(14),
+            /// `1` stored (暂存), `2` declared (申报).
+            app_status: String = "appStatus" $crate::ceb::fields::s(1, 3),
+        ] $($rest)*);
+    };
+    (@fields $decl:tt [$($done:tt)*] ..parties, $($rest:tt)*) => {
+        $crate::ceb::schema::group!(@fields $decl [$($done)*
+            order_no: String = "orderNo" $crate::ceb::fields::s(1, 60),
+            /// The e-commerce platform (电商平台).
+            ebp_code: String = "ebpCode" $crate::ceb::fields::s(1, 18),
+            ebp_name: String = "ebpName" $crate::ceb::fields::s(1, 100),
+            /// The e-commerce enterprise (电商企业).
+            ebc_code: String = "ebcCode" $crate::ceb::fields::s(1, 18),
+            ebc_name: String = "ebcName" $crate::ceb::fields::s(1, 100),
+        ] $($rest)*);
+    };
+    (@fields $decl:tt [$($done:tt)*] ..waybill, $($rest:tt)*) => {
+        $crate::ceb::schema::group!(@fields $decl [$($done)*
+            /// The waybill number (物流运单编号).
+            logistics_no: String = "logisticsNo" $crate::ceb::fields::s(1, 60),
+            logistics_code: String = "logisticsCode" $crate::ceb::fields::s(1, 18),
+            logistics_name: String = "logisticsName" $crate::ceb::fields::s(1, 100),
+        ] $($rest)*);
+    };
+    (@fields $decl:tt [$($done:tt)*] ..buyer, $($rest:tt)*) => {
+        $crate::ceb::schema::group!(@fields $decl [$($done)*
+            /// 1 resident identity card (身份证), 2 other.
+            buyer_id_type: String = "buyerIdType" $crate::ceb::fields::len(1).one_of($crate::ceb::fields::ID_TYPES),
+            buyer_id_number: String = "buyerIdNumber" $crate::ceb::fields::s(1, 60),
+            buyer_name: String = "buyerName" $crate::ceb::fields::s(1, 60),
+            buyer_telephone: String = "buyerTelephone" $crate::ceb::fields::s(1, 30),
+        ] $($rest)*);
+    };
+    (@fields $decl:tt [$($done:tt)*] $(#[$m:meta])* $f:ident: $t:ty = $x:literal $r:expr, $($rest:tt)*) => {
+        $crate::ceb::schema::group!(@fields $decl [$($done)* $(#[$m])* $f: $t = $x $r,] $($rest)*);
+    };
+    (@fields [$($decl:tt)*] [$($done:tt)*]) => {
+        $crate::ceb::schema::group!(@emit $($decl)* { $($done)* });
+    };
     (
-        $(#[$meta:meta])*
-        pub struct $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident: $ty:ty = $xml:literal $rule:expr ),+ $(,)?
+        @emit $(#[$meta:meta])* pub struct $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident: $ty:ty = $xml:literal $rule:expr, )+
         }
     ) => {
         $(#[$meta])*
@@ -172,6 +240,9 @@ macro_rules! group {
                 }
             }
         }
+    };
+    ($(#[$meta:meta])* pub struct $name:ident { $($body:tt)* }) => {
+        $crate::ceb::schema::group!(@fields [$(#[$meta])* pub struct $name] [] $($body)*);
     };
 }
 

@@ -74,7 +74,7 @@ impl Parsed {
 
     /// Per document: its path, its appStatus, and the enterprises it names that may send it.
     pub fn documents(&self) -> Vec<(String, &str, Vec<&str>)> {
-        self.0.documents().into_iter().map(|d| (d.path, d.app_status, d.senders)).collect()
+        self.0.outlines().into_iter().map(|d| (d.path, d.app_status, d.senders)).collect()
     }
 
     /// The enterprise the message speaks for when no token says so (an operator's import):

@@ -9,7 +9,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use super::message::{Document, Kind, Message, Spec};
+use super::message::{Kind, Message, Outline, Spec};
 use super::receipt::{Answer, Receipt};
 use super::tree::{malformed, not_utf8};
 use super::{Ceb311, Ceb411, Ceb511, Ceb621, Ceb623, Ceb625, Ceb711};
@@ -96,7 +96,7 @@ impl MessageKind {
 trait AnyMessage {
     fn guid(&self) -> &str;
     fn kind(&self) -> MessageKind;
-    fn documents(&self) -> Vec<Document<'_>>;
+    fn outlines(&self) -> Vec<Outline<'_>>;
     fn receipt(&self, answers: &[Answer]) -> Receipt;
 }
 
@@ -107,8 +107,8 @@ impl<K: Kind> AnyMessage for Message<K> {
     fn kind(&self) -> MessageKind {
         K::KIND
     }
-    fn documents(&self) -> Vec<Document<'_>> {
-        Message::documents(self)
+    fn outlines(&self) -> Vec<Outline<'_>> {
+        Message::outlines(self)
     }
     fn receipt(&self, answers: &[Answer]) -> Receipt {
         Message::receipt(self, answers)
@@ -126,8 +126,8 @@ impl CebMessage {
     }
 
     /// Each document's path, appStatus and the enterprises that may send it.
-    pub fn documents(&self) -> Vec<Document<'_>> {
-        self.any().documents()
+    pub fn outlines(&self) -> Vec<Outline<'_>> {
+        self.any().outlines()
     }
 
     /// The receipt answering the message, one return element per document and answer.

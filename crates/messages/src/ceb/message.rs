@@ -188,7 +188,7 @@ group! {
 /// One document as the node sees it before handing it on: where it is, whether it is
 /// declared, and who may send it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Document<'a> {
+pub struct Outline<'a> {
     /// Path of the element holding its fields, e.g. `Order[0]/OrderHead`, `InvtCancel[2]`,
     /// `Delivery/DeliveryHead`.
     pub path: String,
@@ -247,12 +247,12 @@ impl<K: Kind> Message<K> {
     }
 
     /// Each document's path, appStatus and the enterprises that may send it.
-    pub fn documents(&self) -> Vec<Document<'_>> {
+    pub fn outlines(&self) -> Vec<Outline<'_>> {
         let spec = &K::SPEC;
         self.documents
             .iter()
             .enumerate()
-            .map(|(i, d)| Document {
+            .map(|(i, d)| Outline {
                 path: spec.head_path(i),
                 app_status: d.head.text("appStatus").unwrap_or(""),
                 senders: spec.senders.iter().filter_map(|name| d.head.text(name)).collect(),

@@ -77,7 +77,7 @@ pub use fields::{Field, Rule, Shape, Simple, Table};
 pub use inventory::{parse_ceb621, Ceb621, Ceb621Message, Inventory, InventoryHead, InventoryItem};
 pub use kind::{message_kind, CebMessage, MessageKind, Root};
 pub use logistics::{parse_ceb511, Ceb511, Ceb511Message, Logistics, LogisticsHead};
-pub use message::{BaseTransfer, Doc, Document, Kind, Message, NoLines, Spec};
+pub use message::{BaseTransfer, Doc, Kind, Message, NoLines, Outline, Spec};
 pub use order::{parse_ceb311, Ceb311, Ceb311Message, Order, OrderHead, OrderItem};
 pub use payment::{parse_ceb411, Ceb411, Ceb411Message, Payment, PaymentHead};
 pub use receipt::{negative_receipt, Answer, Fill, Receipt, Return};

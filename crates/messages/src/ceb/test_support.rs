@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{Answer, CebError, Kind, Message, Receipt};
+use super::{Answer, BaseTransfer, CebError, Kind, Message, Receipt};
 
 pub(crate) fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
@@ -16,6 +16,26 @@ pub(crate) fn data(rel: &str) -> PathBuf {
 pub(crate) fn sample(version: &str, message: &str) -> String {
     let path = data(&format!("{version}/samples/import/{message}.xml"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The versions of the specification whose official samples are vendored.
+pub(crate) const VERSIONS: [&str; 2] = ["2018", "2022-05"];
+
+/// An official sample read by its kind's reader, which must accept it.
+pub(crate) fn read_sample<K: Kind>(version: &str) -> Message<K> {
+    let root = K::SPEC.root;
+    Message::read(sample(version, root).as_bytes()).unwrap_or_else(|errs| panic!("{version}/{root}: unexpected errors: {errs:#?}"))
+}
+
+/// The `BaseTransfer` a sample carries: copCode, copName, dxpMode DXP, dxpId, note.
+pub(crate) fn transfer(cop_code: &str, cop_name: &str, dxp_id: &str, note: Option<&str>) -> Option<BaseTransfer> {
+    Some(BaseTransfer {
+        cop_code: cop_code.into(),
+        cop_name: cop_name.into(),
+        dxp_mode: "DXP".into(),
+        dxp_id: dxp_id.into(),
+        note: note.map(Into::into),
+    })
 }
 
 pub(crate) fn dec(s: &str) -> Decimal {

@@ -227,3 +227,46 @@ fn ceb311_country_and_unit_codes_are_checked() {
     let xml = replace_first(&base, "<ceb:country>116</ceb:country>", "<ceb:country>304</ceb:country>");
     assert_eq!(parse_ceb311(xml.as_bytes()).map(|m| m.documents[0].items[0].country.clone()), Ok("304".to_string()));
 }
+
+/// A kind's spec names elements of its own groups: what its receipt echoes and who may send it
+/// are string elements of the head, a kind has line elements exactly when its line group has
+/// fields, and the receipt is the message's number plus one.
+fn check_spec<K: Kind>() {
+    let spec = &K::SPEC;
+    let root = spec.root;
+    assert_eq!(K::KIND.spec().root, root);
+    assert_eq!(Root::Known(K::KIND).name(), root);
+    let head = K::HEAD_FIELDS;
+    let names = |fields: &[Field]| fields.iter().map(|f| (f.name, f.required)).collect::<Vec<_>>();
+    assert_eq!(names(head), names(<K::Head as schema::Group>::FIELDS), "{root}: the head's rules are its group's");
+    let text = |name: &str| head.iter().find(|f| f.name == name && matches!(f.simple, Simple::Str { .. } | Simple::Len(_)));
+    assert!(text("appStatus").is_some_and(|f| f.required), "{root}");
+    for &(name, fill) in spec.echo {
+        assert!(text(name).is_some(), "{root}: the receipt echoes {name}, which the head does not have");
+        if fill == Fill::CopNo {
+            assert!(text("orderNo").is_some_and(|f| f.required), "{root}: copNo falls back to orderNo");
+        }
+    }
+    assert_eq!(spec.echo.first().map(|e| e.0), Some("guid"), "{root}");
+    assert!(!spec.senders.is_empty(), "{root}");
+    for name in spec.senders {
+        assert!(text(name).is_some_and(|f| f.required), "{root}: sender {name} must be a required element");
+    }
+    assert_eq!(spec.lines.is_some(), !<K::Line as schema::Group>::FIELDS.is_empty(), "{root}");
+    let number: u32 = root[3..6].parse().unwrap();
+    assert_eq!(spec.receipt, format!("CEB{}Message", number + 1));
+    assert_eq!(K::KIND.receipt_name(), spec.receipt);
+    assert!(spec.returns.ends_with("Return"), "{root}");
+}
+
+#[test]
+fn every_kind_is_described_consistently() {
+    check_spec::<Ceb311>();
+    check_spec::<Ceb411>();
+    check_spec::<Ceb511>();
+    check_spec::<Ceb621>();
+    check_spec::<Ceb623>();
+    check_spec::<Ceb625>();
+    check_spec::<Ceb711>();
+    assert_eq!(MessageKind::ALL.len(), 7);
+}

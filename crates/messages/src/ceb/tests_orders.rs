@@ -1,17 +1,15 @@
 //! Tests for CEB311/312 (orders), CEB411/412 (payments) and CEB511/512 (logistics).
 
-use super::test_support::{answer, answer_all, check_broken, dec, replace_first, sample, xmllint_validate};
+use super::test_support::{
+    answer, answer_all, check_broken, dec, read_sample, replace_first, sample, transfer, xmllint_validate, VERSIONS,
+};
 use super::tree::read_tree;
 use super::*;
 
 // ---- CEB311 / CEB312 ----
 
-fn parse_311(version: &str) -> Ceb311Message {
-    parse_ceb311(sample(version, "CEB311Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
-}
-
 fn check_311_sample(version: &str) {
-    let msg = parse_311(version);
+    let msg = read_sample::<Ceb311>(version);
     assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
     assert_eq!(msg.version, "1.0");
     assert_eq!(msg.documents.len(), 6);
@@ -53,21 +51,14 @@ fn check_311_sample(version: &str) {
     assert_eq!(it[1].gnum, 2);
     assert_eq!(it[1].qty, dec("200"));
 
-    let bt = msg.base_transfer.expect("BaseTransfer");
-    assert_eq!(bt.cop_code, "1101180326");
-    assert_eq!(bt.dxp_mode, "DXP");
-    assert_eq!(bt.dxp_id, "EXP2016522002580001");
-    assert_eq!(bt.note.as_deref(), Some("test"));
+    assert_eq!(msg.base_transfer, transfer("1101180326", "物流企业", "EXP2016522002580001", Some("test")));
 }
 
 #[test]
-fn ceb311_official_2018_sample_parses() {
-    check_311_sample("2018");
-}
-
-#[test]
-fn ceb311_official_2022_05_sample_parses() {
-    check_311_sample("2022-05");
+fn ceb311_official_samples_parse() {
+    for version in VERSIONS {
+        check_311_sample(version);
+    }
 }
 
 #[test]
@@ -158,7 +149,7 @@ fn ceb311_missing_head_and_lines() {
 }
 
 fn order_receipts() -> Receipt {
-    answer_all(&parse_311("2018"), answer("2", "20160428182238000", "新增申报成功 <ok> & \"done\"", None))
+    answer_all(&read_sample::<Ceb311>("2018"), answer("2", "20160428182238000", "新增申报成功 <ok> & \"done\"", None))
 }
 
 #[test]
@@ -195,12 +186,8 @@ fn ceb312_reads_back_and_validates() {
 
 // ---- CEB411 / CEB412 ----
 
-fn parse_411(version: &str) -> Ceb411Message {
-    parse_ceb411(sample(version, "CEB411Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
-}
-
 fn check_411_sample(version: &str) {
-    let msg = parse_411(version);
+    let msg = read_sample::<Ceb411>(version);
     assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
     assert_eq!(msg.version, "1.0");
     assert_eq!(msg.documents.len(), 10);
@@ -223,20 +210,14 @@ fn check_411_sample(version: &str) {
     assert_eq!(p.note, None);
     assert_eq!(msg.documents[1].head.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC95");
     assert_eq!(msg.documents[1].head.pay_transaction_id, "P0242250008");
-    let bt = msg.base_transfer.expect("BaseTransfer");
-    assert_eq!(bt.cop_code, "1101180326");
-    assert_eq!(bt.dxp_id, "DXPLGS0000000001");
-    assert_eq!(bt.note, None);
+    assert_eq!(msg.base_transfer, transfer("1101180326", "物流企业", "DXPLGS0000000001", None));
 }
 
 #[test]
-fn ceb411_official_2018_sample_parses() {
-    check_411_sample("2018");
-}
-
-#[test]
-fn ceb411_official_2022_05_sample_parses() {
-    check_411_sample("2022-05");
+fn ceb411_official_samples_parse() {
+    for version in VERSIONS {
+        check_411_sample(version);
+    }
 }
 
 #[test]
@@ -287,7 +268,7 @@ fn ceb411_broken_variants_report_path_and_rule() {
 }
 
 fn payment_receipts() -> Receipt {
-    answer_all(&parse_411("2018"), answer("120", "20160311210300000", "入库 & ok", None))
+    answer_all(&read_sample::<Ceb411>("2018"), answer("120", "20160311210300000", "入库 & ok", None))
 }
 
 #[test]
@@ -323,12 +304,8 @@ fn ceb412_reads_back_and_validates() {
 
 // ---- CEB511 / CEB512 ----
 
-fn parse_511(version: &str) -> Ceb511Message {
-    parse_ceb511(sample(version, "CEB511Message").as_bytes()).unwrap_or_else(|errs| panic!("unexpected errors: {errs:#?}"))
-}
-
 fn check_511_sample(version: &str) {
-    let msg = parse_511(version);
+    let msg = read_sample::<Ceb511>(version);
     assert_eq!(msg.guid, "4CDE1CFD-EDED-46B1-946C-B8022E42FC94");
     assert_eq!(msg.version, "1.0");
     assert_eq!(msg.documents.len(), 6);
@@ -352,19 +329,14 @@ fn check_511_sample(version: &str) {
     assert_eq!(w.note, None);
     assert_eq!(msg.documents[1].head.order_no, "order20160321116421003");
     assert_eq!(msg.documents[5].head.order_no, "order20160321116421008");
-    let bt = msg.base_transfer.expect("BaseTransfer");
-    assert_eq!(bt.cop_code, "1101180326");
-    assert_eq!(bt.dxp_id, "DXPLGS0000000001");
+    assert_eq!(msg.base_transfer, transfer("1101180326", "物流企业", "DXPLGS0000000001", None));
 }
 
 #[test]
-fn ceb511_official_2018_sample_parses() {
-    check_511_sample("2018");
-}
-
-#[test]
-fn ceb511_official_2022_05_sample_parses() {
-    check_511_sample("2022-05");
+fn ceb511_official_samples_parse() {
+    for version in VERSIONS {
+        check_511_sample(version);
+    }
 }
 
 #[test]
@@ -430,7 +402,7 @@ fn ceb511_broken_variants_report_path_and_rule() {
 }
 
 fn logistics_receipts() -> Receipt {
-    answer_all(&parse_511("2018"), answer("2", "20160506152250000", "新增申报成功", None))
+    answer_all(&read_sample::<Ceb511>("2018"), answer("2", "20160506152250000", "新增申报成功", None))
 }
 
 #[test]

@@ -3,22 +3,11 @@
 
 use guomen_domain::ceb::RefundLine;
 use guomen_domain::{FieldError, Refusal, RefusalKind};
-use guomen_messages::ceb::{
-    self, convert, Ceb311Message, Ceb411Message, Ceb511Message, Ceb621Message, Ceb623Message, Ceb625Message, Ceb711Message, CebError,
-    MessageKind,
-};
+use guomen_messages::ceb::{self, convert, CebError, CebMessage, Root};
 use guomen_store::ceb::{CancelRequest, CebDocuments, DepartureRequest, RefundRequest};
 
 /// A message read and checked against the XSD rules.
-pub enum Parsed {
-    Orders(Ceb311Message),
-    Payments(Ceb411Message),
-    Waybills(Ceb511Message),
-    Inventories(Ceb621Message),
-    Cancels(Ceb623Message),
-    Refunds(Ceb625Message),
-    Delivery(Box<Ceb711Message>),
-}
+pub struct Parsed(CebMessage);
 
 fn field_errors(errors: Vec<CebError>) -> Vec<FieldError> {
     errors.into_iter().map(|e| FieldError::new(e.path, e.rule, e.en, e.zh)).collect()
@@ -58,16 +47,9 @@ impl Parsed {
 
     fn read_checked(xml: &[u8]) -> Result<Parsed, (Refusal, Vec<CebError>)> {
         let with = |errors: Vec<CebError>| (refusal(errors.clone()), errors);
-        let kind = ceb::message_kind(xml).map_err(|e| with(vec![e]))?;
-        let parsed = match kind {
-            MessageKind::Ceb311 => ceb::parse_ceb311(xml).map(Parsed::Orders),
-            MessageKind::Ceb411 => ceb::parse_ceb411(xml).map(Parsed::Payments),
-            MessageKind::Ceb511 => ceb::parse_ceb511(xml).map(Parsed::Waybills),
-            MessageKind::Ceb621 => ceb::parse_ceb621(xml).map(Parsed::Inventories),
-            MessageKind::Ceb623 => ceb::parse_ceb623(xml).map(Parsed::Cancels),
-            MessageKind::Ceb625 => ceb::parse_ceb625(xml).map(Parsed::Refunds),
-            MessageKind::Ceb711 => ceb::parse_ceb711(xml).map(|m| Parsed::Delivery(Box::new(m))),
-            MessageKind::Other(root) => {
+        let kind = match ceb::message_kind(xml).map_err(|e| with(vec![e]))? {
+            Root::Known(kind) => kind,
+            Root::Other(root) => {
                 return Err((
                     Refusal {
                         kind: RefusalKind::Validation,
@@ -79,80 +61,20 @@ impl Parsed {
                 ))
             }
         };
-        parsed.map_err(with)
+        CebMessage::read(kind, xml).map(Parsed).map_err(with)
+    }
+
+    pub fn message(&self) -> &CebMessage {
+        &self.0
     }
 
     pub fn guid(&self) -> &str {
-        match self {
-            Parsed::Orders(m) => &m.guid,
-            Parsed::Payments(m) => &m.guid,
-            Parsed::Waybills(m) => &m.guid,
-            Parsed::Inventories(m) => &m.guid,
-            Parsed::Cancels(m) => &m.guid,
-            Parsed::Refunds(m) => &m.guid,
-            Parsed::Delivery(m) => &m.guid,
-        }
+        self.0.guid()
     }
 
     /// Per document: its path, its appStatus, and the enterprises it names that may send it.
     pub fn documents(&self) -> Vec<(String, &str, Vec<&str>)> {
-        match self {
-            Parsed::Orders(m) => m
-                .orders
-                .iter()
-                .enumerate()
-                .map(|(i, o)| {
-                    (format!("Order[{i}]/OrderHead"), o.head.app_status.as_str(), vec![o.head.ebp_code.as_str(), &o.head.ebc_code])
-                })
-                .collect(),
-            Parsed::Payments(m) => m
-                .payments
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (format!("Payment[{i}]/PaymentHead"), p.app_status.as_str(), vec![p.pay_code.as_str(), &p.ebp_code]))
-                .collect(),
-            Parsed::Waybills(m) => m
-                .waybills
-                .iter()
-                .enumerate()
-                .map(|(i, w)| (format!("Logistics[{i}]/LogisticsHead"), w.app_status.as_str(), vec![w.logistics_code.as_str()]))
-                .collect(),
-            Parsed::Inventories(m) => m
-                .inventories
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let h = &v.head;
-                    (format!("Inventory[{i}]/InventoryHead"), h.app_status.as_str(), vec![h.agent_code.as_str(), &h.ebc_code, &h.ebp_code])
-                })
-                .collect(),
-            Parsed::Cancels(m) => m
-                .cancels
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (format!("InvtCancel[{i}]"), c.app_status.as_str(), vec![c.agent_code.as_str(), &c.ebc_code, &c.ebp_code]))
-                .collect(),
-            Parsed::Refunds(m) => m
-                .refunds
-                .iter()
-                .enumerate()
-                .map(|(i, r)| {
-                    let h = &r.head;
-                    (
-                        format!("InvtRefund[{i}]/InvtRefundHead"),
-                        h.app_status.as_str(),
-                        vec![h.agent_code.as_str(), &h.ebc_code, &h.ebp_code],
-                    )
-                })
-                .collect(),
-            Parsed::Delivery(m) => {
-                vec![(
-                    "Delivery/DeliveryHead".into(),
-                    m.head.app_status.as_str(),
-                    vec![m.head.operator_code.as_str(), &m.head.logistics_code],
-                )]
-            }
-        }
+        self.0.outlines().into_iter().map(|d| (d.path, d.app_status, d.senders)).collect()
     }
 
     /// The enterprise the message speaks for when no token says so (an operator's import):
@@ -163,9 +85,9 @@ impl Parsed {
 
     /// Inventory lists' buyer identities (for the flood guard), with their paths.
     pub fn buyers(&self, declared: &[bool]) -> Vec<(String, String)> {
-        match self {
-            Parsed::Inventories(m) => m
-                .inventories
+        match &self.0 {
+            CebMessage::Ceb621(m) => m
+                .documents
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| declared[*i])
@@ -182,39 +104,27 @@ impl Parsed {
 
     /// The declared documents, for the write path.
     pub fn to_store(&self, declared: &[bool]) -> CebDocuments {
-        let keep = |i: usize| declared[i];
-        match self {
-            Parsed::Orders(m) => {
-                CebDocuments::Orders(m.orders.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, o)| convert::order_doc(o)).collect())
-            }
-            Parsed::Payments(m) => CebDocuments::Payments(
-                m.payments.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, p)| convert::payment_doc(p)).collect(),
-            ),
-            Parsed::Waybills(m) => CebDocuments::Waybills(
-                m.waybills.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, w)| convert::waybill_doc(w)).collect(),
-            ),
-            Parsed::Inventories(m) => CebDocuments::Inventories(
-                m.inventories.iter().enumerate().filter(|(i, _)| keep(*i)).map(|(_, v)| convert::inventory_doc(v)).collect(),
-            ),
-            Parsed::Cancels(m) => CebDocuments::Cancels(
-                m.cancels
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| keep(*i))
-                    .map(|(_, c)| CancelRequest {
-                        invt_no: Some(c.invt_no.clone()).filter(|n| !n.is_empty()),
-                        ebp_code: c.ebp_code.clone(),
-                        order_no: c.order_no.clone(),
-                        reason: c.reason.clone(),
+        fn kept<'a, T>(documents: &'a [T], declared: &'a [bool]) -> impl Iterator<Item = &'a T> {
+            documents.iter().zip(declared).filter(|(_, keep)| **keep).map(|(d, _)| d)
+        }
+        match &self.0 {
+            CebMessage::Ceb311(m) => CebDocuments::Orders(kept(&m.documents, declared).map(convert::order_doc).collect()),
+            CebMessage::Ceb411(m) => CebDocuments::Payments(kept(&m.documents, declared).map(convert::payment_doc).collect()),
+            CebMessage::Ceb511(m) => CebDocuments::Waybills(kept(&m.documents, declared).map(convert::waybill_doc).collect()),
+            CebMessage::Ceb621(m) => CebDocuments::Inventories(kept(&m.documents, declared).map(convert::inventory_doc).collect()),
+            CebMessage::Ceb623(m) => CebDocuments::Cancels(
+                kept(&m.documents, declared)
+                    .map(|d| CancelRequest {
+                        invt_no: Some(d.head.invt_no.clone()).filter(|n| !n.is_empty()),
+                        ebp_code: d.head.ebp_code.clone(),
+                        order_no: d.head.order_no.clone(),
+                        reason: d.head.reason.clone(),
                     })
                     .collect(),
             ),
-            Parsed::Refunds(m) => CebDocuments::Refunds(
-                m.refunds
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| keep(*i))
-                    .map(|(_, r)| RefundRequest {
+            CebMessage::Ceb625(m) => CebDocuments::Refunds(
+                kept(&m.documents, declared)
+                    .map(|r| RefundRequest {
                         invt_no: Some(r.head.invt_no.clone()).filter(|n| !n.is_empty()),
                         ebp_code: r.head.ebp_code.clone(),
                         order_no: r.head.order_no.clone(),
@@ -223,15 +133,15 @@ impl Parsed {
                     })
                     .collect(),
             ),
-            Parsed::Delivery(m) => CebDocuments::Departures(if keep(0) {
-                vec![DepartureRequest {
-                    delivery: m.head.rkd_no.clone().or_else(|| m.head.cop_no.clone()).unwrap_or_else(|| m.guid.clone()),
-                    logistics_code: m.head.logistics_code.clone(),
-                    logistics_nos: m.items.iter().map(|l| l.logistics_no.clone()).collect(),
-                }]
-            } else {
-                Vec::new()
-            }),
+            CebMessage::Ceb711(m) => CebDocuments::Departures(
+                kept(&m.documents, declared)
+                    .map(|d| DepartureRequest {
+                        delivery: d.head.rkd_no.clone().or_else(|| d.head.cop_no.clone()).unwrap_or_else(|| m.guid.clone()),
+                        logistics_code: d.head.logistics_code.clone(),
+                        logistics_nos: d.items.iter().map(|l| l.logistics_no.clone()).collect(),
+                    })
+                    .collect(),
+            ),
         }
     }
 }

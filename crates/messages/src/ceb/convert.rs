@@ -1,181 +1,125 @@
-//! From checked CEB messages to the documents customs keeps (`guomen_domain::ceb`). The
-//! readers have already enforced the XSD rules, so this is a plain mapping; the currency
-//! (always 142) and the transport envelope are dropped.
+//! Between checked CEB messages and the documents customs keeps (`guomen_domain::ceb`), both
+//! ways. The readers have already enforced the XSD rules, so this is a plain mapping of the
+//! fields both sides have, named once per document in a `mirror!` line-up that gives both
+//! directions. Towards the domain the transport-only elements are dropped (`appStatus`,
+//! `currency`, always 142, `orderType`, the numbers customs assigns); from the domain they are
+//! composed as a sender declares a new document (`appStatus` 2, `currency` 142, no numbers).
 
-use super::inventory::{Inventory, InventoryItem};
-use super::logistics::LogisticsHead;
-use super::order::{Order, OrderItem};
-use super::payment::PaymentHead;
 use guomen_domain::ceb::{AppType, InventoryDoc, InventoryLine, OrderDoc, OrderLine, PaymentDoc, WaybillDoc};
 
-fn app_type(code: &str) -> AppType {
-    AppType::from_code(code).unwrap_or(AppType::New)
+use super::fields::CNY;
+use super::message::Doc;
+use super::{Inventory, InventoryHead, InventoryItem, Logistics, LogisticsHead, Order, OrderHead, OrderItem, Payment, PaymentHead};
+
+/// `appStatus` of a document being declared (申报).
+const DECLARED: &str = "2";
+
+/// One field from one side to the other: the same type is cloned; `appType` is a code in the
+/// message and an [`AppType`] in the domain.
+trait Mirror<T> {
+    fn mirror(&self) -> T;
 }
 
-pub fn order_doc(o: &Order) -> OrderDoc {
-    let h = &o.head;
-    OrderDoc {
-        guid: h.guid.clone(),
-        app_type: app_type(&h.app_type),
-        app_time: h.app_time.clone(),
-        order_no: h.order_no.clone(),
-        ebp_code: h.ebp_code.clone(),
-        ebp_name: h.ebp_name.clone(),
-        ebc_code: h.ebc_code.clone(),
-        ebc_name: h.ebc_name.clone(),
-        goods_value: h.goods_value,
-        freight: h.freight,
-        discount: h.discount,
-        tax_total: h.tax_total,
-        actural_paid: h.actural_paid,
-        buyer_reg_no: h.buyer_reg_no.clone(),
-        buyer_name: h.buyer_name.clone(),
-        buyer_telephone: h.buyer_telephone.clone(),
-        buyer_id_type: h.buyer_id_type.clone(),
-        buyer_id_number: h.buyer_id_number.clone(),
-        pay_code: h.pay_code.clone(),
-        pay_name: h.pay_name.clone(),
-        pay_transaction_id: h.pay_transaction_id.clone(),
-        batch_numbers: h.batch_numbers.clone(),
-        consignee: h.consignee.clone(),
-        consignee_telephone: h.consignee_telephone.clone(),
-        consignee_address: h.consignee_address.clone(),
-        consignee_district: h.consignee_district.clone(),
-        note: h.note.clone(),
-        items: o.items.iter().map(order_line).collect(),
+impl<T: Clone> Mirror<T> for T {
+    fn mirror(&self) -> T {
+        self.clone()
     }
 }
 
-fn order_line(i: &OrderItem) -> OrderLine {
-    OrderLine {
-        gnum: i.gnum,
-        item_no: i.item_no.clone(),
-        item_name: i.item_name.clone(),
-        gmodel: i.gmodel.clone(),
-        item_describe: i.item_describe.clone(),
-        bar_code: i.bar_code.clone(),
-        unit: i.unit.clone(),
-        qty: i.qty,
-        price: i.price,
-        total_price: i.total_price,
-        country: i.country.clone(),
-        note: i.note.clone(),
+impl Mirror<AppType> for String {
+    /// The readers admit only 1, 2 and 3.
+    fn mirror(&self) -> AppType {
+        AppType::from_code(self).unwrap_or(AppType::New)
     }
 }
 
-pub fn payment_doc(h: &PaymentHead) -> PaymentDoc {
-    PaymentDoc {
-        guid: h.guid.clone(),
-        app_type: app_type(&h.app_type),
-        app_time: h.app_time.clone(),
-        pay_code: h.pay_code.clone(),
-        pay_name: h.pay_name.clone(),
-        pay_transaction_id: h.pay_transaction_id.clone(),
-        order_no: h.order_no.clone(),
-        ebp_code: h.ebp_code.clone(),
-        ebp_name: h.ebp_name.clone(),
-        payer_id_type: h.payer_id_type.clone(),
-        payer_id_number: h.payer_id_number.clone(),
-        payer_name: h.payer_name.clone(),
-        telephone: h.telephone.clone(),
-        amount_paid: h.amount_paid,
-        pay_time: h.pay_time.clone(),
-        note: h.note.clone(),
+impl Mirror<String> for AppType {
+    fn mirror(&self) -> String {
+        match self {
+            AppType::New => "1",
+            AppType::Change => "2",
+            AppType::Delete => "3",
+        }
+        .into()
     }
 }
 
-pub fn waybill_doc(h: &LogisticsHead) -> WaybillDoc {
-    WaybillDoc {
-        guid: h.guid.clone(),
-        app_type: app_type(&h.app_type),
-        app_time: h.app_time.clone(),
-        logistics_code: h.logistics_code.clone(),
-        logistics_name: h.logistics_name.clone(),
-        logistics_no: h.logistics_no.clone(),
-        bill_no: h.bill_no.clone(),
-        order_no: h.order_no.clone(),
-        freight: h.freight,
-        insured_fee: h.insured_fee,
-        weight: h.weight,
-        pack_no: h.pack_no,
-        goods_info: h.goods_info.clone(),
-        consignee: h.consignee.clone(),
-        consignee_address: h.consignee_address.clone(),
-        consignee_telephone: h.consignee_telephone.clone(),
-        note: h.note.clone(),
-    }
+/// `to_doc, from_doc: Wrapper = Head <=> DomainDoc { shared fields } else { message-only
+/// fields when composed }`, optionally followed by the same for the goods lines.
+macro_rules! mirror {
+    (
+        $to:ident, $from:ident: $wrapper:ty = $head:ident <=> $doc:ident { $($f:ident),+ $(,)? }
+        else { $($hf:ident: $hv:expr),* $(,)? }
+    ) => {
+        /// The domain's document from the message's.
+        pub fn $to(d: &$wrapper) -> $doc {
+            let h = &d.head;
+            $doc { $($f: h.$f.mirror(),)+ }
+        }
+
+        /// The message's document declaring the domain's.
+        pub fn $from(doc: &$doc) -> $wrapper {
+            Doc { head: $head { $($f: doc.$f.mirror(),)+ $($hf: $hv,)* }, items: Vec::new() }
+        }
+    };
+    (
+        $to:ident, $from:ident: $wrapper:ty = $head:ident <=> $doc:ident { $($f:ident),+ $(,)? }
+        else { $($hf:ident: $hv:expr),* $(,)? }
+        lines $item:ident <=> $line:ident { $($lf:ident),+ $(,)? }
+        else { $($lhf:ident: $lhv:expr),* $(,)? }
+    ) => {
+        /// The domain's document from the message's.
+        pub fn $to(d: &$wrapper) -> $doc {
+            let h = &d.head;
+            $doc { $($f: h.$f.mirror(),)+ items: d.items.iter().map(|l| $line { $($lf: l.$lf.mirror(),)+ }).collect() }
+        }
+
+        /// The message's document declaring the domain's.
+        pub fn $from(doc: &$doc) -> $wrapper {
+            Doc {
+                head: $head { $($f: doc.$f.mirror(),)+ $($hf: $hv,)* },
+                items: doc.items.iter().map(|l| $item { $($lf: l.$lf.mirror(),)+ $($lhf: $lhv,)* }).collect(),
+            }
+        }
+    };
 }
 
-pub fn inventory_doc(inv: &Inventory) -> InventoryDoc {
-    let h = &inv.head;
-    InventoryDoc {
-        guid: h.guid.clone(),
-        app_type: app_type(&h.app_type),
-        app_time: h.app_time.clone(),
-        order_no: h.order_no.clone(),
-        ebp_code: h.ebp_code.clone(),
-        ebp_name: h.ebp_name.clone(),
-        ebc_code: h.ebc_code.clone(),
-        ebc_name: h.ebc_name.clone(),
-        logistics_no: h.logistics_no.clone(),
-        logistics_code: h.logistics_code.clone(),
-        logistics_name: h.logistics_name.clone(),
-        cop_no: h.cop_no.clone(),
-        assure_code: h.assure_code.clone(),
-        ems_no: h.ems_no.clone(),
-        ie_flag: h.ie_flag.clone(),
-        decl_time: h.decl_time.clone(),
-        customs_code: h.customs_code.clone(),
-        port_code: h.port_code.clone(),
-        ie_date: h.ie_date.clone(),
-        buyer_id_type: h.buyer_id_type.clone(),
-        buyer_id_number: h.buyer_id_number.clone(),
-        buyer_name: h.buyer_name.clone(),
-        buyer_telephone: h.buyer_telephone.clone(),
-        consignee_address: h.consignee_address.clone(),
-        agent_code: h.agent_code.clone(),
-        agent_name: h.agent_name.clone(),
-        area_code: h.area_code.clone(),
-        area_name: h.area_name.clone(),
-        trade_mode: h.trade_mode.clone(),
-        traf_mode: h.traf_mode.clone(),
-        traf_no: h.traf_no.clone(),
-        voyage_no: h.voyage_no.clone(),
-        bill_no: h.bill_no.clone(),
-        loct_no: h.loct_no.clone(),
-        license_no: h.license_no.clone(),
-        country: h.country.clone(),
-        freight: h.freight,
-        insured_fee: h.insured_fee,
-        wrap_type: h.wrap_type.clone(),
-        pack_no: h.pack_no,
-        gross_weight: h.gross_weight,
-        net_weight: h.net_weight,
-        note: h.note.clone(),
-        items: inv.items.iter().map(inventory_line).collect(),
-    }
+mirror! {
+    order_doc, order_of: Order = OrderHead <=> OrderDoc {
+        guid, app_type, app_time, order_no, ebp_code, ebp_name, ebc_code, ebc_name, goods_value, freight, discount,
+        tax_total, actural_paid, buyer_reg_no, buyer_name, buyer_telephone, buyer_id_type, buyer_id_number, pay_code,
+        pay_name, pay_transaction_id, batch_numbers, consignee, consignee_telephone, consignee_address,
+        consignee_district, note,
+    } else { app_status: DECLARED.into(), order_type: "I".into(), currency: CNY.into() }
+    lines OrderItem <=> OrderLine {
+        gnum, item_no, item_name, gmodel, item_describe, bar_code, unit, qty, price, total_price, country, note,
+    } else { currency: CNY.into() }
 }
 
-fn inventory_line(i: &InventoryItem) -> InventoryLine {
-    InventoryLine {
-        gnum: i.gnum,
-        item_record_no: i.item_record_no.clone(),
-        item_no: i.item_no.clone(),
-        item_name: i.item_name.clone(),
-        gcode: i.gcode.clone(),
-        gname: i.gname.clone(),
-        gmodel: i.gmodel.clone(),
-        bar_code: i.bar_code.clone(),
-        country: i.country.clone(),
-        trade_country: i.trade_country.clone(),
-        qty: i.qty,
-        unit: i.unit.clone(),
-        qty1: i.qty1,
-        unit1: i.unit1.clone(),
-        qty2: i.qty2,
-        unit2: i.unit2.clone(),
-        price: i.price,
-        total_price: i.total_price,
-        note: i.note.clone(),
-    }
+mirror! {
+    payment_doc, payment_of: Payment = PaymentHead <=> PaymentDoc {
+        guid, app_type, app_time, pay_code, pay_name, pay_transaction_id, order_no, ebp_code, ebp_name, payer_id_type,
+        payer_id_number, payer_name, telephone, amount_paid, pay_time, note,
+    } else { app_status: DECLARED.into(), currency: CNY.into() }
+}
+
+mirror! {
+    waybill_doc, waybill_of: Logistics = LogisticsHead <=> WaybillDoc {
+        guid, app_type, app_time, logistics_code, logistics_name, logistics_no, bill_no, order_no, freight, insured_fee,
+        weight, pack_no, goods_info, consignee, consignee_address, consignee_telephone, note,
+    } else { app_status: DECLARED.into(), currency: CNY.into() }
+}
+
+mirror! {
+    inventory_doc, inventory_of: Inventory = InventoryHead <=> InventoryDoc {
+        guid, app_type, app_time, order_no, ebp_code, ebp_name, ebc_code, ebc_name, logistics_no, logistics_code,
+        logistics_name, cop_no, assure_code, ems_no, ie_flag, decl_time, customs_code, port_code, ie_date,
+        buyer_id_type, buyer_id_number, buyer_name, buyer_telephone, consignee_address, agent_code, agent_name,
+        area_code, area_name, trade_mode, traf_mode, traf_no, voyage_no, bill_no, loct_no, license_no, country,
+        freight, insured_fee, wrap_type, pack_no, gross_weight, net_weight, note,
+    } else { app_status: DECLARED.into(), pre_no: None, invt_no: None, currency: CNY.into() }
+    lines InventoryItem <=> InventoryLine {
+        gnum, item_record_no, item_no, item_name, gcode, gname, gmodel, bar_code, country, trade_country, qty, unit,
+        qty1, unit1, qty2, unit2, price, total_price, note,
+    } else { currency: CNY.into() }
 }

@@ -1,6 +1,11 @@
 //! Element-level rules taken from the XSD (element order, minOccurs, string lengths,
 //! decimal digits, fixed values), the documented code lists and customs parameter tables,
 //! and a checker that collects every violation.
+//!
+//! A message module never builds a [`Field`] itself: it writes the [`Rule`] beside the field
+//! in its `group!` declaration (`"appType" len(1).one_of(APP_TYPES)`), and the macro adds the
+//! element name and whether it is required, which the field's Rust type says (`Option<_>` is
+//! `minOccurs="0"`).
 
 use std::str::FromStr;
 
@@ -9,9 +14,9 @@ use rust_decimal::Decimal;
 use super::tree::Element;
 use super::{CebError, NAMESPACE};
 
-/// The simple type of an element.
+/// The XSD simple type of an element.
 #[derive(Debug, Clone, Copy)]
-pub(crate) enum Kind {
+pub enum Simple {
     /// `xs:string` with `minLength`/`maxLength` (characters); `min: 0` when the XSD has none.
     Str { min: usize, max: usize },
     /// `xs:string` with `length`.
@@ -22,13 +27,29 @@ pub(crate) enum Kind {
     Int { total: Option<u32> },
 }
 
-/// One element of an `xs:sequence`.
+/// What Rust value an element is read into: text, a decimal or an integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Text,
+    Decimal,
+    Int,
+}
+
+impl Simple {
+    const fn shape(self) -> Shape {
+        match self {
+            Simple::Str { .. } | Simple::Len(_) => Shape::Text,
+            Simple::Decimal { .. } => Shape::Decimal,
+            Simple::Int { .. } => Shape::Int,
+        }
+    }
+}
+
+/// The rules of one element besides its name and occurrence: its simple type, a fixed value,
+/// a documented code list or a customs parameter table.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Field {
-    pub name: &'static str,
-    /// `minOccurs` is 1 (the default).
-    pub required: bool,
-    pub kind: Kind,
+pub struct Rule {
+    pub simple: Simple,
     /// `fixed="…"` in the XSD.
     pub fixed: Option<&'static str>,
     /// Code lists stated in the element's `xs:documentation` (the XSD has no `xs:enumeration`).
@@ -37,9 +58,113 @@ pub(crate) struct Field {
     pub table: Option<Table>,
 }
 
+impl Rule {
+    const fn of(simple: Simple) -> Rule {
+        Rule { simple, fixed: None, allowed: &[], table: None }
+    }
+    pub const fn fixed(self, value: &'static str) -> Rule {
+        Rule { fixed: Some(value), ..self }
+    }
+    pub const fn one_of(self, allowed: &'static [&'static str]) -> Rule {
+        Rule { allowed, ..self }
+    }
+    pub const fn in_table(self, table: Table) -> Rule {
+        Rule { table: Some(table), ..self }
+    }
+}
+
+/// `xs:string` of `min` to `max` characters.
+pub(crate) const fn s(min: usize, max: usize) -> Rule {
+    Rule::of(Simple::Str { min, max })
+}
+/// `xs:string` of exactly `n` characters.
+pub(crate) const fn len(n: usize) -> Rule {
+    Rule::of(Simple::Len(n))
+}
+/// `xs:decimal` with totalDigits 19 and fractionDigits 5, the only decimal shape the CEB
+/// import messages use.
+pub(crate) const DEC: Rule = Rule::of(Simple::Decimal { total: 19, fraction: 5 });
+/// `xs:int` without `totalDigits`.
+pub(crate) const INT: Rule = Rule::of(Simple::Int { total: None });
+/// `xs:int` with `totalDigits`.
+pub(crate) const fn int(total: u32) -> Rule {
+    Rule::of(Simple::Int { total: Some(total) })
+}
+
+/// `appType` 1 新增, 2 变更, 3 删除, as documented for most messages.
+pub(crate) const APP_TYPES: &[&str] = &["1", "2", "3"];
+/// `buyerIdType` / `payerIdType` 1 身份证, 2 其它.
+pub(crate) const ID_TYPES: &[&str] = &["1", "2"];
+/// `currency` is `fixed="142"` (人民币) wherever it occurs.
+pub(crate) const CNY: &str = "142";
+
+/// One element of an `xs:sequence`.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    /// `minOccurs` is 1 (the default).
+    pub required: bool,
+    pub simple: Simple,
+    pub fixed: Option<&'static str>,
+    pub allowed: &'static [&'static str],
+    pub table: Option<Table>,
+}
+
+impl Field {
+    /// A field whose Rust value has `shape`; the simple type must give that shape, which
+    /// const evaluation checks when the field table is built (a compile error otherwise).
+    pub const fn new(name: &'static str, shape: Shape, required: bool, rule: Rule) -> Field {
+        let fits = matches!(
+            (shape, rule.simple.shape()),
+            (Shape::Text, Shape::Text) | (Shape::Decimal, Shape::Decimal) | (Shape::Int, Shape::Int)
+        );
+        assert!(fits, "the Rust type of a field does not fit its XSD simple type");
+        Field { name, required, simple: rule.simple, fixed: rule.fixed, allowed: rule.allowed, table: rule.table }
+    }
+
+    /// The same field with another code list.
+    pub const fn one_of(self, allowed: &'static [&'static str]) -> Field {
+        Field { allowed, ..self }
+    }
+}
+
+/// `fields` with the code list of element `name` replaced: a message that shares another's
+/// group (CEB625's head is CEB623's cancellation) but documents a different list.
+pub(crate) const fn with_codes<const N: usize>(fields: &[Field], name: &str, allowed: &'static [&'static str]) -> [Field; N] {
+    assert!(fields.len() == N);
+    let mut out = [fields[0]; N];
+    let mut i = 0;
+    let mut found = false;
+    while i < N {
+        out[i] = fields[i];
+        if same(fields[i].name, name) {
+            out[i] = fields[i].one_of(allowed);
+            found = true;
+        }
+        i += 1;
+    }
+    assert!(found, "no such element in the field table");
+    out
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// A customs parameter table from `guomen-reference`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Table {
+pub enum Table {
     /// GACC country (region) codes (海关国别（地区）代码), e.g. 142 China, 502 United States.
     Country,
     /// GACC measurement unit codes (计量单位代码), e.g. 007 个, 035 千克.
@@ -63,37 +188,10 @@ impl Table {
     }
 }
 
-impl Field {
-    pub const fn req(name: &'static str, kind: Kind) -> Field {
-        Field { name, required: true, kind, fixed: None, allowed: &[], table: None }
-    }
-    pub const fn opt(name: &'static str, kind: Kind) -> Field {
-        Field { name, required: false, kind, fixed: None, allowed: &[], table: None }
-    }
-    pub const fn fixed(self, value: &'static str) -> Field {
-        Field { fixed: Some(value), ..self }
-    }
-    pub const fn one_of(self, allowed: &'static [&'static str]) -> Field {
-        Field { allowed, ..self }
-    }
-    pub const fn in_table(self, table: Table) -> Field {
-        Field { table: Some(table), ..self }
-    }
-}
-
-pub(crate) const fn s(min: usize, max: usize) -> Kind {
-    Kind::Str { min, max }
-}
-pub(crate) const fn len(n: usize) -> Kind {
-    Kind::Len(n)
-}
-/// `xs:decimal` with totalDigits 19 and fractionDigits 5, the only decimal shape CEB621 uses.
-pub(crate) const DEC: Kind = Kind::Decimal { total: 19, fraction: 5 };
-
 /// Checks the children of one element against a sequence and hands out validated values.
-/// Typed getters return a placeholder (empty string, zero) after recording an error; the
-/// caller discards the result when any error was recorded.
-pub(crate) struct Group<'a> {
+/// A value that breaks a rule is recorded as an error and read as absent; the reader then
+/// uses a placeholder (empty string, zero) and the caller discards the result.
+pub struct Checker<'a> {
     el: &'a Element,
     path: String,
     spec: &'static [Field],
@@ -102,9 +200,9 @@ pub(crate) struct Group<'a> {
     pub errors: Vec<CebError>,
 }
 
-impl<'a> Group<'a> {
+impl<'a> Checker<'a> {
     /// Checks that every child is a known element of the sequence, in order, at most once.
-    pub fn new(el: &'a Element, path: String, spec: &'static [Field]) -> Self {
+    pub(crate) fn new(el: &'a Element, path: String, spec: &'static [Field]) -> Self {
         let mut errors = Vec::new();
         let mut last: Option<usize> = None;
         let mut slots = vec![None; spec.len()];
@@ -136,7 +234,7 @@ impl<'a> Group<'a> {
                 (Some(i), _) => last = Some(i),
             }
         }
-        Group { el, path, spec, slots, errors }
+        Checker { el, path, spec, slots, errors }
     }
 
     fn index(&self, name: &str) -> usize {
@@ -153,13 +251,13 @@ impl<'a> Group<'a> {
 
     /// Trimmed text of the element, after the presence, length, fixed-value and code-list
     /// checks. `None` when absent, or empty and optional (or empty and allowed to be).
-    fn checked(&mut self, name: &str) -> Option<String> {
+    pub fn text(&mut self, name: &str) -> Option<String> {
         let i = self.index(name);
         let field = self.spec[i];
         let el = self.slots[i].map(|c| &self.el.children[c]);
         let text = el.map(|e| e.text.trim());
-        let min = match field.kind {
-            Kind::Str { min, .. } => min,
+        let min = match field.simple {
+            Simple::Str { min, .. } => min,
             _ => 1,
         };
         let text = match text {
@@ -177,14 +275,14 @@ impl<'a> Group<'a> {
             Some(t) => t.to_string(),
         };
         let chars = text.chars().count();
-        match field.kind {
-            Kind::Str { max, .. } if chars > max => self.errors.push(CebError::new(
+        match field.simple {
+            Simple::Str { max, .. } if chars > max => self.errors.push(CebError::new(
                 self.path(name),
                 "max_length",
                 format!("{name} is {chars} characters long; at most {max} are allowed"),
                 format!("{name} 长度为 {chars} 个字符，最多允许 {max} 个"),
             )),
-            Kind::Len(n) if chars != n => self.errors.push(CebError::new(
+            Simple::Len(n) if chars != n => self.errors.push(CebError::new(
                 self.path(name),
                 "length",
                 format!("{name} must be exactly {n} characters long, found {chars}"),
@@ -223,26 +321,10 @@ impl<'a> Group<'a> {
         Some(text)
     }
 
-    /// A required string (empty placeholder after an error).
-    pub fn req(&mut self, name: &str) -> String {
-        self.checked(name).unwrap_or_default()
-    }
-
-    /// An optional string; empty counts as absent.
-    pub fn opt(&mut self, name: &str) -> Option<String> {
-        self.checked(name)
-    }
-
-    /// A required decimal (zero placeholder after an error).
-    pub fn dec(&mut self, name: &str) -> Decimal {
-        self.opt_dec(name).unwrap_or_default()
-    }
-
-    /// An optional decimal; empty counts as absent.
-    pub fn opt_dec(&mut self, name: &str) -> Option<Decimal> {
-        let text = self.checked(name)?;
-        let Kind::Decimal { total, fraction } = self.field(name).kind else { panic!("{name} is not a decimal field") };
-        match parse_decimal(&text, total, fraction) {
+    /// The element's checked `text` as an `xs:decimal` within its digits.
+    pub fn decimal(&mut self, name: &str, text: &str) -> Option<Decimal> {
+        let Simple::Decimal { total, fraction } = self.field(name).simple else { panic!("{name} is not a decimal field") };
+        match parse_decimal(text, total, fraction) {
             Ok(d) => Some(d),
             Err(rule) => {
                 let (en, zh) = if rule == "decimal" {
@@ -259,12 +341,11 @@ impl<'a> Group<'a> {
         }
     }
 
-    /// A required `xs:int` (zero placeholder after an error).
-    pub fn int(&mut self, name: &str) -> i32 {
-        let Some(text) = self.checked(name) else { return 0 };
-        let Kind::Int { total } = self.field(name).kind else { panic!("{name} is not an integer field") };
-        match parse_int(&text, total) {
-            Ok(n) => n,
+    /// The element's checked `text` as an `xs:int` within its digits.
+    pub fn integer(&mut self, name: &str, text: &str) -> Option<i32> {
+        let Simple::Int { total } = self.field(name).simple else { panic!("{name} is not an integer field") };
+        match parse_int(text, total) {
+            Ok(n) => Some(n),
             Err(rule) => {
                 let (en, zh) = if rule == "integer" {
                     (
@@ -276,7 +357,7 @@ impl<'a> Group<'a> {
                     (format!("{name} allows at most {t} digits, found {text}"), format!("{name} 最多允许 {t} 位数字，实际为 {text}"))
                 };
                 self.errors.push(CebError::new(self.path(name), rule, en, zh));
-                0
+                None
             }
         }
     }

@@ -8,241 +8,41 @@
 //! 2022-05 revision). Enforced as `enumeration`: appType 1/2/3 (documented), buyerIdType 1/2
 //! (documented for the same element of `InventoryHead` and `InvtCancel`; here the
 //! documentation only names the field) and `InvtRefundList/unit` against the customs unit
-//! table (计量单位代码, `guomen-reference`). Values are trimmed and an empty optional element
+//! table (计量单位代码, `guomen-reference`). The head is CEB623's [`InvtRequest`]. Values are trimmed and an empty optional element
 //! counts as absent. Not checked: the signature, `BaseSubscribe`, `ExtendMessage`;
 //! `BaseTransfer` is accepted as absent.
 
 use rust_decimal::Decimal;
 
-use super::common::{base_transfer, parts, read_group, read_root, root_attrs, wrappers, write_returns};
-use super::fields::{len, s, Field, Kind, Table, DEC};
-use super::inventory::BaseTransfer;
-use super::CebError;
+use super::cancel::{InvtRequest, REQUEST_RETURN};
+use super::fields::{len, s, Table, DEC, INT};
+use super::message::{kind, Doc, Spec, MAX_LINES};
+use super::schema::group;
 
-const ROOT: &str = "CEB625Message";
-
-/// A whole `CEB625Message`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ceb625Message {
-    pub guid: String,
-    pub version: String,
-    pub refunds: Vec<InvtRefund>,
-    pub base_transfer: Option<BaseTransfer>,
+kind! {
+    /// `CEB625` as a type: the request head and the goods lines returned.
+    Ceb625 => Ceb625Message, parse_ceb625: InvtRequest, InvtRefundItem;
+    Spec::new("CEB625Message", "InvtRefund", Some("InvtRefundHead"))
+        .lines("InvtRefundList", MAX_LINES)
+        .receipt("CEB626Message", "InvtRefundReturn", REQUEST_RETURN)
+        .senders(&["agentCode", "ebcCode", "ebpCode"])
 }
 
 /// One `InvtRefund`: the head and the goods lines being returned.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvtRefund {
-    pub head: InvtRefundHead,
-    pub items: Vec<InvtRefundItem>,
-}
-
+pub type InvtRefund = Doc<Ceb625>;
 /// `InvtRefundHead` (退货申请单表头).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvtRefundHead {
-    pub guid: String,
-    pub app_type: String,
-    /// `YYYYMMDDhhmmss`.
-    pub app_time: String,
-    /// `1` stored (暂存), `2` declared.
-    pub app_status: String,
-    pub customs_code: String,
-    pub order_no: String,
-    pub ebp_code: String,
-    pub ebp_name: String,
-    pub ebc_code: String,
-    pub ebc_name: String,
-    pub logistics_no: String,
-    pub logistics_code: String,
-    pub logistics_name: String,
-    pub cop_no: Option<String>,
-    pub pre_no: Option<String>,
-    /// Number of the inventory list the goods were declared on.
-    pub invt_no: String,
-    pub buyer_id_type: String,
-    pub buyer_id_number: String,
-    pub buyer_name: String,
-    pub buyer_telephone: String,
-    pub agent_code: String,
-    pub agent_name: String,
-    /// Why the goods are returned.
-    pub reason: String,
-    pub note: Option<String>,
-}
+pub type InvtRefundHead = InvtRequest;
 
-/// `InvtRefundList` (退货申请单表体): one goods line being returned.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InvtRefundItem {
-    /// Line number (`gnum`) of the goods on the original inventory list.
-    pub gnum: i32,
-    pub gcode: String,
-    pub gname: String,
-    /// Quantity returned, at most the declared quantity of the original line.
-    pub qty: Decimal,
-    pub unit: String,
-    pub note: Option<String>,
-}
-
-const HEAD: &[Field] = &[
-    Field::req("guid", len(36)),
-    Field::req("appType", len(1)).one_of(&["1", "2", "3"]),
-    Field::req("appTime", len(14)),
-    Field::req("appStatus", s(1, 3)),
-    Field::req("customsCode", len(4)),
-    Field::req("orderNo", s(1, 60)),
-    Field::req("ebpCode", s(1, 18)),
-    Field::req("ebpName", s(1, 100)),
-    Field::req("ebcCode", s(1, 18)),
-    Field::req("ebcName", s(1, 100)),
-    Field::req("logisticsNo", s(1, 60)),
-    Field::req("logisticsCode", s(1, 18)),
-    Field::req("logisticsName", s(1, 100)),
-    Field::opt("copNo", s(0, 20)),
-    Field::opt("preNo", s(0, 18)),
-    Field::req("invtNo", s(1, 18)),
-    Field::req("buyerIdType", len(1)).one_of(&["1", "2"]),
-    Field::req("buyerIdNumber", s(1, 60)),
-    Field::req("buyerName", s(1, 60)),
-    Field::req("buyerTelephone", s(1, 30)),
-    Field::req("agentCode", s(1, 18)),
-    Field::req("agentName", s(1, 100)),
-    Field::req("reason", s(1, 1000)),
-    Field::opt("note", s(0, 1000)),
-];
-
-const ITEM: &[Field] = &[
-    Field::req("gnum", Kind::Int { total: None }),
-    Field::req("gcode", len(10)),
-    Field::req("gname", s(1, 250)),
-    Field::req("qty", DEC),
-    Field::req("unit", len(3)).in_table(Table::Unit),
-    Field::opt("note", s(0, 1000)),
-];
-
-/// Reads and validates a `CEB625Message`, returning every problem found (malformed XML,
-/// a wrong root or namespace is a single error).
-pub fn parse_ceb625(xml: &[u8]) -> Result<Ceb625Message, Vec<CebError>> {
-    let root = read_root(xml, ROOT)?;
-    let mut errors = Vec::new();
-    let (guid, version) = root_attrs(&root, &mut errors);
-    let mut refunds = Vec::new();
-    for (i, el) in wrappers(&root, "InvtRefund", &mut errors).into_iter().enumerate() {
-        let path = format!("InvtRefund[{i}]");
-        let (head_el, lines) = parts(el, &path, "InvtRefundHead", Some("InvtRefundList"), &mut errors);
-        let head = read_group(head_el, format!("{path}/InvtRefundHead"), HEAD, &mut errors, |g| InvtRefundHead {
-            guid: g.req("guid"),
-            app_type: g.req("appType"),
-            app_time: g.req("appTime"),
-            app_status: g.req("appStatus"),
-            customs_code: g.req("customsCode"),
-            order_no: g.req("orderNo"),
-            ebp_code: g.req("ebpCode"),
-            ebp_name: g.req("ebpName"),
-            ebc_code: g.req("ebcCode"),
-            ebc_name: g.req("ebcName"),
-            logistics_no: g.req("logisticsNo"),
-            logistics_code: g.req("logisticsCode"),
-            logistics_name: g.req("logisticsName"),
-            cop_no: g.opt("copNo"),
-            pre_no: g.opt("preNo"),
-            invt_no: g.req("invtNo"),
-            buyer_id_type: g.req("buyerIdType"),
-            buyer_id_number: g.req("buyerIdNumber"),
-            buyer_name: g.req("buyerName"),
-            buyer_telephone: g.req("buyerTelephone"),
-            agent_code: g.req("agentCode"),
-            agent_name: g.req("agentName"),
-            reason: g.req("reason"),
-            note: g.opt("note"),
-        });
-        let items = lines
-            .iter()
-            .enumerate()
-            .map(|(j, l)| {
-                read_group(Some(l), format!("{path}/InvtRefundList[{j}]"), ITEM, &mut errors, |g| InvtRefundItem {
-                    gnum: g.int("gnum"),
-                    gcode: g.req("gcode"),
-                    gname: g.req("gname"),
-                    qty: g.dec("qty"),
-                    unit: g.req("unit"),
-                    note: g.opt("note"),
-                })
-            })
-            .collect();
-        refunds.push(InvtRefund { head, items });
+group! {
+    /// `InvtRefundList` (退货申请单表体): one goods line being returned.
+    pub struct InvtRefundItem {
+        /// Line number (`gnum`) of the goods on the original inventory list.
+        gnum: i32 = "gnum" INT,
+        gcode: String = "gcode" len(10),
+        gname: String = "gname" s(1, 250),
+        /// Quantity returned, at most the declared quantity of the original line.
+        qty: Decimal = "qty" DEC,
+        unit: String = "unit" len(3).in_table(Table::Unit),
+        note: Option<String> = "note" s(0, 1000),
     }
-    let base_transfer = base_transfer(&root, &mut errors);
-    if errors.is_empty() {
-        Ok(Ceb625Message { guid, version, refunds, base_transfer })
-    } else {
-        Err(errors)
-    }
-}
-
-/// One `InvtRefundReturn` (退货申请单回执). XSD limits: `guid` 36 characters, `customsCode`
-/// 4, `agentCode`/`ebpCode`/`ebcCode` 1–18, `copNo` 1–20, `preNo` and `invtNo` exactly 18,
-/// `returnStatus` 1–10, `returnTime` 17 (`YYYYMMDDhhmmssSSS`), `returnInfo` 1–1000. The
-/// writer does not check them; optional fields that are `None` are omitted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InvtRefundReturn {
-    pub guid: String,
-    pub customs_code: Option<String>,
-    pub agent_code: Option<String>,
-    pub ebp_code: Option<String>,
-    pub ebc_code: Option<String>,
-    pub cop_no: String,
-    pub pre_no: String,
-    pub invt_no: Option<String>,
-    /// e.g. 1 暂存 (stored), 2 申报中, 3 sent to customs, 4 sending failed, 100 rejected,
-    /// 120 accepted, 399 concluded; negative numbers report a processing error.
-    pub return_status: String,
-    /// `YYYYMMDDhhmmssSSS`.
-    pub return_time: String,
-    pub return_info: String,
-}
-
-impl InvtRefundReturn {
-    /// A receipt for a return request head: copies its guid, customs, agent, platform and
-    /// company codes, copNo (empty when it had none) and invtNo. The request's invtNo may be
-    /// 1–18 characters but the receipt's must be exactly 18, so it is copied only when it has
-    /// 18 characters (the official CEB625 sample's has 17).
-    pub fn for_head(head: &InvtRefundHead, pre_no: String, return_status: String, return_time: String, return_info: String) -> Self {
-        InvtRefundReturn {
-            guid: head.guid.clone(),
-            customs_code: Some(head.customs_code.clone()),
-            agent_code: Some(head.agent_code.clone()),
-            ebp_code: Some(head.ebp_code.clone()),
-            ebc_code: Some(head.ebc_code.clone()),
-            cop_no: head.cop_no.clone().unwrap_or_default(),
-            pre_no,
-            invt_no: Some(head.invt_no.clone()).filter(|n| n.chars().count() == 18),
-            return_status,
-            return_time,
-            return_info,
-        }
-    }
-}
-
-/// Writes a `CEB626Message` (UTF-8, default CEB namespace, `version="1.0"`, root `guid` from
-/// the first receipt). The XSD requires 1 to 100 receipts. Text is escaped.
-pub fn write_ceb626(receipts: &[InvtRefundReturn]) -> String {
-    let rows: Vec<Vec<(&str, Option<&str>)>> = receipts
-        .iter()
-        .map(|r| {
-            vec![
-                ("guid", Some(r.guid.as_str())),
-                ("customsCode", r.customs_code.as_deref()),
-                ("agentCode", r.agent_code.as_deref()),
-                ("ebpCode", r.ebp_code.as_deref()),
-                ("ebcCode", r.ebc_code.as_deref()),
-                ("copNo", Some(r.cop_no.as_str())),
-                ("preNo", Some(r.pre_no.as_str())),
-                ("invtNo", r.invt_no.as_deref()),
-                ("returnStatus", Some(r.return_status.as_str())),
-                ("returnTime", Some(r.return_time.as_str())),
-                ("returnInfo", Some(r.return_info.as_str())),
-            ]
-        })
-        .collect();
-    write_returns("CEB626Message", "InvtRefundReturn", &rows)
 }

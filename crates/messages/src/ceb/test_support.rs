@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::CebError;
+use super::{Answer, BaseTransfer, CebError, Kind, Message, Receipt};
 
 pub(crate) fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
@@ -16,6 +16,26 @@ pub(crate) fn data(rel: &str) -> PathBuf {
 pub(crate) fn sample(version: &str, message: &str) -> String {
     let path = data(&format!("{version}/samples/import/{message}.xml"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The versions of the specification whose official samples are vendored.
+pub(crate) const VERSIONS: [&str; 2] = ["2018", "2022-05"];
+
+/// An official sample read by its kind's reader, which must accept it.
+pub(crate) fn read_sample<K: Kind>(version: &str) -> Message<K> {
+    let root = K::SPEC.root;
+    Message::read(sample(version, root).as_bytes()).unwrap_or_else(|errs| panic!("{version}/{root}: unexpected errors: {errs:#?}"))
+}
+
+/// The `BaseTransfer` a sample carries: copCode, copName, dxpMode DXP, dxpId, note.
+pub(crate) fn transfer(cop_code: &str, cop_name: &str, dxp_id: &str, note: Option<&str>) -> Option<BaseTransfer> {
+    Some(BaseTransfer {
+        cop_code: cop_code.into(),
+        cop_name: cop_name.into(),
+        dxp_mode: "DXP".into(),
+        dxp_id: dxp_id.into(),
+        note: note.map(Into::into),
+    })
 }
 
 pub(crate) fn dec(s: &str) -> Decimal {
@@ -59,4 +79,20 @@ pub(crate) fn xmllint_validate(xml: &str, name: &str) -> (bool, String) {
         .expect("run xmllint");
     let _ = std::fs::remove_file(&path);
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// An answer without assigned numbers but `pre_no`.
+pub(crate) fn answer(status: &str, time: &str, info: &str, pre_no: Option<&str>) -> Answer {
+    Answer {
+        return_status: status.into(),
+        return_time: time.into(),
+        return_info: info.into(),
+        pre_no: pre_no.map(Into::into),
+        invt_no: None,
+    }
+}
+
+/// The receipt giving every document of `message` the same answer.
+pub(crate) fn answer_all<K: Kind>(message: &Message<K>, answer: Answer) -> Receipt {
+    message.receipt(&vec![answer; message.documents.len()])
 }

@@ -27,19 +27,13 @@ const SAMPLES: [&str; 16] = [
 ];
 
 /// What the HTTP endpoint does: tell the kind, then run its reader.
-fn dispatch(xml: &[u8]) -> Result<MessageKind, Vec<CebError>> {
-    let kind = message_kind(xml).map_err(|e| vec![e])?;
-    let read = match &kind {
-        MessageKind::Ceb311 => parse_ceb311(xml).map(drop),
-        MessageKind::Ceb411 => parse_ceb411(xml).map(drop),
-        MessageKind::Ceb511 => parse_ceb511(xml).map(drop),
-        MessageKind::Ceb621 => parse_ceb621(xml).map(drop),
-        MessageKind::Ceb623 => parse_ceb623(xml).map(drop),
-        MessageKind::Ceb625 => parse_ceb625(xml).map(drop),
-        MessageKind::Ceb711 => parse_ceb711(xml).map(drop),
-        MessageKind::Other(_) => Ok(()),
-    };
-    read.map(|()| kind)
+fn dispatch(xml: &[u8]) -> Result<Root, Vec<CebError>> {
+    let root = message_kind(xml).map_err(|e| vec![e])?;
+    if let Root::Known(kind) = root {
+        let message = CebMessage::read(kind, xml)?;
+        assert_eq!(message.kind(), kind);
+    }
+    Ok(root)
 }
 
 #[test]
@@ -48,18 +42,18 @@ fn every_official_sample_is_recognised_and_read() {
         for name in SAMPLES {
             let xml = sample(version, name);
             let expected = match name {
-                "CEB311Message" => MessageKind::Ceb311,
-                "CEB411Message" => MessageKind::Ceb411,
-                "CEB511Message" => MessageKind::Ceb511,
-                "CEB621Message" => MessageKind::Ceb621,
-                "CEB623Message" => MessageKind::Ceb623,
-                "CEB625Message" => MessageKind::Ceb625,
-                "CEB711Message" => MessageKind::Ceb711,
-                other => MessageKind::Other(other.to_string()),
+                "CEB311Message" => Root::Known(MessageKind::Ceb311),
+                "CEB411Message" => Root::Known(MessageKind::Ceb411),
+                "CEB511Message" => Root::Known(MessageKind::Ceb511),
+                "CEB621Message" => Root::Known(MessageKind::Ceb621),
+                "CEB623Message" => Root::Known(MessageKind::Ceb623),
+                "CEB625Message" => Root::Known(MessageKind::Ceb625),
+                "CEB711Message" => Root::Known(MessageKind::Ceb711),
+                other => Root::Other(other.to_string()),
             };
             let kind = dispatch(xml.as_bytes()).unwrap_or_else(|errs| panic!("{version}/{name}: {errs:#?}"));
             assert_eq!(kind, expected, "{version}/{name}");
-            assert_eq!(kind.root_name(), name);
+            assert_eq!(kind.name(), name);
         }
     }
 }
@@ -76,13 +70,13 @@ fn message_kind_reads_only_up_to_the_root() {
     // Everything after the root's start tag is ignored, even when it is cut off.
     let xml = sample("2018", "CEB621Message");
     let cut = &xml[..xml.find("<ceb:Inventory>").unwrap() + 10];
-    assert_eq!(message_kind(cut.as_bytes()), Ok(MessageKind::Ceb621));
-    assert_eq!(message_kind(br#"<CEB711Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#), Ok(MessageKind::Ceb711));
+    assert_eq!(message_kind(cut.as_bytes()), Ok(Root::Known(MessageKind::Ceb621)));
+    assert_eq!(message_kind(br#"<CEB711Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#), Ok(Root::Known(MessageKind::Ceb711)));
     let prolog = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- 退货 -->\n<?pi x?>\n  <x:CEB625Message xmlns:x=\"http://www.chinaport.gov.cn/ceb\">";
-    assert_eq!(message_kind(prolog.as_bytes()), Ok(MessageKind::Ceb625));
+    assert_eq!(message_kind(prolog.as_bytes()), Ok(Root::Known(MessageKind::Ceb625)));
     assert_eq!(
         message_kind(br#"<CEB816Message xmlns="http://www.chinaport.gov.cn/ceb"><Tax/></CEB816Message>"#),
-        Ok(MessageKind::Other("CEB816Message".into()))
+        Ok(Root::Other("CEB816Message".into()))
     );
     assert_eq!(MessageKind::Ceb623.root_name(), "CEB623Message");
 }
@@ -206,7 +200,7 @@ fn ceb621_country_and_unit_codes_are_checked() {
     // Codes from every part of the table are accepted, including 701 (unknown) and 999.
     for code in ["110", "133", "244", "303", "502", "609", "701", "999"] {
         let xml = line("<ceb:country>116</ceb:country>", &format!("<ceb:country>{code}</ceb:country>"));
-        assert_eq!(parse_ceb621(xml.as_bytes()).map(|m| m.inventories[0].head.country.clone()), Ok(code.to_string()));
+        assert_eq!(parse_ceb621(xml.as_bytes()).map(|m| m.documents[0].head.country.clone()), Ok(code.to_string()));
     }
 }
 
@@ -231,5 +225,48 @@ fn ceb311_country_and_unit_codes_are_checked() {
         ],
     );
     let xml = replace_first(&base, "<ceb:country>116</ceb:country>", "<ceb:country>304</ceb:country>");
-    assert_eq!(parse_ceb311(xml.as_bytes()).map(|m| m.orders[0].items[0].country.clone()), Ok("304".to_string()));
+    assert_eq!(parse_ceb311(xml.as_bytes()).map(|m| m.documents[0].items[0].country.clone()), Ok("304".to_string()));
+}
+
+/// A kind's spec names elements of its own groups: what its receipt echoes and who may send it
+/// are string elements of the head, a kind has line elements exactly when its line group has
+/// fields, and the receipt is the message's number plus one.
+fn check_spec<K: Kind>() {
+    let spec = &K::SPEC;
+    let root = spec.root;
+    assert_eq!(K::KIND.spec().root, root);
+    assert_eq!(Root::Known(K::KIND).name(), root);
+    let head = K::HEAD_FIELDS;
+    let names = |fields: &[Field]| fields.iter().map(|f| (f.name, f.required)).collect::<Vec<_>>();
+    assert_eq!(names(head), names(<K::Head as schema::Group>::FIELDS), "{root}: the head's rules are its group's");
+    let text = |name: &str| head.iter().find(|f| f.name == name && matches!(f.simple, Simple::Str { .. } | Simple::Len(_)));
+    assert!(text("appStatus").is_some_and(|f| f.required), "{root}");
+    for &(name, fill) in spec.echo {
+        assert!(text(name).is_some(), "{root}: the receipt echoes {name}, which the head does not have");
+        if fill == Fill::CopNo {
+            assert!(text("orderNo").is_some_and(|f| f.required), "{root}: copNo falls back to orderNo");
+        }
+    }
+    assert_eq!(spec.echo.first().map(|e| e.0), Some("guid"), "{root}");
+    assert!(!spec.senders.is_empty(), "{root}");
+    for name in spec.senders {
+        assert!(text(name).is_some_and(|f| f.required), "{root}: sender {name} must be a required element");
+    }
+    assert_eq!(spec.lines.is_some(), !<K::Line as schema::Group>::FIELDS.is_empty(), "{root}");
+    let number: u32 = root[3..6].parse().unwrap();
+    assert_eq!(spec.receipt, format!("CEB{}Message", number + 1));
+    assert_eq!(K::KIND.receipt_name(), spec.receipt);
+    assert!(spec.returns.ends_with("Return"), "{root}");
+}
+
+#[test]
+fn every_kind_is_described_consistently() {
+    check_spec::<Ceb311>();
+    check_spec::<Ceb411>();
+    check_spec::<Ceb511>();
+    check_spec::<Ceb621>();
+    check_spec::<Ceb623>();
+    check_spec::<Ceb625>();
+    check_spec::<Ceb711>();
+    assert_eq!(MessageKind::ALL.len(), 7);
 }

@@ -74,6 +74,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = if path == "." { String::new() } else { path };
+        // A self-checking value (a country, an enterprise code…) that refused itself is a
+        // field error, answered like every other: 422 with its path and rule.
+        if let Some(p) = guomen_domain::types::ParseError::from_serde_message(&inner.to_string()) {
+            return ApiError::Refused(guomen_domain::Refusal::field(&path, p.rule, p.en, p.zh));
+        }
         let (en, zh) = match inner.classify() {
             serde_json::error::Category::Syntax | serde_json::error::Category::Eof => (
                 format!("malformed JSON at line {} column {}: {inner}", inner.line(), inner.column()),

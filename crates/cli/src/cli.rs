@@ -1,12 +1,13 @@
 //! Command-line arguments and the commands that are not a server.
 
+use guomen_store::{AdminCommand, RiskCommand};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::risk::RuleSet;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::Refusal;
-use guomen_store::{secrets, Command, Location, Store, StoreError};
+use guomen_store::{secrets, Location, Store, StoreError};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -235,7 +236,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let e = guomen_api::parse_enterprise(&code, &credit_code, &name, &name_en, &grade, site_code.as_deref())
                 .map_err(|errors| anyhow!("{}", refusal_text(&Refusal::validation(errors))))?;
             let store = data.open().await?;
-            store.execute(cli_actor(), Command::RegisterEnterprise(e.clone())).await.map_err(store_err)?;
+            store.execute(cli_actor(), AdminCommand::RegisterEnterprise(e.clone())).await.map_err(store_err)?;
             println!("enterprise {} registered ({})", e.code, e.grade.as_str());
             Ok(ExitCode::SUCCESS)
         }
@@ -249,7 +250,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = data.open().await?;
             let password_hash = secrets::hash_password(&password);
             store
-                .execute(cli_actor(), Command::CreateUser { username: username.clone(), password_hash, role, enterprise })
+                .execute(cli_actor(), AdminCommand::CreateUser { username: username.clone(), password_hash, role, enterprise })
                 .await
                 .map_err(store_err)?;
             println!("user {username} created ({})", role.as_str());
@@ -261,7 +262,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = data.open().await?;
             let (token_id, token) = secrets::new_token();
             store
-                .execute(cli_actor(), Command::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label })
+                .execute(cli_actor(), AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label })
                 .await
                 .map_err(store_err)?;
             println!("{token}");
@@ -274,7 +275,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 serde_path_to_error::deserialize(de).map_err(|e| anyhow!("{}: at {}: {}", file.display(), e.path(), e.inner()))?;
             let store = data.open().await?;
             let reason = reason.unwrap_or_else(|| format!("loaded from {}", file.display()));
-            match store.execute(cli_actor(), Command::PublishRules { ruleset, reason }).await.map_err(store_err)? {
+            match store.execute(cli_actor(), RiskCommand::PublishRules { ruleset, reason }).await.map_err(store_err)? {
                 guomen_store::Outcome::Rules(r) => println!("rule set version {} published with {} criteria", r.version, r.criteria.len()),
                 other => bail!("unexpected outcome {other:?}"),
             }

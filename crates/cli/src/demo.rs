@@ -40,8 +40,9 @@ mod rules;
 mod season;
 mod summary;
 
+use guomen_store::RiskCommand;
 use anyhow::Context;
-use guomen_store::{Command, Store};
+use guomen_store::Store;
 
 /// Fills an empty `store` with the demo port; returns the summary to print.
 pub async fn run(store: &Store) -> anyhow::Result<String> {
@@ -51,7 +52,7 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     let parties = parties::setup(&mut sim, cal.setup_at).await?;
     let ruleset = rules::initial();
     let reason = rules::initial_reason(cal.year);
-    sim.exec(parties.actor("analyst"), Command::PublishRules { ruleset, reason }, cal.rules_at).await.context("publishing the rules")?;
+    sim.exec(parties.actor("analyst"), RiskCommand::PublishRules { ruleset, reason }, cal.rules_at).await.context("publishing the rules")?;
     let mut cases = plan::build(&cal, &parties);
     let permits = permits::assign(&mut cases, &cal, &parties);
     let mut world = flow::World::new(sim, &parties, &cal, cases, permits);

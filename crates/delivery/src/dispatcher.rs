@@ -1,9 +1,10 @@
 //! The outbox dispatcher: delivers pending webhook deliveries at least once, in per-record
 //! order, with exponential back-off.
 
+use guomen_store::DeliveryCommand;
 use crate::signature;
 use guomen_domain::party::Actor;
-use guomen_store::{Command, DeliveryUpdate, PendingDelivery, Store, StoreError};
+use guomen_store::{DeliveryUpdate, PendingDelivery, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
@@ -149,7 +150,7 @@ impl Dispatcher {
             wake = Some(now_ms);
         }
         if !updates.is_empty() {
-            self.store.execute(Actor::system(), Command::RecordDeliveries(updates)).await?;
+            self.store.execute(Actor::system(), DeliveryCommand::Record(updates)).await?;
         }
         if report.attempted > 0 {
             tracing::debug!(attempted = report.attempted, delivered = report.delivered, failed = report.failed, "delivery pass");

@@ -1,5 +1,6 @@
 //! The dispatcher against a real store and a real HTTP receiver on 127.0.0.1.
 
+use guomen_store::{AdminCommand, DeclarationCommand};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -9,7 +10,7 @@ use guomen_delivery::{signature, Dispatcher, RetryPolicy};
 use guomen_domain::declaration::{validate, DeclarationDraft, HeadDraft, ItemDraft, ValidationContext};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise};
 use guomen_domain::types::{CreditCode, CustomsCode};
-use guomen_store::{Command, Location, Outcome, Store};
+use guomen_store::{Location, Outcome, Store};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -126,13 +127,13 @@ async fn open(dir: &Path) -> Store {
 async fn setup(dir: &Path) -> Store {
     let store = open(dir).await;
     for e in enterprises() {
-        store.execute(Actor::system(), Command::RegisterEnterprise(e)).await.unwrap();
+        store.execute(Actor::system(), AdminCommand::RegisterEnterprise(e)).await.unwrap();
     }
     store
 }
 
 async fn subscribe(store: &Store, id: &str, enterprise: Option<&str>, url: &str) {
-    let cmd = Command::CreateSubscription {
+    let cmd = AdminCommand::CreateSubscription {
         id: id.into(),
         enterprise: enterprise.map(|e| CustomsCode::parse(e).unwrap()),
         url: url.into(),
@@ -187,7 +188,7 @@ async fn file(store: &Store, trader: &str, n: u64) -> String {
     let lookup = move |c: &CustomsCode| registered.iter().find(|e| &e.code == c).cloned();
     let ctx = ValidationContext { today, enterprise: &lookup, site_known: &|_| false };
     let content = validate(&draft, &ctx).expect("the draft is valid");
-    let cmd = Command::FileDeclaration { content, filed_by: CustomsCode::parse(trader).unwrap(), idempotency: None, seed: n };
+    let cmd = DeclarationCommand::File { content, filed_by: CustomsCode::parse(trader).unwrap(), idempotency: None, seed: n };
     match store.execute(Actor::system(), cmd).await.unwrap() {
         Outcome::Declaration { record, .. } => format!("declaration:{}", record.id),
         other => panic!("unexpected outcome {other:?}"),

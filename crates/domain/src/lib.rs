@@ -10,6 +10,7 @@ pub mod clearance;
 pub mod declaration;
 pub mod error;
 pub mod event;
+pub mod field;
 pub mod inspection;
 pub mod journal;
 #[cfg(test)]

@@ -4,14 +4,22 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A self-checking string value. It is read from JSON (a request, a rule file, a stored record,
+/// a journal entry) only through its `parse`, so no way in skips the check.
 macro_rules! string_newtype {
     ($(#[$m:meta])* $name:ident) => {
         $(#[$m])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         #[serde(transparent)]
         pub struct $name(String);
         impl $name {
             pub fn as_str(&self) -> &str { &self.0 }
+        }
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).map_err(|e| serde::de::Error::custom(e.to_serde_message()))
+            }
         }
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(&self.0) }
@@ -30,11 +38,46 @@ pub struct ParseError {
     pub zh: String,
 }
 
+/// Marks a deserialization error that is a value's own refusal, so the edge can answer it as a
+/// field error (422) rather than as an unreadable body.
+const SERDE_MARK: &str = "\u{1}parse\u{1}";
+
 impl ParseError {
     fn new(rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
         ParseError { rule, en: en.into(), zh: zh.into() }
     }
+
+    /// The message a deserializer carries for this error.
+    pub fn to_serde_message(&self) -> String {
+        format!("{SERDE_MARK}{}\u{1}{}\u{1}{}{SERDE_MARK}", self.rule, self.en, self.zh)
+    }
+
+    /// The error a deserializer's message carries, if it is one of these (the deserializer may
+    /// have added its position around it).
+    pub fn from_serde_message(msg: &str) -> Option<ParseError> {
+        let start = msg.find(SERDE_MARK)? + SERDE_MARK.len();
+        let end = start + msg[start..].find(SERDE_MARK)?;
+        let mut parts = msg[start..end].split('\u{1}');
+        let rule = parts.next()?;
+        let rule = RULES.iter().find(|r| **r == rule)?;
+        Some(ParseError { rule, en: parts.next()?.to_owned(), zh: parts.next()?.to_owned() })
+    }
 }
+
+/// Every rule a value's `parse` can break.
+pub const RULES: &[&str] = &[
+    "customs_code_format",
+    "credit_code_format",
+    "hs_format",
+    "hs_unknown",
+    "country_unknown",
+    "currency_unknown",
+    "office_format",
+    "unit_unknown",
+    "number_format",
+    "number_range",
+    "number_scale",
+];
 
 string_newtype!(
     /// 海关编码 — the 10-character customs registration code of an enterprise.
@@ -240,6 +283,22 @@ mod tests {
         tampered.replace_range(5..6, if &full.as_str()[5..6] == "1" { "2" } else { "1" });
         assert_eq!(CreditCode::parse(&tampered).unwrap_err().rule, "credit_code_format");
         assert!(CreditCode::parse("91350200MA2XN1234I").is_err(), "I is not in the alphabet");
+    }
+
+    #[test]
+    fn values_are_parsed_when_read_from_json() {
+        let ok: Vec<CountryCode> = serde_json::from_str(r#"["CHN", "NZL"]"#).unwrap();
+        assert_eq!(ok[1].as_str(), "NZL");
+        let err = serde_json::from_str::<Vec<CountryCode>>(r#"["CHN", "XXX"]"#).unwrap_err().to_string();
+        let p = ParseError::from_serde_message(&err).expect("the value's own refusal is recognisable");
+        assert_eq!(p.rule, "country_unknown");
+        assert!(p.en.contains("XXX") && p.zh.contains("XXX"), "{p:?}");
+        let err = serde_json::from_str::<CustomsCode>(r#""62019600""#).unwrap_err().to_string();
+        assert_eq!(ParseError::from_serde_message(&err).map(|p| p.rule), Some("customs_code_format"));
+        assert_eq!(ParseError::from_serde_message("expected a string at line 1 column 2"), None);
+        for rule in ["hs_unknown", "credit_code_format", "unit_unknown", "currency_unknown", "office_format"] {
+            assert!(RULES.contains(&rule));
+        }
     }
 
     #[test]

@@ -1,85 +1,65 @@
 //! Guomen's store: the one write path and the reads beside it.
 //!
-//! Every change is a [`Command`] sent to a single writer task. The writer loads what the pure
-//! procedure needs, calls it, and appends the resulting events to the hash-chained journal in
-//! the same transaction as the views they update and the outbox messages they send. Commands
-//! queued together share one transaction and one durable commit (group commit). SQLite is the
-//! embedded default, PostgreSQL the production engine; both run the same SQL through sqlx `Any`.
+//! Every change is a [`Command`] sent to the single writer task of the kernel (`kernel/`),
+//! which runs it through its procedure family's handler and appends the resulting events to the
+//! hash-chained journal in the same transaction as the views they update and the outbox messages
+//! they send. Commands queued together share one transaction and one durable commit (group
+//! commit). The families (`admin/`, `risk/`, `declaration/`, `quarantine/`, `field/`, `ceb/`,
+//! `console/`, `delivery/`) are named together only in `families.rs`. SQLite is the embedded
+//! default, PostgreSQL the production engine; both run the same SQL through sqlx `Any`.
 
-mod batch;
+pub mod admin;
 pub mod ceb;
-mod commands;
 pub mod console;
-mod db;
+pub mod declaration;
+pub mod delivery;
+mod families;
 pub mod field;
-pub mod figures;
-pub mod lab;
-pub mod read;
+mod journal;
+mod kernel;
+mod numbering;
+pub mod quarantine;
+pub mod risk;
 pub mod secrets;
-mod writer;
 
-pub use commands::{Command, DeliveryUpdate, IdempotencyKey, Outcome};
-pub use db::{connect_writer, Engine, Location};
-pub use read::*;
+pub use admin::read::SubscriptionState;
+pub use admin::{AdminCommand, Directory};
+pub use declaration::read::{DeclarationFilter, DeclarationSummary, EnterpriseDispositions};
+pub use declaration::{DeclarationCommand, IdempotencyKey};
+pub use delivery::read::{OutboxMessage, PendingDelivery};
+pub use delivery::{DeliveryCommand, DeliveryUpdate};
+pub use families::{Command, Outcome};
+pub use journal::{TimelineEntry, VerifyReport};
+pub use kernel::{connect_writer, Engine, Location, StoreError};
+pub use quarantine::figures::*;
+pub use risk::read::RulesVersion;
+pub use risk::RiskCommand;
 
-use guomen_domain::party::{Actor, Enterprise};
+use families::Registry;
+use guomen_domain::party::Actor;
 use guomen_domain::risk::RuleSet;
-use guomen_domain::types::CustomsCode;
-use guomen_domain::Refusal;
+use kernel::{Families, Head, Job, Writer, WriterStats};
 use sqlx::{AnyPool, Executor, Row};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
-/// Why a store call did not succeed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The procedure refused; nothing changed.
-    #[error("refused: {0}")]
-    Refused(Refusal),
-    #[error("database: {0}")]
-    Database(String),
-    /// The writer has stopped (the process is shutting down).
-    #[error("the store is shutting down")]
-    Closed,
-    #[error("{0}")]
-    Open(String),
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Database(e.to_string())
-    }
-}
-
-/// Enterprises and supervision sites, kept in memory for validation at the edge.
-#[derive(Debug, Default)]
-pub struct Directory {
-    pub enterprises: HashMap<String, Enterprise>,
-    /// site code → operating terminal
-    pub sites: HashMap<String, CustomsCode>,
-}
-
 /// A handle to the store; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    jobs: mpsc::Sender<writer::Job>,
+    jobs: mpsc::Sender<Job<Command, Outcome>>,
     read: AnyPool,
     engine: Engine,
     directory: Arc<RwLock<Directory>>,
     rules: watch::Receiver<Arc<RuleSet>>,
     outbox: broadcast::Sender<i64>,
-    stats: Arc<writer::WriterStats>,
+    stats: Arc<WriterStats>,
     /// Token hash → actor. Tokens never change once issued, so an entry stays true.
     tokens: Arc<RwLock<HashMap<String, Actor>>>,
 }
 
 /// Most tokens remembered at once; past this the cache starts afresh.
 const TOKEN_CACHE: usize = 10_000;
-
-pub(crate) fn now_ms() -> i64 {
-    batch::ms(time::OffsetDateTime::now_utc())
-}
 
 /// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process; the
 /// lock's second key is the schema, so one database can hold several Guomen schemas.
@@ -88,9 +68,9 @@ const WRITER_LOCK: i32 = 0x6775_6f6d;
 impl Store {
     /// Opens (creating and migrating if needed) the store and starts its writer.
     pub async fn open(loc: &Location) -> Result<Store, StoreError> {
-        let mut conn = db::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        let mut conn = kernel::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         if loc.engine == Engine::Sqlite {
-            conn.execute(db::SQLITE_WRITER_PRAGMAS).await?;
+            conn.execute(kernel::SQLITE_WRITER_PRAGMAS).await?;
         }
         if loc.engine == Engine::Postgres {
             // A process that has just exited may hold the lock until its backend notices the
@@ -112,26 +92,20 @@ impl Store {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
-        db::migrate(&mut conn, loc.engine).await?;
-        console::views::rebuild_if_needed(&mut conn).await?;
-        let read = db::connect_readers(loc, 8).await?;
-        let directory = Arc::new(RwLock::new(Directory::default()));
-        {
-            let rows =
-                sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&read).await?;
-            for r in &rows {
-                writer::remember(&directory, &read::enterprise_from_row(r)?);
-            }
-        }
-        let state = writer::WriterState::load(&mut conn, directory.clone()).await?;
-        let (rules_tx, rules) = watch::channel(state.rules.clone());
+        kernel::migrate(&mut conn, loc.engine).await?;
+        declaration::views::rebuild_if_needed(&mut conn).await?;
+        let read = kernel::connect_readers(loc, 8).await?;
+        let head = Head::load(&mut conn).await?;
+        let state = Registry::load(&mut conn).await?;
+        let directory = state.admin.directory.clone();
+        let rules = state.risk.published.subscribe();
         let (outbox, _) = broadcast::channel(1024);
-        let (jobs, rx) = mpsc::channel(writer::MAX_BATCH * 8);
-        let stats = Arc::new(writer::WriterStats::default());
-        let w = writer::Writer { stats: stats.clone(), conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
+        let (jobs, rx) = mpsc::channel(kernel::MAX_BATCH * 8);
+        let stats = Arc::new(WriterStats::default());
+        let w = Writer::<Registry> { stats: stats.clone(), conn, head, state, outbox_tx: outbox.clone() };
         tokio::spawn(w.run(rx));
         if loc.engine == Engine::Sqlite {
-            tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
+            tokio::spawn(kernel::checkpointer(loc.clone(), jobs.downgrade()));
         }
         Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())) })
     }
@@ -152,7 +126,7 @@ impl Store {
     /// Opens an existing store for reading only: no writer, no writer lock, no migrations.
     /// `guomen verify` uses it, so it can check a database another process is writing to.
     pub async fn open_read_only(loc: &Location) -> Result<Store, StoreError> {
-        let read = db::connect_readers(loc, 2).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
+        let read = kernel::connect_readers(loc, 2).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         let (jobs, _) = mpsc::channel(1);
         let (_, rules) = watch::channel(Arc::new(RuleSet::default()));
         let (outbox, _) = broadcast::channel(1);
@@ -163,7 +137,7 @@ impl Store {
             directory: Arc::new(RwLock::new(Directory::default())),
             rules,
             outbox,
-            stats: Arc::new(writer::WriterStats::default()),
+            stats: Arc::new(WriterStats::default()),
             tokens: Arc::new(RwLock::new(HashMap::new())),
         })
     }
@@ -185,19 +159,19 @@ impl Store {
     }
 
     /// Carries out a command through the writer; returns once it is durably committed.
-    pub async fn execute(&self, actor: Actor, command: Command) -> Result<Outcome, StoreError> {
-        self.submit(actor, command, None).await
+    pub async fn execute(&self, actor: Actor, command: impl Into<Command>) -> Result<Outcome, StoreError> {
+        self.submit(actor, command.into(), None).await
     }
 
     /// Like [`Store::execute`], but records the command as happening at `at`. For simulations
     /// that replay a past season (the demo); the API never uses it.
-    pub async fn execute_at(&self, actor: Actor, command: Command, at: time::OffsetDateTime) -> Result<Outcome, StoreError> {
-        self.submit(actor, command, Some(at)).await
+    pub async fn execute_at(&self, actor: Actor, command: impl Into<Command>, at: time::OffsetDateTime) -> Result<Outcome, StoreError> {
+        self.submit(actor, command.into(), Some(at)).await
     }
 
     async fn submit(&self, actor: Actor, command: Command, at: Option<time::OffsetDateTime>) -> Result<Outcome, StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.jobs.send(writer::Job { actor, command, at, reply }).await.map_err(|_| StoreError::Closed)?;
+        self.jobs.send(Job { actor, command, at, reply }).await.map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 

@@ -1,5 +1,6 @@
 //! Administration — enterprises, users, API tokens and webhook subscriptions.
 
+use guomen_store::AdminCommand;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -10,7 +11,7 @@ use axum::Json;
 use guomen_domain::party::{CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_domain::{FieldError, Refusal};
-use guomen_store::{secrets, Command, Outcome};
+use guomen_store::{secrets, Outcome};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -108,7 +109,7 @@ pub async fn add_enterprise(State(s): State<AppState>, caller: Caller, body: Raw
     let b: EnterpriseBody = body.json()?;
     let e = parse_enterprise(&b.code, &b.credit_code, &b.name_zh, &b.name_en, &b.grade, b.site_code.as_deref())
         .map_err(|errs| ApiError::Refused(Refusal::validation(errs)))?;
-    match s.store.execute(caller.0.clone(), Command::RegisterEnterprise(e)).await? {
+    match s.store.execute(caller.0.clone(), AdminCommand::RegisterEnterprise(e)).await? {
         Outcome::Enterprise(e) => Ok((StatusCode::CREATED, Json(json!(e)))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
@@ -164,7 +165,7 @@ pub async fn add_user(State(s): State<AppState>, caller: Caller, body: RawBody) 
     caller.require(&[Role::Admin])?;
     let b: UserBody = body.json()?;
     let cmd = user_command(&b.username, &b.password, &b.role, b.enterprise.as_deref()).await?;
-    let Command::CreateUser { role, enterprise, .. } = &cmd else { unreachable!("user_command makes CreateUser") };
+    let AdminCommand::CreateUser { role, enterprise, .. } = &cmd else { unreachable!("user_command makes CreateUser") };
     let (role, enterprise) = (*role, enterprise.clone());
     s.store.execute(caller.0.clone(), cmd).await?;
     Ok((StatusCode::CREATED, Json(json!({ "username": b.username, "role": role, "enterprise": enterprise }))))
@@ -172,7 +173,7 @@ pub async fn add_user(State(s): State<AppState>, caller: Caller, body: RawBody) 
 
 /// The command that creates a user, every field checked and the password hashed (Argon2id, off
 /// the async threads); shared with the console.
-pub async fn user_command(username: &str, password: &str, role_name: &str, enterprise: Option<&str>) -> Result<Command, ApiError> {
+pub async fn user_command(username: &str, password: &str, role_name: &str, enterprise: Option<&str>) -> Result<AdminCommand, ApiError> {
     let mut errors = check_user(username, password);
     let role = role(&mut errors, role_name);
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
@@ -180,7 +181,7 @@ pub async fn user_command(username: &str, password: &str, role_name: &str, enter
     let password = password.to_owned();
     let password_hash =
         tokio::task::spawn_blocking(move || secrets::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(Command::CreateUser { username: username.to_owned(), password_hash, role: role.expect("checked"), enterprise })
+    Ok(AdminCommand::CreateUser { username: username.to_owned(), password_hash, role: role.expect("checked"), enterprise })
 }
 
 #[derive(Deserialize)]
@@ -196,20 +197,20 @@ pub async fn issue_token(State(s): State<AppState>, caller: Caller, body: RawBod
     caller.require(&[Role::Admin])?;
     let b: TokenBody = body.json()?;
     let (cmd, token) = token_command(&b.role, b.enterprise.as_deref(), b.label)?;
-    let Command::IssueToken { token_id, role, enterprise, .. } = &cmd else { unreachable!("token_command makes IssueToken") };
+    let AdminCommand::IssueToken { token_id, role, enterprise, .. } = &cmd else { unreachable!("token_command makes IssueToken") };
     let answer = json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise });
     s.store.execute(caller.0.clone(), cmd).await?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
 /// The command that issues a token, and the token itself (shown once); shared with the console.
-pub fn token_command(role_name: &str, enterprise: Option<&str>, label: Option<String>) -> Result<(Command, String), ApiError> {
+pub fn token_command(role_name: &str, enterprise: Option<&str>, label: Option<String>) -> Result<(AdminCommand, String), ApiError> {
     let mut errors = Vec::new();
     let role = role(&mut errors, role_name);
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     fail_if(errors)?;
     let (token_id, token) = secrets::new_token();
-    let cmd = Command::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
+    let cmd = AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
     Ok((cmd, token))
 }
 
@@ -237,7 +238,7 @@ pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody)
 
 /// The command that creates a webhook subscription, and its signing secret (shown once); shared
 /// with the console.
-pub fn subscription_command(enterprise: Option<&str>, url: &str) -> Result<(Command, String), ApiError> {
+pub fn subscription_command(enterprise: Option<&str>, url: &str) -> Result<(AdminCommand, String), ApiError> {
     let mut errors = Vec::new();
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     let url = url.trim().to_owned();
@@ -254,7 +255,7 @@ pub fn subscription_command(enterprise: Option<&str>, url: &str) -> Result<(Comm
     fail_if(errors)?;
     let secret = secrets::new_secret();
     let id = format!("sub-{}", &secrets::new_token().0);
-    Ok((Command::CreateSubscription { id, enterprise, url, secret: secret.clone() }, secret))
+    Ok((AdminCommand::CreateSubscription { id, enterprise, url, secret: secret.clone() }, secret))
 }
 
 /// `GET /api/v1/subscriptions` — with delivery state.

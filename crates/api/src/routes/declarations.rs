@@ -1,6 +1,7 @@
 //! 报关单 — filing (JSON or DecMessage XML), lists, detail with timeline, two-step completion,
 //! and replay of the risk decision.
 
+use guomen_store::DeclarationCommand;
 use super::today;
 use crate::auth::Caller;
 use crate::body::{parse_json, Media, RawBody};
@@ -14,7 +15,7 @@ use guomen_domain::declaration::{validate, Declaration, DeclarationContent, Decl
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
-use guomen_store::{Command, DeclarationFilter, IdempotencyKey, Outcome};
+use guomen_store::{DeclarationFilter, IdempotencyKey, Outcome};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -100,7 +101,7 @@ pub async fn file(State(s): State<AppState>, caller: Caller, headers: HeaderMap,
     let idem = idempotency(&headers, &filer, &body)?;
     let out = s
         .store
-        .execute(caller.0.clone(), Command::FileDeclaration { content, filed_by: filer, idempotency: idem, seed: rand::random() })
+        .execute(caller.0.clone(), DeclarationCommand::File { content, filed_by: filer, idempotency: idem, seed: rand::random() })
         .await?;
     match out {
         Outcome::Declaration { record, replayed } => Ok(created(&record, replayed)),
@@ -178,7 +179,7 @@ pub async fn complete(
     let enterprise = caller.enterprise()?.clone();
     let draft = draft_from(&body)?;
     let content = check(&s, &draft)?;
-    match s.store.execute(caller.0.clone(), Command::Complete { declaration_id: id, content, enterprise }).await? {
+    match s.store.execute(caller.0.clone(), DeclarationCommand::Complete { declaration_id: id, content, enterprise }).await? {
         Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }

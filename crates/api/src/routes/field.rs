@@ -18,9 +18,9 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
-use guomen_domain::quarantine::appointment::{Appointment, Schedule, ServiceHours, SlotKind};
-use guomen_domain::quarantine::evidence::{self, RemoteInspection, ALLOWED_MEDIA_TYPES, MAX_EVIDENCE_BYTES};
-use guomen_domain::quarantine::survey::{Finding, Plot, SurveyPlan};
+use guomen_domain::field::appointment::{Appointment, Schedule, ServiceHours, SlotKind};
+use guomen_domain::field::evidence::{self, RemoteInspection, ALLOWED_MEDIA_TYPES, MAX_EVIDENCE_BYTES};
+use guomen_domain::field::survey::{Finding, Plot, SurveyPlan};
 use guomen_domain::{FieldError, Refusal, RefusalKind};
 use guomen_store::field::FieldCommand;
 use guomen_store::{Command, Outcome};
@@ -55,10 +55,14 @@ pub fn routes() -> Router<AppState> {
 // Shared helpers
 
 fn record(out: Outcome) -> Result<Value, ApiError> {
-    match out {
-        Outcome::Field(v) => Ok(v),
-        other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
-    }
+    let v = match out {
+        Outcome::SurveyPlan(p) => serde_json::to_value(p),
+        Outcome::Schedule(s) => serde_json::to_value(s),
+        Outcome::Appointment(a) => serde_json::to_value(a),
+        Outcome::Remote(r) => serde_json::to_value(r),
+        other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+    };
+    v.map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 async fn run(s: &AppState, caller: &Caller, cmd: FieldCommand) -> Result<Value, ApiError> {

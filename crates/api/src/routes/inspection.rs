@@ -1,5 +1,6 @@
 //! 查验与放行 — arrival, container position, inspection result, release and hold.
 
+use guomen_store::DeclarationCommand;
 use super::today;
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -10,7 +11,7 @@ use axum::Json;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::{FieldError, Refusal};
-use guomen_store::{Command, Outcome};
+use guomen_store::Outcome;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
@@ -71,7 +72,7 @@ pub async fn arrival(State(s): State<AppState>, caller: Caller, body: RawBody) -
     let bill_no = required(&mut errors, "bill_no", &b.bill_no, 32);
     let at = instant(&mut errors, "arrived_at", &b.arrived_at);
     done(errors)?;
-    match s.store.execute(caller.0.clone(), Command::RecordArrival { bill_no, at, terminal }).await? {
+    match s.store.execute(caller.0.clone(), DeclarationCommand::RecordArrival { bill_no, at, terminal }).await? {
         Outcome::Declarations(ds) => Ok(Json(json!({
             "declarations": ds.iter().map(|d| json!({"id": d.id, "status": d.status, "lane": d.lane()})).collect::<Vec<_>>()
         }))),
@@ -107,7 +108,7 @@ pub fn position_command(
     site_name: &str,
     slot_code: &str,
     arrived_at: &Option<String>,
-) -> Result<Command, ApiError> {
+) -> Result<DeclarationCommand, ApiError> {
     let mut errors = Vec::new();
     let record_no = required(&mut errors, "record_no", record_no, 32);
     let container_no = required(&mut errors, "container_no", container_no, 11);
@@ -115,7 +116,7 @@ pub fn position_command(
     let slot_code = required(&mut errors, "slot_code", slot_code, 32);
     let arrived_at = instant(&mut errors, "arrived_at", arrived_at);
     done(errors)?;
-    Ok(Command::ReportPosition { declaration_id, record_no, container_no, site_name, slot_code, arrived_at, terminal })
+    Ok(DeclarationCommand::ReportPosition { declaration_id, record_no, container_no, site_name, slot_code, arrived_at, terminal })
 }
 
 #[derive(Deserialize)]
@@ -140,12 +141,12 @@ pub fn result_command(
     outcome: InspectionOutcome,
     findings: &[String],
     note: Option<String>,
-) -> Result<Command, ApiError> {
+) -> Result<DeclarationCommand, ApiError> {
     let mut errors = Vec::new();
     let findings: Vec<String> =
         findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
-    Ok(Command::RecordResult { declaration_id, outcome, findings, note: note.filter(|n| !n.trim().is_empty()) })
+    Ok(DeclarationCommand::RecordResult { declaration_id, outcome, findings, note: note.filter(|n| !n.trim().is_empty()) })
 }
 
 #[derive(Deserialize, Default)]
@@ -165,7 +166,7 @@ pub async fn release(State(s): State<AppState>, caller: Caller, Path(id): Path<S
         .store
         .execute(
             caller.0.clone(),
-            Command::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
+            DeclarationCommand::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
         )
         .await?)
 }
@@ -180,7 +181,7 @@ pub struct HoldBody {
 pub async fn hold(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: HoldBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::Hold { declaration_id: id, reason: b.reason }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::Hold { declaration_id: id, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -207,5 +208,5 @@ pub async fn reroute(State(s): State<AppState>, caller: Caller, Path(id): Path<S
     caller.require(&[Role::Officer])?;
     let b: RerouteBody = body.json()?;
     let lane = parse_lane("lane", &b.lane)?;
-    one(s.store.execute(caller.0.clone(), Command::Reroute { declaration_id: id, lane, reason: b.reason }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::Reroute { declaration_id: id, lane, reason: b.reason }).await?)
 }

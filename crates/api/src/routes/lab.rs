@@ -15,7 +15,7 @@ use guomen_domain::party::Role;
 use guomen_domain::quarantine::permit::PermitDraft;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{FieldError, Refusal};
-use guomen_store::lab::{LabCommand, LabStep};
+use guomen_store::quarantine::{QuarantineCommand, LabStep};
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -50,7 +50,7 @@ fn permit_out(out: Outcome) -> Result<Json<Value>, ApiError> {
 pub async fn issue_permit(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Officer])?;
     let draft: PermitDraft = body.json()?;
-    let out = permit_out(s.store.execute(caller.0.clone(), Command::Lab(LabCommand::IssuePermit(draft))).await?)?;
+    let out = permit_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::IssuePermit(draft))).await?)?;
     Ok((StatusCode::CREATED, out))
 }
 
@@ -99,7 +99,7 @@ pub async fn revoke_permit(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    permit_out(s.store.execute(caller.0.clone(), Command::Lab(LabCommand::RevokePermit { id, reason: b.reason })).await?)
+    permit_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::RevokePermit { id, reason: b.reason })).await?)
 }
 
 #[derive(Deserialize)]
@@ -125,8 +125,8 @@ pub async fn take_sample(
     let b: TakeSampleBody = body.json()?;
     let lab =
         CustomsCode::parse(&b.lab).map_err(|e| ApiError::Refused(Refusal::validation(vec![FieldError::new("lab", e.rule, e.en, e.zh)])))?;
-    let cmd = LabCommand::TakeSample { declaration_id: id, lab, seal_no: b.seal_no, quantity: b.quantity, analytes: b.analytes };
-    Ok((StatusCode::CREATED, sample_out(s.store.execute(caller.0.clone(), Command::Lab(cmd)).await?)?))
+    let cmd = QuarantineCommand::TakeSample { declaration_id: id, lab, seal_no: b.seal_no, quantity: b.quantity, analytes: b.analytes };
+    Ok((StatusCode::CREATED, sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(cmd)).await?)?))
 }
 
 /// `GET /api/v1/samples` — a laboratory sees the samples sent to it; officers see all.
@@ -171,7 +171,7 @@ pub struct PublishBody {
 async fn lab_step(s: &AppState, caller: &Caller, sample_id: String, step: LabStep) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Laboratory])?;
     let lab = caller.enterprise()?.clone();
-    sample_out(s.store.execute(caller.0.clone(), Command::Lab(LabCommand::Step { sample_id, lab, step })).await?)
+    sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::Step { sample_id, lab, step })).await?)
 }
 
 /// `POST /api/v1/samples/{id}/receive`
@@ -221,7 +221,7 @@ pub async fn invalidate(State(s): State<AppState>, caller: Caller, Path(id): Pat
 pub async fn cancel(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    sample_out(s.store.execute(caller.0.clone(), Command::Lab(LabCommand::CancelSample { sample_id: id, reason: b.reason })).await?)
+    sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::CancelSample { sample_id: id, reason: b.reason })).await?)
 }
 
 #[derive(Deserialize)]

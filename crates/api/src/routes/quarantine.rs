@@ -1,6 +1,7 @@
 //! 检验检疫 on a declaration — sampling orders, pre-release on commitment, disposition orders
 //! and the second stage of two-stage access.
 
+use guomen_store::DeclarationCommand;
 use super::inspection::{done, one, required};
 use super::{NoteBody, ReasonBody};
 use crate::auth::Caller;
@@ -13,7 +14,6 @@ use guomen_domain::declaration::DispositionKind;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::FieldError;
-use guomen_store::Command;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -32,7 +32,7 @@ pub async fn order_sampling(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: SamplingBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::OrderSampling { declaration_id: id, note: b.note }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::OrderSampling { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -59,7 +59,7 @@ pub async fn submit_commitment(
         .store
         .execute(
             caller.0.clone(),
-            Command::SubmitCommitment {
+            DeclarationCommand::SubmitCommitment {
                 declaration_id: id,
                 enterprise,
                 signed_by: b.signed_by,
@@ -74,7 +74,7 @@ pub async fn submit_commitment(
 /// `POST /api/v1/declarations/{id}/commitment/accept` — the goods leave pending laboratory results.
 pub async fn accept_commitment(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
-    one(s.store.execute(caller.0.clone(), Command::AcceptCommitment { declaration_id: id }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::AcceptCommitment { declaration_id: id }).await?)
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/reject`
@@ -86,7 +86,7 @@ pub async fn reject_commitment(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -125,7 +125,7 @@ pub async fn order_disposition(
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));
     one(s
         .store
-        .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
+        .execute(caller.0.clone(), DeclarationCommand::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
         .await?)
 }
 
@@ -138,7 +138,7 @@ pub async fn complete_disposition(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: NoteBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::CompleteDisposition { declaration_id: id, note: b.note }).await?)
+    one(s.store.execute(caller.0.clone(), DeclarationCommand::CompleteDisposition { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -167,7 +167,7 @@ pub async fn destination_result(
         .store
         .execute(
             caller.0.clone(),
-            Command::RecordDestinationResult {
+            DeclarationCommand::RecordDestinationResult {
                 declaration_id: id,
                 outcome: b.outcome,
                 findings,

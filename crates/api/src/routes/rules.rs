@@ -1,5 +1,6 @@
 //! 布控规则 — risk analysts publish rule sets and criteria; every change is a new version.
 
+use guomen_store::RiskCommand;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -10,7 +11,7 @@ use axum::Json;
 use guomen_domain::party::Role;
 use guomen_domain::risk::{Criterion, RuleSet};
 use guomen_domain::Refusal;
-use guomen_store::{Command, Outcome};
+use guomen_store::Outcome;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -40,7 +41,7 @@ pub struct PublishBody {
 pub async fn publish(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::RiskAnalyst])?;
     let b: PublishBody = body.json()?;
-    rules_out(s.store.execute(caller.0.clone(), Command::PublishRules { ruleset: b.rules, reason: b.reason }).await?)
+    rules_out(s.store.execute(caller.0.clone(), RiskCommand::PublishRules { ruleset: b.rules, reason: b.reason }).await?)
 }
 
 /// `GET /api/v1/rules/history`
@@ -96,7 +97,7 @@ pub async fn put_criterion(
             "规则编号须与请求路径一致",
         )));
     }
-    rules_out(s.store.execute(caller.0.clone(), Command::PutCriterion { criterion: b.criterion, reason: b.reason }).await?)
+    rules_out(s.store.execute(caller.0.clone(), RiskCommand::PutCriterion { criterion: b.criterion, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -114,5 +115,5 @@ pub async fn retire_criterion(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::RiskAnalyst])?;
     let Query(q) = q.map_err(|e| ApiError::malformed("query", e.body_text(), "查询参数不正确"))?;
-    rules_out(s.store.execute(caller.0.clone(), Command::RetireCriterion { id, reason: q.reason.unwrap_or_default() }).await?)
+    rules_out(s.store.execute(caller.0.clone(), RiskCommand::RetireCriterion { id, reason: q.reason.unwrap_or_default() }).await?)
 }

@@ -4,6 +4,7 @@
 //! in, and requests the officer's queue and the dashboard many times, reading each answer's
 //! `Server-Timing` (the console's own time for the page) as well as the client's latency.
 
+use guomen_store::AdminCommand;
 use super::{console_fill, data, say, target};
 use anyhow::{bail, Context};
 use guomen_domain::party::Role;
@@ -117,7 +118,7 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
     store
         .execute(
             crate::cli::cli_actor(),
-            Command::CreateUser {
+            AdminCommand::CreateUser {
                 username: officer.into(),
                 password_hash: secrets::hash_password("bench-officer-pass"),
                 role: Role::Officer,

@@ -4,13 +4,14 @@
 //! the goods the targeting selects are reported in position, inspected and released a few hours
 //! later, except for a share of recent ones left waiting in the officer's queue.
 
+use guomen_store::DeclarationCommand;
 use super::data::{Declarations, Port};
 use anyhow::{anyhow, Context};
 use guomen_domain::declaration::{validate, DeclarationDraft, ValidationContext};
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::types::CustomsCode;
-use guomen_store::{Command, Outcome, Store};
+use guomen_store::{Outcome, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -65,7 +66,7 @@ async fn run_one(
         };
         validate(&draft, &ctx).map_err(|e| anyhow!("declaration {i} is invalid: {e:?}"))?
     };
-    let cmd = Command::FileDeclaration { content, filed_by: trader.clone(), idempotency: None, seed: i };
+    let cmd = DeclarationCommand::File { content, filed_by: trader.clone(), idempotency: None, seed: i };
     let Outcome::Declaration { record, .. } = store.execute_at(actor.clone(), cmd, filed).await.map_err(|e| anyhow!("filing {i}: {e}"))?
     else {
         return Err(anyhow!("filing {i}: unexpected outcome"));
@@ -86,7 +87,7 @@ async fn run_one(
         t += Duration::seconds(rng.gen_range(HOUR..8 * HOUR));
         let container = record.content.containers.first().map(|c| c.container_id.clone()).unwrap_or_default();
         let terminal = Actor { id: "user:bench-terminal".into(), role: Some(Role::Terminal), enterprise: Some(terminal_code.clone()) };
-        let cmd = Command::ReportPosition {
+        let cmd = DeclarationCommand::ReportPosition {
             declaration_id: id.clone(),
             record_no: format!("CY{id}"),
             container_no: container,
@@ -104,12 +105,12 @@ async fn run_one(
     } else {
         (InspectionOutcome::Satisfactory, vec![])
     };
-    let cmd = Command::RecordResult { declaration_id: id.clone(), outcome, findings, note: None };
+    let cmd = DeclarationCommand::RecordResult { declaration_id: id.clone(), outcome, findings, note: None };
     store.execute_at(officer(), cmd, t).await.map_err(|e| anyhow!("result {id}: {e}"))?;
     t += Duration::seconds(rng.gen_range(HOUR / 2..4 * HOUR));
     if !bad && record.sampling.as_ref().is_some_and(|x| x.pending()) {
         // Targeted for the laboratory: the consignee commits and takes the goods (预提离).
-        let cmd = Command::SubmitCommitment {
+        let cmd = DeclarationCommand::SubmitCommitment {
             declaration_id: id.clone(),
             enterprise: trader.clone(),
             signed_by: "王经理".into(),
@@ -119,12 +120,12 @@ async fn run_one(
         };
         store.execute_at(actor.clone(), cmd, t).await.map_err(|e| anyhow!("commitment {id}: {e}"))?;
         t += Duration::seconds(rng.gen_range(600..2 * HOUR));
-        let cmd = Command::AcceptCommitment { declaration_id: id.clone() };
+        let cmd = DeclarationCommand::AcceptCommitment { declaration_id: id.clone() };
         store.execute_at(officer(), cmd, t).await.map_err(|e| anyhow!("pre-release {id}: {e}"))?;
         return Ok(());
     }
     let note = bad.then(|| "补税并改单后放行".to_owned());
-    let cmd = Command::Release { declaration_id: id.clone(), note, permitted_to_enter_only: false };
+    let cmd = DeclarationCommand::Release { declaration_id: id.clone(), note, permitted_to_enter_only: false };
     store.execute_at(officer(), cmd, t).await.map_err(|e| anyhow!("release {id}: {e}"))?;
     Ok(())
 }

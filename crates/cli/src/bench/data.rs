@@ -1,6 +1,7 @@
 //! The port the bench files into — a trader, a terminal, a realistic rule set, a declarant
 //! token — and the declarations it files: distinct, valid JSON bodies of one to three items.
 
+use guomen_store::{AdminCommand, RiskCommand};
 use crate::cli::cli_actor;
 use anyhow::{anyhow, bail, Context};
 use axum::body::Bytes;
@@ -8,7 +9,7 @@ use guomen_domain::declaration::{container_number_valid, IeFlag};
 use guomen_domain::party::{Enterprise, Role};
 use guomen_domain::risk::{CheckType, Conditions, Criterion, GradeModifiers, Lane, ListCondition, ListField, PriceBand, RuleSet};
 use guomen_domain::types::{CountryCode, CreditCode, CurrencyCode};
-use guomen_store::{secrets, Command, Store};
+use guomen_store::{secrets, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
@@ -136,17 +137,17 @@ pub async fn set_up(store: &Store) -> anyhow::Result<Port> {
     )?;
     let failed = |what: &str| format!("bench set-up: cannot {what}");
     for e in [&trader, &terminal] {
-        store.execute(cli_actor(), Command::RegisterEnterprise(e.clone())).await.with_context(|| failed("register an enterprise"))?;
+        store.execute(cli_actor(), AdminCommand::RegisterEnterprise(e.clone())).await.with_context(|| failed("register an enterprise"))?;
     }
     store
-        .execute(cli_actor(), Command::PublishRules { ruleset: rules(), reason: "benchmark rule set".into() })
+        .execute(cli_actor(), RiskCommand::PublishRules { ruleset: rules(), reason: "benchmark rule set".into() })
         .await
         .with_context(|| failed("publish the rules"))?;
     let (token_id, token) = secrets::new_token();
     store
         .execute(
             cli_actor(),
-            Command::IssueToken {
+            AdminCommand::IssueToken {
                 token_id,
                 token_hash: secrets::token_hash(&token),
                 role: Role::Declarant,

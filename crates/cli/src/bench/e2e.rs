@@ -5,12 +5,13 @@
 //! Beside it, as a diagnostic, the same filings handed straight to `Store::execute` by C tasks,
 //! parsed and validated beforehand: the store's write path without HTTP.
 
+use guomen_store::DeclarationCommand;
 use super::data::Declarations;
 use anyhow::{bail, Context};
 use axum::serve::ListenerExt;
 use guomen_domain::declaration::{validate, DeclarationContent, DeclarationDraft, ValidationContext};
 use guomen_domain::types::CustomsCode;
-use guomen_store::{Command, Store};
+use guomen_store::Store;
 use sqlx::Row;
 use std::future::{Future, IntoFuture};
 use std::ops::Range;
@@ -113,7 +114,7 @@ pub async fn direct(
         let (store, actor, filer, contents) = (store2.clone(), actor.clone(), filer.clone(), contents.clone());
         async move {
             let command =
-                Command::FileDeclaration { content: contents[i].clone(), filed_by: filer, idempotency: None, seed: rand::random() };
+                DeclarationCommand::File { content: contents[i].clone(), filed_by: filer, idempotency: None, seed: rand::random() };
             store.execute(actor, command).await.map(|_| ()).map_err(|e| e.to_string())
         }
     };

@@ -6,6 +6,7 @@
 //! is cancelled, one returned, and the logistics firms report the released parcels out of
 //! the supervised site each evening.
 
+use guomen_store::{AdminCommand, RiskCommand};
 use crate::bench::ceb::traffic::{self, Parcel, Traffic, CARRIERS, PAYERS, PLATFORMS};
 use anyhow::{anyhow, Context};
 use guomen_api::ceb::{process_at, Sender};
@@ -114,7 +115,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
     firms.extend((0..20).map(traffic::ecommerce));
     for (code, name) in &firms {
         store
-            .execute_at(admin.clone(), Command::RegisterEnterprise(enterprise(code, name)?), start)
+            .execute_at(admin.clone(), AdminCommand::RegisterEnterprise(enterprise(code, name)?), start)
             .await
             .map_err(|e| anyhow!("{e}"))
             .with_context(|| format!("registering {code}"))?;
@@ -125,7 +126,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
     store
         .execute_at(
             admin.clone(),
-            Command::CreateUser { username: "kuajing".into(), password_hash, role: Role::Declarant, enterprise: Some(code.clone()) },
+            AdminCommand::CreateUser { username: "kuajing".into(), password_hash, role: Role::Declarant, enterprise: Some(code.clone()) },
             start,
         )
         .await
@@ -134,7 +135,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
     store
         .execute_at(
             admin.clone(),
-            Command::IssueToken {
+            AdminCommand::IssueToken {
                 token_id,
                 token_hash: secrets::token_hash(&platform_token),
                 role: Role::Declarant,
@@ -174,7 +175,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
     store
         .execute_at(
             analyst,
-            Command::PublishRules {
+            RiskCommand::PublishRules {
                 ruleset: rules,
                 reason: "跨境电商零售进口布控 / cross-border e-commerce retail import targeting".into(),
             },

@@ -3,6 +3,7 @@
 //! terminal reports arrivals and containers in position, the officer records results, holds and
 //! releases.
 
+use guomen_store::{DeclarationCommand, RiskCommand};
 use super::findings;
 use super::parties::Parties;
 use super::permits::Permits;
@@ -67,12 +68,12 @@ impl<'a> Sim<'a> {
     }
 
     /// Carries out `command` as happening at `at` (or at the clock, if `at` is earlier).
-    pub async fn exec(&mut self, actor: Actor, command: Command, at: OffsetDateTime) -> anyhow::Result<Outcome> {
+    pub async fn exec(&mut self, actor: Actor, command: impl Into<Command>, at: OffsetDateTime) -> anyhow::Result<Outcome> {
         self.attempt(actor, command, at).await.map_err(store_error)
     }
 
     /// Like [`Sim::exec`], for a command that may be refused.
-    pub async fn attempt(&mut self, actor: Actor, command: Command, at: OffsetDateTime) -> Result<Outcome, StoreError> {
+    pub async fn attempt(&mut self, actor: Actor, command: impl Into<Command>, at: OffsetDateTime) -> Result<Outcome, StoreError> {
         let at = at.max(self.clock);
         self.clock = at;
         self.commands += 1;
@@ -216,7 +217,7 @@ impl<'a> World<'a> {
                 Task::ReviseRules => {
                     let (criterion, reason) = rules::revision();
                     let analyst = self.parties.actor("analyst");
-                    self.sim.exec(analyst, Command::PutCriterion { criterion, reason }, t).await.context("revising the rules")?;
+                    self.sim.exec(analyst, RiskCommand::PutCriterion { criterion, reason }, t).await.context("revising the rules")?;
                 }
                 Task::IssuePermits => self.issue_permits(t).await.context("issuing the season's permits")?,
                 Task::Supplementary(i) => self.supplementary(i, t).await.context("issuing the supplementary permit")?,
@@ -258,7 +259,7 @@ impl<'a> World<'a> {
     async fn file(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let c = &self.cases[i];
         let content = validate_on(self.sim.store(), &c.draft, t.date())?;
-        let command = Command::FileDeclaration { content, filed_by: self.parties.code(c.filer), idempotency: None, seed: c.seed };
+        let command = DeclarationCommand::File { content, filed_by: self.parties.code(c.filer), idempotency: None, seed: c.seed };
         let actor = self.parties.actor(c.user);
         let first_of_exhausted = !c.run.refused && self.permits.exhaustion.as_ref().is_some_and(|e| e.case == i);
         let d = if first_of_exhausted {
@@ -329,7 +330,7 @@ impl<'a> World<'a> {
     async fn arrive(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let (actor, terminal) = self.terminal(i);
         let bill_no = self.cases[i].draft.head.bill_no.clone().unwrap_or_default();
-        let command = Command::RecordArrival { bill_no, at: t, terminal };
+        let command = DeclarationCommand::RecordArrival { bill_no, at: t, terminal };
         let arrived = match self.sim.exec(actor, command, t).await? {
             Outcome::Declarations(ds) => ds,
             other => bail!("unexpected outcome {other:?}"),
@@ -350,7 +351,7 @@ impl<'a> World<'a> {
         let containers: Vec<String> = c.draft.containers.iter().filter_map(|x| x.container_id.clone()).collect();
         let container_no = containers.get(k).cloned().unwrap_or_else(|| c.script.station_unit.clone());
         let slot_code = if k == 0 { c.script.slot.clone() } else { format!("{}/{}", c.script.slot, k + 1) };
-        let command = Command::ReportPosition {
+        let command = DeclarationCommand::ReportPosition {
             declaration_id: c.run.id.clone(),
             record_no: format!("CY{}", c.run.id),
             container_no,
@@ -412,7 +413,7 @@ impl<'a> World<'a> {
             let note = "单证审核相符 / documents consistent with the declaration";
             (Check::Satisfactory, Vec::new(), Some(note.to_owned()))
         };
-        let command = Command::RecordResult { declaration_id: c.run.id.clone(), outcome, findings, note };
+        let command = DeclarationCommand::RecordResult { declaration_id: c.run.id.clone(), outcome, findings, note };
         let (finding, release_after, lab) = (c.script.finding, c.script.release_after, c.run.lab);
         let booked = c.run.appointment.is_some();
         let officer = self.officer(i);
@@ -439,7 +440,7 @@ impl<'a> World<'a> {
     async fn hold(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let (_, f) = self.finding_text(i);
         let c = &self.cases[i];
-        let command = Command::Hold { declaration_id: c.run.id.clone(), reason: f.hold.into() };
+        let command = DeclarationCommand::Hold { declaration_id: c.run.id.clone(), reason: f.hold.into() };
         let lift_after = c.script.lift_after;
         let officer = self.officer(i);
         self.sim.exec(officer, command, t).await?;
@@ -462,7 +463,7 @@ impl<'a> World<'a> {
         } else {
             None
         };
-        let command = Command::Release { declaration_id: c.run.id.clone(), note, permitted_to_enter_only: false };
+        let command = DeclarationCommand::Release { declaration_id: c.run.id.clone(), note, permitted_to_enter_only: false };
         let officer = self.officer(i);
         self.sim.exec(officer, command, t).await?;
         if lift {
@@ -479,7 +480,7 @@ impl<'a> World<'a> {
         let c = &self.cases[i];
         let draft = c.complete.as_ref().ok_or_else(|| anyhow!("not a two-step declaration"))?;
         let content = validate_on(self.sim.store(), draft, t.date())?;
-        let command = Command::Complete { declaration_id: c.run.id.clone(), content, enterprise: self.parties.code(c.filer) };
+        let command = DeclarationCommand::Complete { declaration_id: c.run.id.clone(), content, enterprise: self.parties.code(c.filer) };
         let actor = self.parties.actor(c.user);
         self.sim.exec(actor, command, t).await?;
         self.stats.completed += 1;

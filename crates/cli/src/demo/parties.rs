@@ -1,11 +1,12 @@
 //! The demo's parties: enterprises of every credit grade, the terminals and the laboratory,
 //! the people who log in, and one API token per role.
 
+use guomen_store::AdminCommand;
 use super::flow::Sim;
 use anyhow::{anyhow, Context};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
-use guomen_store::{secrets, Command};
+use guomen_store::secrets;
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 
@@ -220,7 +221,7 @@ pub async fn setup(sim: &mut Sim<'_>, at: OffsetDateTime) -> anyhow::Result<Part
     let mut firms = HashMap::new();
     for f in FIRMS {
         let e = enterprise(f)?;
-        sim.exec(admin.clone(), Command::RegisterEnterprise(e.clone()), tick())
+        sim.exec(admin.clone(), AdminCommand::RegisterEnterprise(e.clone()), tick())
             .await
             .with_context(|| format!("registering {}", f.name_zh))?;
         firms.insert(f.key, e);
@@ -229,12 +230,12 @@ pub async fn setup(sim: &mut Sim<'_>, at: OffsetDateTime) -> anyhow::Result<Part
     let hashes = hashing.await?;
     for (u, password_hash) in USERS.iter().zip(hashes) {
         let command =
-            Command::CreateUser { username: u.username.into(), password_hash, role: u.role, enterprise: u.firm.map(|f| parties.code(f)) };
+            AdminCommand::CreateUser { username: u.username.into(), password_hash, role: u.role, enterprise: u.firm.map(|f| parties.code(f)) };
         sim.exec(admin.clone(), command, tick()).await.with_context(|| format!("creating user {}", u.username))?;
     }
     for &(role, firm, label) in TOKENS {
         let (token_id, secret) = secrets::new_token();
-        let command = Command::IssueToken {
+        let command = AdminCommand::IssueToken {
             token_id,
             token_hash: secrets::token_hash(&secret),
             role,

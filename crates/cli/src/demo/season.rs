@@ -19,6 +19,7 @@
 //!   the seedling and growth stages; one survey finds a quarantine pest, whose sampling,
 //!   plot-destruction and notification actions are closed before the plan is.
 
+use guomen_store::DeclarationCommand;
 use super::catalogue::{AIRPORT, CROPS};
 use super::flow::{store_error, Step, Task, World, WAITS_FOR_LAB};
 use super::permits;
@@ -26,16 +27,15 @@ use super::plan::{cst, cst_date, Kind};
 use anyhow::{anyhow, bail, Context};
 use guomen_domain::declaration::{DispositionKind, Status};
 use guomen_domain::party::Actor;
-use guomen_domain::quarantine::appointment::{self, Appointment, Schedule, ServiceHours, SlotKind};
-use guomen_domain::quarantine::evidence::RemoteInspection;
+use guomen_domain::field::appointment::{self, Appointment, Schedule, ServiceHours, SlotKind};
+use guomen_domain::field::evidence::RemoteInspection;
 use guomen_domain::quarantine::lab::{AnalyteKind, AnalyteSpec};
-use guomen_domain::quarantine::survey::{ActionKind, Finding, Plot, SurveyPlan};
+use guomen_domain::field::survey::{ActionKind, Finding, Plot, SurveyPlan};
 use guomen_store::field::FieldCommand;
-use guomen_store::lab::{LabCommand, LabStep};
+use guomen_store::quarantine::{QuarantineCommand, LabStep};
 use guomen_store::{Command, Outcome};
 use rand::Rng;
 use rust_decimal::Decimal;
-use serde::de::DeserializeOwned;
 use time::{Duration, OffsetDateTime, Time};
 
 /// The quarantine steps of a declaration.
@@ -158,9 +158,23 @@ const SURVEYS: u8 = 3;
 /// The field plan that finds a quarantine pest is made for a lot of this crop (seed 000: "在一片南瓜田里").
 const FINDING_CROP: &str = "南瓜种子";
 
-fn field<T: DeserializeOwned>(out: Outcome) -> anyhow::Result<T> {
+fn appointment(out: Outcome) -> anyhow::Result<Appointment> {
     match out {
-        Outcome::Field(v) => Ok(serde_json::from_value(v)?),
+        Outcome::Appointment(a) => Ok(*a),
+        other => bail!("unexpected outcome {other:?}"),
+    }
+}
+
+fn remote(out: Outcome) -> anyhow::Result<RemoteInspection> {
+    match out {
+        Outcome::Remote(r) => Ok(*r),
+        other => bail!("unexpected outcome {other:?}"),
+    }
+}
+
+fn plan(out: Outcome) -> anyhow::Result<SurveyPlan> {
+    match out {
+        Outcome::SurveyPlan(p) => Ok(*p),
         other => bail!("unexpected outcome {other:?}"),
     }
 }
@@ -195,7 +209,7 @@ impl World<'_> {
         for (k, d) in drafts.into_iter().enumerate() {
             let at = t + Duration::minutes(4 * k as i64);
             let id = d.id.clone().unwrap_or_default();
-            self.sim.exec(officer.clone(), Command::Lab(LabCommand::IssuePermit(d)), at).await.with_context(|| format!("permit {id}"))?;
+            self.sim.exec(officer.clone(), Command::Quarantine(QuarantineCommand::IssuePermit(d)), at).await.with_context(|| format!("permit {id}"))?;
             self.stats.permits += 1;
         }
         Ok(())
@@ -207,7 +221,7 @@ impl World<'_> {
             self.permits.exhaustion.as_ref().map(|e| e.supplementary.clone()).ok_or_else(|| anyhow!("no supplementary permit planned"))?;
         let id = d.id.clone().unwrap_or_default();
         let officer = self.parties.actor("officer");
-        self.sim.exec(officer, Command::Lab(LabCommand::IssuePermit(d)), t).await?;
+        self.sim.exec(officer, Command::Quarantine(QuarantineCommand::IssuePermit(d)), t).await?;
         self.stats.permits += 1;
         permits::name_supplementary(&mut self.cases[i], &id);
         self.at(t + Duration::minutes(35), Task::Case(i, Step::File));
@@ -312,7 +326,7 @@ impl World<'_> {
             priority: true,
         });
         let actor = self.declarant(i);
-        let a: Appointment = field(self.sim.exec(actor, command, t).await?)?;
+        let a = appointment(self.sim.exec(actor, command, t).await?)?;
         self.cases[i].run.appointment = Some((a.id, slot));
         self.stats.appointments += 1;
         Ok(())
@@ -351,7 +365,7 @@ impl World<'_> {
         // A working sample of about 2% of the lot, 5 g to 500 g.
         let net: Decimal = c.draft.head.net_wt.as_deref().and_then(|n| n.parse().ok()).unwrap_or_default();
         let grams = (net * Decimal::from(20)).round().clamp(Decimal::from(5), Decimal::from(500));
-        let command = Command::Lab(LabCommand::TakeSample {
+        let command = Command::Quarantine(QuarantineCommand::TakeSample {
             declaration_id: c.run.id.clone(),
             lab: self.parties.code("lab"),
             seal_no: c.script.sample_no.clone(),
@@ -375,7 +389,7 @@ impl World<'_> {
     async fn commit(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let c = &self.cases[i];
         let (signed_by, storage_address, contact_phone) = commitment_of(c.filer);
-        let command = Command::SubmitCommitment {
+        let command = DeclarationCommand::SubmitCommitment {
             declaration_id: c.run.id.clone(),
             enterprise: self.parties.code(c.filer),
             signed_by: signed_by.into(),
@@ -392,7 +406,7 @@ impl World<'_> {
 
     /// 受理承诺，预提离 — the officer accepts the commitment; the lot leaves.
     async fn accept_commitment(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
-        let command = Command::AcceptCommitment { declaration_id: self.cases[i].run.id.clone() };
+        let command = DeclarationCommand::AcceptCommitment { declaration_id: self.cases[i].run.id.clone() };
         let officer = self.officer(i);
         let d = match self.sim.exec(officer, command, t).await? {
             Outcome::Declaration { record, .. } => record,
@@ -405,7 +419,7 @@ impl World<'_> {
     }
 
     async fn lab_step(&mut self, i: usize, by: &str, step: LabStep, t: OffsetDateTime) -> anyhow::Result<Outcome> {
-        let command = Command::Lab(LabCommand::Step { sample_id: self.sample(i)?.id.clone(), lab: self.parties.code("lab"), step });
+        let command = Command::Quarantine(QuarantineCommand::Step { sample_id: self.sample(i)?.id.clone(), lab: self.parties.code("lab"), step });
         let actor = self.lab_actor(by);
         self.stats.lab_steps += 1;
         self.sim.exec(actor, command, t).await
@@ -493,7 +507,7 @@ impl World<'_> {
     async fn dispose(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let v = self.verdict(i)?;
         let deadline = cst_date(t) + Duration::days(v.deadline_days);
-        let command = Command::OrderDisposition {
+        let command = DeclarationCommand::OrderDisposition {
             declaration_id: self.cases[i].run.id.clone(),
             kind: v.kind,
             instructions: v.instructions.into(),
@@ -512,7 +526,7 @@ impl World<'_> {
     /// 处置完毕
     async fn disposed(&mut self, i: usize, t: OffsetDateTime) -> anyhow::Result<()> {
         let v = self.verdict(i)?;
-        let command = Command::CompleteDisposition { declaration_id: self.cases[i].run.id.clone(), note: v.done_note.into() };
+        let command = DeclarationCommand::CompleteDisposition { declaration_id: self.cases[i].run.id.clone(), note: v.done_note.into() };
         let officer = self.officer(i);
         self.sim.exec(officer, command, t).await?;
         Ok(())
@@ -526,7 +540,7 @@ impl World<'_> {
         );
         let command = Command::Field(FieldCommand::OpenRemote { declaration_id: self.cases[i].run.id.clone(), instruction });
         let officer = self.officer(i);
-        let r: RemoteInspection = field(self.sim.exec(officer, command, t).await?)?;
+        let r = remote(self.sim.exec(officer, command, t).await?)?;
         self.stats.remote_instructions += 1;
         self.cases[i].run.remote = Some(r.id);
         self.q(i, t + Duration::days(4), QStep::InstructRemote);
@@ -575,7 +589,7 @@ impl World<'_> {
             surveys: Some(SURVEYS),
         });
         let officer = self.officer(i);
-        let plan: SurveyPlan = field(self.sim.exec(officer, command, t).await?)?;
+        let plan = plan(self.sim.exec(officer, command, t).await?)?;
         for s in &plan.surveys {
             let at = cst(s.due, 9 + (k % 3) as u8, 30);
             self.q(i, at, QStep::Survey(s.no));
@@ -615,7 +629,7 @@ impl World<'_> {
             self.officer(i)
         };
         let command = Command::Field(FieldCommand::RecordSurvey { plan_id, no, findings });
-        let plan: SurveyPlan = field(self.sim.exec(officer, command, t).await?)?;
+        let plan = plan(self.sim.exec(officer, command, t).await?)?;
         let opened: Vec<(String, ActionKind)> = plan
             .actions
             .iter()
@@ -669,7 +683,7 @@ impl World<'_> {
 mod tests {
     use super::*;
     use guomen_domain::quarantine::lab::specification_for;
-    use guomen_domain::quarantine::survey;
+    use guomen_domain::field::survey;
 
     #[test]
     fn every_failing_result_is_an_analyte_of_its_crops() {

@@ -95,7 +95,7 @@ async fn season(w: &mut String, store: &Store, cal: &Calendar, world: &World<'_>
     let plans = store.survey_plans(None).await.map_err(store_error)?;
     let actions: usize = plans.iter().map(|p| p.actions.len()).sum();
     let closed_actions: usize = plans.iter().flat_map(|p| &p.actions).filter(|a| !a.is_open()).count();
-    let closed_plans = plans.iter().filter(|p| p.status == guomen_domain::quarantine::survey::PlanStatus::Closed).count();
+    let closed_plans = plans.iter().filter(|p| p.status == guomen_domain::field::survey::PlanStatus::Closed).count();
     writeln!(
         w,
         "  surveys      {:>4}  planned, {} done, on {} plots sown in 河西 ({closed_plans} closed); {actions} actions after a quarantine pest in the field, {closed_actions} closed",

@@ -1,6 +1,7 @@
 //! Cross-border e-commerce fixtures: the platform, e-commerce enterprise, payment firm and
 //! logistics firm with their tokens and a guarantee, and parcels whose four messages agree.
 
+use guomen_store::AdminCommand;
 use crate::helpers::{admin, enterprise, TestApp};
 use guomen_domain::ceb::samples;
 use guomen_domain::ceb::{InventoryDoc, OrderDoc, PaymentDoc, WaybillDoc};
@@ -28,7 +29,7 @@ pub async fn set_up(app: &mut TestApp) {
         (CARRIER, "91110105MA00DEF89", "示例物流"),
     ] {
         app.store
-            .execute(admin(), Command::RegisterEnterprise(enterprise(code, prefix, name, CreditGrade::Registered, None)))
+            .execute(admin(), AdminCommand::RegisterEnterprise(enterprise(code, prefix, name, CreditGrade::Registered, None)))
             .await
             .unwrap();
     }

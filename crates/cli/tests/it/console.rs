@@ -512,7 +512,7 @@ async fn the_views_the_writer_keeps_equal_a_rebuild_from_the_declarations() {
         }
         assert!(!kept[0].is_empty() && !kept[1].is_empty() && !kept[2].is_empty());
         let mut conn = guomen_store::connect_writer(&app.location).await.unwrap();
-        guomen_store::console::views::rebuild(&mut conn).await.unwrap();
+        guomen_store::declaration::views::rebuild(&mut conn).await.unwrap();
         for (t, before) in tables.iter().zip(kept) {
             assert_eq!(snapshot(t).await, before, "{t} differs from a rebuild");
         }
@@ -575,7 +575,7 @@ async fn the_laboratory_works_its_samples_with_four_eyes() {
     assert_eq!(p.status, 403, "{}", &p.body[..200.min(p.body.len())]);
     assert!(p.body.contains("id=\"refusal\""));
     let hash = guomen_store::secrets::hash_password(PASSWORD);
-    let cmd = guomen_store::Command::CreateUser {
+    let cmd = guomen_store::AdminCommand::CreateUser {
         username: "lab2".into(),
         password_hash: hash,
         role: guomen_domain::party::Role::Laboratory,

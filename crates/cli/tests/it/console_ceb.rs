@@ -3,6 +3,7 @@
 //! field errors, and CSRF), and what an enterprise sees — its own lists and guarantees, not
 //! another's, not the targeting criteria, and no officer's steps.
 
+use guomen_store::AdminCommand;
 use crate::ceb_support::*;
 use crate::helpers::{engines, TestApp};
 use crate::visitor::*;
@@ -10,7 +11,7 @@ use guomen_domain::ceb::InventoryStatus;
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_store::ceb::InventoryFilter;
-use guomen_store::{secrets, Command};
+use guomen_store::secrets;
 use serde_json::json;
 
 /// The CEB firms, the console users, and console users for the platform and the e-commerce
@@ -21,7 +22,7 @@ async fn app(engine: guomen_store::Engine) -> TestApp {
     add_users(&app).await;
     let hash = secrets::hash_password(PASSWORD);
     for (name, code) in [("platform", PLATFORM), ("shop", ECOMMERCE)] {
-        let cmd = Command::CreateUser {
+        let cmd = AdminCommand::CreateUser {
             username: name.into(),
             password_hash: hash.clone(),
             role: Role::Declarant,

@@ -3,7 +3,7 @@
 //! a cancellation; remote evidence uploaded, refused when it must be, proven on every read.
 
 use crate::helpers::*;
-use guomen_domain::quarantine::evidence::{sha256_hex, MAX_EVIDENCE_BYTES};
+use guomen_domain::field::evidence::{sha256_hex, MAX_EVIDENCE_BYTES};
 use serde_json::{json, Value};
 
 /// Files a seed declaration as TRADER; returns its id.

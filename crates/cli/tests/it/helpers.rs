@@ -1,6 +1,7 @@
 //! The test app: a real store (fresh SQLite per test, or a fresh PostgreSQL schema) behind the
 //! real router on 127.0.0.1:0, with one API token per role.
 
+use guomen_store::AdminCommand;
 use guomen_domain::party::{Actor, CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_store::{secrets, Command, Engine, Location, Store};
@@ -90,7 +91,7 @@ pub fn enterprise(code: &str, prefix17: &str, name: &str, grade: CreditGrade, si
 /// Issues an API token for `role` (acting for `enterprise`) and returns it.
 pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) -> String {
     let (token_id, token) = secrets::new_token();
-    let command = Command::IssueToken {
+    let command = AdminCommand::IssueToken {
         token_id,
         token_hash: secrets::token_hash(&token),
         role,
@@ -119,7 +120,7 @@ impl TestApp {
             enterprise(OTHER_TERMINAL, "91620700MA7XP0002", "南沙集装箱码头", CreditGrade::Registered, Some("NSCT01")),
             enterprise(LAB, "12620700MB1234567", "L海关技术中心实验室", CreditGrade::Registered, None),
         ] {
-            store.execute(admin(), Command::RegisterEnterprise(e)).await.unwrap();
+            store.execute(admin(), AdminCommand::RegisterEnterprise(e)).await.unwrap();
         }
         // A standing quarantine permit for the trader's seed imports (seed_draft names it).
         let permit: guomen_domain::quarantine::permit::PermitDraft = serde_json::from_value(json!({
@@ -129,7 +130,7 @@ impl TestApp {
             "valid_to": (time::OffsetDateTime::now_utc().date() + time::Duration::days(365)).to_string()
         }))
         .unwrap();
-        store.execute(admin(), Command::Lab(guomen_store::lab::LabCommand::IssuePermit(permit))).await.unwrap();
+        store.execute(admin(), Command::Quarantine(guomen_store::quarantine::QuarantineCommand::IssuePermit(permit))).await.unwrap();
         let mut tokens = HashMap::new();
         for (name, role, ent) in [
             ("declarant", Role::Declarant, Some(TRADER)),

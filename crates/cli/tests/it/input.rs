@@ -212,3 +212,36 @@ async fn openapi_document_lists_the_public_contract() {
     }
     assert!(doc["paths"]["/api/v1/declarations"]["post"]["requestBody"]["content"].get("application/xml").is_some());
 }
+
+/// Country and enterprise codes inside a rule set are parsed like everywhere else: a bad one is a
+/// 422 naming its path, and no rule-set version is published.
+async fn rule_set_values_are_parsed(app: &TestApp) {
+    let versions = app.store.count("rulesets").await.unwrap();
+    let rules = |when: Value| {
+        json!({ "reason": "watch list", "rules": { "min_random_percent": "0", "criteria": [
+            { "id": "FINE", "description": "apples", "when": { "hs_prefixes": ["0808"] }, "lane": "yellow", "rate_percent": "10" },
+            { "id": "BAD", "description": "a watched origin or firm", "when": when, "lane": "red", "rate_percent": "100" }
+        ]}})
+    };
+    let (s, p) = app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "origin_countries": ["NZL", "XXX"] })))).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(paths(&p), [("rules.criteria[1].when.origin_countries[1]".to_owned(), "country_unknown".to_owned())]);
+    assert!(p["errors"][0]["message_zh"].as_str().unwrap().contains("XXX"), "{p}");
+    let (s, p) = app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "enterprises": ["62019600"] })))).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(paths(&p), [("rules.criteria[1].when.enterprises[0]".to_owned(), "customs_code_format".to_owned())]);
+    let (s, p) = app.send("PUT", "/api/v1/criteria/BAD", Some("risk-analyst"), Some(&json!({ "reason": "r", "criterion":
+        { "id": "BAD", "description": "d", "when": { "trade_countries": ["china"] }, "lane": "red", "rate_percent": "100" } }))).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!(p["errors"][0]["rule"], "country_unknown", "{p}");
+    assert_eq!(app.store.count("rulesets").await.unwrap(), versions, "nothing was published");
+    let (s, p) = app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "origin_countries": ["NZL"], "enterprises": [TRADER] })))).await;
+    assert_eq!(s, 200, "the same rule set with good codes is published: {p}");
+}
+
+#[tokio::test]
+async fn rule_sets_parse_their_country_and_enterprise_codes() {
+    for engine in engines() {
+        rule_set_values_are_parsed(&TestApp::spawn(engine).await).await;
+    }
+}

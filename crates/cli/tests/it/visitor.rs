@@ -1,10 +1,11 @@
 //! A console visitor over plain HTTP: keeps cookies, follows no redirects (tests look at them),
 //! and reads the CSRF token from the pages it gets. Also the console users of the test app.
 
+use guomen_store::AdminCommand;
 use crate::helpers::*;
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
-use guomen_store::{secrets, Command};
+use guomen_store::secrets;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use std::collections::BTreeMap;
 
@@ -26,7 +27,7 @@ pub const USERS: &[(&str, Role, Option<&str>)] = &[
 pub async fn add_users(app: &TestApp) {
     let hash = secrets::hash_password(PASSWORD);
     for (name, role, ent) in USERS {
-        let cmd = Command::CreateUser {
+        let cmd = AdminCommand::CreateUser {
             username: (*name).into(),
             password_hash: hash.clone(),
             role: *role,

@@ -188,3 +188,21 @@ pub fn decide(rec: &InventoryRecord, c: &Checks<'_>, sighting: super::identity::
         guarantee_left,
     }
 }
+
+/// An inventory whose order, payment or waybill was withdrawn while it waited (or under review)
+/// is rejected, naming each document that is gone.
+pub fn documents_withdrawn(rec: &InventoryRecord, missing: &[super::documents::DocKind]) -> CebEvent {
+    CebEvent::InventoryRejected {
+        id: rec.id.clone(),
+        key: rec.key.clone(),
+        reasons: missing
+            .iter()
+            .map(|k| Disagreement {
+                path: k.message().into(),
+                en: format!("the {} ({}) was withdrawn", k.as_str(), k.message()),
+                zh: format!("{}已删除", k.name_zh()),
+            })
+            .collect(),
+        quota: None,
+    }
+}

@@ -2,6 +2,9 @@
 //! accepted inventory is reserved against the guarantee its `assureCode` names; paying the tax
 //! gives the balance back, so goods are released before the tax is paid.
 
+use super::events::CebEvent;
+use super::inventory::{InventoryRecord, TaxState};
+use crate::{FieldError, Refusal, RefusalKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -60,4 +63,60 @@ impl Guarantee {
     pub fn left(&self) -> Decimal {
         (self.amount - self.reserved).max(Decimal::ZERO)
     }
+}
+
+/// `guomen guarantee add`: registers a general guarantee of `code`, or adds `amount` to it.
+pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount: Decimal) -> Result<(Guarantee, CebEvent), Refusal> {
+    if amount <= Decimal::ZERO || amount.scale() > 2 {
+        return Err(Refusal::field("amount", "amount", "the amount is a positive sum in CNY, to the fen", "担保金额应为正数，最多两位小数"));
+    }
+    if code.is_empty() || code.chars().count() > 30 {
+        return Err(Refusal::field(
+            "enterprise",
+            "required",
+            "name the enterprise holding the guarantee (1–30 characters)",
+            "请填写担保企业编号（1至30个字符）",
+        ));
+    }
+    let mut g = existing.cloned().unwrap_or(Guarantee { code: code.to_owned(), kind, amount: Decimal::ZERO, reserved: Decimal::ZERO });
+    g.amount = g.amount.checked_add(amount).ok_or_else(|| {
+        Refusal::field("amount", "amount_range", "the guarantee would exceed the largest amount kept", "担保金额超出可记录的上限")
+    })?;
+    g.kind = kind;
+    let e = CebEvent::GuaranteeAdded { code: code.to_owned(), kind, added: amount, amount: g.amount };
+    Ok((g, e))
+}
+
+/// 缴税: the tax of inventory lists `ids` (each with its record, if one under this guarantee was
+/// found) is paid, and the guarantee's reservation given back.
+pub fn pay_tax(g: &Guarantee, ids: &[String], records: &[Option<InventoryRecord>]) -> Result<CebEvent, Refusal> {
+    if ids.is_empty() {
+        return Err(Refusal::field("inventories", "required", "name the inventory lists whose tax is paid", "请列出已缴税的清单"));
+    }
+    let mut amount = Decimal::ZERO;
+    for (i, (id, rec)) in ids.iter().zip(records).enumerate() {
+        let path = format!("inventories[{i}]");
+        if ids[..i].contains(id) {
+            return Err(Refusal::field(&path, "duplicate", format!("{id} is listed twice"), format!("{id} 重复")));
+        }
+        let Some(rec) = rec.as_ref().filter(|r| r.acceptance.as_ref().is_some_and(|a| a.guarantee == g.code)) else {
+            return Err(Refusal::field(
+                &path,
+                "inventory_unknown",
+                format!("no inventory list {id} under the guarantee of {}", g.code),
+                format!("{} 担保下没有清单 {id}", g.code),
+            ));
+        };
+        if rec.tax_state != TaxState::Reserved {
+            return Err(Refusal {
+                kind: RefusalKind::Conflict,
+                detail_en: format!("the tax of {id} is not awaiting payment"),
+                detail_zh: format!("清单 {id} 没有待缴税款"),
+                errors: vec![FieldError::new(path, "tax_state", "no tax awaiting payment", "没有待缴税款")],
+            });
+        }
+        amount += rec.tax_due;
+    }
+    let reserved = (g.reserved - amount).max(Decimal::ZERO);
+    Ok(CebEvent::TaxPaid { guarantee: g.code.clone(), inventories: ids.to_vec(), amount, reserved })
 }

@@ -184,6 +184,13 @@ pub struct InventoryRecord {
 }
 
 impl InventoryRecord {
+    /// Whether `enterprise` is a party the list names (or the one who sent it): only they may
+    /// cancel it, return its goods or report it out of the site.
+    pub fn names(&self, enterprise: &str) -> bool {
+        let i = &self.inventory;
+        [self.sender.as_str(), &i.ebp_code, &i.ebc_code, &i.agent_code, &i.logistics_code].contains(&enterprise)
+    }
+
     /// The record an `InventoryReceived` event starts.
     pub fn received(e: &CebEvent, at_ms: i64) -> Option<InventoryRecord> {
         let CebEvent::InventoryReceived { id, pre_no, message, sender, inventory, waiting_for, .. } = e else { return None };

@@ -3,6 +3,7 @@
 //! identity-theft guard, the composite tax reserved against a general guarantee, targeting, and
 //! the inventory's life cycle from receipt to release, return or departure.
 
+pub mod answer;
 pub mod check;
 pub mod decision;
 pub mod documents;
@@ -19,6 +20,7 @@ pub mod steps;
 #[cfg(test)]
 mod tests;
 
+pub use answer::{DocAnswer, DocState};
 pub use check::{three_documents, Disagreement};
 pub use documents::{AppType, BuyerId, DocKind, InventoryDoc, InventoryLine, OrderDoc, OrderLine, PaymentDoc, WaybillDoc};
 pub use events::{Acceptance, CebEvent, QuotaChange, RefundLine};

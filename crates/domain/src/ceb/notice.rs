@@ -72,3 +72,10 @@ pub fn notice(rec: &InventoryRecord) -> (String, &'static str, serde_json::Value
     });
     (rec.sender.clone(), "ceb.inventory", body)
 }
+
+/// Whether `event` is told to the sender by a notice even when the message that caused it is
+/// answered at once: a hold for suspected identity theft is, so the sender's systems and the
+/// officers' notices show it, not only the receipt.
+pub fn always_notified(event: &super::events::CebEvent) -> bool {
+    matches!(event, super::events::CebEvent::InventoryHeld { .. })
+}

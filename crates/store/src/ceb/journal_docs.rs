@@ -3,7 +3,7 @@
 //! after waiting too long for its inventory list.
 
 use super::state::decode;
-use guomen_domain::ceb::{CebEvent, DocKind, OrderDoc, PaymentDoc, WaybillDoc};
+use guomen_domain::ceb::{CebEvent, DocKind, DocState, OrderDoc, PaymentDoc, WaybillDoc};
 use guomen_domain::Event;
 use sqlx::{AnyConnection, Row};
 
@@ -22,7 +22,7 @@ fn stream(kind: DocKind, key: &str) -> String {
 }
 
 /// Folds the stream: (state, the latest version if pending).
-async fn fold(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<(Option<&'static str>, Option<Recalled>), sqlx::Error> {
+async fn fold(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<(Option<DocState>, Option<Recalled>), sqlx::Error> {
     let rows = sqlx::query("SELECT seq, at_ms, payload FROM journal WHERE stream = $1 ORDER BY seq")
         .bind(stream(kind, key))
         .fetch_all(&mut *conn)
@@ -34,29 +34,29 @@ async fn fold(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<(Opt
         let Event::Ceb(e) = decode::<Event>(&r.try_get::<String, _>(2)?)? else { continue };
         match (kind, e) {
             (DocKind::Order, CebEvent::OrderReceived { order, .. }) => {
-                state = Some("pending");
+                state = Some(DocState::Pending);
                 latest = Some(Recalled::Order(order, seq, at));
             }
             (DocKind::Payment, CebEvent::PaymentReceived { payment, .. }) => {
-                state = Some("pending");
+                state = Some(DocState::Pending);
                 latest = Some(Recalled::Payment(payment, seq, at));
             }
             (DocKind::Waybill, CebEvent::WaybillReceived { waybill, .. }) => {
-                state = Some("pending");
+                state = Some(DocState::Pending);
                 latest = Some(Recalled::Waybill(waybill, seq, at));
             }
             (_, CebEvent::DocumentWithdrawn { kind: k, .. }) if k == kind => {
-                state = Some("withdrawn");
+                state = Some(DocState::Withdrawn);
                 latest = None;
             }
-            (DocKind::Order | DocKind::Payment, CebEvent::InventoryAccepted { .. }) if state == Some("pending") => {
-                state = Some("used");
+            (DocKind::Order | DocKind::Payment, CebEvent::InventoryAccepted { .. }) if state == Some(DocState::Pending) => {
+                state = Some(DocState::Used);
                 latest = None;
             }
             _ => {}
         }
     }
-    if kind == DocKind::Waybill && state == Some("pending") {
+    if kind == DocKind::Waybill && state == Some(DocState::Pending) {
         // A waybill's use is recorded on its parcel's stream: an inventory list accepted with it.
         if let Some((code, no)) = key.split_once('/') {
             let used: Option<String> = sqlx::query_scalar(
@@ -67,14 +67,14 @@ async fn fold(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<(Opt
             .fetch_optional(&mut *conn)
             .await?;
             if used.is_some() {
-                return Ok((Some("used"), None));
+                return Ok((Some(DocState::Used), None));
             }
         }
     }
     Ok((state, latest))
 }
 
-pub(crate) async fn state(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<Option<&'static str>, sqlx::Error> {
+pub(crate) async fn state(conn: &mut AnyConnection, kind: DocKind, key: &str) -> Result<Option<DocState>, sqlx::Error> {
     Ok(fold(conn, kind, key).await?.0)
 }
 

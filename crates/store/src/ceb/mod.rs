@@ -16,15 +16,18 @@ pub(crate) mod rows;
 pub(crate) mod state;
 mod steps;
 
-use crate::batch::Batch;
-use crate::commands::{actor_str, Outcome, Result2};
-use crate::writer::WriterState;
-use guomen_domain::ceb::{GuaranteeKind, InventoryDoc, InventoryRecord, OrderDoc, PaymentDoc, RefundLine, Sighting, WaybillDoc};
-use guomen_domain::party::Actor;
+use crate::admin::Parties;
+use crate::kernel::{Handled, Journal, Tx};
+use crate::risk::Targeting;
+use guomen_domain::ceb::{Guarantee, GuaranteeKind, InventoryDoc, InventoryRecord, OrderDoc, PaymentDoc, RefundLine, Sighting, WaybillDoc};
+use rows::CebRows;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
-use sqlx::AnyConnection;
-use time::OffsetDateTime;
+use state::CebState;
+
+#[cfg(test)]
+pub(crate) const WRITES: &[&str] = &["ceb_messages", "ceb_documents", "ceb_inventories", "ceb_quota", "ceb_guarantees"];
+#[cfg(test)]
+pub(crate) const READS: &[&str] = &["journal", "counters"];
 
 pub use read::{InventoryFilter, InventorySummary, QuotaAnswer, StatusCount, OPEN_STATUSES};
 
@@ -137,20 +140,7 @@ pub enum CebCommand {
     },
 }
 
-/// The answer to one document of a message, as its receipt reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocAnswer {
-    /// `returnStatus`: 120 accepted, 100 rejected, 300, 399, 500, 5xx, 700, 800, 899.
-    pub status: String,
-    /// `returnInfo`, Chinese then English.
-    pub info: String,
-    pub at_ms: i64,
-    /// For inventories: the numbers customs assigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invt_no: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_no: Option<String>,
-}
+pub use guomen_domain::ceb::answer::{info, DocAnswer};
 
 /// What a [`CebCommand::Submit`] produced.
 #[derive(Debug, Clone)]
@@ -158,25 +148,6 @@ pub struct CebAnswer {
     /// The message had been answered before; nothing was done this time.
     pub replayed: bool,
     pub answers: Vec<DocAnswer>,
-}
-
-/// Longest `returnInfo` the CEB schemas allow.
-const INFO_MAX: usize = 1000;
-
-/// A `returnInfo`: Chinese, then English, cut to the 1,000 characters the schemas allow.
-pub fn info(zh: &str, en: &str) -> String {
-    let s = if en.is_empty() { zh.to_owned() } else { format!("{zh} / {en}") };
-    if s.chars().count() <= INFO_MAX {
-        s
-    } else {
-        let mut t: String = s.chars().take(INFO_MAX - 1).collect();
-        t.push('…');
-        t
-    }
-}
-
-pub(crate) fn answer(status: &str, zh: &str, en: &str, at_ms: i64) -> DocAnswer {
-    DocAnswer { status: status.into(), info: info(zh, en), at_ms, invt_no: None, pre_no: None }
 }
 
 /// The identity-guard sighting an inventory makes.
@@ -189,31 +160,42 @@ pub fn sighting_of(r: &InventoryRecord) -> Sighting {
     }
 }
 
+/// What a cross-border command produced.
+#[derive(Debug, Clone)]
+pub enum CebOutcome {
+    /// The answers to a message.
+    Answer(CebAnswer),
+    /// An inventory list after an officer's step.
+    Inventory(Box<InventoryRecord>),
+    /// A guarantee after it was added to or its tax paid.
+    Guarantee(Guarantee),
+}
+
+/// Cross-border e-commerce as one command sees it: the family's memory and rows, targeting (the
+/// rules in force and the hits to record), and the parties (e-commerce enterprises' grades).
+pub(crate) struct Ceb<'a> {
+    pub state: &'a mut CebState,
+    pub rows: &'a mut CebRows,
+    pub targeting: Targeting<'a>,
+    pub parties: Parties<'a>,
+}
+
 /// Once per batch, before its rows are written: documents that waited too long are let go, and
 /// the journal entry pending documents are rebuilt from is recorded when it moved.
-pub(crate) fn before_commit(st: &mut WriterState, b: &mut Batch) {
-    st.ceb.expire(crate::now_ms() - state::PENDING_DAYS * 86_400_000);
-    let from = st.ceb.pending_from(st.last_seq);
-    if from != st.ceb.pending_from_written {
-        b.counters_touched.insert(state::PENDING_FROM.to_owned(), from);
-        st.ceb.pending_from_written = from;
+pub(crate) fn before_flush(journal: &mut Journal<'_>, state: &mut CebState, now_ms: i64) {
+    state.expire(now_ms - state::PENDING_DAYS * 86_400_000);
+    let from = state.pending_from(journal.last_seq());
+    if from != state.pending_from_written {
+        journal.set_counter(state::PENDING_FROM, from);
+        state.pending_from_written = from;
     }
 }
 
-pub(crate) async fn execute(
-    conn: &mut AnyConnection,
-    st: &mut WriterState,
-    b: &mut Batch,
-    actor: &Actor,
-    cmd: &CebCommand,
-    now: OffsetDateTime,
-) -> Result2<Outcome> {
-    let who = actor_str(actor);
-    let at = crate::batch::ms(now);
+pub(crate) async fn execute(tx: &mut Tx<'_>, c: &mut Ceb<'_>, cmd: &CebCommand) -> Handled<CebOutcome> {
     match cmd {
-        CebCommand::Submit(s) => documents::submit(conn, st, b, &who, s, now).await,
-        CebCommand::Officer { inventory, step } => steps::officer(conn, st, b, &who, inventory, step, now).await,
-        CebCommand::AddGuarantee { code, kind, amount } => documents::add_guarantee(st, b, &who, code, *kind, *amount, at),
-        CebCommand::PayTax { guarantee, inventories } => steps::pay_tax(conn, st, b, &who, guarantee, inventories, at).await,
+        CebCommand::Submit(s) => documents::submit(tx, c, s).await,
+        CebCommand::Officer { inventory, step } => steps::officer(tx, c, inventory, step).await,
+        CebCommand::AddGuarantee { code, kind, amount } => Ok(documents::add_guarantee(tx, c, code, *kind, *amount)),
+        CebCommand::PayTax { guarantee, inventories } => steps::pay_tax(tx, c, guarantee, inventories).await,
     }
 }

@@ -1,8 +1,8 @@
 //! The cross-border e-commerce rows of one group commit, kept as the latest state of each row
 //! and written as multi-row upserts just before the commit.
 
-use crate::batch::{insert, Val};
-use guomen_domain::ceb::{DocKind, Guarantee, InventoryRecord, Ledger};
+use crate::kernel::{insert, Val};
+use guomen_domain::ceb::{DocKind, DocState, Guarantee, InventoryRecord, Ledger};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
@@ -12,7 +12,7 @@ pub struct CebRows {
     /// (kind, key) → (journal seq, at) of document keys received for the first time.
     documents: BTreeMap<(String, String), (i64, i64)>,
     /// Where documents came to stand in this batch, for later commands in it.
-    doc_states: std::collections::HashMap<(DocKind, String), &'static str>,
+    doc_states: std::collections::HashMap<(DocKind, String), DocState>,
     /// Latest state of every inventory this batch touched.
     pub inventories: BTreeMap<String, InventoryRecord>,
     quota: BTreeMap<(String, i32), (Ledger, i64)>,
@@ -29,15 +29,15 @@ impl CebRows {
     /// Registers a document key the first time it is received.
     pub fn document(&mut self, kind: DocKind, key: &str, seq: i64, at_ms: i64) {
         self.documents.entry((kind.as_str().to_owned(), key.to_owned())).or_insert((seq, at_ms));
-        self.doc_states.insert((kind, key.to_owned()), "pending");
+        self.doc_states.insert((kind, key.to_owned()), DocState::Pending);
     }
 
-    /// Where a document came to stand in this batch (`pending`, `used`, `withdrawn`).
-    pub fn doc_state(&mut self, kind: DocKind, key: &str, state: &'static str) {
+    /// Where a document came to stand in this batch.
+    pub fn doc_state(&mut self, kind: DocKind, key: &str, state: DocState) {
         self.doc_states.insert((kind, key.to_owned()), state);
     }
 
-    pub fn doc_state_in_batch(&self, kind: DocKind, key: &str) -> Option<&'static str> {
+    pub fn doc_state_in_batch(&self, kind: DocKind, key: &str) -> Option<DocState> {
         self.doc_states.get(&(kind, key.to_owned())).copied()
     }
 

@@ -6,20 +6,22 @@
 //! journal. A lock-out is a security event and is journaled (`Event::SignIn`).
 
 pub mod reads;
-pub mod views;
 
-use crate::batch::Batch;
-use crate::commands::{actor_str, Outcome, Result2};
-use crate::writer::WriterState;
+use crate::kernel::{Handled, Tx};
 use crate::{Store, StoreError};
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::signin::{self, SignInEvent};
 use guomen_domain::types::CustomsCode;
 use guomen_domain::Event;
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 use time::OffsetDateTime;
 
-pub use views::{Facts, QueueRow};
+pub use crate::declaration::views::{Facts, QueueRow};
+
+#[cfg(test)]
+pub(crate) const WRITES: &[&str] = &["console_sessions", "signin_failures", "signin_lockouts"];
+#[cfg(test)]
+pub(crate) const READS: &[&str] = &["users", "tokens", "officer_queue", "rollup_clearance", "rollup_criteria", "outbox"];
 
 /// A change the console makes outside any customs record.
 #[derive(Debug, Clone)]
@@ -54,15 +56,9 @@ pub struct ConsoleSession {
     pub expires_at_ms: i64,
 }
 
-pub(crate) async fn execute(
-    conn: &mut AnyConnection,
-    st: &mut WriterState,
-    b: &mut Batch,
-    actor: &Actor,
-    cmd: &ConsoleCommand,
-    now: OffsetDateTime,
-) -> Result2<Outcome> {
-    let at = crate::batch::ms(now);
+pub(crate) async fn execute(tx: &mut Tx<'_>, cmd: &ConsoleCommand) -> Handled<ConsoleOutcome> {
+    let (at, now) = (tx.at, tx.now);
+    let conn = &mut *tx.conn;
     match cmd {
         ConsoleCommand::OpenSession { session_hash, csrf, username, expires_at_ms } => {
             let row = sqlx::query("SELECT role, enterprise FROM users WHERE username = $1")
@@ -86,11 +82,11 @@ pub(crate) async fn execute(
             .bind(*expires_at_ms)
             .execute(&mut *conn)
             .await?;
-            Ok(Ok(Outcome::Console(ConsoleOutcome::SessionOpened)))
+            Ok(Ok(ConsoleOutcome::SessionOpened))
         }
         ConsoleCommand::CloseSession { session_hash } => {
             sqlx::query("DELETE FROM console_sessions WHERE id_hash = $1").bind(session_hash.clone()).execute(&mut *conn).await?;
-            Ok(Ok(Outcome::Console(ConsoleOutcome::SessionClosed)))
+            Ok(Ok(ConsoleOutcome::SessionClosed))
         }
         ConsoleCommand::RecordSignInFailure { username } => {
             sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND at_ms <= $2")
@@ -125,10 +121,10 @@ pub(crate) async fn execute(
                 if exists.is_some() {
                     let until_t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(until) * 1_000_000).unwrap_or(now);
                     let e = SignInEvent::LockedOut { username: username.clone(), failures: times.len() as u32, until: until_t };
-                    b.append(st, &actor_str(actor), at, &Event::SignIn(e));
+                    tx.append(&Event::SignIn(e));
                 }
             }
-            Ok(Ok(Outcome::Console(ConsoleOutcome::FailureRecorded { locked_until_ms: locked })))
+            Ok(Ok(ConsoleOutcome::FailureRecorded { locked_until_ms: locked }))
         }
     }
 }

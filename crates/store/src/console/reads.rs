@@ -2,7 +2,7 @@
 //! queue is its own small table, walked by index in (filed_at_ms, id) order with a keyset
 //! cursor, and the figures sum daily rollups.
 
-use super::views::{CLEARANCE_COLUMNS, RANDOM};
+use crate::declaration::views::{CLEARANCE_COLUMNS, RANDOM};
 use crate::{Store, StoreError};
 use serde::Serialize;
 use sqlx::Row;

@@ -2,6 +2,7 @@
 //! out), API tokens, webhook subscriptions with their delivery state. Each form builds the same
 //! command the API builds, through the API's own helpers.
 
+use guomen_store::AdminCommand;
 use super::{api_step, enterprise_name, step, Step};
 use crate::form::Form;
 use crate::html;
@@ -14,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::party::{CreditGrade, Role};
 use guomen_domain::Refusal;
-use guomen_store::{Command, Outcome};
+use guomen_store::Outcome;
 use std::collections::HashMap;
 
 const ADMIN: &[Role] = &[Role::Admin];
@@ -117,7 +118,7 @@ pub async fn add_enterprise(State(s): State<WebState>, ctx: Ctx, form: Form) -> 
         Some(site.as_str()),
     );
     let refused = match parsed {
-        Ok(e) => match step(&ctx, s.store.execute(v.actor().clone(), Command::RegisterEnterprise(e)).await)? {
+        Ok(e) => match step(&ctx, s.store.execute(v.actor().clone(), AdminCommand::RegisterEnterprise(e)).await)? {
             Step::Done(_) => return Ok(redirect("/admin/enterprises?msg=added")),
             Step::Refused(r) => r,
         },

@@ -1,6 +1,7 @@
 //! The trader's pages: the list of its declarations, the declaration form with live validation
 //! and HS look-up, filing from the form, and upload of a DecMessage XML file.
 
+use guomen_store::DeclarationCommand;
 use super::declaration_form::{self as df, Errors, Values};
 use super::{api_step, enterprise_name, param, step, Step};
 use crate::form::{boundary, multipart, Form, MAX_FORM};
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use guomen_domain::party::Role;
 use guomen_domain::Refusal;
-use guomen_store::{Command, DeclarationFilter, Outcome};
+use guomen_store::{DeclarationFilter, Outcome};
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -139,7 +140,7 @@ async fn file_draft(
         Step::Refused(r) => return Ok(Step::Refused(r)),
     };
     let filer = v.enterprise().ok_or_else(|| ctx.deny(Denied::Forbidden))?.clone();
-    let cmd = Command::FileDeclaration { content, filed_by: filer, idempotency: None, seed: rand::random() };
+    let cmd = DeclarationCommand::File { content, filed_by: filer, idempotency: None, seed: rand::random() };
     match step(ctx, s.store.execute(v.actor().clone(), cmd).await)? {
         Step::Done(Outcome::Declaration { record, .. }) => Ok(Step::Done(record.id.clone())),
         Step::Done(other) => Err(ctx.internal(format!("unexpected outcome {other:?}"))),

@@ -16,7 +16,7 @@ use axum::response::Response;
 use guomen_domain::party::Role;
 use guomen_domain::quarantine::lab::{AnalyteKind, Sample, SampleStatus};
 use guomen_domain::Refusal;
-use guomen_store::lab::{LabCommand, LabStep};
+use guomen_store::quarantine::{QuarantineCommand, LabStep};
 use guomen_store::Command;
 use std::collections::HashMap;
 
@@ -192,7 +192,7 @@ pub async fn step_(s: &WebState, ctx: &Ctx, id: String, form: &Form) -> Result<R
     let refused = match parsed {
         Ok(st) => match step(
             ctx,
-            s.store.execute(v.actor().clone(), Command::Lab(LabCommand::Step { sample_id: id.clone(), lab, step: st })).await,
+            s.store.execute(v.actor().clone(), Command::Quarantine(QuarantineCommand::Step { sample_id: id.clone(), lab, step: st })).await,
         )? {
             Step::Done(_) => return Ok(redirect(&format!("/samples/{id}?msg=done"))),
             Step::Refused(r) => r,

@@ -1,6 +1,7 @@
 //! The officer's pages: the work queue by lane and age, and the steps on a declaration —
 //! inspection result, release, hold, re-routing — each the same command the API sends.
 
+use guomen_store::DeclarationCommand;
 use super::detail::{self, render};
 use super::{enterprise_name, param, step, Step};
 use crate::form::Form;
@@ -16,7 +17,6 @@ use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::Refusal;
 use guomen_store::console::reads::QueueFilter;
-use guomen_store::Command;
 use std::collections::HashMap;
 
 const OFFICER: &[Role] = &[Role::Officer];
@@ -120,7 +120,7 @@ async fn act(
     form: &Form,
     id: &str,
     action: &str,
-    cmd: Result<Command, Refusal>,
+    cmd: Result<DeclarationCommand, Refusal>,
     done: &str,
 ) -> Result<Response, PageError> {
     let v = ctx.require_form(OFFICER, form)?;
@@ -158,7 +158,7 @@ pub async fn result(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
 
 /// `POST /declarations/{id}/release`
 pub async fn release(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
-    let cmd = Command::Release {
+    let cmd = DeclarationCommand::Release {
         declaration_id: id.clone(),
         note: some(form.text("note")),
         permitted_to_enter_only: form.checked("permitted_to_enter_only"),
@@ -168,14 +168,14 @@ pub async fn release(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>
 
 /// `POST /declarations/{id}/hold`
 pub async fn hold(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
-    let cmd = Command::Hold { declaration_id: id.clone(), reason: form.text("reason") };
+    let cmd = DeclarationCommand::Hold { declaration_id: id.clone(), reason: form.text("reason") };
     act(&s, &ctx, &form, &id, "hold", Ok(cmd), "held").await
 }
 
 /// `POST /declarations/{id}/reroute`
 pub async fn reroute(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
     let cmd = match guomen_api::parse_lane("lane", &form.text("lane")) {
-        Ok(lane) => Ok(Command::Reroute { declaration_id: id.clone(), lane, reason: form.text("reason") }),
+        Ok(lane) => Ok(DeclarationCommand::Reroute { declaration_id: id.clone(), lane, reason: form.text("reason") }),
         Err(guomen_api::problem::ApiError::Refused(r)) => Err(r),
         Err(e) => return Err(ctx.internal(format!("{e:?}"))),
     };

@@ -15,6 +15,7 @@
 mod raw;
 pub(crate) mod traffic;
 
+use guomen_store::RiskCommand;
 use super::target::{self, Databases};
 use super::{rate, say};
 use anyhow::{bail, Context};
@@ -147,7 +148,7 @@ fn rules() -> serde_json::Value {
 async fn set_up(store: &Store) -> anyhow::Result<()> {
     let ruleset: guomen_domain::risk::RuleSet = serde_json::from_value(rules())?;
     store
-        .execute(actor(), Command::PublishRules { ruleset, reason: "cross-border e-commerce benchmark targeting".into() })
+        .execute(actor(), RiskCommand::PublishRules { ruleset, reason: "cross-border e-commerce benchmark targeting".into() })
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     for k in 0..20 {

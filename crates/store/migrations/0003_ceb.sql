@@ -11,7 +11,7 @@ CREATE TABLE ceb_messages (
     answer TEXT NOT NULL,
     at_ms BIGINT NOT NULL,
     PRIMARY KEY (kind, guid)
-) WITHOUT ROWID;
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE ceb_documents (
     kind TEXT NOT NULL,
@@ -19,7 +19,7 @@ CREATE TABLE ceb_documents (
     seq BIGINT NOT NULL,
     at_ms BIGINT NOT NULL,
     PRIMARY KEY (kind, doc_key)
-) WITHOUT ROWID;
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE ceb_inventories (
     id TEXT PRIMARY KEY,
@@ -54,7 +54,7 @@ CREATE TABLE ceb_quota (
     used TEXT NOT NULL,
     updated_at_ms BIGINT NOT NULL,
     PRIMARY KEY (buyer, year)
-) WITHOUT ROWID;
+) /*sqlite: WITHOUT ROWID*/;
 
 CREATE TABLE ceb_guarantees (
     code TEXT PRIMARY KEY,

@@ -46,20 +46,36 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; 
 /// The writer does not checkpoint the WAL itself, so no commit waits for a checkpoint;
 /// [`checkpointer`] does it from its own connection. It keeps a larger page cache (32 MiB; much larger makes every commit scan it) and
 /// maps the file, so the pages it updates are not read back through system calls each batch.
-pub(crate) const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;";
+pub const SQLITE_WRITER_PRAGMAS: &str = "PRAGMA wal_autocheckpoint=0; PRAGMA cache_size=-32768; PRAGMA mmap_size=1073741824;";
 
-const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/sqlite/0001_spine.sql")),
-    (2, include_str!("../migrations/sqlite/0002_quarantine.sql")),
-    (3, include_str!("../migrations/sqlite/0003_ceb.sql")),
-    (4, include_str!("../migrations/sqlite/0004_console.sql")),
+/// The migrations, one SQL text per version for both engines. Where the engines differ, the
+/// text says so in place: `/*sqlite: …*/` is SQL only SQLite runs (for PostgreSQL it stays a
+/// comment), `/*postgres: …*/` the other way round.
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_spine.sql")),
+    (2, include_str!("../../migrations/0002_quarantine.sql")),
+    (3, include_str!("../../migrations/0003_ceb.sql")),
+    (4, include_str!("../../migrations/0004_console.sql")),
 ];
-const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_spine.sql")),
-    (2, include_str!("../migrations/postgres/0002_quarantine.sql")),
-    (3, include_str!("../migrations/postgres/0003_ceb.sql")),
-    (4, include_str!("../migrations/postgres/0004_console.sql")),
-];
+
+/// A migration's text for `engine`: its own dialect's parts uncommented, the other's left as
+/// comments.
+fn dialect(sql: &str, engine: Engine) -> String {
+    let own = match engine {
+        Engine::Sqlite => "/*sqlite:",
+        Engine::Postgres => "/*postgres:",
+    };
+    let mut out = String::with_capacity(sql.len());
+    let mut rest = sql;
+    while let Some(i) = rest.find(own) {
+        let Some(end) = rest[i..].find("*/") else { break };
+        out.push_str(&rest[..i]);
+        out.push_str(rest[i + own.len()..i + end].trim());
+        rest = &rest[i + end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
 
 fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {
     sqlx::any::install_default_drivers();
@@ -77,7 +93,7 @@ pub async fn connect_writer(loc: &Location) -> Result<AnyConnection, sqlx::Error
 
 /// Checkpoints the SQLite WAL every quarter second from a connection of its own (passive: it
 /// never blocks the writer or readers), until `alive` says the store is gone.
-pub(crate) async fn checkpointer(loc: Location, alive: tokio::sync::mpsc::WeakSender<crate::writer::Job>) {
+pub async fn checkpointer<T>(loc: Location, alive: tokio::sync::mpsc::WeakSender<T>) {
     let Ok(mut conn) = connect_writer(&loc).await else { return };
     loop {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
@@ -111,11 +127,7 @@ pub async fn connect_readers(loc: &Location, max: u32) -> Result<AnyPool, sqlx::
 /// Applies the migrations this engine has not seen yet, each in its own transaction.
 pub async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), sqlx::Error> {
     conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at_ms BIGINT NOT NULL)").await?;
-    let set = match engine {
-        Engine::Sqlite => MIGRATIONS_SQLITE,
-        Engine::Postgres => MIGRATIONS_POSTGRES,
-    };
-    for (version, sql) in set {
+    for (version, sql) in MIGRATIONS {
         let done: Option<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations WHERE version = $1")
             .bind(*version)
             .fetch_optional(&mut *conn)
@@ -124,13 +136,32 @@ pub async fn migrate(conn: &mut AnyConnection, engine: Engine) -> Result<(), sql
             continue;
         }
         let mut tx = conn.begin().await?;
-        tx.execute(*sql).await?;
+        tx.execute(dialect(sql, engine).as_str()).await?;
         sqlx::query("INSERT INTO schema_migrations (version, applied_at_ms) VALUES ($1, $2)")
             .bind(*version)
-            .bind(crate::now_ms())
+            .bind(super::now_ms())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_engine_runs_its_own_dialect() {
+        let sql = "CREATE TABLE t (a TEXT) /*sqlite: WITHOUT ROWID*/;\nCREATE INDEX i ON t (a) /*postgres: INCLUDE (b)*/;";
+        assert_eq!(dialect(sql, Engine::Sqlite), "CREATE TABLE t (a TEXT) WITHOUT ROWID;\nCREATE INDEX i ON t (a) /*postgres: INCLUDE (b)*/;");
+        assert_eq!(dialect(sql, Engine::Postgres), "CREATE TABLE t (a TEXT) /*sqlite: WITHOUT ROWID*/;\nCREATE INDEX i ON t (a) INCLUDE (b);");
+    }
+
+    #[test]
+    fn versions_rise_by_one() {
+        for (i, (v, _)) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(*v, i as i64 + 1);
+        }
+    }
 }

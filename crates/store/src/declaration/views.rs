@@ -8,7 +8,7 @@
 //! For declarations stored before these tables existed, [`rebuild`] computes everything once at
 //! start-up.
 
-use crate::batch::{insert, Val};
+use crate::kernel::{insert, Val};
 use guomen_domain::clearance;
 use guomen_domain::declaration::{Declaration, Status};
 use guomen_domain::risk::Lane;
@@ -167,14 +167,14 @@ fn lane_index(l: Lane) -> usize {
 
 /// The view changes of one group commit: rollup differences and queue rows to write.
 #[derive(Debug, Default)]
-pub struct ConsoleRows {
+pub struct ViewRows {
     clearance: BTreeMap<ClearanceKey, [i64; N]>,
     criteria: BTreeMap<CriterionKey, [i64; 3]>,
     /// Declaration id → its queue row, or None to take it off the queue.
     queue: BTreeMap<String, Option<QueueRow>>,
 }
 
-impl ConsoleRows {
+impl ViewRows {
     /// Records a declaration's change: `before` is what it contributed until now (None for a
     /// new filing), `after` the record as it now stands.
     pub fn record(&mut self, before: Option<Facts>, after: &Declaration) {
@@ -298,7 +298,7 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
             .await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get("id")?;
-        let mut views = ConsoleRows::default();
+        let mut views = ViewRows::default();
         for r in &rows {
             let doc: String = r.try_get("doc")?;
             let d: Declaration = serde_json::from_str(&doc).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;

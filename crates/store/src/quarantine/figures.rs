@@ -4,7 +4,7 @@
 
 use crate::{Store, StoreError};
 use guomen_domain::quarantine::lab::Sample;
-use guomen_domain::quarantine::survey::SurveyPlan;
+use guomen_domain::field::survey::SurveyPlan;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;

@@ -1,0 +1,149 @@
+//! Targeting (布控): the rule set in force, its published versions, and the hits every decision
+//! made (one row per criterion that hit a declaration or an inventory list).
+
+pub mod read;
+
+use crate::kernel::{insert, Handled, Tx, Val};
+use guomen_domain::risk::{Criterion, Decision, RuleSet};
+use guomen_domain::{Event, FieldError, Refusal};
+use sqlx::AnyConnection;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+#[cfg(test)]
+pub(crate) const WRITES: &[&str] = &["rulesets", "risk_hits"];
+#[cfg(test)]
+pub(crate) const READS: &[&str] = &[];
+
+/// A change to the rule set; each publishes a new version.
+#[derive(Debug, Clone)]
+pub enum RiskCommand {
+    /// Replaces the whole rule set.
+    PublishRules { ruleset: RuleSet, reason: String },
+    /// Adds or changes one criterion.
+    PutCriterion { criterion: Criterion, reason: String },
+    /// Removes one criterion.
+    RetireCriterion { id: String, reason: String },
+}
+
+/// The rule set in force, and the channel that tells readers outside the writer of a new one.
+pub struct RiskState {
+    pub rules: Arc<RuleSet>,
+    pub published: watch::Sender<Arc<RuleSet>>,
+}
+
+impl RiskState {
+    pub async fn load(conn: &mut AnyConnection) -> Result<RiskState, sqlx::Error> {
+        let rules = Arc::new(read::current_rules_on(conn).await?);
+        let (published, _) = watch::channel(rules.clone());
+        Ok(RiskState { rules, published })
+    }
+
+    /// After a failed batch: the reloaded rules, announced on the same channel.
+    pub fn replace(&mut self, loaded: RiskState) {
+        self.rules = loaded.rules;
+        let _ = self.published.send(self.rules.clone());
+    }
+
+    pub fn after_commit(&self, rows: &RiskRows) {
+        if rows.touched_rules {
+            let _ = self.published.send(self.rules.clone());
+        }
+    }
+}
+
+/// The risk hits of one batch, and whether it published rules.
+#[derive(Default)]
+pub struct RiskRows {
+    hits: Vec<Vec<Val>>,
+    touched_rules: bool,
+}
+
+impl RiskRows {
+    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        insert(
+            conn,
+            "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",
+            7,
+            std::mem::take(&mut self.hits),
+            "",
+        )
+        .await
+    }
+}
+
+/// Targeting as a family deciding on its records sees it: the rules in force to decide with,
+/// and the hits to record.
+pub struct Targeting<'a> {
+    pub rules: &'a Arc<RuleSet>,
+    hits: &'a mut RiskRows,
+}
+
+impl<'a> Targeting<'a> {
+    pub fn new(state: &'a RiskState, rows: &'a mut RiskRows) -> Self {
+        Targeting { rules: &state.rules, hits: rows }
+    }
+
+    /// Records one row per criterion that hit `record` (a declaration or inventory list).
+    pub fn record_hits(&mut self, record: &str, decision: &Decision, at_ms: i64) {
+        for h in &decision.hits {
+            self.hits.hits.push(vec![
+                Val::T(record.to_owned()),
+                Val::T(h.criterion.clone()),
+                Val::I(h.revision.into()),
+                Val::I(decision.ruleset_version as i64),
+                Val::T(h.lane.as_str().into()),
+                Val::I(h.selected.into()),
+                Val::I(at_ms),
+            ]);
+        }
+    }
+}
+
+pub(crate) async fn execute(tx: &mut Tx<'_>, state: &mut RiskState, rows: &mut RiskRows, cmd: &RiskCommand) -> Handled<Arc<RuleSet>> {
+    match cmd {
+        RiskCommand::PublishRules { ruleset, reason } => publish(tx, state, rows, ruleset.clone(), reason).await,
+        RiskCommand::PutCriterion { criterion, reason } => {
+            let mut next = (*state.rules).clone();
+            match next.criteria.iter_mut().find(|c| c.id == criterion.id) {
+                Some(c) => *c = criterion.clone(),
+                None => next.criteria.push(criterion.clone()),
+            }
+            publish(tx, state, rows, next, reason).await
+        }
+        RiskCommand::RetireCriterion { id, reason } => {
+            let mut next = (*state.rules).clone();
+            let before = next.criteria.len();
+            next.criteria.retain(|c| &c.id != id);
+            if next.criteria.len() == before {
+                return Ok(Err(Refusal::not_found("criterion", "布控规则")));
+            }
+            publish(tx, state, rows, next, reason).await
+        }
+    }
+}
+
+async fn publish(tx: &mut Tx<'_>, state: &mut RiskState, rows: &mut RiskRows, next: RuleSet, reason: &str) -> Handled<Arc<RuleSet>> {
+    let errors: Vec<FieldError> = next.check();
+    if !errors.is_empty() {
+        return Ok(Err(Refusal::validation(errors)));
+    }
+    if reason.trim().is_empty() {
+        return Ok(Err(Refusal::field("reason", "required", "say why the rules change", "请说明规则变更原因")));
+    }
+    let (published, changed) = state.rules.successor(next);
+    tx.append(&Event::RuleSetPublished { ruleset: published.clone(), changed: changed.clone(), reason: reason.to_owned() });
+    sqlx::query("INSERT INTO rulesets (version, doc, changed, reason, published_by, published_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(published.version as i64)
+        .bind(serde_json::to_string(&published).expect("rules serialize"))
+        .bind(serde_json::to_string(&changed).expect("strings serialize"))
+        .bind(reason.to_owned())
+        .bind(tx.who.clone())
+        .bind(tx.at)
+        .execute(&mut *tx.conn)
+        .await?;
+    let rules = Arc::new(published);
+    state.rules = rules.clone();
+    rows.touched_rules = true;
+    Ok(Ok(rules))
+}

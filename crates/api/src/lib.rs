@@ -19,6 +19,7 @@ pub use routes::admin::{check_user, parse_enterprise, subscription_command, toke
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
+pub use view::{targeting_member, Sight};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -46,5 +47,9 @@ pub fn router(store: Store) -> Router {
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
     let state = AppState::new(store, files);
-    routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
+    routes::routes()
+        .fallback(problem::no_route)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(axum::middleware::map_response(problem::harden))
+        .with_state(state)
 }

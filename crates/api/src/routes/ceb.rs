@@ -192,8 +192,8 @@ pub fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
     }
 }
 
-async fn view(s: &AppState, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
-    let mut v = serde_json::to_value(r).map_err(|e| ApiError::Internal(e.to_string()))?;
+async fn view(s: &AppState, caller: &Caller, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
+    let mut v = crate::view::inventory(r, crate::view::Sight::of(caller));
     let obj = v.as_object_mut().expect("records are objects");
     obj.insert("returnStatus".into(), json!(r.status.return_status()));
     let (zh, en) = guomen_domain::ceb::notice::status_info(r);
@@ -250,7 +250,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<Lis
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let r = s.store.ceb_inventory(&id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("inventory list", "清单")))?;
     visible(&caller, &r)?;
-    Ok(Json(view(&s, &r, true).await?))
+    Ok(Json(view(&s, &caller, &r, true).await?))
 }
 
 /// The fields of an officer's step.
@@ -312,7 +312,7 @@ pub async fn step(
     let b: StepBody = if body.bytes.is_empty() { StepBody::default() } else { body.json()? };
     let cmd = officer_command(id, &action, &b)?;
     match s.store.execute(caller.0.clone(), cmd).await? {
-        Outcome::Inventory(r) => Ok(Json(view(&s, &r, false).await?)),
+        Outcome::Inventory(r) => Ok(Json(view(&s, &caller, &r, false).await?)),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }

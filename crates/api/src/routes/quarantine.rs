@@ -32,7 +32,7 @@ pub async fn order_sampling(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: SamplingBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::OrderSampling { declaration_id: id, note: b.note }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), Command::OrderSampling { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -55,7 +55,7 @@ pub async fn submit_commitment(
     caller.require(&[Role::Declarant])?;
     let enterprise = caller.enterprise()?.clone();
     let b: CommitmentBody = body.json()?;
-    one(s
+    one(&caller, s
         .store
         .execute(
             caller.0.clone(),
@@ -74,7 +74,7 @@ pub async fn submit_commitment(
 /// `POST /api/v1/declarations/{id}/commitment/accept` — the goods leave pending laboratory results.
 pub async fn accept_commitment(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
-    one(s.store.execute(caller.0.clone(), Command::AcceptCommitment { declaration_id: id }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), Command::AcceptCommitment { declaration_id: id }).await?)
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/reject`
@@ -86,7 +86,7 @@ pub async fn reject_commitment(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), Command::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -123,7 +123,7 @@ pub async fn order_disposition(
     }
     done(errors)?;
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));
-    one(s
+    one(&caller, s
         .store
         .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
         .await?)
@@ -138,7 +138,7 @@ pub async fn complete_disposition(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: NoteBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), Command::CompleteDisposition { declaration_id: id, note: b.note }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), Command::CompleteDisposition { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -163,7 +163,7 @@ pub async fn destination_result(
     let findings: Vec<String> =
         b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
-    one(s
+    one(&caller, s
         .store
         .execute(
             caller.0.clone(),

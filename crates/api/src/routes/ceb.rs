@@ -70,9 +70,14 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
     if name.is_empty() || name.chars().count() > 60 {
         errors.push(FieldError::new("buyerName", "length", "1 to 60 characters", "应为1至60个字符"));
     }
-    let amount = q.amount.trim().parse::<Decimal>().ok().filter(|a| *a >= Decimal::ZERO && a.scale() <= 2);
+    let amount = q
+        .amount
+        .trim()
+        .parse::<Decimal>()
+        .ok()
+        .filter(|a| *a >= Decimal::ZERO && a.scale() <= 2 && *a < guomen_domain::types::money_ceiling());
     if amount.is_none() {
-        errors.push(FieldError::new("amount", "decimal", "a sum in CNY of 0 or more, to the fen", "应为不小于0、最多两位小数的人民币金额"));
+        errors.push(FieldError::new("amount", "decimal", "a sum in CNY of 0 or more, to the fen, at most 15 digits before the point", "应为不小于0、最多两位小数、整数部分最多15位的人民币金额"));
     }
     if errors.is_empty() {
         Ok((BuyerId::new(&q.buyer_id_type, n), amount.unwrap_or_default()))

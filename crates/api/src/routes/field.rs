@@ -88,8 +88,15 @@ fn decimal(errors: &mut Vec<FieldError>, path: &str, v: &Value) -> Decimal {
         Value::Number(n) => Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok(),
         _ => None,
     };
-    parsed.unwrap_or_else(|| {
-        errors.push(FieldError::new(path, "decimal_format", "a decimal number such as \"8.5\"", "应为十进制数，如 \"8.5\""));
+    // Bounded like GACC's N19,5, so nothing computed from it can overflow.
+    let bound = Decimal::from(100_000_000_000_000u64);
+    parsed.filter(|d| d.abs() < bound).unwrap_or_else(|| {
+        errors.push(FieldError::new(
+            path,
+            "decimal_format",
+            "a decimal number such as \"8.5\", at most 14 digits before the point",
+            "应为十进制数，如 \"8.5\"，整数部分最多14位",
+        ));
         Decimal::ZERO
     })
 }

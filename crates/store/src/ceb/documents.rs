@@ -287,7 +287,15 @@ pub(super) fn add_guarantee(
         amount: Decimal::ZERO,
         reserved: Decimal::ZERO,
     });
-    g.amount += amount;
+    let Some(total) = g.amount.checked_add(amount).filter(|t| *t < guomen_domain::types::money_ceiling()) else {
+        return Ok(Err(Refusal::field(
+            "amount",
+            "number_range",
+            format!("the guarantee would reach {} CNY or more; at most 15 digits before the point", guomen_domain::types::money_ceiling()),
+            format!("担保总额将达到或超过 {} 元；整数部分最多15位", guomen_domain::types::money_ceiling()),
+        )));
+    };
+    g.amount = total;
     g.kind = kind;
     b.append(st, who, at, &Event::Ceb(CebEvent::GuaranteeAdded { code: code.to_owned(), kind, added: amount, amount: g.amount }));
     b.ceb.guarantee(&g, at);

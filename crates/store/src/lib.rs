@@ -72,6 +72,8 @@ pub struct Store {
     stats: Arc<writer::WriterStats>,
     /// Token hash → actor. Tokens never change once issued, so an entry stays true.
     tokens: Arc<RwLock<HashMap<String, Actor>>>,
+    /// The SQLite database whose WAL [`Store::checkpoint`] truncates (None on PostgreSQL).
+    sqlite: Option<Location>,
 }
 
 /// Most tokens remembered at once; past this the cache starts afresh.
@@ -133,7 +135,23 @@ impl Store {
         if loc.engine == Engine::Sqlite {
             tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
         }
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())) })
+        let sqlite = (loc.engine == Engine::Sqlite).then(|| loc.clone());
+        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())), sqlite })
+    }
+
+    /// After bulk work (the demo, `guomen ceb import`, a benchmark's fill): folds the SQLite WAL
+    /// into the database and truncates it to nothing, so the file does not stay at its peak
+    /// size. The background checkpoints are passive and never shrink the file. Waits (up to the
+    /// busy timeout) for readers in the way; does nothing on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        let Some(loc) = &self.sqlite else { return Ok(()) };
+        let mut conn = db::connect_writer(loc).await?;
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut conn).await?;
+        let busy: i64 = row.try_get(0)?;
+        if busy != 0 {
+            return Err(StoreError::Database("the WAL checkpoint was blocked by another connection; the WAL was not truncated".into()));
+        }
+        Ok(())
     }
 
     /// (transactions committed, commands carried out) since the store opened.
@@ -165,6 +183,7 @@ impl Store {
             outbox,
             stats: Arc::new(writer::WriterStats::default()),
             tokens: Arc::new(RwLock::new(HashMap::new())),
+            sqlite: None,
         })
     }
 

@@ -29,13 +29,20 @@ pub struct AppState {
     pub files: std::path::PathBuf,
     /// Inventory lists per buyer per minute (cross-border e-commerce).
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
+    /// Which addresses a webhook subscription may point at.
+    pub webhooks: guomen_delivery::Reach,
 }
 
 impl AppState {
     /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
-    /// from the environment.
+    /// and the webhooks' reach (`GUOMEN_WEBHOOK_ALLOW_PRIVATE`) from the environment.
     pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
-        AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) }
+        AppState {
+            store,
+            files,
+            buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
+            webhooks: guomen_delivery::Reach::from_env(),
+        }
     }
 }
 
@@ -46,7 +53,11 @@ pub fn router(store: Store) -> Router {
 
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
-    let state = AppState::new(store, files);
+    router_for(AppState::new(store, files))
+}
+
+/// The whole API on a state built by the caller (`guomen serve` sets the webhooks' reach).
+pub fn router_for(state: AppState) -> Router {
     routes::routes()
         .fallback(problem::no_route)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))

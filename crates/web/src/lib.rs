@@ -38,7 +38,12 @@ pub struct WebState {
 
 /// The console's routes; merge beside `guomen_api::router_with_files(store, files)`.
 pub fn router(store: Store, files: std::path::PathBuf) -> Router {
-    let state = WebState { api: guomen_api::AppState::new(store.clone(), files), store };
+    router_for(guomen_api::AppState::new(store, files))
+}
+
+/// The console's routes on the API's state (merge beside `guomen_api::router_for(api)`).
+pub fn router_for(api: guomen_api::AppState) -> Router {
+    let state = WebState { store: api.store.clone(), api };
     use pages::*;
     Router::new()
         .route("/", get(public::about))

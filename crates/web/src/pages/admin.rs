@@ -302,7 +302,7 @@ pub async fn subscriptions(State(s): State<WebState>, ctx: Ctx) -> Result<Respon
 pub async fn subscribe(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ADMIN, &form)?;
     let l = ctx.lang;
-    let refused = match api_step(&ctx, guomen_api::subscription_command(Some(&form.text("enterprise")), &form.text("url")))? {
+    let refused = match api_step(&ctx, guomen_api::subscription_command(s.api.webhooks, Some(&form.text("enterprise")), &form.text("url")).await)? {
         Step::Done((cmd, secret)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
             Step::Done(Outcome::Subscription(sub)) => {
                 let shown = html!(

@@ -97,3 +97,48 @@ pub fn targeting_member(v: &Value) -> Option<String> {
     }
     walk(v, "")
 }
+
+#[cfg(test)]
+mod tests {
+    /// Tidy: every record the API answers with goes through this module with the caller's
+    /// sight, and no other file names the targeting members on the wire.
+    #[test]
+    fn every_record_answer_is_shaped_by_the_callers_sight() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut dirs = vec![src.clone()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        assert!(files.len() > 10, "the scan found the sources");
+        let mut calls = 0;
+        for f in files {
+            let name = f.strip_prefix(&src).unwrap().to_string_lossy().into_owned();
+            // The rule set and its hit counts are answered to risk analysts and officers only.
+            if name == "view.rs" || name == "openapi.rs" || name == "routes/rules.rs" {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).unwrap();
+            for needle in ["view::declaration(", "view::inventory("] {
+                for (at, _) in text.match_indices(needle) {
+                    calls += 1;
+                    let call: String = text[at..].chars().take(200).collect();
+                    let call = call.split(";\n").next().unwrap_or("");
+                    assert!(call.contains("Sight::of("), "{name}: a record answered without the caller's sight: {call}");
+                }
+            }
+            for member in ["\"hits\"", "\"decision\"", "\"suspicion\"", "\"seed\"", "\"draw\""] {
+                assert!(!text.contains(member), "{name} puts {member} on the wire outside view.rs");
+            }
+            assert!(!text.contains("to_value(r)") && !text.contains("to_value(d)") && !text.contains("to_value(&record"), "{name} serializes a record itself");
+        }
+        assert!(calls >= 6, "found {calls} record answers");
+    }
+}

@@ -72,8 +72,8 @@ pub struct Store {
     stats: Arc<writer::WriterStats>,
     /// Token hash → actor. Tokens never change once issued, so an entry stays true.
     tokens: Arc<RwLock<HashMap<String, Actor>>>,
-    /// The SQLite database whose WAL [`Store::checkpoint`] truncates (None on PostgreSQL).
-    sqlite: Option<Location>,
+    /// Asks the SQLite checkpointer for a truncating checkpoint (None on PostgreSQL).
+    truncate: Option<mpsc::Sender<db::TruncateRequest>>,
 }
 
 /// Most tokens remembered at once; past this the cache starts afresh.
@@ -132,11 +132,14 @@ impl Store {
         let stats = Arc::new(writer::WriterStats::default());
         let w = writer::Writer { stats: stats.clone(), conn, state, directory: directory.clone(), rules_tx, outbox_tx: outbox.clone() };
         tokio::spawn(w.run(rx));
-        if loc.engine == Engine::Sqlite {
-            tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
-        }
-        let sqlite = (loc.engine == Engine::Sqlite).then(|| loc.clone());
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())), sqlite })
+        let truncate = if loc.engine == Engine::Sqlite {
+            let (tx, rx) = mpsc::channel(4);
+            tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade(), rx));
+            Some(tx)
+        } else {
+            None
+        };
+        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())), truncate })
     }
 
     /// After bulk work (the demo, `guomen ceb import`, a benchmark's fill): folds the SQLite WAL
@@ -144,14 +147,11 @@ impl Store {
     /// size. The background checkpoints are passive and never shrink the file. Waits (up to the
     /// busy timeout) for readers in the way; does nothing on PostgreSQL.
     pub async fn checkpoint(&self) -> Result<(), StoreError> {
-        let Some(loc) = &self.sqlite else { return Ok(()) };
-        let mut conn = db::connect_writer(loc).await?;
-        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut conn).await?;
-        let busy: i64 = row.try_get(0)?;
-        if busy != 0 {
-            return Err(StoreError::Database("the WAL checkpoint was blocked by another connection; the WAL was not truncated".into()));
-        }
-        Ok(())
+        let Some(tx) = &self.truncate else { return Ok(()) };
+        // The checkpointer does it, so it never runs beside one of its own passive checkpoints.
+        let (reply, answer) = oneshot::channel();
+        tx.send(reply).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Database)
     }
 
     /// (transactions committed, commands carried out) since the store opened.
@@ -183,7 +183,7 @@ impl Store {
             outbox,
             stats: Arc::new(writer::WriterStats::default()),
             tokens: Arc::new(RwLock::new(HashMap::new())),
-            sqlite: None,
+            truncate: None,
         })
     }
 

@@ -185,7 +185,11 @@ pub async fn as_problem(res: Response) -> Response {
             body["status"] = json!(status.as_u16());
             problem(status, body)
         }
-        None => ApiError::Internal(format!("{status}: {text}")).into_response(),
+        None => {
+            let mut res = ApiError::Internal(format!("{status}: {text}")).into_response();
+            *res.status_mut() = status;
+            res
+        }
     };
     for name in [header::ALLOW, header::WWW_AUTHENTICATE, header::RETRY_AFTER] {
         if let Some(v) = parts.headers.get(&name) {

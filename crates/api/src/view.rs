@@ -70,8 +70,20 @@ pub fn inventory(r: &InventoryRecord, sight: Sight) -> Value {
 
 /// Member names that carry targeting (criteria hit, rates, draws, seeds, random selection,
 /// the identity guard's thresholds) and must never reach a trader, a terminal or a laboratory.
-pub const TARGETING_MEMBERS: &[&str] =
-    &["hits", "decision", "draw", "seed", "random", "rate_bp", "effective_rate_bp", "grade_factor", "suspicion", "max_addresses", "max_phones", "window_days"];
+pub const TARGETING_MEMBERS: &[&str] = &[
+    "hits",
+    "decision",
+    "draw",
+    "seed",
+    "random",
+    "rate_bp",
+    "effective_rate_bp",
+    "grade_factor",
+    "suspicion",
+    "max_addresses",
+    "max_phones",
+    "window_days",
+];
 
 /// The first member anywhere in `v` whose name carries targeting, with its path.
 pub fn targeting_member(v: &Value) -> Option<String> {
@@ -137,7 +149,10 @@ mod tests {
             for member in ["\"hits\"", "\"decision\"", "\"suspicion\"", "\"seed\"", "\"draw\""] {
                 assert!(!text.contains(member), "{name} puts {member} on the wire outside view.rs");
             }
-            assert!(!text.contains("to_value(r)") && !text.contains("to_value(d)") && !text.contains("to_value(&record"), "{name} serializes a record itself");
+            assert!(
+                !text.contains("to_value(r)") && !text.contains("to_value(d)") && !text.contains("to_value(&record"),
+                "{name} serializes a record itself"
+            );
         }
         assert!(calls >= 6, "found {calls} record answers");
     }

@@ -121,10 +121,7 @@ pub struct UrlRefusal {
 fn blocked(host: &str, b: &Blocked) -> UrlRefusal {
     UrlRefusal {
         rule: "url_internal",
-        en: format!(
-            "{host} is {} ({}); webhooks reach public addresses only unless {ALLOW_PRIVATE_ENV}=true",
-            b.en, b.ip
-        ),
+        en: format!("{host} is {} ({}); webhooks reach public addresses only unless {ALLOW_PRIVATE_ENV}=true", b.en, b.ip),
         zh: format!("{host} 是{}（{}）；除非设置 {ALLOW_PRIVATE_ENV}=true，推送地址只能是公网地址", b.zh, b.ip),
     }
 }

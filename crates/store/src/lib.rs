@@ -139,7 +139,17 @@ impl Store {
         } else {
             None
         };
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())), truncate })
+        Ok(Store {
+            jobs,
+            read,
+            engine: loc.engine,
+            directory,
+            rules,
+            outbox,
+            stats,
+            tokens: Arc::new(RwLock::new(HashMap::new())),
+            truncate,
+        })
     }
 
     /// After bulk work (the demo, `guomen ceb import`, a benchmark's fill): folds the SQLite WAL

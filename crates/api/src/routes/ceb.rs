@@ -77,7 +77,12 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
         .ok()
         .filter(|a| *a >= Decimal::ZERO && a.scale() <= 2 && *a < guomen_domain::types::money_ceiling());
     if amount.is_none() {
-        errors.push(FieldError::new("amount", "decimal", "a sum in CNY of 0 or more, to the fen, at most 15 digits before the point", "应为不小于0、最多两位小数、整数部分最多15位的人民币金额"));
+        errors.push(FieldError::new(
+            "amount",
+            "decimal",
+            "a sum in CNY of 0 or more, to the fen, at most 15 digits before the point",
+            "应为不小于0、最多两位小数、整数部分最多15位的人民币金额",
+        ));
     }
     if errors.is_empty() {
         Ok((BuyerId::new(&q.buyer_id_type, n), amount.unwrap_or_default()))

@@ -161,13 +161,15 @@ pub struct ReleaseBody {
 pub async fn release(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReleaseBody = if body.bytes.is_empty() { ReleaseBody::default() } else { body.json()? };
-    one(&caller, s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                Command::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
+            )
+            .await?,
+    )
 }
 
 #[derive(Deserialize)]

@@ -171,7 +171,7 @@ pub struct PublishBody {
 async fn lab_step(s: &AppState, caller: &Caller, sample_id: String, step: LabStep) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Laboratory])?;
     let lab = caller.enterprise()?.clone();
-    sample_out(&caller, s.store.execute(caller.0.clone(), Command::Lab(LabCommand::Step { sample_id, lab, step })).await?)
+    sample_out(caller, s.store.execute(caller.0.clone(), Command::Lab(LabCommand::Step { sample_id, lab, step })).await?)
 }
 
 /// `POST /api/v1/samples/{id}/receive`
@@ -221,7 +221,10 @@ pub async fn invalidate(State(s): State<AppState>, caller: Caller, Path(id): Pat
 pub async fn cancel(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    sample_out(&caller, s.store.execute(caller.0.clone(), Command::Lab(LabCommand::CancelSample { sample_id: id, reason: b.reason })).await?)
+    sample_out(
+        &caller,
+        s.store.execute(caller.0.clone(), Command::Lab(LabCommand::CancelSample { sample_id: id, reason: b.reason })).await?,
+    )
 }
 
 #[derive(Deserialize)]

@@ -55,20 +55,22 @@ pub async fn submit_commitment(
     caller.require(&[Role::Declarant])?;
     let enterprise = caller.enterprise()?.clone();
     let b: CommitmentBody = body.json()?;
-    one(&caller, s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::SubmitCommitment {
-                declaration_id: id,
-                enterprise,
-                signed_by: b.signed_by,
-                storage_address: b.storage_address,
-                contact_phone: b.contact_phone,
-                promise_accepted: b.promise_accepted,
-            },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                Command::SubmitCommitment {
+                    declaration_id: id,
+                    enterprise,
+                    signed_by: b.signed_by,
+                    storage_address: b.storage_address,
+                    contact_phone: b.contact_phone,
+                    promise_accepted: b.promise_accepted,
+                },
+            )
+            .await?,
+    )
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/accept` — the goods leave pending laboratory results.
@@ -123,10 +125,12 @@ pub async fn order_disposition(
     }
     done(errors)?;
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));
-    one(&caller, s
-        .store
-        .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(caller.0.clone(), Command::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
+            .await?,
+    )
 }
 
 /// `POST /api/v1/declarations/{id}/disposition/done`
@@ -163,16 +167,18 @@ pub async fn destination_result(
     let findings: Vec<String> =
         b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
-    one(&caller, s
-        .store
-        .execute(
-            caller.0.clone(),
-            Command::RecordDestinationResult {
-                declaration_id: id,
-                outcome: b.outcome,
-                findings,
-                note: b.note.filter(|n| !n.trim().is_empty()),
-            },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                Command::RecordDestinationResult {
+                    declaration_id: id,
+                    outcome: b.outcome,
+                    findings,
+                    note: b.note.filter(|n| !n.trim().is_empty()),
+                },
+            )
+            .await?,
+    )
 }

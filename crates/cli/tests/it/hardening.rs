@@ -55,7 +55,8 @@ async fn oversize_amounts_are_refused_with_their_path_in_json_and_xml() {
 
         // A quota question about an absurd amount.
         let q = json!({"buyerIdType": "1", "buyerIdNumber": "440104199201015678", "buyerName": "张伟", "amount": huge});
-        let res = send_bytes(&app, "POST", "/api/v1/ceb/quota-check", Some("declarant"), "application/json", q.to_string().into_bytes()).await;
+        let res =
+            send_bytes(&app, "POST", "/api/v1/ceb/quota-check", Some("declarant"), "application/json", q.to_string().into_bytes()).await;
         let (s, p) = problem(res).await;
         assert_eq!((s, &p["errors"][0]["path"]), (422, &json!("amount")), "{p}");
         assert_eq!(app.store.count("journal").await.unwrap(), before);
@@ -66,7 +67,7 @@ async fn oversize_amounts_are_refused_with_their_path_in_json_and_xml() {
 async fn data_after_the_json_body_is_refused() {
     let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
     let one = seed_draft("TRAIL-0001").to_string();
-    for tail in [format!("{one}"), "{}".to_owned(), " garbage".to_owned(), "\n]".to_owned()] {
+    for tail in [one.clone(), "{}".to_owned(), " garbage".to_owned(), "\n]".to_owned()] {
         let body = format!("{one}{tail}");
         let res = send_bytes(&app, "POST", "/api/v1/declarations", Some("declarant"), "application/json", body.into_bytes()).await;
         let (s, p) = problem(res).await;
@@ -75,7 +76,8 @@ async fn data_after_the_json_body_is_refused() {
     }
     assert_eq!(app.store.count("declarations").await.unwrap(), 0, "nothing was filed");
     // Whitespace after the one value is fine.
-    let res = send_bytes(&app, "POST", "/api/v1/declarations", Some("declarant"), "application/json", format!("{one}\n\n").into_bytes()).await;
+    let res =
+        send_bytes(&app, "POST", "/api/v1/declarations", Some("declarant"), "application/json", format!("{one}\n\n").into_bytes()).await;
     assert_eq!(res.status(), 201);
 }
 

@@ -294,10 +294,9 @@ impl CebEvent {
                 format!("清单 {id} 退单：{}", reasons.iter().map(|r| r.zh.as_str()).collect::<Vec<_>>().join("；")),
             ),
             // Timelines are shown to the list's enterprises: the guard's figures stay out.
-            CebEvent::InventoryHeld { id, .. } => (
-                format!("inventory list {id} held: {}", Suspicion::NOTICE_EN),
-                format!("清单 {id} 转人工审核：{}", Suspicion::NOTICE_ZH),
-            ),
+            CebEvent::InventoryHeld { id, .. } => {
+                (format!("inventory list {id} held: {}", Suspicion::NOTICE_EN), format!("清单 {id} 转人工审核：{}", Suspicion::NOTICE_ZH))
+            }
             CebEvent::IdentityCleared { id, .. } => (format!("identity check of {id} cleared"), format!("清单 {id} 身份核验通过")),
             CebEvent::IdentityTheftConfirmed { id, .. } => {
                 (format!("identity theft confirmed for {id}; quota given back"), format!("清单 {id} 认定身份冒用，额度已退回"))

@@ -1195,8 +1195,9 @@ mod reroute;
 /// quantity times the largest allowed price is refused too, not a panic.
 #[test]
 fn amounts_beyond_the_field_lengths_are_refused_not_overflowed() {
+    type Set = fn(&mut DeclarationDraft, &str);
     let huge = "79228162514264337593543950335";
-    let cases: Vec<(fn(&mut DeclarationDraft, &str), &str)> = vec![
+    let cases: Vec<(Set, &str)> = vec![
         (|d, v| d.items[0].decl_price = s(v), "items[0].decl_price"),
         (|d, v| d.items[0].g_qty = s(v), "items[0].g_qty"),
         (|d, v| d.items[0].decl_total = s(v), "items[0].decl_total"),

@@ -62,8 +62,8 @@ pub fn sniff(b: &[u8]) -> Option<&'static str> {
             b"mif1" | b"msf1" => Some("image/heif"),
             b"avif" | b"avis" => Some("image/avif"),
             b"qt  " => Some("video/quicktime"),
-            b"isom" | b"iso2" | b"iso3" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"M4V " | b"M4VH"
-            | b"M4VP" | b"dash" | b"mmp4" | b"MSNV" | b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" => Some("video/mp4"),
+            b"isom" | b"iso2" | b"iso3" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"M4V " | b"M4VH" | b"M4VP"
+            | b"dash" | b"mmp4" | b"MSNV" | b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" => Some("video/mp4"),
             _ => None,
         };
     }

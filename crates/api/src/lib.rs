@@ -19,6 +19,7 @@ pub use routes::admin::{check_user, parse_enterprise, subscription_command, toke
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
+pub use view::{targeting_member, Sight};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -28,13 +29,20 @@ pub struct AppState {
     pub files: std::path::PathBuf,
     /// Inventory lists per buyer per minute (cross-border e-commerce).
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
+    /// Which addresses a webhook subscription may point at.
+    pub webhooks: guomen_delivery::Reach,
 }
 
 impl AppState {
     /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
-    /// from the environment.
+    /// and the webhooks' reach (`GUOMEN_WEBHOOK_ALLOW_PRIVATE`) from the environment.
     pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
-        AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) }
+        AppState {
+            store,
+            files,
+            buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
+            webhooks: guomen_delivery::Reach::from_env(),
+        }
     }
 }
 
@@ -45,6 +53,14 @@ pub fn router(store: Store) -> Router {
 
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
-    let state = AppState::new(store, files);
-    routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
+    router_for(AppState::new(store, files))
+}
+
+/// The whole API on a state built by the caller (`guomen serve` sets the webhooks' reach).
+pub fn router_for(state: AppState) -> Router {
+    routes::routes()
+        .fallback(problem::no_route)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(axum::middleware::map_response(problem::harden))
+        .with_state(state)
 }

@@ -29,11 +29,11 @@ fn ops() -> Vec<Op> {
                 "application/json": { "schema": { "$ref": "#/components/schemas/DeclarationDraft" } },
                 "application/xml": { "schema": { "type": "string", "description": "GACC DecMessage (Announcement 2018 No. 67)" } }
             }
-        })), ok: ("201", "The declaration with id, status, lane and hits; a replay of an Idempotency-Key answers the first result with `Idempotent-Replayed: true`") },
+        })), ok: ("201", "The declaration with id, status and lane (customs roles also see the risk decision); a replay of an Idempotency-Key answers the first result with `Idempotent-Replayed: true`") },
         Op { method: "get", path: "/api/v1/declarations", summary: "List declarations the caller may see (status, lane, overdue, before, limit)", roles: "declarant (own), terminal (addressed), officer, risk-analyst, admin", body: None, ok: ("200", "Declaration summaries, newest first") },
         Op { method: "get", path: "/api/v1/declarations/{id}", summary: "A declaration with its timeline of journal entries", roles: "declarant (own), terminal (addressed), officer, risk-analyst, admin", body: None, ok: ("200", "The record") },
         Op { method: "post", path: "/api/v1/declarations/{id}/complete", summary: "Two-step declaration, step 2: the complete declaration", roles: "declarant (own)", body: Some(json_body(json!({ "$ref": "#/components/schemas/DeclarationDraft" }))), ok: ("200", "The record") },
-        Op { method: "get", path: "/api/v1/declarations/{id}/replay", summary: "Recompute the risk decision from its recorded seed and rule-set version", roles: "officer, risk-analyst", body: None, ok: ("200", "Recorded and replayed decisions and whether they are identical") },
+        Op { method: "get", path: "/api/v1/declarations/{id}/replay", summary: "Recompute the risk decision from its recorded seed and rule-set version", roles: "officer, risk-analyst, admin", body: None, ok: ("200", "Recorded and replayed decisions and whether they are identical") },
         Op { method: "post", path: "/api/v1/arrivals", summary: "Arrival report for a bill of lading (releases advance declarations not targeted)", roles: "terminal", body: Some(json_body(json!({ "type": "object", "required": ["bill_no"], "properties": { "bill_no": { "type": "string" }, "arrived_at": { "type": "string", "format": "date-time" } } }))), ok: ("200", "Declarations whose goods arrived") },
         Op { method: "post", path: "/api/v1/declarations/{id}/position", summary: "Container in position for inspection", roles: "terminal (addressed)", body: Some(json_body(json!({ "type": "object", "required": ["record_no", "container_no", "site_name", "slot_code"], "properties": { "record_no": { "type": "string" }, "container_no": { "type": "string" }, "site_name": { "type": "string" }, "slot_code": { "type": "string" }, "arrived_at": { "type": "string", "format": "date-time" } } }))), ok: ("200", "The record") },
         Op { method: "post", path: "/api/v1/declarations/{id}/inspection-result", summary: "Record the inspection result", roles: "officer", body: Some(json_body(json!({ "type": "object", "required": ["outcome"], "properties": { "outcome": { "enum": ["satisfactory", "not-satisfactory"] }, "findings": { "type": "array", "items": { "type": "string" } }, "note": { "type": "string" } } }))), ok: ("200", "The record") },
@@ -95,7 +95,7 @@ fn ops() -> Vec<Op> {
         Op { method: "get", path: "/api/v1/declarations/{id}/remote", summary: "Remote inspections of a declaration", roles: "officer, the declaring enterprise", body: None, ok: ("200", "Remote inspections") },
         Op { method: "get", path: "/api/v1/remote/{id}", summary: "One remote inspection with its instructions and evidence hashes", roles: "officer, the declaring enterprise", body: None, ok: ("200", "The remote inspection") },
         Op { method: "post", path: "/api/v1/remote/{id}/instructions", summary: "A further instruction", roles: "officer", body: Some(json_body(json!({ "type": "object", "required": ["text"], "properties": { "text": { "type": "string" } } }))), ok: ("200", "The remote inspection") },
-        Op { method: "post", path: "/api/v1/remote/{id}/evidence", summary: "Upload a photo or video (?instruction=N&file_name=NAME; body = the file, Content-Type image/jpeg, image/png, video/mp4 or video/quicktime; at most 64 MiB)", roles: "declarant (the declaring enterprise)", body: Some(json!({ "required": true, "content": { "image/jpeg": {}, "image/png": {}, "video/mp4": {}, "video/quicktime": {} } })), ok: ("201", "The evidence with its SHA-256") },
+        Op { method: "post", path: "/api/v1/remote/{id}/evidence", summary: "Upload a photo, video or PDF (?instruction=N&file_name=NAME; body = the file, at most 64 MiB). The type is read from the content's signature — JPEG, PNG, WebP, HEIC/HEIF, AVIF, MP4, QuickTime, WebM or PDF — and recorded; anything else is refused with 415", roles: "declarant (the declaring enterprise)", body: Some(json!({ "required": true, "content": { "image/jpeg": {}, "image/png": {}, "image/webp": {}, "image/heic": {}, "image/heif": {}, "image/avif": {}, "video/mp4": {}, "video/quicktime": {}, "video/webm": {}, "application/pdf": {} } })), ok: ("201", "The evidence with its SHA-256 and sniffed media type") },
         Op { method: "get", path: "/api/v1/remote/{id}/evidence/{evidence_id}", summary: "The evidence file, served only if its hash still matches", roles: "officer, the declaring enterprise", body: None, ok: ("200", "The file") },
         Op { method: "post", path: "/api/v1/remote/{id}/conclusion", summary: "Record the result of the remote inspection", roles: "officer", body: Some(json_body(json!({ "type": "object", "required": ["outcome"], "properties": { "outcome": { "enum": ["satisfactory", "not-satisfactory"] }, "findings": { "type": "array", "items": { "type": "string" } } } }))), ok: ("200", "The remote inspection") },
         Op { method: "get", path: "/api/v1/figures/quarantine", summary: "Quarantine figures of a period (?from=YYYY-MM-DD&to=YYYY-MM-DD[&office=CODE])", roles: "officer, risk-analyst, admin", body: None, ok: ("200", "consignments, sampled, pre_released, lab_results, detections, dispositions, surveys") },
@@ -104,7 +104,7 @@ fn ops() -> Vec<Op> {
         Op { method: "post", path: "/api/v1/ceb/quota-check", summary: "Quota pre-check with the same fields as JSON", roles: "declarant, terminal, officer, risk-analyst, admin", body: Some(json_body(json!({ "type": "object", "required": ["buyerIdType", "buyerIdNumber", "buyerName", "amount"], "properties": { "buyerIdType": { "type": "string", "enum": ["1", "2"] }, "buyerIdNumber": { "type": "string" }, "buyerName": { "type": "string" }, "amount": { "type": "string" } } }))), ok: ("200", "{fits, remaining, year, annualLimit, transactionLimit}") },
         Op { method: "get", path: "/api/v1/ceb/parcels", summary: "A buyer's own parcel by order or logistics number plus identity number (query: number, buyerIdNumber); no sign-in", roles: "anyone", body: None, ok: ("200", "Status and tax of the parcel; 404 when the number and identity do not match") },
         Op { method: "get", path: "/api/v1/ceb/inventories", summary: "Inventory lists (status, before, limit), newest first", roles: "declarant/terminal (those it sent or is named in), officer, risk-analyst, admin", body: None, ok: ("200", "{items, next}") },
-        Op { method: "get", path: "/api/v1/ceb/inventories/{id}", summary: "An inventory list with its decision, tax, quota and timeline", roles: "declarant/terminal (named in it), officer, risk-analyst, admin", body: None, ok: ("200", "The record") },
+        Op { method: "get", path: "/api/v1/ceb/inventories/{id}", summary: "An inventory list with its lane, tax, quota and timeline (customs roles also see the risk decision and the identity guard's figures)", roles: "declarant/terminal (named in it), officer, risk-analyst, admin", body: None, ok: ("200", "The record") },
         Op { method: "post", path: "/api/v1/ceb/inventories/{id}/{action}", summary: "Officer's step: release, detain (code 501–599, reason), return (reason), clear-identity (note), confirm-identity-theft (note)", roles: "officer", body: Some(json_body(json!({ "type": "object", "properties": { "note": { "type": "string" }, "reason": { "type": "string" }, "code": { "type": "integer" } } }))), ok: ("200", "The record") },
         Op { method: "get", path: "/api/v1/ceb/guarantees", summary: "General guarantees with amount, reserved tax and what is left", roles: "declarant/terminal (own), officer, risk-analyst, admin", body: None, ok: ("200", "Guarantees") },
         Op { method: "post", path: "/api/v1/ceb/tax-payments", summary: "The tax of these inventory lists is paid: the guarantee is restored", roles: "declarant (its own guarantee), officer (names the guarantee)", body: Some(json_body(json!({ "type": "object", "required": ["inventories"], "properties": { "guarantee": { "type": "string" }, "inventories": { "type": "array", "items": { "type": "string" } } } }))), ok: ("200", "The guarantee") },
@@ -131,8 +131,64 @@ fn draft_schema() -> Value {
     })
 }
 
+/// The schema of what an operation answers, where it answers a declaration or an inventory list.
+fn answer_schema(method: &str, path: &str) -> Option<Value> {
+    let declaration = json!({ "$ref": "#/components/schemas/Declaration" });
+    let inventory = json!({ "$ref": "#/components/schemas/InventoryList" });
+    match (method, path) {
+        (_, "/api/v1/declarations/{id}/replay") | (_, "/api/v1/declarations/{id}/remote") | ("get", "/api/v1/declarations") => None,
+        (_, p) if p.ends_with("/samples") => None,
+        ("post", "/api/v1/declarations") | ("get", "/api/v1/declarations/{id}") => Some(declaration),
+        ("post", p) if p.starts_with("/api/v1/declarations/{id}/") => Some(declaration),
+        ("get", "/api/v1/ceb/inventories/{id}") | ("post", "/api/v1/ceb/inventories/{id}/{action}") => Some(inventory),
+        _ => None,
+    }
+}
+
+/// What a trader, a terminal or a laboratory may see of the risk decision is its lane; the
+/// decision itself (criteria hit, rates, draws, seed, random selection) is for customs roles.
+fn record_schemas() -> (Value, Value) {
+    let customs_only = "Present only for officers, risk analysts and administrators.";
+    let decision = json!({
+        "type": "object",
+        "description": format!("The risk decision: rule-set version, seed, credit grade and factor, lane, every criterion that hit with its rate, effective rate and draw, and the random selection. {customs_only}"),
+        "properties": {
+            "ruleset_version": { "type": "integer" }, "seed": { "type": "integer" }, "grade": { "type": "string" },
+            "grade_factor": { "type": "string" }, "lane": { "$ref": "#/components/schemas/Lane" },
+            "hits": { "type": "array", "items": { "type": "object" } }, "random": { "type": "object" }
+        }
+    });
+    let declaration = json!({
+        "type": "object",
+        "required": ["id", "status", "lane", "content", "overdue"],
+        "properties": {
+            "id": { "type": "string" }, "filed_by": { "type": "string" }, "filed_at": { "type": "string", "format": "date-time" },
+            "status": { "type": "string" }, "lane": { "$ref": "#/components/schemas/Lane" },
+            "content": { "type": "object" }, "overdue": { "type": "boolean" },
+            "decision": decision.clone(),
+            "hits": { "type": "array", "items": { "type": "object" }, "description": format!("The criteria that hit. {customs_only}") },
+            "timeline": { "type": "array", "items": { "type": "object" } }
+        }
+    });
+    let inventory = json!({
+        "type": "object",
+        "required": ["id", "status", "returnStatus", "info", "infoZh"],
+        "properties": {
+            "id": { "type": "string" }, "status": { "type": "string" }, "returnStatus": { "type": "string" },
+            "info": { "type": "string" }, "infoZh": { "type": "string" },
+            "lane": { "$ref": "#/components/schemas/Lane" },
+            "inventory": { "type": "object" },
+            "acceptance": { "type": "object", "description": "Regime, value, tax bill and guarantee; `decision` only for customs roles.", "properties": { "decision": decision } },
+            "suspicion": { "type": "object", "description": format!("The identity guard's counts, window and limits of a held list. {customs_only}") },
+            "timeline": { "type": "array", "items": { "type": "object" } }
+        }
+    });
+    (declaration, inventory)
+}
+
 /// The document served at `/api/v1/openapi.json`.
 pub fn document() -> Value {
+    let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
     for op in ops() {
         let mut o = json!({
@@ -144,6 +200,9 @@ pub fn document() -> Value {
                 "4XX": { "description": "Refused; nothing changed", "content": problem_ref() }
             }
         });
+        if let Some(schema) = answer_schema(op.method, op.path) {
+            o["responses"][op.ok.0]["content"] = json!({ "application/json": { "schema": schema } });
+        }
         if let Some(b) = op.body {
             o["requestBody"] = b;
         }
@@ -194,6 +253,9 @@ pub fn document() -> Value {
                 },
                 "Role": { "enum": ["declarant", "terminal", "laboratory", "officer", "risk-analyst", "admin"] },
                 "DeclarationDraft": draft_schema(),
+                "Declaration": declaration_schema,
+                "InventoryList": inventory_schema,
+                "Lane": { "enum": ["green", "blue", "yellow", "red"] },
                 "RuleSet": { "type": "object", "required": ["min_random_percent"], "properties": { "min_random_percent": { "type": "string" }, "random_lane": { "enum": ["blue", "yellow", "red"] }, "grade_modifiers": { "type": "object" }, "lists": { "type": "object" }, "criteria": { "type": "array", "items": { "type": "object" } } } }
             }
         }

@@ -120,6 +120,7 @@ pub async fn run(cmd: CebCmd) -> anyhow::Result<ExitCode> {
         .collect()
         .await;
     bar.finish_and_clear();
+    store.checkpoint().await.context("truncating the WAL after the import")?;
     let answered = results.iter().filter(|r| matches!(r, Filed::Answered)).count();
     let refused = results.iter().filter(|r| matches!(r, Filed::Refused)).count();
     let unreadable: Vec<&String> = results.iter().filter_map(|r| if let Filed::Unreadable(m) = r { Some(m) } else { None }).collect();

@@ -54,6 +54,10 @@ pub enum Cmd {
         /// Fill the data directory with the demo port first, if it is empty.
         #[arg(long)]
         demo: bool,
+        /// Let webhooks reach loopback, private, link-local and other internal addresses (a
+        /// single machine delivering to itself); also GUOMEN_WEBHOOK_ALLOW_PRIVATE=true.
+        #[arg(long)]
+        webhook_allow_private: bool,
     },
     /// Fill DIR with a realistic demo port and print the demo users.
     Demo {
@@ -205,7 +209,7 @@ fn parse_code(s: Option<&str>) -> anyhow::Result<Option<CustomsCode>> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Cmd::Serve { data, listen, demo } => crate::serve::run(&data, &listen, demo).await,
+        Cmd::Serve { data, listen, demo, webhook_allow_private } => crate::serve::run(&data, &listen, demo, webhook_allow_private).await,
         Cmd::Demo { data } => {
             let store = data.open().await?;
             if store.count("declarations").await.map_err(store_err)? > 0 {

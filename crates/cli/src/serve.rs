@@ -4,18 +4,23 @@ use crate::cli::DataArgs;
 use anyhow::{anyhow, Context};
 use std::process::ExitCode;
 
-pub async fn run(data: &DataArgs, listen: &str, demo: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(data: &DataArgs, listen: &str, demo: bool, webhook_allow_private: bool) -> anyhow::Result<ExitCode> {
     let store = data.open().await?;
     if demo && store.count("declarations").await.map_err(|e| anyhow!("{e}"))? == 0 {
         let summary = crate::demo::run(&store).await?;
         println!("{summary}");
     }
-    let dispatcher = guomen_delivery::spawn(store.clone(), guomen_delivery::RetryPolicy::default());
+    // Webhooks reach public addresses only, unless the flag or GUOMEN_WEBHOOK_ALLOW_PRIVATE allows
+    // internal ones (a single machine delivering to itself).
+    let reach = if webhook_allow_private { guomen_delivery::Reach::ANY } else { guomen_delivery::Reach::from_env() };
+    let dispatcher = guomen_delivery::spawn(store.clone(), guomen_delivery::RetryPolicy::default(), reach);
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     println!("Guomen is serving on http://{addr}/ (console at /, API under /api/v1, OpenAPI at /api/v1/openapi.json)");
     let files = data.data.join("files");
-    let app = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store, files));
+    let mut state = guomen_api::AppState::new(store, files);
+    state.webhooks = reach;
+    let app = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 //! order, with exponential back-off.
 
 use guomen_store::DeliveryCommand;
+use crate::reach::{check_literal, CheckedResolver, Reach};
 use crate::signature;
 use guomen_domain::party::Actor;
 use guomen_store::{DeliveryUpdate, PendingDelivery, Store, StoreError};
@@ -79,12 +80,18 @@ pub struct PassReport {
 /// outbox order, and a message waits while an earlier one of the same pair is pending.
 /// Different pairs proceed independently and concurrently.
 ///
+/// Addresses: a webhook reaches only what its [`Reach`] permits. A name is resolved and every
+/// address checked by the client's resolver, which hands the connector only checked addresses;
+/// an IP literal is checked before sending. A refused address is a failed attempt like any
+/// other, retried (the admin sees the error and fixes the subscription or the setting).
+///
 /// The default build speaks plain HTTP only; `https://` webhooks need this crate's `tls`
 /// feature (rustls).
 pub struct Dispatcher {
     store: Store,
     client: reqwest::Client,
     policy: RetryPolicy,
+    reach: Reach,
 }
 
 /// The due deliveries of one (subscription, record) pair, oldest first.
@@ -96,16 +103,20 @@ struct QueueResult {
 }
 
 impl Dispatcher {
-    /// A dispatcher on `store`. Fails only if the HTTP client cannot be built.
-    pub fn new(store: Store, policy: RetryPolicy) -> Result<Dispatcher, reqwest::Error> {
+    /// A dispatcher on `store` reaching the addresses `reach` permits. Fails only if the HTTP
+    /// client cannot be built.
+    pub fn new(store: Store, policy: RetryPolicy, reach: Reach) -> Result<Dispatcher, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(policy.timeout)
             // A webhook URL is configured, not discovered: a redirect is an error to look at,
-            // and following it would turn the POST into a GET.
+            // and following it would turn the POST into a GET (or to an unchecked address).
             .redirect(reqwest::redirect::Policy::none())
+            // Names resolve through the check; a proxy would resolve them unchecked.
+            .dns_resolver(std::sync::Arc::new(CheckedResolver(reach)))
+            .no_proxy()
             .user_agent(concat!("guomen/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Dispatcher { store, client, policy })
+        Ok(Dispatcher { store, client, policy, reach })
     }
 
     pub fn policy(&self) -> &RetryPolicy {
@@ -133,8 +144,8 @@ impl Dispatcher {
                     absorb(r, &mut report, &mut updates);
                 }
             }
-            let (client, policy) = (self.client.clone(), self.policy);
-            tasks.spawn(async move { run_queue(&client, &policy, queue, now_ms).await });
+            let (client, policy, reach) = (self.client.clone(), self.policy, self.reach);
+            tasks.spawn(async move { run_queue(&client, &policy, reach, queue, now_ms).await });
         }
         while let Some(r) = tasks.join_next().await {
             absorb(r, &mut report, &mut updates);
@@ -194,9 +205,9 @@ impl Dispatcher {
 }
 
 /// Starts the dispatcher as a background task that runs until the store shuts down.
-pub fn spawn(store: Store, policy: RetryPolicy) -> JoinHandle<()> {
+pub fn spawn(store: Store, policy: RetryPolicy, reach: Reach) -> JoinHandle<()> {
     tokio::spawn(async move {
-        match Dispatcher::new(store, policy) {
+        match Dispatcher::new(store, policy, reach) {
             Ok(d) => d.run().await,
             Err(e) => {
                 tracing::error!(error = %e, "cannot build the webhook HTTP client; webhooks will not be delivered")
@@ -252,12 +263,12 @@ fn plan(pending: Vec<PendingDelivery>, now_ms: i64) -> (Vec<Queue>, Option<i64>)
 }
 
 /// Sends one pair's deliveries in order, stopping at the first failure.
-async fn run_queue(client: &reqwest::Client, policy: &RetryPolicy, queue: Queue, now_ms: i64) -> QueueResult {
+async fn run_queue(client: &reqwest::Client, policy: &RetryPolicy, reach: Reach, queue: Queue, now_ms: i64) -> QueueResult {
     let mut out = QueueResult { updates: Vec::with_capacity(queue.len()), report: PassReport::default() };
     for d in queue {
         out.report.attempted += 1;
         let attempts = d.attempts + 1;
-        match send(client, &d).await {
+        match send(client, reach, &d).await {
             Ok(()) => {
                 out.report.delivered += 1;
                 out.updates.push(DeliveryUpdate {
@@ -313,7 +324,8 @@ fn now_ms() -> i64 {
 }
 
 /// One attempt; `Err` carries the text recorded as the delivery's last error.
-async fn send(client: &reqwest::Client, d: &PendingDelivery) -> Result<(), String> {
+async fn send(client: &reqwest::Client, reach: Reach, d: &PendingDelivery) -> Result<(), String> {
+    check_literal(&d.url, reach)?;
     let body = serde_json::to_vec(&envelope(d)).map_err(|e| e.to_string())?;
     // The signature's timestamp is the time of sending, which is what receivers compare with
     // their own clock.

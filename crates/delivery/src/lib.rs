@@ -12,6 +12,8 @@
 //! (reqwest with rustls) for `https://` receivers.
 
 mod dispatcher;
+pub mod reach;
 pub mod signature;
 
 pub use dispatcher::{envelope, spawn, Dispatcher, PassReport, RetryPolicy};
+pub use reach::Reach;

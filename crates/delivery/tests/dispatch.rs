@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use guomen_delivery::{signature, Dispatcher, RetryPolicy};
+use guomen_delivery::{signature, Dispatcher, Reach, RetryPolicy};
 use guomen_domain::declaration::{validate, DeclarationDraft, HeadDraft, ItemDraft, ValidationContext};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise};
 use guomen_domain::types::{CreditCode, CustomsCode};
@@ -272,7 +272,7 @@ async fn delivers_every_message_once_signed() {
     assert_eq!(expected.len(), 6, "two messages per declaration: {expected:?}");
     assert_eq!(store.count("deliveries").await.unwrap(), 6);
 
-    let d = Dispatcher::new(store.clone(), RetryPolicy::default()).unwrap();
+    let d = Dispatcher::new(store.clone(), RetryPolicy::default(), Reach::ANY).unwrap();
     let report = d.pass(now_ms()).await.unwrap();
     assert_eq!((report.attempted, report.delivered, report.failed), (6, 6, 0));
     let again = d.pass(now_ms()).await.unwrap();
@@ -328,7 +328,7 @@ async fn retries_failures_in_per_record_order() {
     }
     assert_eq!(store.count("deliveries").await.unwrap(), 10 + 20);
 
-    let d = Dispatcher::new(store.clone(), fast()).unwrap();
+    let d = Dispatcher::new(store.clone(), fast(), Reach::ANY).unwrap();
     let first = d.pass(now_ms()).await.unwrap();
     assert_eq!(first.failed, 6, "three failures at each receiver: {first:?}");
     assert!(first.attempted > first.failed);
@@ -373,7 +373,7 @@ async fn unreachable_receiver_stays_pending_with_backoff() {
     let r1 = file(&store, A, 1).await;
     let r2 = file(&store, A, 2).await;
     let policy = RetryPolicy::default();
-    let d = Dispatcher::new(store.clone(), policy).unwrap();
+    let d = Dispatcher::new(store.clone(), policy, Reach::ANY).unwrap();
 
     let t0 = now_ms();
     let report = d.pass(t0).await.unwrap();
@@ -423,7 +423,7 @@ async fn resumes_after_restart() {
         for n in 0..4 {
             records.push(file(&store, A, n).await);
         }
-        let d = Dispatcher::new(store.clone(), fast()).unwrap();
+        let d = Dispatcher::new(store.clone(), fast(), Reach::ANY).unwrap();
         // Some delivered, some failed and waiting.
         rx.state.fail_next.store(2, Ordering::SeqCst);
         let r = d.pass(now_ms()).await.unwrap();
@@ -450,7 +450,7 @@ async fn resumes_after_restart() {
     let store = open(dir.path()).await;
     assert_eq!(store.count("deliveries").await.unwrap(), 12);
     assert!(store.subscriptions().await.unwrap()[0].pending > 0, "pending deliveries survived the restart");
-    let d = Dispatcher::new(store.clone(), fast()).unwrap();
+    let d = Dispatcher::new(store.clone(), fast(), Reach::ANY).unwrap();
     drain(&d, &store).await;
 
     let expected: HashSet<i64> = messages_for(&store, A).await.into_iter().map(|(id, _)| id).collect();
@@ -472,7 +472,7 @@ async fn background_task_wakes_on_new_messages() {
     let rx = Receiver::start().await;
     subscribe(&store, "sub-a", Some(A), &rx.url).await;
     rx.state.fail_next.store(1, Ordering::SeqCst);
-    let task = guomen_delivery::spawn(store.clone(), fast());
+    let task = guomen_delivery::spawn(store.clone(), fast(), Reach::ANY);
     tokio::time::sleep(Duration::from_millis(50)).await;
     for n in 0..3 {
         file(&store, A, n).await;
@@ -496,4 +496,31 @@ async fn background_task_wakes_on_new_messages() {
     assert_eq!(rx.ok().len(), 6);
     assert_per_record_order(&rx.received());
     task.abort();
+}
+
+/// Without the allowance, nothing is sent to an internal address: not to an IP literal, and
+/// not to a name that resolves to one (the resolver refuses before any connection). The
+/// deliveries stay pending with the reason as their error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn internal_addresses_are_not_reached_without_the_allowance() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = setup(dir.path()).await;
+    let rx = Receiver::start().await;
+    let port = rx.url.rsplit(':').next().unwrap().trim_end_matches("/hook").to_owned();
+    subscribe(&store, "sub-literal", Some(A), &rx.url).await;
+    subscribe(&store, "sub-name", Some(A), &format!("http://localhost:{port}/hook")).await;
+    file(&store, A, 1).await;
+
+    let d = Dispatcher::new(store.clone(), fast(), Reach::PUBLIC).unwrap();
+    let report = d.pass(now_ms()).await.unwrap();
+    assert_eq!((report.attempted, report.delivered, report.failed), (2, 0, 2));
+    assert!(rx.received().is_empty(), "nothing reached the receiver: {:?}", rx.received().len());
+    let subs = serde_json::to_value(store.subscriptions().await.unwrap()).unwrap();
+    let text = subs.to_string();
+    assert!(text.contains("loopback"), "{text}");
+
+    // With the allowance the same deliveries go through.
+    let d = Dispatcher::new(store.clone(), fast(), Reach::ANY).unwrap();
+    drain(&d, &store).await;
+    assert_eq!(rx.ok().len(), 4, "two messages to each subscription");
 }

@@ -44,6 +44,8 @@ pub enum RefusalKind {
     UnsupportedMedia,
     /// Too many requests for one key in a short time (429).
     TooManyRequests,
+    /// The route exists but not with this HTTP method (405).
+    MethodNotAllowed,
 }
 
 impl RefusalKind {
@@ -59,6 +61,7 @@ impl RefusalKind {
             RefusalKind::TooLarge => "payload_too_large",
             RefusalKind::UnsupportedMedia => "unsupported_media_type",
             RefusalKind::TooManyRequests => "too_many_requests",
+            RefusalKind::MethodNotAllowed => "method_not_allowed",
         }
     }
 
@@ -73,6 +76,7 @@ impl RefusalKind {
             RefusalKind::TooLarge => 413,
             RefusalKind::UnsupportedMedia => 415,
             RefusalKind::TooManyRequests => 429,
+            RefusalKind::MethodNotAllowed => 405,
         }
     }
 
@@ -88,6 +92,7 @@ impl RefusalKind {
             RefusalKind::TooLarge => "The request body is too large",
             RefusalKind::UnsupportedMedia => "Unsupported content type",
             RefusalKind::TooManyRequests => "Too many requests",
+            RefusalKind::MethodNotAllowed => "Method not allowed on this route",
         }
     }
 
@@ -103,6 +108,7 @@ impl RefusalKind {
             RefusalKind::TooLarge => "请求内容超过大小限制",
             RefusalKind::UnsupportedMedia => "不支持的内容类型",
             RefusalKind::TooManyRequests => "请求过于频繁",
+            RefusalKind::MethodNotAllowed => "该接口不支持此请求方法",
         }
     }
 }

@@ -288,9 +288,10 @@ impl Event {
             }
             Event::DeclarationFiled { .. } => ("declaration filed and accepted".into(), "申报已接受".into()),
             Event::Ceb(e) => e.summary(),
+            // Timelines are shown to traders: the lane, never how many criteria hit.
             Event::RiskAssessed { decision, .. } => (
-                format!("risk targeting: {} lane ({} criteria hit)", decision.lane.as_str(), decision.hits.len()),
-                format!("风险布控：{}通道（命中 {} 条规则）", crate::declaration::lane_zh(decision.lane), decision.hits.len()),
+                format!("risk targeting: {} lane", decision.lane.as_str()),
+                format!("风险布控：{}通道", crate::declaration::lane_zh(decision.lane)),
             ),
             Event::InspectionNoticeIssued { notice } => {
                 (format!("inspection notice {} issued", notice.record_no), format!("下达查验通知 {}", notice.record_no))

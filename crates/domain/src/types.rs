@@ -250,8 +250,16 @@ impl UnitCode {
     }
 }
 
-/// Parses a non-negative decimal with at most `scale` fractional digits.
-pub fn parse_decimal(s: &str, scale: u32, positive: bool) -> Result<Decimal, ParseError> {
+/// The largest sum of money Guomen keeps (a guarantee, a quota amount asked about): fifteen
+/// digits before the point, GACC's N17,2.
+pub fn money_ceiling() -> Decimal {
+    Decimal::from(1_000_000_000_000_000u64)
+}
+
+/// Parses a non-negative decimal of GACC format N`precision`,`scale`: at most `scale`
+/// fractional digits and `precision - scale` digits before the point. The bound keeps every
+/// product and sum of such amounts far inside `Decimal`'s range.
+pub fn parse_decimal(s: &str, precision: u32, scale: u32, positive: bool) -> Result<Decimal, ParseError> {
     let t = s.trim();
     let d: Decimal =
         t.parse().map_err(|_| ParseError::new("number_format", format!("{t:?} is not a decimal number"), format!("{t:?} 不是有效数字")))?;
@@ -264,6 +272,14 @@ pub fn parse_decimal(s: &str, scale: u32, positive: bool) -> Result<Decimal, Par
             "number_scale",
             format!("at most {scale} decimal places, got {t}"),
             format!("最多 {scale} 位小数，实际为 {t}"),
+        ));
+    }
+    let whole = precision.saturating_sub(scale);
+    if d.trunc() >= Decimal::from(10u64.pow(whole.min(18))) {
+        return Err(ParseError::new(
+            "number_digits",
+            format!("at most {whole} digits before the decimal point (N{precision},{scale}), got {t}"),
+            format!("整数部分最多 {whole} 位（N{precision},{scale}），实际为 {t}"),
         ));
     }
     Ok(d)
@@ -317,10 +333,13 @@ mod tests {
 
     #[test]
     fn decimals() {
-        assert_eq!(parse_decimal("12.50", 2, true).unwrap().to_string(), "12.50");
-        assert_eq!(parse_decimal("0", 2, true).unwrap_err().rule, "number_range");
-        assert_eq!(parse_decimal("-1", 2, false).unwrap_err().rule, "number_range");
-        assert_eq!(parse_decimal("1.234", 2, false).unwrap_err().rule, "number_scale");
-        assert_eq!(parse_decimal("abc", 2, false).unwrap_err().rule, "number_format");
+        assert_eq!(parse_decimal("12.50", 19, 2, true).unwrap().to_string(), "12.50");
+        assert_eq!(parse_decimal("0", 19, 2, true).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("-1", 19, 2, false).unwrap_err().rule, "number_range");
+        assert_eq!(parse_decimal("1.234", 19, 2, false).unwrap_err().rule, "number_scale");
+        assert_eq!(parse_decimal("abc", 19, 2, false).unwrap_err().rule, "number_format");
+        assert_eq!(parse_decimal("79228162514264337593543950335", 19, 4, true).unwrap_err().rule, "number_digits");
+        assert_eq!(parse_decimal("100000000000000", 19, 5, true).unwrap_err().rule, "number_digits");
+        assert!(parse_decimal("99999999999999.99999", 19, 5, true).is_ok());
     }
 }

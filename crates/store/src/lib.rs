@@ -56,6 +56,8 @@ pub struct Store {
     stats: Arc<WriterStats>,
     /// Token hash → actor. Tokens never change once issued, so an entry stays true.
     tokens: Arc<RwLock<HashMap<String, Actor>>>,
+    /// Asks the SQLite checkpointer for a truncating checkpoint (None on PostgreSQL).
+    truncate: Option<mpsc::Sender<kernel::TruncateRequest>>,
 }
 
 /// Most tokens remembered at once; past this the cache starts afresh.
@@ -104,10 +106,36 @@ impl Store {
         let stats = Arc::new(WriterStats::default());
         let w = Writer::<Registry> { stats: stats.clone(), conn, head, state, outbox_tx: outbox.clone() };
         tokio::spawn(w.run(rx));
-        if loc.engine == Engine::Sqlite {
-            tokio::spawn(kernel::checkpointer(loc.clone(), jobs.downgrade()));
-        }
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())) })
+        let truncate = if loc.engine == Engine::Sqlite {
+            let (tx, rx) = mpsc::channel(4);
+            tokio::spawn(kernel::checkpointer(loc.clone(), jobs.downgrade(), rx));
+            Some(tx)
+        } else {
+            None
+        };
+        Ok(Store {
+            jobs,
+            read,
+            engine: loc.engine,
+            directory,
+            rules,
+            outbox,
+            stats,
+            tokens: Arc::new(RwLock::new(HashMap::new())),
+            truncate,
+        })
+    }
+
+    /// After bulk work (the demo, `guomen ceb import`, a benchmark's fill): folds the SQLite WAL
+    /// into the database and truncates it to nothing, so the file does not stay at its peak
+    /// size. The background checkpoints are passive and never shrink the file. Waits (up to the
+    /// busy timeout) for readers in the way; does nothing on PostgreSQL.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        let Some(tx) = &self.truncate else { return Ok(()) };
+        // The checkpointer does it, so it never runs beside one of its own passive checkpoints.
+        let (reply, answer) = oneshot::channel();
+        tx.send(reply).await.map_err(|_| StoreError::Closed)?;
+        answer.await.map_err(|_| StoreError::Closed)?.map_err(StoreError::Database)
     }
 
     /// (transactions committed, commands carried out) since the store opened.
@@ -139,6 +167,7 @@ impl Store {
             outbox,
             stats: Arc::new(WriterStats::default()),
             tokens: Arc::new(RwLock::new(HashMap::new())),
+            truncate: None,
         })
     }
 

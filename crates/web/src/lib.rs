@@ -38,7 +38,12 @@ pub struct WebState {
 
 /// The console's routes; merge beside `guomen_api::router_with_files(store, files)`.
 pub fn router(store: Store, files: std::path::PathBuf) -> Router {
-    let state = WebState { api: guomen_api::AppState::new(store.clone(), files), store };
+    router_for(guomen_api::AppState::new(store, files))
+}
+
+/// The console's routes on the API's state (merge beside `guomen_api::router_for(api)`).
+pub fn router_for(api: guomen_api::AppState) -> Router {
+    let state = WebState { store: api.store.clone(), api };
     use pages::*;
     Router::new()
         .route("/", get(public::about))
@@ -80,14 +85,23 @@ pub fn router(store: Store, files: std::path::PathBuf) -> Router {
         .with_state(state)
 }
 
-/// Every console answer: the language cookie when `?lang=` chose one, security headers, and the
-/// server's own time for the page (`Server-Timing`, read by `guomen bench console`).
+/// Every console answer: the language cookie when `?lang=` chose one, security headers, no
+/// caching but for the embedded stylesheet and script, a bare error (an axum rejection's plain
+/// text, routing's empty 405) as problem+json like the API's, and the server's own time for the
+/// page (`Server-Timing`, read by `guomen bench console`).
 async fn console_headers(req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let chosen =
         req.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang")).and_then(|(_, v)| Lang::parse(&v));
-    let mut res = next.run(req).await;
+    let asset = req.uri().path().starts_with("/static/");
+    let res = next.run(req).await;
+    let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let mut res = if html { res } else { guomen_api::problem::as_problem(res).await };
+    let cacheable = asset && res.status().is_success();
     let h = res.headers_mut();
+    if !cacheable {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if let Some(lang) = chosen {
         let c = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", session::LANG_COOKIE, lang.code());
         if let Ok(v) = HeaderValue::from_str(&c) {

@@ -225,7 +225,7 @@ pub struct SubscriptionBody {
 pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
     caller.require(&[Role::Admin])?;
     let b: SubscriptionBody = body.json()?;
-    let (cmd, secret) = subscription_command(b.enterprise.as_deref(), &b.url)?;
+    let (cmd, secret) = subscription_command(s.webhooks, b.enterprise.as_deref(), &b.url).await?;
     match s.store.execute(caller.0.clone(), cmd).await? {
         Outcome::Subscription(sub) => {
             let mut v = json!(sub);
@@ -237,20 +237,25 @@ pub async fn subscribe(State(s): State<AppState>, caller: Caller, body: RawBody)
 }
 
 /// The command that creates a webhook subscription, and its signing secret (shown once); shared
-/// with the console.
-pub fn subscription_command(enterprise: Option<&str>, url: &str) -> Result<(AdminCommand, String), ApiError> {
+/// with the console. The URL's host must be, or resolve only to, addresses `reach` permits
+/// (public ones unless internal addresses are allowed).
+pub async fn subscription_command(
+    reach: guomen_delivery::Reach,
+    enterprise: Option<&str>,
+    url: &str,
+) -> Result<(AdminCommand, String), ApiError> {
     let mut errors = Vec::new();
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     let url = url.trim().to_owned();
-    let host_ok =
-        url.strip_prefix("http://").or_else(|| url.strip_prefix("https://")).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
-    if !host_ok || url.len() > 2000 || url.chars().any(char::is_whitespace) {
+    if url.len() > 2000 || url.chars().any(char::is_whitespace) {
         errors.push(FieldError::new(
             "url",
             "url_format",
             "a webhook URL is an absolute http:// or https:// URL",
             "推送地址应为 http:// 或 https:// 开头的绝对地址",
         ));
+    } else if let Err(r) = guomen_delivery::reach::check_url(&url, reach).await {
+        errors.push(FieldError::new("url", r.rule, r.en, r.zh));
     }
     fail_if(errors)?;
     let secret = secrets::new_secret();

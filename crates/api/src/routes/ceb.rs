@@ -70,9 +70,19 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
     if name.is_empty() || name.chars().count() > 60 {
         errors.push(FieldError::new("buyerName", "length", "1 to 60 characters", "应为1至60个字符"));
     }
-    let amount = q.amount.trim().parse::<Decimal>().ok().filter(|a| *a >= Decimal::ZERO && a.scale() <= 2);
+    let amount = q
+        .amount
+        .trim()
+        .parse::<Decimal>()
+        .ok()
+        .filter(|a| *a >= Decimal::ZERO && a.scale() <= 2 && *a < guomen_domain::types::money_ceiling());
     if amount.is_none() {
-        errors.push(FieldError::new("amount", "decimal", "a sum in CNY of 0 or more, to the fen", "应为不小于0、最多两位小数的人民币金额"));
+        errors.push(FieldError::new(
+            "amount",
+            "decimal",
+            "a sum in CNY of 0 or more, to the fen, at most 15 digits before the point",
+            "应为不小于0、最多两位小数、整数部分最多15位的人民币金额",
+        ));
     }
     if errors.is_empty() {
         Ok((BuyerId::new(&q.buyer_id_type, n), amount.unwrap_or_default()))
@@ -192,8 +202,8 @@ pub fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
     }
 }
 
-async fn view(s: &AppState, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
-    let mut v = serde_json::to_value(r).map_err(|e| ApiError::Internal(e.to_string()))?;
+async fn view(s: &AppState, caller: &Caller, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
+    let mut v = crate::view::inventory(r, crate::view::Sight::of(caller));
     let obj = v.as_object_mut().expect("records are objects");
     obj.insert("returnStatus".into(), json!(r.status.return_status()));
     let (zh, en) = guomen_domain::ceb::notice::status_info(r);
@@ -250,7 +260,7 @@ pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<Lis
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let r = s.store.ceb_inventory(&id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("inventory list", "清单")))?;
     visible(&caller, &r)?;
-    Ok(Json(view(&s, &r, true).await?))
+    Ok(Json(view(&s, &caller, &r, true).await?))
 }
 
 /// The fields of an officer's step.
@@ -312,7 +322,7 @@ pub async fn step(
     let b: StepBody = if body.bytes.is_empty() { StepBody::default() } else { body.json()? };
     let cmd = officer_command(id, &action, &b)?;
     match s.store.execute(caller.0.clone(), cmd).await? {
-        Outcome::Inventory(r) => Ok(Json(view(&s, &r, false).await?)),
+        Outcome::Inventory(r) => Ok(Json(view(&s, &caller, &r, false).await?)),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }

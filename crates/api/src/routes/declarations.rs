@@ -80,8 +80,8 @@ pub fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
     }
 }
 
-fn created(record: &Declaration, replayed: bool) -> Response {
-    let mut res = (StatusCode::CREATED, Json(view::declaration(record, today(), None))).into_response();
+fn created(caller: &Caller, record: &Declaration, replayed: bool) -> Response {
+    let mut res = (StatusCode::CREATED, Json(view::declaration(record, today(), None, view::Sight::of(caller)))).into_response();
     if replayed {
         res.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
@@ -104,7 +104,7 @@ pub async fn file(State(s): State<AppState>, caller: Caller, headers: HeaderMap,
         .execute(caller.0.clone(), DeclarationCommand::File { content, filed_by: filer, idempotency: idem, seed: rand::random() })
         .await?;
     match out {
-        Outcome::Declaration { record, replayed } => Ok(created(&record, replayed)),
+        Outcome::Declaration { record, replayed } => Ok(created(&caller, &record, replayed)),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }
@@ -165,7 +165,7 @@ async fn load_visible(s: &AppState, caller: &Caller, id: &str) -> Result<Declara
 pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
     let d = load_visible(&s, &caller, &id).await?;
     let timeline = s.store.timeline(&format!("declaration:{id}")).await?;
-    Ok(Json(view::declaration(&d, today(), Some(timeline))))
+    Ok(Json(view::declaration(&d, today(), Some(timeline), view::Sight::of(&caller))))
 }
 
 /// `POST /api/v1/declarations/{id}/complete` — step 2 of a two-step declaration.
@@ -180,7 +180,7 @@ pub async fn complete(
     let draft = draft_from(&body)?;
     let content = check(&s, &draft)?;
     match s.store.execute(caller.0.clone(), DeclarationCommand::Complete { declaration_id: id, content, enterprise }).await? {
-        Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
+        Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None, view::Sight::of(&caller)))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }
@@ -188,7 +188,7 @@ pub async fn complete(
 /// `GET /api/v1/declarations/{id}/replay` — recomputes the risk decision from the filed content,
 /// the rule-set version and the seed it recorded, and says whether it comes out the same.
 pub async fn replay(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<serde_json::Value>, ApiError> {
-    caller.require(&[Role::Officer, Role::RiskAnalyst])?;
+    caller.require(&[Role::Officer, Role::RiskAnalyst, Role::Admin])?;
     let d = load_visible(&s, &caller, &id).await?;
     let filed = s.store.first_event(&format!("declaration:{id}"), "declaration_filed").await?;
     let Some(Event::DeclarationFiled { content, .. }) = filed else {

@@ -92,8 +92,15 @@ fn decimal(errors: &mut Vec<FieldError>, path: &str, v: &Value) -> Decimal {
         Value::Number(n) => Decimal::from_str(&n.to_string()).or_else(|_| Decimal::from_scientific(&n.to_string())).ok(),
         _ => None,
     };
-    parsed.unwrap_or_else(|| {
-        errors.push(FieldError::new(path, "decimal_format", "a decimal number such as \"8.5\"", "应为十进制数，如 \"8.5\""));
+    // Bounded like GACC's N19,5, so nothing computed from it can overflow.
+    let bound = Decimal::from(100_000_000_000_000u64);
+    parsed.filter(|d| d.abs() < bound).unwrap_or_else(|| {
+        errors.push(FieldError::new(
+            path,
+            "decimal_format",
+            "a decimal number such as \"8.5\", at most 14 digits before the point",
+            "应为十进制数，如 \"8.5\"，整数部分最多14位",
+        ));
         Decimal::ZERO
     })
 }
@@ -545,8 +552,9 @@ async fn store_file(dir: &std::path::Path, sha256: &str, bytes: &Bytes) -> std::
 }
 
 /// `POST /api/v1/remote/{id}/evidence?instruction=N&file_name=NAME` — the enterprise uploads a
-/// photograph or video; the body is the file, its media type the `Content-Type`. The type and
-/// size are checked before anything is stored; a refused upload leaves nothing behind.
+/// photograph, video or PDF; the body is the file. Its media type is read from its signature
+/// (the declared `Content-Type` is not trusted), and type and size are checked before anything
+/// is stored; a refused upload leaves nothing behind.
 pub async fn upload(
     State(s): State<AppState>,
     caller: Caller,
@@ -578,22 +586,9 @@ pub async fn upload(
     done(errors)?;
     let instruction_no = q.instruction.expect("checked");
 
-    // The media type, before the body is read.
-    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let media_type = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if !ALLOWED_MEDIA_TYPES.contains(&media_type.as_str()) {
-        return Err(ApiError::Refused(Refusal {
-            kind: RefusalKind::UnsupportedMedia,
-            detail_en: format!("evidence must be one of {}; got {media_type:?}", ALLOWED_MEDIA_TYPES.join(", ")),
-            detail_zh: format!("影像资料类型应为 {} 之一，实际为 {media_type:?}", ALLOWED_MEDIA_TYPES.join("、")),
-            errors: vec![FieldError::new(
-                "media_type",
-                "media_type_not_allowed",
-                format!("{media_type:?} is not accepted; allowed: {}", ALLOWED_MEDIA_TYPES.join(", ")),
-                format!("不接受 {media_type:?} 类型；允许的类型：{}", ALLOWED_MEDIA_TYPES.join("、")),
-            )],
-        }));
-    }
+    // What the client says the file is, only to word a refusal: the content decides.
+    let declared = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let declared = declared.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     let remote = visible_remote(&s, &caller, &id).await?;
     if remote.enterprise != uploader {
         return Err(remote_not_found());
@@ -611,6 +606,25 @@ pub async fn upload(
         return Err(too_large());
     }
     let size = bytes.len() as u64;
+    if bytes.is_empty() {
+        return Err(ApiError::Refused(Refusal::validation(vec![FieldError::new("size", "file_empty", "the file is empty", "文件为空")])));
+    }
+    let Some(media_type) = evidence::sniff(&bytes).map(str::to_owned) else {
+        return Err(ApiError::Refused(Refusal {
+            kind: RefusalKind::UnsupportedMedia,
+            detail_en: format!(
+                "the file's content is not one of {} (declared as {declared:?}); the type is read from the content",
+                ALLOWED_MEDIA_TYPES.join(", ")
+            ),
+            detail_zh: format!("文件内容不属于 {}（申报类型为 {declared:?}）；类型按文件内容识别", ALLOWED_MEDIA_TYPES.join("、")),
+            errors: vec![FieldError::new(
+                "media_type",
+                "media_type_not_allowed",
+                format!("the content is not an image, a video or a PDF of an accepted type; allowed: {}", ALLOWED_MEDIA_TYPES.join(", ")),
+                format!("文件内容不是可接受的图片、视频或 PDF；允许的类型：{}", ALLOWED_MEDIA_TYPES.join("、")),
+            )],
+        }));
+    };
     let sha256 = {
         let b = bytes.clone();
         tokio::task::spawn_blocking(move || evidence::sha256_hex(&b)).await.map_err(|e| ApiError::Internal(e.to_string()))?

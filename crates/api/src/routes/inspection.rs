@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
-pub(crate) fn one(out: Outcome) -> Result<Json<Value>, ApiError> {
+pub(crate) fn one(caller: &Caller, out: Outcome) -> Result<Json<Value>, ApiError> {
     match out {
-        Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None))),
+        Outcome::Declaration { record, .. } => Ok(Json(view::declaration(&record, today(), None, view::Sight::of(caller)))),
         other => Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     }
 }
@@ -96,7 +96,7 @@ pub async fn position(State(s): State<AppState>, caller: Caller, Path(id): Path<
     let terminal = caller.enterprise()?.clone();
     let b: PositionBody = body.json()?;
     let cmd = position_command(id, terminal, &b.record_no, &b.container_no, &b.site_name, &b.slot_code, &b.arrived_at)?;
-    one(s.store.execute(caller.0.clone(), cmd).await?)
+    one(&caller, s.store.execute(caller.0.clone(), cmd).await?)
 }
 
 /// The command of a position report, its fields checked as the API checks them; shared with the console.
@@ -132,7 +132,7 @@ pub struct ResultBody {
 pub async fn result(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ResultBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), result_command(id, b.outcome, &b.findings, b.note)?).await?)
+    one(&caller, s.store.execute(caller.0.clone(), result_command(id, b.outcome, &b.findings, b.note)?).await?)
 }
 
 /// The command of an inspection result, its findings checked as the API checks them; shared with the console.
@@ -162,13 +162,15 @@ pub struct ReleaseBody {
 pub async fn release(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReleaseBody = if body.bytes.is_empty() { ReleaseBody::default() } else { body.json()? };
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            DeclarationCommand::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                DeclarationCommand::Release { declaration_id: id, note: b.note, permitted_to_enter_only: b.permitted_to_enter_only },
+            )
+            .await?,
+    )
 }
 
 #[derive(Deserialize)]
@@ -181,7 +183,7 @@ pub struct HoldBody {
 pub async fn hold(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: HoldBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::Hold { declaration_id: id, reason: b.reason }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::Hold { declaration_id: id, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -208,5 +210,5 @@ pub async fn reroute(State(s): State<AppState>, caller: Caller, Path(id): Path<S
     caller.require(&[Role::Officer])?;
     let b: RerouteBody = body.json()?;
     let lane = parse_lane("lane", &b.lane)?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::Reroute { declaration_id: id, lane, reason: b.reason }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::Reroute { declaration_id: id, lane, reason: b.reason }).await?)
 }

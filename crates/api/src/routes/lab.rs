@@ -21,12 +21,12 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn sample_out(out: Outcome) -> Result<Json<Value>, ApiError> {
+fn sample_out(caller: &Caller, out: Outcome) -> Result<Json<Value>, ApiError> {
     match out {
         Outcome::Sample { sample, declaration } => {
             let mut v = json!({ "sample": *sample });
             if let Some(d) = declaration {
-                v["declaration"] = view::declaration(&d, today(), None);
+                v["declaration"] = view::declaration(&d, today(), None, view::Sight::of(caller));
             }
             Ok(Json(v))
         }
@@ -126,7 +126,7 @@ pub async fn take_sample(
     let lab =
         CustomsCode::parse(&b.lab).map_err(|e| ApiError::Refused(Refusal::validation(vec![FieldError::new("lab", e.rule, e.en, e.zh)])))?;
     let cmd = QuarantineCommand::TakeSample { declaration_id: id, lab, seal_no: b.seal_no, quantity: b.quantity, analytes: b.analytes };
-    Ok((StatusCode::CREATED, sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(cmd)).await?)?))
+    Ok((StatusCode::CREATED, sample_out(&caller, s.store.execute(caller.0.clone(), Command::Quarantine(cmd)).await?)?))
 }
 
 /// `GET /api/v1/samples` — a laboratory sees the samples sent to it; officers see all.
@@ -171,7 +171,7 @@ pub struct PublishBody {
 async fn lab_step(s: &AppState, caller: &Caller, sample_id: String, step: LabStep) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Laboratory])?;
     let lab = caller.enterprise()?.clone();
-    sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::Step { sample_id, lab, step })).await?)
+    sample_out(caller, s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::Step { sample_id, lab, step })).await?)
 }
 
 /// `POST /api/v1/samples/{id}/receive`
@@ -221,7 +221,10 @@ pub async fn invalidate(State(s): State<AppState>, caller: Caller, Path(id): Pat
 pub async fn cancel(State(s): State<AppState>, caller: Caller, Path(id): Path<String>, body: RawBody) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    sample_out(s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::CancelSample { sample_id: id, reason: b.reason })).await?)
+    sample_out(
+        &caller,
+        s.store.execute(caller.0.clone(), Command::Quarantine(QuarantineCommand::CancelSample { sample_id: id, reason: b.reason })).await?,
+    )
 }
 
 #[derive(Deserialize)]

@@ -32,7 +32,7 @@ pub async fn order_sampling(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: SamplingBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::OrderSampling { declaration_id: id, note: b.note }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::OrderSampling { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -55,26 +55,28 @@ pub async fn submit_commitment(
     caller.require(&[Role::Declarant])?;
     let enterprise = caller.enterprise()?.clone();
     let b: CommitmentBody = body.json()?;
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            DeclarationCommand::SubmitCommitment {
-                declaration_id: id,
-                enterprise,
-                signed_by: b.signed_by,
-                storage_address: b.storage_address,
-                contact_phone: b.contact_phone,
-                promise_accepted: b.promise_accepted,
-            },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                DeclarationCommand::SubmitCommitment {
+                    declaration_id: id,
+                    enterprise,
+                    signed_by: b.signed_by,
+                    storage_address: b.storage_address,
+                    contact_phone: b.contact_phone,
+                    promise_accepted: b.promise_accepted,
+                },
+            )
+            .await?,
+    )
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/accept` — the goods leave pending laboratory results.
 pub async fn accept_commitment(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::AcceptCommitment { declaration_id: id }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::AcceptCommitment { declaration_id: id }).await?)
 }
 
 /// `POST /api/v1/declarations/{id}/commitment/reject`
@@ -86,7 +88,7 @@ pub async fn reject_commitment(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: ReasonBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::RejectCommitment { declaration_id: id, reason: b.reason }).await?)
 }
 
 #[derive(Deserialize)]
@@ -123,10 +125,12 @@ pub async fn order_disposition(
     }
     done(errors)?;
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));
-    one(s
-        .store
-        .execute(caller.0.clone(), DeclarationCommand::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(caller.0.clone(), DeclarationCommand::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
+            .await?,
+    )
 }
 
 /// `POST /api/v1/declarations/{id}/disposition/done`
@@ -138,7 +142,7 @@ pub async fn complete_disposition(
 ) -> Result<Json<Value>, ApiError> {
     caller.require(&[Role::Officer])?;
     let b: NoteBody = body.json()?;
-    one(s.store.execute(caller.0.clone(), DeclarationCommand::CompleteDisposition { declaration_id: id, note: b.note }).await?)
+    one(&caller, s.store.execute(caller.0.clone(), DeclarationCommand::CompleteDisposition { declaration_id: id, note: b.note }).await?)
 }
 
 #[derive(Deserialize)]
@@ -163,16 +167,18 @@ pub async fn destination_result(
     let findings: Vec<String> =
         b.findings.iter().enumerate().map(|(i, f)| required(&mut errors, &format!("findings[{i}]"), f, 500)).collect();
     done(errors)?;
-    one(s
-        .store
-        .execute(
-            caller.0.clone(),
-            DeclarationCommand::RecordDestinationResult {
-                declaration_id: id,
-                outcome: b.outcome,
-                findings,
-                note: b.note.filter(|n| !n.trim().is_empty()),
-            },
-        )
-        .await?)
+    one(
+        &caller,
+        s.store
+            .execute(
+                caller.0.clone(),
+                DeclarationCommand::RecordDestinationResult {
+                    declaration_id: id,
+                    outcome: b.outcome,
+                    findings,
+                    note: b.note.filter(|n| !n.trim().is_empty()),
+                },
+            )
+            .await?,
+    )
 }

@@ -49,12 +49,33 @@ async fn identity_theft_is_held_then_confirmed_or_cleared() {
         let statuses: Vec<String> = receipts.iter().map(|(_, r)| first(r, "returnStatus")).collect();
         assert_eq!(statuses, ["800", "800", "300", "300"], "the third address trips the guard");
         assert!(first(&receipts[2].1, "returnInfo").contains("身份冒用"));
+        // The sender learns that the list is held, not the guard's window or limits.
+        let info = first(&receipts[2].1, "returnInfo");
+        assert!(!info.contains("上限") && !info.contains("limits") && !info.contains("30"), "{info}");
+        let id = |r: &str| first(r, "invtNo");
+        for who in ["platform", "ecommerce"] {
+            for r in [&receipts[0].1, &receipts[2].1] {
+                let (s, body) = app.get(&format!("/api/v1/ceb/inventories/{}", id(r)), who).await;
+                assert_eq!(s, 200, "{body}");
+                assert_eq!(guomen_api::targeting_member(&body), None, "{who} sees targeting: {body}");
+                assert!(!body.to_string().contains("上限"), "{body}");
+            }
+            let (_, notices) = app.get("/api/v1/notices", who).await;
+            assert_eq!(guomen_api::targeting_member(&notices), None, "{notices}");
+        }
+        let (_, released) = app.get(&format!("/api/v1/ceb/inventories/{}", id(&receipts[0].1)), "platform").await;
+        assert_eq!(released["lane"], "green", "an enterprise sees the lane: {released}");
+        for who in ["officer", "risk-analyst", "admin"] {
+            let (_, held) = app.get(&format!("/api/v1/ceb/inventories/{}", id(&receipts[2].1)), who).await;
+            assert_eq!(held["suspicion"]["max_addresses"], 2, "{who}: {held}");
+            let (_, released) = app.get(&format!("/api/v1/ceb/inventories/{}", id(&receipts[0].1)), who).await;
+            assert!(released["acceptance"]["decision"]["random"].is_object(), "{who}: {released}");
+        }
         let year = guomen_domain::ceb::quota::china_year(time::OffsetDateTime::now_utc());
         let key = format!("1:{buyer}");
         let l = app.store.ceb_ledger(&key, year).await.unwrap();
         assert_eq!((l.used, l.reserved), (d("1400"), d("1400")), "held inventories keep their quota reserved");
 
-        let id = |r: &str| first(r, "invtNo");
         let (s, body) = app
             .post(
                 &format!("/api/v1/ceb/inventories/{}/confirm-identity-theft", id(&receipts[2].1)),

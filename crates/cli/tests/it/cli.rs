@@ -226,6 +226,7 @@ async fn the_command_line_sets_up_a_port_that_serves_and_verifies() {
     let (s, d) = server.post("/api/v1/declarations", &declarant, &seed_draft("CLI-0001")).await;
     assert_eq!(s, 201, "{d}");
     assert_eq!(d["lane"], "red", "{d}");
+    let (_, d) = server.get(&format!("/api/v1/declarations/{}", d["id"].as_str().unwrap()), &officer).await;
     assert_eq!(d["decision"]["ruleset_version"], 1, "the rejected file published nothing: {d}");
     let res = server.http.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);

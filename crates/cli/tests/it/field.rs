@@ -405,6 +405,13 @@ async fn remote(app: &TestApp, tag: &str) {
     assert_eq!(s, 415, "{p}");
     assert_eq!(rules(&p), vec![("media_type".to_owned(), "media_type_not_allowed".to_owned())]);
     assert!(!evidence_dir().join(sha256_hex(&text)).exists());
+    // The declared type is not trusted: a page sent as a PNG is refused for what it is.
+    let page = format!("<html><script>alert({})</script></html>", rand::random::<u64>()).into_bytes();
+    let (s, p) = upload(app, "declarant", &evidence, "image/png", page.clone()).await;
+    assert_eq!(s, 415, "{p}");
+    assert_eq!(p["code"], "unsupported_media_type");
+    assert_eq!(rules(&p), vec![("media_type".to_owned(), "media_type_not_allowed".to_owned())]);
+    assert!(!evidence_dir().join(sha256_hex(&page)).exists());
     let other_photo = png(&format!("{tag}-refused"));
     let (s, p) =
         upload(app, "declarant", &format!("/api/v1/remote/{id}/evidence?instruction=7&file_name=x.png"), "image/png", other_photo.clone())
@@ -437,6 +444,13 @@ async fn remote(app: &TestApp, tag: &str) {
     assert_eq!(p["code"], "payload_too_large");
     assert_eq!(app.store.count("journal").await.unwrap(), journal);
     assert_eq!(stored_files(), files);
+
+    // A JPEG declared as octet-stream is recorded as what it is.
+    let mut jpeg = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".to_vec();
+    jpeg.extend_from_slice(format!("{tag} {}", rand::random::<u64>()).as_bytes());
+    let (s, e) = upload(app, "declarant", &evidence, "application/octet-stream", jpeg).await;
+    assert_eq!(s, 201, "{e}");
+    assert_eq!(e["evidence"]["media_type"], "image/jpeg");
 
     // Read back: the same bytes, for the enterprise and the officer; nobody else.
     for who in ["declarant", "officer"] {
@@ -487,7 +501,7 @@ async fn remote(app: &TestApp, tag: &str) {
 
     let timeline = app.store.timeline(&format!("remote:{id}")).await.unwrap();
     let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["remote_inspection"; 4]);
+    assert_eq!(kinds, ["remote_inspection"; 5]);
     assert!(app.store.verify().await.unwrap().first_break.is_none());
 }
 

@@ -107,7 +107,14 @@ pub fn admin() -> Actor {
 }
 
 impl TestApp {
+    /// The app with webhooks limited to public addresses, as a server starts by default.
     pub async fn spawn(engine: Engine) -> TestApp {
+        TestApp::spawn_with(engine, guomen_delivery::Reach::PUBLIC).await
+    }
+
+    /// The app with webhooks reaching `webhooks` (tests whose receiver listens on 127.0.0.1
+    /// allow internal addresses explicitly).
+    pub async fn spawn_with(engine: Engine, webhooks: guomen_delivery::Reach) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let loc = fresh_location(engine, dir.path()).await;
         let store = Store::open(&loc).await.expect("open store");
@@ -148,7 +155,9 @@ impl TestApp {
         let addr = listener.local_addr().unwrap();
         // The API's default place for uploaded files (the remote-inspection tests look there).
         let files = std::env::temp_dir().join(format!("guomen-files-{}", std::process::id()));
-        let router = guomen_api::router(store.clone()).merge(guomen_web::router(store.clone(), files));
+        let mut state = guomen_api::AppState::new(store.clone(), files);
+        state.webhooks = webhooks;
+        let router = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
         tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
         TestApp {
             base: format!("http://{addr}"),

@@ -21,6 +21,8 @@ async fn red_lane_to_release(app: &TestApp) {
     let dispatcher = guomen_delivery::spawn(
         app.store.clone(),
         guomen_delivery::RetryPolicy { base: std::time::Duration::from_millis(20), ..Default::default() },
+        // The receiver listens on 127.0.0.1.
+        guomen_delivery::Reach::ANY,
     );
 
     // File: targeted red by the seed criterion, with the reason recorded.
@@ -31,12 +33,15 @@ async fn red_lane_to_release(app: &TestApp) {
     assert!(id.starts_with("95012026") || id.starts_with("9501"), "{id}");
     assert_eq!(d["lane"], "red");
     assert_eq!(d["status"], "inspection-notified");
-    let hits = d["hits"].as_array().unwrap();
+    // The trader is told the lane, not the targeting; customs see why it was chosen.
+    assert!(d.get("hits").is_none() && d.get("decision").is_none(), "{d}");
+    let (_, seen) = app.get(&format!("/api/v1/declarations/{id}"), "officer").await;
+    let hits = seen["hits"].as_array().unwrap();
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0]["criterion"], "SEED-1209");
     assert_eq!(hits[0]["selected"], true);
     assert!(hits[0]["reasons"][0]["en"].as_str().unwrap().contains("1209913000"));
-    assert_eq!(d["decision"]["ruleset_version"], 1);
+    assert_eq!(seen["decision"]["ruleset_version"], 1);
     let notice = &d["notice"];
     assert_eq!(notice["method"], "physical");
     assert_eq!(notice["check_types"], json!(["quarantine"]));
@@ -132,7 +137,7 @@ async fn red_lane_to_release(app: &TestApp) {
 #[tokio::test]
 async fn red_lane_from_filing_to_release_notifies_everyone() {
     for engine in engines() {
-        red_lane_to_release(&TestApp::spawn(engine).await).await;
+        red_lane_to_release(&TestApp::spawn_with(engine, guomen_delivery::Reach::ANY).await).await;
     }
 }
 

@@ -293,8 +293,9 @@ impl CebEvent {
                 format!("inventory list {id} rejected: {}", reasons.iter().map(|r| r.en.as_str()).collect::<Vec<_>>().join("; ")),
                 format!("清单 {id} 退单：{}", reasons.iter().map(|r| r.zh.as_str()).collect::<Vec<_>>().join("；")),
             ),
-            CebEvent::InventoryHeld { id, suspicion, .. } => {
-                (format!("inventory list {id} held: {}", suspicion.en()), format!("清单 {id} 转人工审核：{}", suspicion.zh()))
+            // Timelines are shown to the list's enterprises: the guard's figures stay out.
+            CebEvent::InventoryHeld { id, .. } => {
+                (format!("inventory list {id} held: {}", Suspicion::NOTICE_EN), format!("清单 {id} 转人工审核：{}", Suspicion::NOTICE_ZH))
             }
             CebEvent::IdentityCleared { id, .. } => (format!("identity check of {id} cleared"), format!("清单 {id} 身份核验通过")),
             CebEvent::IdentityTheftConfirmed { id, .. } => {

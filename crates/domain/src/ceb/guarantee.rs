@@ -79,8 +79,14 @@ pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount
         ));
     }
     let mut g = existing.cloned().unwrap_or(Guarantee { code: code.to_owned(), kind, amount: Decimal::ZERO, reserved: Decimal::ZERO });
-    g.amount = g.amount.checked_add(amount).ok_or_else(|| {
-        Refusal::field("amount", "amount_range", "the guarantee would exceed the largest amount kept", "担保金额超出可记录的上限")
+    let ceiling = crate::types::money_ceiling();
+    g.amount = g.amount.checked_add(amount).filter(|t| *t < ceiling).ok_or_else(|| {
+        Refusal::field(
+            "amount",
+            "number_range",
+            format!("the guarantee would reach {ceiling} CNY or more; at most 15 digits before the point"),
+            format!("担保总额将达到或超过 {ceiling} 元；整数部分最多15位"),
+        )
     })?;
     g.kind = kind;
     let e = CebEvent::GuaranteeAdded { code: code.to_owned(), kind, added: amount, amount: g.amount };

@@ -72,6 +72,12 @@ pub struct Suspicion {
 }
 
 impl Suspicion {
+    /// What the sender and the buyer are told: that the list is held, not the guard's window
+    /// or limits (a platform that knew them could stay just below).
+    pub const NOTICE_EN: &'static str = "held for manual review of possible identity theft";
+    pub const NOTICE_ZH: &'static str = "疑似身份冒用，转人工审核";
+
+    /// The full explanation, for customs: the counts, the window and the limits.
     pub fn en(&self) -> String {
         format!(
             "the buyer's identity was used with {} different addresses and {} different telephone numbers in {} days (limits {} and {}); held for manual review of possible identity theft",

@@ -1,6 +1,7 @@
 //! What an inventory's sender is told: the `returnInfo` of its receipt for each state, and the
 //! notice body queued when the state changes after the message was answered.
 
+use super::identity::Suspicion;
 use super::inventory::{InventoryRecord, InventoryStatus};
 use serde_json::json;
 
@@ -22,8 +23,9 @@ pub fn status_info(rec: &InventoryRecord) -> (String, String) {
             (format!("退单：{}", zh.join("；")), format!("rejected: {}", en.join("; ")))
         }
         InventoryStatus::ManualReview => {
-            let (zh, en) = rec.suspicion.as_ref().map(|s| (s.zh(), s.en())).unwrap_or_default();
-            (format!("人工审核：{zh}"), format!("manual review: {en}"))
+            // The guard's figures are for customs (`InventoryRecord::suspicion`); the sender
+            // only learns that the list is held.
+            (format!("人工审核：{}", Suspicion::NOTICE_ZH), format!("manual review: {}", Suspicion::NOTICE_EN))
         }
         InventoryStatus::Inspection => {
             let lane = rec.acceptance.as_ref().map(|a| a.decision.lane.as_str()).unwrap_or("red");

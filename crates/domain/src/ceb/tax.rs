@@ -235,6 +235,24 @@ mod tests {
         assert_eq!((bill.duty, bill.consumption, bill.vat, bill.total), (dec("640"), dec("2160"), dec("1404"), dec("4204")));
     }
 
+    /// The largest amounts a CEB message can carry (N19,5) compute without overflow.
+    #[test]
+    fn the_largest_amounts_a_message_allows_do_not_overflow() {
+        let max = dec("99999999999999.99999");
+        let mut inv = inventory();
+        inv.freight = max;
+        inv.insured_fee = max;
+        for it in &mut inv.items {
+            it.total_price = max;
+            it.price = max;
+            it.qty = max;
+        }
+        for regime in [Regime::WithinLimits, Regime::SingleItemFullRate] {
+            let bill = compute(&inv, regime, Tariff::embedded());
+            assert!(bill.total > Decimal::ZERO);
+        }
+    }
+
     #[test]
     fn freight_is_shared_by_line_totals_and_adds_up() {
         let mut inv = inventory();

@@ -1189,3 +1189,31 @@ fn a_terminal_that_is_also_a_party_gets_one_message() {
 
 mod quarantine;
 mod reroute;
+
+/// Amounts beyond the GACC field lengths (N19,5 quantities, N19,4 unit prices, N17,2 totals,
+/// N19,5 weights) are refused with their path, never multiplied; the largest allowed
+/// quantity times the largest allowed price is refused too, not a panic.
+#[test]
+fn amounts_beyond_the_field_lengths_are_refused_not_overflowed() {
+    type Set = fn(&mut DeclarationDraft, &str);
+    let huge = "79228162514264337593543950335";
+    let cases: Vec<(Set, &str)> = vec![
+        (|d, v| d.items[0].decl_price = s(v), "items[0].decl_price"),
+        (|d, v| d.items[0].g_qty = s(v), "items[0].g_qty"),
+        (|d, v| d.items[0].decl_total = s(v), "items[0].decl_total"),
+        (|d, v| d.head.gross_wt = s(v), "head.gross_wt"),
+        (|d, v| d.head.net_wt = s(v), "head.net_wt"),
+    ];
+    for (set, path) in cases {
+        let mut d = valid_draft();
+        set(&mut d, huge);
+        let errors = expect_errors(&d, TODAY);
+        assert!(errors.contains(&(path.to_owned(), "number_digits")), "{path}: {errors:?}");
+    }
+    let mut d = valid_draft();
+    d.items[0].g_qty = s("99999999999999.99999");
+    d.items[0].decl_price = s("999999999999999.9999");
+    d.items[0].decl_total = s("999999999999999.99");
+    let errors = expect_errors(&d, TODAY);
+    assert!(errors.contains(&("items[0].decl_total".to_owned(), "number_range")), "{errors:?}");
+}

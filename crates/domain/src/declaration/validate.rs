@@ -230,8 +230,8 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             zh: format!("件数应为1至99999999的整数，实际为 {s:?}"),
         })
     });
-    let gross_wt = c.parsed("head.gross_wt", &h.gross_wt, |s| parse_decimal(s, 5, true));
-    let net_wt = c.parsed("head.net_wt", &h.net_wt, |s| parse_decimal(s, 5, true));
+    let gross_wt = c.parsed("head.gross_wt", &h.gross_wt, |s| parse_decimal(s, 19, 5, true));
+    let net_wt = c.parsed("head.net_wt", &h.net_wt, |s| parse_decimal(s, 19, 5, true));
     if let (Some(g), Some(n)) = (gross_wt, net_wt) {
         if n > g {
             c.errors.push(FieldError::new(
@@ -306,22 +306,29 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         let code_ts = c.parsed(&p("code_ts"), &it.code_ts, HsCode::parse);
         let g_name = c.text(&p("g_name"), &it.g_name, 255);
         let g_model = c.optional(&p("g_model"), &it.g_model, 255).map(str::to_owned);
-        let g_qty = c.parsed(&p("g_qty"), &it.g_qty, |s| parse_decimal(s, 5, true));
+        let g_qty = c.parsed(&p("g_qty"), &it.g_qty, |s| parse_decimal(s, 19, 5, true));
         let g_unit = c.parsed(&p("g_unit"), &it.g_unit, UnitCode::parse);
-        let decl_price = c.parsed(&p("decl_price"), &it.decl_price, |s| parse_decimal(s, 4, true));
-        let decl_total = c.parsed(&p("decl_total"), &it.decl_total, |s| parse_decimal(s, 2, true));
+        let decl_price = c.parsed(&p("decl_price"), &it.decl_price, |s| parse_decimal(s, 19, 4, true));
+        let decl_total = c.parsed(&p("decl_total"), &it.decl_total, |s| parse_decimal(s, 17, 2, true));
         let trade_curr = c.parsed(&p("trade_curr"), &it.trade_curr, CurrencyCode::parse);
         let origin_country = c.parsed(&p("origin_country"), &it.origin_country, CountryCode::parse);
         let destination_country = c.parsed(&p("destination_country"), &it.destination_country, CountryCode::parse);
         if let (Some(q), Some(pr), Some(t)) = (g_qty, decl_price, decl_total) {
-            let expected = (q * pr).round_dp(2);
-            if (expected - t).abs() > rust_decimal::Decimal::new(1, 2) {
-                c.errors.push(FieldError::new(
+            // Checked: the bounds above keep the product in range, but a refusal beats a panic.
+            match q.checked_mul(pr).map(|e| e.round_dp(2)) {
+                Some(expected) if (expected - t).abs() <= rust_decimal::Decimal::new(1, 2) => {}
+                Some(expected) => c.errors.push(FieldError::new(
                     p("decl_total"),
                     "total_mismatch",
                     format!("total {t} does not equal quantity {q} × unit price {pr} = {expected}"),
                     format!("总价 {t} 不等于 数量 {q} × 单价 {pr} = {expected}"),
-                ));
+                )),
+                None => c.errors.push(FieldError::new(
+                    p("decl_total"),
+                    "number_range",
+                    format!("quantity {q} × unit price {pr} is beyond any amount a declaration can carry"),
+                    format!("数量 {q} × 单价 {pr} 超出报关单可申报的金额范围"),
+                )),
             }
         }
         if let (Some(IeFlag::Import), Some(dest)) = (ie_flag, &destination_country) {

@@ -21,8 +21,58 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-/// Photographs and video as phones and body cameras produce them.
-pub const ALLOWED_MEDIA_TYPES: &[&str] = &["image/jpeg", "image/png", "video/mp4", "video/quicktime"];
+/// Photographs, video as phones and body cameras produce them, and PDF documents. The type
+/// recorded is the one [`sniff`] reads from the content, never the one the client declares.
+pub const ALLOWED_MEDIA_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "image/heic",
+    "image/heif",
+    "image/avif",
+    "video/mp4",
+    "video/quicktime",
+    "video/webm",
+    "application/pdf",
+];
+
+/// The media type of an evidence file by its signature (magic bytes), or None when it is not
+/// one of [`ALLOWED_MEDIA_TYPES`]. ISO base media files (MP4, MOV, HEIC, AVIF) are told by the
+/// major brand of their `ftyp` box; WebM by the EBML header naming the `webm` doctype.
+pub fn sniff(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some("image/jpeg");
+    }
+    if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Some("image/png");
+    }
+    if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    if b.starts_with(b"%PDF-") {
+        return Some("application/pdf");
+    }
+    if b.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        let head = &b[..b.len().min(64)];
+        return head.windows(4).any(|w| w == b"webm").then_some("video/webm");
+    }
+    if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        return match &b[8..12] {
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" => Some("image/heic"),
+            b"mif1" | b"msf1" => Some("image/heif"),
+            b"avif" | b"avis" => Some("image/avif"),
+            b"qt  " => Some("video/quicktime"),
+            b"isom" | b"iso2" | b"iso3" | b"iso4" | b"iso5" | b"iso6" | b"mp41" | b"mp42" | b"avc1" | b"M4V " | b"M4VH" | b"M4VP"
+            | b"dash" | b"mmp4" | b"MSNV" | b"3gp4" | b"3gp5" | b"3gp6" | b"3g2a" => Some("video/mp4"),
+            _ => None,
+        };
+    }
+    // QuickTime files from older cameras open with a `wide`, `mdat` or `moov` atom, no `ftyp`.
+    if b.len() >= 8 && matches!(&b[4..8], b"wide" | b"mdat" | b"moov" | b"free" | b"skip") {
+        return Some("video/quicktime");
+    }
+    None
+}
 /// 64 MiB: a few minutes of phone video.
 pub const MAX_EVIDENCE_BYTES: u64 = 64 * 1024 * 1024;
 /// Longest file name kept, in characters.
@@ -517,7 +567,7 @@ mod tests {
 
     #[test]
     fn disallowed_media_types() {
-        for media in ["image/gif", "application/pdf", "video/mp4; codecs=avc1", "", "text/html"] {
+        for media in ["image/gif", "application/zip", "video/mp4; codecs=avc1", "", "text/html"] {
             let r = opened().upload(&cc(ENTERPRISE), "EV1", 1, "a.bin", media, 10, &good_hash(), CLERK, LATER).unwrap_err();
             assert_eq!(r.errors.len(), 1, "{media}");
             let e = &r.errors[0];
@@ -723,6 +773,33 @@ mod tests {
         assert_eq!(json["inspection"]["status"], "instructed");
         for s in RemoteStatus::ALL {
             assert_eq!(RemoteStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn files_are_typed_by_their_signature() {
+        let cases: &[(&[u8], Option<&str>)] = &[
+            (b"\xFF\xD8\xFF\xE0\x00\x10JFIF", Some("image/jpeg")),
+            (b"\x89PNG\r\n\x1a\n\x00\x00", Some("image/png")),
+            (b"RIFF\x24\x00\x00\x00WEBPVP8 ", Some("image/webp")),
+            (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00", Some("image/heic")),
+            (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00", Some("image/heif")),
+            (b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00", Some("video/mp4")),
+            (b"\x00\x00\x00\x14ftypqt  \x20\x05\x03\x00", Some("video/quicktime")),
+            (b"\x1A\x45\xDF\xA3\x9f\x42\x86\x81\x01\x42\x82\x84webm", Some("video/webm")),
+            (b"%PDF-1.7\n", Some("application/pdf")),
+            (b"<html><script>alert(1)</script>", None),
+            (b"GIF89a", None),
+            (b"RIFF\x24\x00\x00\x00WAVEfmt ", None),
+            (b"\x1A\x45\xDF\xA3\x9f\x42\x86\x81\x01\x42\x82\x88matroska", None),
+            (b"\x00\x00\x00\x18ftypXXXX", None),
+            (b"", None),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(sniff(bytes), *want, "{:?}", String::from_utf8_lossy(bytes));
+            if let Some(t) = want {
+                assert!(ALLOWED_MEDIA_TYPES.contains(t));
+            }
         }
     }
 }

@@ -507,7 +507,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         }
     }
 
-    let quantity = parsed(e, "quantity", &draft.quantity, |s| parse_decimal(s, 5, true));
+    let quantity = parsed(e, "quantity", &draft.quantity, |s| parse_decimal(s, 19, 5, true));
     let unit = parsed(e, "unit", &draft.unit, UnitCode::parse);
     let valid_from = parsed(e, "valid_from", &draft.valid_from, parse_date);
     let valid_to = parsed(e, "valid_to", &draft.valid_to, parse_date);

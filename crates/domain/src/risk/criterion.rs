@@ -231,7 +231,8 @@ impl Default for RuleSet {
 
 /// Converts a percentage with two decimals into basis points.
 pub fn percent_to_bp(p: Decimal) -> u32 {
-    let bp = (p * Decimal::ONE_HUNDRED).round();
+    // A rate beyond any percentage saturates at 100% rather than overflowing.
+    let bp = p.checked_mul(Decimal::ONE_HUNDRED).map_or(Decimal::from(10_000), |v| v.round());
     bp.clamp(Decimal::ZERO, Decimal::from(10_000)).try_into().unwrap_or(0)
 }
 

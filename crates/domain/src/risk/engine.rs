@@ -140,7 +140,7 @@ pub fn assess(content: &Subject<'_>, grade: CreditGrade, rules: &RuleSet, seed: 
         if bp >= 10_000 {
             return 10_000;
         }
-        let v = (Decimal::from(bp) * factor).round();
+        let v = Decimal::from(bp).checked_mul(factor).map_or(Decimal::from(10_000), |v| v.round());
         v.clamp(Decimal::ZERO, Decimal::from(10_000)).try_into().unwrap_or(bp)
     };
 

@@ -91,19 +91,48 @@ pub async fn connect_writer(loc: &Location) -> Result<AnyConnection, sqlx::Error
     Ok(conn)
 }
 
+/// A request for a truncating checkpoint, answered when it is done.
+pub type TruncateRequest = tokio::sync::oneshot::Sender<Result<(), String>>;
+
 /// Checkpoints the SQLite WAL every quarter second from a connection of its own (passive: it
-/// never blocks the writer or readers), until `alive` says the store is gone.
-pub async fn checkpointer<T>(loc: Location, alive: tokio::sync::mpsc::WeakSender<T>) {
+/// never blocks the writer or readers), until `alive` says the store is gone. On request (after
+/// bulk work) it checkpoints with TRUNCATE instead, which also shrinks the WAL file to nothing.
+pub async fn checkpointer<T>(
+    loc: Location,
+    alive: tokio::sync::mpsc::WeakSender<T>,
+    mut requests: tokio::sync::mpsc::Receiver<TruncateRequest>,
+) {
     let Ok(mut conn) = connect_writer(&loc).await else { return };
     loop {
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-        if alive.upgrade().is_none() {
-            return;
-        }
-        if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
-            tracing::warn!(error = %e, "WAL checkpoint failed");
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_millis(250)) => {
+                if alive.upgrade().is_none() {
+                    return;
+                }
+                if let Err(e) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+            Some(reply) = requests.recv() => {
+                let _ = reply.send(truncate(&mut conn).await);
+            }
         }
     }
+}
+
+/// `wal_checkpoint(TRUNCATE)`: waits (busy timeout) for the writer and for readers of older
+/// snapshots; a commit that slips in between is caught by trying again a few times.
+async fn truncate(conn: &mut AnyConnection) -> Result<(), String> {
+    use sqlx::Row;
+    for _ in 0..20 {
+        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").fetch_one(&mut *conn).await.map_err(|e| e.to_string())?;
+        let busy: i64 = row.try_get(0).map_err(|e| e.to_string())?;
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err("the WAL checkpoint stayed blocked by other connections; the WAL was not truncated".into())
 }
 
 /// Opens the pool that serves reads.

@@ -24,7 +24,7 @@ mod sql;
 mod tidy;
 mod writer;
 
-pub use db::{checkpointer, connect_readers, connect_writer, migrate, Engine, Location, SQLITE_WRITER_PRAGMAS};
+pub use db::{checkpointer, connect_readers, connect_writer, migrate, Engine, Location, TruncateRequest, SQLITE_WRITER_PRAGMAS};
 pub use journal::{Entry, Head, Journal};
 pub use sql::{insert, ms, now_ms, Val};
 pub use writer::{Job, Writer, WriterStats, MAX_BATCH};

@@ -303,22 +303,23 @@ pub async fn subscriptions(State(s): State<WebState>, ctx: Ctx) -> Result<Respon
 pub async fn subscribe(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ADMIN, &form)?;
     let l = ctx.lang;
-    let refused = match api_step(&ctx, guomen_api::subscription_command(Some(&form.text("enterprise")), &form.text("url")))? {
-        Step::Done((cmd, secret)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
-            Step::Done(Outcome::Subscription(sub)) => {
-                let shown = html!(
-                    "<div class=\"alert ok\" role=\"status\">{} <code>{}</code> · {} <code>{}</code></div>",
-                    l.t("已订阅：", "Subscribed:"),
-                    sub.id,
-                    l.t("签名密钥（只显示这一次）：", "signing secret (shown only now):"),
-                    secret
-                );
-                return subscriptions_page(&s, &ctx, v, shown, StatusCode::CREATED).await;
-            }
-            Step::Done(other) => return Err(ctx.internal(format!("unexpected outcome {other:?}"))),
+    let refused =
+        match api_step(&ctx, guomen_api::subscription_command(s.api.webhooks, Some(&form.text("enterprise")), &form.text("url")).await)? {
+            Step::Done((cmd, secret)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
+                Step::Done(Outcome::Subscription(sub)) => {
+                    let shown = html!(
+                        "<div class=\"alert ok\" role=\"status\">{} <code>{}</code> · {} <code>{}</code></div>",
+                        l.t("已订阅：", "Subscribed:"),
+                        sub.id,
+                        l.t("签名密钥（只显示这一次）：", "signing secret (shown only now):"),
+                        secret
+                    );
+                    return subscriptions_page(&s, &ctx, v, shown, StatusCode::CREATED).await;
+                }
+                Step::Done(other) => return Err(ctx.internal(format!("unexpected outcome {other:?}"))),
+                Step::Refused(r) => r,
+            },
             Step::Refused(r) => r,
-        },
-        Step::Refused(r) => r,
-    };
+        };
     subscriptions_page(&s, &ctx, v, refusal(l, &refused), StatusCode::UNPROCESSABLE_ENTITY).await
 }

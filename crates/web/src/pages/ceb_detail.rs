@@ -137,7 +137,7 @@ async fn render(
         panels::head(s, l, r),
         panels::goods(l, r),
         panels::tax(s, l, r),
-        panels::why(l, r, &missing),
+        panels::why(l, r, &missing, matches!(v.role(), Role::Officer | Role::RiskAnalyst | Role::Admin)),
         panels::quota(l, r, ledger),
         timeline_panel(l, &timeline)
     );

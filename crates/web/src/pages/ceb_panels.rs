@@ -208,8 +208,10 @@ pub fn quota(l: Lang, r: &InventoryRecord, ledger: Option<Ledger>) -> Html {
     )
 }
 
-/// Why the list waits, was held for review or was rejected, and the last note on it.
-pub fn why(l: Lang, r: &InventoryRecord, missing: &[DocKind]) -> Html {
+/// Why the list waits, was held for review or was rejected, and the last note on it. The
+/// identity guard's counts, window and limits are for customs; an enterprise reads only that
+/// the list is held.
+pub fn why(l: Lang, r: &InventoryRecord, missing: &[DocKind], customs: bool) -> Html {
     let mut out = Html::new();
     if !missing.is_empty() {
         let docs: Vec<String> = missing.iter().map(|k| format!("{} ({})", l.t(k.name_zh(), k.as_str()), k.message())).collect();
@@ -219,7 +221,13 @@ pub fn why(l: Lang, r: &InventoryRecord, missing: &[DocKind]) -> Html {
             docs.join(l.t("、", ", "))
         ));
     }
-    if let Some(h) = &r.suspicion {
+    if let (Some(_), false) = (&r.suspicion, customs) {
+        out.push(html!(
+            "<section class=\"panel notice\" id=\"suspicion\"><h2>{}</h2><p>{}</p></section>",
+            l.t("疑似身份冒用", "Suspected identity theft"),
+            l.t(guomen_domain::ceb::Suspicion::NOTICE_ZH, guomen_domain::ceb::Suspicion::NOTICE_EN)
+        ));
+    } else if let Some(h) = &r.suspicion {
         out.push(html!(
             "<section class=\"panel notice\" id=\"suspicion\"><h2>{}</h2><p>{}</p>{}</section>",
             l.t("疑似身份冒用", "Suspected identity theft"),

@@ -279,7 +279,5 @@ pub async fn hs_lookup(Query(q): Query<HashMap<String, String>>) -> Response {
         .take(20)
         .map(|e| json!({ "code": e.code, "description": e.description }))
         .collect();
-    let mut res = Json(json!({ "query": query, "results": hits })).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("public, max-age=3600"));
-    res
+    Json(json!({ "query": query, "results": hits })).into_response()
 }

@@ -339,6 +339,7 @@ async fn measure(args: &CebBenchArgs, databases: &mut Databases) -> anyhow::Resu
     if total as u64 != n + warm {
         bail!("{total} inventory lists stored, {} acknowledged", n + warm);
     }
+    store.checkpoint().await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let pool = store.read_pool();
     let outcomes: Vec<(String, i64)> = {
         use sqlx::Row;

@@ -56,10 +56,10 @@ pub fn routes() -> Router<AppState> {
 
 fn record(out: Outcome) -> Result<Value, ApiError> {
     let v = match out {
-        Outcome::SurveyPlan(p) => serde_json::to_value(p),
-        Outcome::Schedule(s) => serde_json::to_value(s),
-        Outcome::Appointment(a) => serde_json::to_value(a),
-        Outcome::Remote(r) => serde_json::to_value(r),
+        Outcome::SurveyPlan(plan) => serde_json::to_value(plan),
+        Outcome::Schedule(schedule) => serde_json::to_value(schedule),
+        Outcome::Appointment(appointment) => serde_json::to_value(appointment),
+        Outcome::Remote(remote) => serde_json::to_value(remote),
         other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
     };
     v.map_err(|e| ApiError::Internal(e.to_string()))

@@ -19,6 +19,7 @@ pub use routes::admin::{check_user, parse_enterprise, subscription_command, toke
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
+pub use routes::mandates::visible as may_see_mandate;
 
 /// Shared state of every handler.
 #[derive(Clone)]

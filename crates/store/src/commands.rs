@@ -155,6 +155,8 @@ pub enum Command {
     },
     /// Console sessions and sign-in lock-outs (see `console/`).
     Console(crate::console::ConsoleCommand),
+    /// Mandates an enterprise gives an agent, and their revocation (see `mandate.rs`).
+    Mandate(crate::mandate::MandateCommand),
     /// Delivery bookkeeping from the dispatcher. Not journaled: attempts and retries are transport
     /// state, not a change to any customs record.
     RecordDeliveries(Vec<DeliveryUpdate>),
@@ -192,6 +194,7 @@ pub enum Outcome {
     Guarantee(guomen_domain::ceb::Guarantee),
     /// A console session or sign-in step (see `console/`).
     Console(crate::console::ConsoleOutcome),
+    Mandate(Box<guomen_domain::mandate::Mandate>),
     /// A sample, and its declaration when the step changed it.
     Sample {
         sample: Box<guomen_domain::quarantine::lab::Sample>,
@@ -392,6 +395,7 @@ pub async fn execute(
                 trader: &trader,
                 terminal,
                 rules: &st.rules,
+                mandates: st.mandates.given_by(&content.head.trade_code),
                 seed: *seed,
                 now,
             }) {
@@ -494,10 +498,17 @@ pub async fn execute(
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.order_sampling(&actor.id, note, now)).await
         }
         Command::SubmitCommitment { declaration_id, enterprise, signed_by, storage_address, contact_phone, promise_accepted } => {
-            on_declaration(conn, st, b, &who, at, declaration_id, |d| {
-                d.submit_commitment(enterprise, signed_by, storage_address, contact_phone, *promise_accepted, now)
-            })
-            .await
+            // A declaration the enterprise is not named on does not exist for it; a party
+            // without the consignee's mandate is refused before anything else is looked at.
+            let Some(d) = load(conn, b, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
+            else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
+            if let Err(r) = crate::mandate::check_step(st, enterprise, &d.content, now) {
+                return Ok(Err(r));
+            }
+            let events = d.submit_commitment(enterprise, signed_by, storage_address, contact_phone, *promise_accepted, now);
+            step(st, b, &who, at, d, events)
         }
         Command::AcceptCommitment { declaration_id } => {
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.accept_commitment(&actor.id, now)).await
@@ -537,6 +548,7 @@ pub async fn execute(
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.reroute(*lane, reason, &actor.id, now)).await
         }
         Command::Console(c) => crate::console::execute(conn, st, b, actor, c, now).await,
+        Command::Mandate(c) => crate::mandate::execute(conn, st, b, actor, c, now).await,
         Command::RecordDeliveries(updates) => {
             for u in updates {
                 sqlx::query("UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, delivered_at_ms = $5 WHERE outbox_id = $6 AND subscription_id = $7")
@@ -558,6 +570,15 @@ pub async fn execute(
             else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
+            // Completing is declaring again: the completer is the consignee or the agent the
+            // complete declaration names, under its mandate on the day of completion.
+            let given = st.mandates.given_by(&d.content.head.trade_code);
+            let day = guomen_domain::clearance::cst_day(now);
+            if let Err(r) = crate::mandate::check_step(st, enterprise, &d.content, now)
+                .and_then(|()| guomen_domain::mandate::check_declarant(enterprise, &content.head, given, day))
+            {
+                return Ok(Err(r));
+            }
             step(st, b, &who, at, d.clone(), d.complete(content.clone(), now))
         }
     }

@@ -226,9 +226,14 @@ pub(crate) async fn execute(
             let schedule = schedule_from(site_code.trim(), *kind, row.try_get("capacity")?, &row.try_get::<String, _>("hours")?)?;
             let declaration_id = declaration_id.as_deref().map(str::trim).filter(|d| !d.is_empty());
             if let Some(did) = declaration_id {
-                let party =
-                    load(conn, b, did).await?.is_some_and(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise));
-                if !party {
+                let decl = load(conn, b, did).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise));
+                // Booking for a declaration is a step on it: the consignee, or its mandated agent.
+                if let Some(d) = &decl {
+                    if let Err(r) = crate::mandate::check_step(st, enterprise, &d.content, now) {
+                        return Ok(Err(r));
+                    }
+                }
+                if decl.is_none() {
                     return Ok(Err(Refusal {
                         kind: RefusalKind::NotFound,
                         detail_en: format!("declaration {did} not found among your declarations"),
@@ -363,6 +368,14 @@ pub(crate) async fn execute(
             let Some(mut remote) = load_doc::<RemoteInspection>(conn, "remote_inspections", id).await? else {
                 return Ok(Err(Refusal::not_found("remote inspection", "远程监管任务")));
             };
+            // Evidence is sent for the consignee: an agent sends it only under its mandate.
+            if let Some(d) = load(conn, b, &remote.declaration_id).await? {
+                if remote.enterprise == *uploader {
+                    if let Err(r) = crate::mandate::check_step(st, uploader, &d.content, now) {
+                        return Ok(Err(r));
+                    }
+                }
+            }
             let eid = eid.clone().unwrap_or_else(|| evidence_id(&remote.id, remote.evidence.len() + 1));
             let events = match remote.upload(uploader, &eid, *instruction_no, file_name, media_type, *size, sha256, by, now) {
                 Ok(e) => e,

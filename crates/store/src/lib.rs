@@ -14,6 +14,7 @@ mod db;
 pub mod field;
 pub mod figures;
 pub mod lab;
+pub mod mandate;
 pub mod read;
 pub mod secrets;
 mod writer;

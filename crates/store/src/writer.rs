@@ -37,6 +37,8 @@ pub struct WriterState {
     pub directory: Arc<RwLock<Directory>>,
     /// Cross-border e-commerce documents, ledgers and guarantees (see `ceb/state.rs`).
     pub ceb: crate::ceb::state::CebState,
+    /// Every mandate, so filings, steps and inventory lists are checked without a query.
+    pub mandates: crate::mandate::MandateBook,
 }
 
 impl WriterState {
@@ -54,8 +56,10 @@ impl WriterState {
             .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<Option<String>, _>(1)?)))
             .collect::<Result<_, sqlx::Error>>()?;
         let ceb = crate::ceb::state::CebState::load(&mut *conn, crate::now_ms(), rules.identity_guard.window_ms()).await?;
+        let mandates = crate::mandate::MandateBook::load(&mut *conn).await?;
         Ok(WriterState {
             ceb,
+            mandates,
             last_seq,
             last_hash,
             last_outbox: last_outbox.unwrap_or(0),

@@ -204,6 +204,7 @@ impl Parsed {
                     .map(|(_, c)| CancelRequest {
                         invt_no: Some(c.invt_no.clone()).filter(|n| !n.is_empty()),
                         ebp_code: c.ebp_code.clone(),
+                        ebc_code: c.ebc_code.clone(),
                         order_no: c.order_no.clone(),
                         reason: c.reason.clone(),
                     })
@@ -217,6 +218,7 @@ impl Parsed {
                     .map(|(_, r)| RefundRequest {
                         invt_no: Some(r.head.invt_no.clone()).filter(|n| !n.is_empty()),
                         ebp_code: r.head.ebp_code.clone(),
+                        ebc_code: r.head.ebc_code.clone(),
                         order_no: r.head.order_no.clone(),
                         reason: r.head.reason.clone(),
                         lines: r.items.iter().map(|l| RefundLine { gnum: l.gnum, qty: l.qty }).collect(),

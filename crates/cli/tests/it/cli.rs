@@ -89,6 +89,12 @@ impl Data {
             let out = self.ok(&args).await;
             assert!(out.contains(&format!("enterprise {code} registered")), "{out}");
         }
+        // The trader's mandate to its broker, recorded by the operator (the drafts name BROKER).
+        let until = (time::OffsetDateTime::now_utc().date() + time::Duration::days(365)).to_string();
+        let out = self
+            .ok(&["mandate", "grant", "--consignor", TRADER, "--agent", BROKER, "--scope", "declarations", "--until", &until])
+            .await;
+        assert!(out.starts_with("mandate WT"), "{out}");
     }
 
     /// Starts `guomen serve --listen 127.0.0.1:0` and waits until it says where it serves.

@@ -30,6 +30,9 @@ pub(super) async fn submit(
             return Ok(Ok(Outcome::Ceb(CebAnswer { replayed: true, answers })));
         }
     }
+    if let Err(r) = crate::mandate::check_ceb(st, s, now) {
+        return Ok(Err(r));
+    }
     let mut answers = Vec::new();
     match &s.documents {
         CebDocuments::Orders(v) => {

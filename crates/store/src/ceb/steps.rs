@@ -73,7 +73,12 @@ pub(super) async fn cancel(
     now: OffsetDateTime,
 ) -> Result<DocAnswer, sqlx::Error> {
     let at = ms(now);
-    let Some(mut rec) = find(conn, st, b, c.invt_no.as_deref(), &c.ebp_code, &c.order_no).await?.filter(|r| party_to(r, &s.sender)) else {
+    // The list must be the named e-commerce enterprise's: the sender's mandate was checked
+    // against the enterprise the message names.
+    let Some(mut rec) = find(conn, st, b, c.invt_no.as_deref(), &c.ebp_code, &c.order_no)
+        .await?
+        .filter(|r| party_to(r, &s.sender) && r.inventory.ebc_code == c.ebc_code)
+    else {
         return Ok(not_found(
             format!("找不到订单 {} 的清单{}", c.order_no, c.invt_no.as_deref().map(|n| format!(" {n}")).unwrap_or_default()),
             format!(
@@ -107,7 +112,10 @@ pub(super) async fn refund(
     now: OffsetDateTime,
 ) -> Result<DocAnswer, sqlx::Error> {
     let at = ms(now);
-    let Some(mut rec) = find(conn, st, b, r.invt_no.as_deref(), &r.ebp_code, &r.order_no).await?.filter(|x| party_to(x, &s.sender)) else {
+    let Some(mut rec) = find(conn, st, b, r.invt_no.as_deref(), &r.ebp_code, &r.order_no)
+        .await?
+        .filter(|x| party_to(x, &s.sender) && x.inventory.ebc_code == r.ebc_code)
+    else {
         return Ok(not_found(
             format!("找不到订单 {} 的清单", r.order_no),
             format!("no inventory list of order {} for this sender", r.order_no),

@@ -73,7 +73,16 @@ fn refused(e: StoreError) -> anyhow::Error {
 pub fn line(m: &Mandate) -> String {
     let today = cst_day(time::OffsetDateTime::now_utc());
     let scopes: Vec<&str> = m.scopes.iter().map(|s| s.as_str()).collect();
-    format!("{}  {} -> {}  {}  {}..{}  {}", m.id, m.consignor, m.agent, scopes.join(","), m.valid_from, m.valid_until, m.status(today).as_str())
+    format!(
+        "{}  {} -> {}  {}  {}..{}  {}",
+        m.id,
+        m.consignor,
+        m.agent,
+        scopes.join(","),
+        m.valid_from,
+        m.valid_until,
+        m.status(today).as_str()
+    )
 }
 
 pub async fn run(cmd: MandateCmd) -> anyhow::Result<ExitCode> {

@@ -500,7 +500,8 @@ pub async fn execute(
         Command::SubmitCommitment { declaration_id, enterprise, signed_by, storage_address, contact_phone, promise_accepted } => {
             // A declaration the enterprise is not named on does not exist for it; a party
             // without the consignee's mandate is refused before anything else is looked at.
-            let Some(d) = load(conn, b, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
+            let Some(d) =
+                load(conn, b, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
             else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };

@@ -77,7 +77,12 @@ fn decode(s: &str) -> Result<Mandate, sqlx::Error> {
 
 /// A declarant's later step on a declaration: refused unless `enterprise` is its consignee/
 /// consignor or holds its mandate today (see `guomen_domain::mandate::check_step`).
-pub(crate) fn check_step(st: &WriterState, enterprise: &CustomsCode, content: &DeclarationContent, now: OffsetDateTime) -> Result<(), Refusal> {
+pub(crate) fn check_step(
+    st: &WriterState,
+    enterprise: &CustomsCode,
+    content: &DeclarationContent,
+    now: OffsetDateTime,
+) -> Result<(), Refusal> {
     mandate::check_step(enterprise, content, st.mandates.given_by(&content.head.trade_code), cst_day(now))
 }
 
@@ -99,7 +104,9 @@ pub(crate) fn check_ceb(st: &WriterState, s: &crate::ceb::Submission, now: Offse
         CebDocuments::Inventories(v) => {
             v.iter().enumerate().try_for_each(|(i, d)| check(format!("Inventory[{i}]/InventoryHead/agentCode"), &d.ebc_code, &d.ebp_code))
         }
-        CebDocuments::Cancels(v) => v.iter().enumerate().try_for_each(|(i, d)| check(format!("InvtCancel[{i}]/agentCode"), &d.ebc_code, &d.ebp_code)),
+        CebDocuments::Cancels(v) => {
+            v.iter().enumerate().try_for_each(|(i, d)| check(format!("InvtCancel[{i}]/agentCode"), &d.ebc_code, &d.ebp_code))
+        }
         CebDocuments::Refunds(v) => {
             v.iter().enumerate().try_for_each(|(i, d)| check(format!("InvtRefund[{i}]/InvtRefundHead/agentCode"), &d.ebc_code, &d.ebp_code))
         }
@@ -240,8 +247,10 @@ pub struct MandateFilter {
 
 impl Store {
     pub async fn mandate(&self, id: &str) -> Result<Option<Mandate>, StoreError> {
-        let doc: Option<String> =
-            sqlx::query_scalar("SELECT doc FROM mandates WHERE id = $1").bind(id.trim().to_owned()).fetch_optional(self.read_pool()).await?;
+        let doc: Option<String> = sqlx::query_scalar("SELECT doc FROM mandates WHERE id = $1")
+            .bind(id.trim().to_owned())
+            .fetch_optional(self.read_pool())
+            .await?;
         Ok(doc.map(|d| decode(&d)).transpose()?)
     }
 

@@ -72,6 +72,8 @@ pub fn router(store: Store, files: std::path::PathBuf) -> Router {
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
         .route("/admin/subscriptions", get(admin::subscriptions).post(admin::subscribe))
+        .route("/mandates", get(mandates::list).post(mandates::grant))
+        .route("/mandates/{id}/revoke", post(mandates::revoke))
         .route("/samples", get(lab::samples))
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))

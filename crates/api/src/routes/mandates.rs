@@ -63,10 +63,8 @@ pub async fn grant(State(s): State<AppState>, caller: Caller, body: RawBody) -> 
     let draft: MandateDraft = body.json()?;
     let m = mandate_of(s.store.execute(caller.0.clone(), Command::Mandate(MandateCommand::Grant { consignor, draft })).await?)?;
     let mut res = (StatusCode::CREATED, Json(view(&s, &m))).into_response();
-    res.headers_mut().insert(
-        header::LOCATION,
-        HeaderValue::from_str(&format!("/api/v1/mandates/{}", m.id)).expect("mandate ids are ASCII"),
-    );
+    res.headers_mut()
+        .insert(header::LOCATION, HeaderValue::from_str(&format!("/api/v1/mandates/{}", m.id)).expect("mandate ids are ASCII"));
     Ok(res)
 }
 
@@ -97,6 +95,7 @@ pub async fn list(
 }
 
 async fn load_visible(s: &AppState, caller: &Caller, id: &str) -> Result<Mandate, ApiError> {
+    caller.require(&[Role::Declarant, Role::Officer, Role::RiskAnalyst, Role::Admin])?;
     let m = s.store.mandate(id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("mandate", "委托书")))?;
     visible(caller, &m)?;
     Ok(m)

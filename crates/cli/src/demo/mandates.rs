@@ -77,6 +77,7 @@ pub async fn grant(sim: &mut Sim<'_>, parties: &Parties, cases: &[Case], cal: &C
     sim.exec(grantor(parties, "jinggong"), revoke, cst(day + Duration::days(1), 8, 30)).await.context("revoking 精工's mandate to 顺发")?;
     // 恒昌 tries 顺发 for February.
     let february_end = time::Date::from_calendar_date(cal.year, time::Month::February, 28).map_err(|e| anyhow!("{e}"))?;
-    give(sim, parties, "hengchang", "shunfa", &["declarations", "ceb-inventories"], february_end, cst(day + Duration::days(1), 9, 0)).await?;
+    give(sim, parties, "hengchang", "shunfa", &["declarations", "ceb-inventories"], february_end, cst(day + Duration::days(1), 9, 0))
+        .await?;
     Ok(n + 2)
 }

@@ -15,6 +15,7 @@ mod field;
 mod helpers;
 mod input;
 mod journal;
+mod mandates;
 mod quarantine;
 mod spine;
 mod visitor;

@@ -145,10 +145,11 @@ fn scopes_text(m: &Mandate) -> String {
 
 /// Journals the events, tells the agent (and the consignor, when someone else acted for it),
 /// and keeps the book.
-fn journal(st: &mut WriterState, b: &mut Batch, who: &str, actor: &Actor, at: i64, m: &Mandate, events: &[MandateEvent], topic: &str) {
+fn journal(st: &mut WriterState, b: &mut Batch, actor: &Actor, at: i64, m: &Mandate, events: &[MandateEvent], topic: &str) {
+    let who = actor_str(actor);
     let mut seq = 0;
     for e in events {
-        seq = b.append(st, who, at, &Event::Mandate(e.clone()));
+        seq = b.append(st, &who, at, &Event::Mandate(e.clone()));
     }
     let stream = format!("mandate:{}", m.id);
     let body = json(m);
@@ -168,7 +169,6 @@ pub(crate) async fn execute(
     cmd: &MandateCommand,
     now: OffsetDateTime,
 ) -> Result2<Outcome> {
-    let who = actor_str(actor);
     let at = ms(now);
     match cmd {
         MandateCommand::Grant { consignor, draft } => {
@@ -208,7 +208,7 @@ pub(crate) async fn execute(
             .bind(json(&m))
             .execute(&mut *conn)
             .await?;
-            journal(st, b, &who, actor, at, &m, &events, "mandate.granted");
+            journal(st, b, actor, at, &m, &events, "mandate.granted");
             Ok(Ok(Outcome::Mandate(Box::new(m))))
         }
         MandateCommand::Revoke { id, reason } => {
@@ -228,7 +228,7 @@ pub(crate) async fn execute(
                 .bind(m.id.clone())
                 .execute(&mut *conn)
                 .await?;
-            journal(st, b, &who, actor, at, &m, &events, "mandate.revoked");
+            journal(st, b, actor, at, &m, &events, "mandate.revoked");
             Ok(Ok(Outcome::Mandate(Box::new(m))))
         }
     }

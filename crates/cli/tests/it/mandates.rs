@@ -430,11 +430,14 @@ async fn the_mandates_page_works_on_a_phone() {
     let scroll = b.script("return document.documentElement.scrollWidth;", json!([])).await.as_i64().unwrap();
     assert!(scroll <= inner, "the cards fit the phone: {scroll}");
     b.screenshot("17-trader-mandates-390px.png").await;
+    // The page again without its message, so the next one is the revocation's.
+    b.goto(&app.url("/mandates")).await;
     b.type_into(&format!("{card} input[name=\"reason\"]"), "改由其他报关行代理").await;
     b.click(&format!("{card} [data-revoke]")).await;
     assert!(b.text("#flash").await.contains("委托已撤销"));
     assert!(b.text(&format!("#given li[data-id=\"{id}\"]")).await.contains("已撤销"));
-    b.click("#lang-switch").await;
+    b.goto(&app.url("/mandates?lang=en")).await;
     b.wait_text("h1", "Mandates").await;
+    assert!(b.text("#given").await.contains("revoked"));
     b.quit().await;
 }

@@ -70,6 +70,14 @@ async fn an_agent_files_for_a_trader_only_under_its_mandate() {
         assert_eq!(s, 201, "{d}");
         let summary = d["id"].as_str().unwrap().to_owned();
 
+        // Under the mandate the agent books an inspection slot for the declaration.
+        let schedule = json!({ "site_code": SITE, "kind": "inspection", "capacity_per_hour": 5, "hours": "seven-by-twenty-four" });
+        assert_eq!(app.send("PUT", "/api/v1/schedules", Some("admin"), Some(&schedule)).await.0, 200);
+        let start = format!("{}T03:00:00+08:00", today() + time::Duration::days(1));
+        let booking = json!({ "site_code": SITE, "kind": "inspection", "start": start, "declaration_id": filed, "reason": "夜间到港" });
+        let (s, a) = app.post("/api/v1/appointments", "declarant-other", &booking).await;
+        assert_eq!(s, 201, "{a}");
+
         // Revoked: no more filings, no more steps; what it filed it still reads.
         let (s, r) = app.post(&format!("/api/v1/mandates/{id}/revoke"), "declarant", &json!({ "reason": "换用其他报关行" })).await;
         assert_eq!((s, r["status"].as_str()), (200, Some("revoked")), "{r}");
@@ -80,6 +88,8 @@ async fn an_agent_files_for_a_trader_only_under_its_mandate() {
         let (s, p) = app.post(&format!("/api/v1/declarations/{summary}/complete"), "declarant-other", &two).await;
         assert_eq!(s, 403, "{p}");
         assert_eq!(rule(&p).1, "mandate_missing", "{p}");
+        let (s, p) = app.post("/api/v1/appointments", "declarant-other", &booking).await;
+        assert_eq!((s, rule(&p).1), (403, "mandate_missing"), "{p}");
         assert_eq!(app.get(&format!("/api/v1/declarations/{filed}"), "declarant-other").await.0, 200);
         let (s, list) = app.get("/api/v1/declarations", "declarant-other").await;
         assert_eq!((s, list["declarations"].as_array().unwrap().len()), (200, 2));

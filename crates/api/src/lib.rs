@@ -20,6 +20,7 @@ pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
 pub use view::{targeting_member, Sight};
+pub use routes::mandates::visible as may_see_mandate;
 
 /// Shared state of every handler.
 #[derive(Clone)]

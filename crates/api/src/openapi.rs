@@ -111,6 +111,57 @@ fn ops() -> Vec<Op> {
     ]
 }
 
+/// The mandate routes, each with the schema of its answer.
+fn mandate_ops() -> Vec<(Op, Value)> {
+    let one = json!({ "$ref": "#/components/schemas/Mandate" });
+    let list = json!({ "type": "object", "required": ["mandates"], "properties": { "mandates": { "type": "array", "items": { "$ref": "#/components/schemas/Mandate" } } } });
+    let with_timeline = json!({ "allOf": [
+        { "$ref": "#/components/schemas/Mandate" },
+        { "type": "object", "properties": { "timeline": { "type": "array", "items": { "type": "object", "properties": {
+            "seq": { "type": "integer" }, "kind": { "type": "string" }, "actor": { "type": "string" }, "at_ms": { "type": "integer" },
+            "summary_en": { "type": "string" }, "summary_zh": { "type": "string" }, "hash": { "type": "string" } } } } } }
+    ] });
+    vec![
+        (Op { method: "post", path: "/api/v1/mandates", summary: "Give a mandate (委托) in the caller's enterprise's name to an agent (customs broker): scopes and the customs days it holds. Without one, an agent's filings, steps and inventory lists for the enterprise are refused with 403 `mandate_missing`", roles: "declarant (the consignor)", body: Some(json_body(json!({ "$ref": "#/components/schemas/MandateGrant" }))), ok: ("201", "The mandate, with `Location`") }, one.clone()),
+        (Op { method: "get", path: "/api/v1/mandates", summary: "Mandates, newest first (consignor, agent, limit)", roles: "declarant (those it gave or holds), officer, risk-analyst, admin", body: None, ok: ("200", "{mandates}") }, list),
+        (Op { method: "get", path: "/api/v1/mandates/{id}", summary: "One mandate with its timeline of journal entries", roles: "declarant (consignor or agent), officer, risk-analyst, admin", body: None, ok: ("200", "The mandate") }, with_timeline),
+        (Op { method: "post", path: "/api/v1/mandates/{id}/revoke", summary: "Revoke a mandate: from now on the agent can no longer act under it (it still reads what it filed)", roles: "declarant (the consignor), admin", body: Some(json_body(json!({ "type": "object", "required": ["reason"], "properties": { "reason": { "type": "string", "maxLength": 200 } } }))), ok: ("200", "The mandate, revoked") }, one),
+    ]
+}
+
+fn mandate_schemas() -> (Value, Value) {
+    let scope = json!({ "type": "string", "enum": ["declarations", "ceb-inventories"], "description": "declarations: customs declarations and their later steps (两步申报 completion, commitment, appointments, evidence); ceb-inventories: cross-border inventory lists, cancellations and returns for the consignor as e-commerce enterprise" });
+    let grant = json!({
+        "type": "object",
+        "required": ["agent", "scopes", "valid_until"],
+        "properties": {
+            "agent": { "type": "string", "minLength": 10, "maxLength": 10, "description": "Customs code of the agent (被委托方)" },
+            "scopes": { "type": "array", "minItems": 1, "items": scope.clone() },
+            "valid_from": { "type": "string", "format": "date", "description": "First customs day (China Standard Time); today when absent, never earlier" },
+            "valid_until": { "type": "string", "format": "date", "description": "Last customs day, included" }
+        }
+    });
+    let mandate = json!({
+        "type": "object",
+        "required": ["id", "consignor", "agent", "scopes", "valid_from", "valid_until", "granted_by", "granted_at", "status"],
+        "properties": {
+            "id": { "type": "string", "description": "委托书编号: WT + year + six digits" },
+            "consignor": { "type": "string", "description": "委托方" },
+            "consignor_name": { "type": "string" },
+            "agent": { "type": "string", "description": "被委托方" },
+            "agent_name": { "type": "string" },
+            "scopes": { "type": "array", "items": scope },
+            "valid_from": { "type": "string", "format": "date" },
+            "valid_until": { "type": "string", "format": "date" },
+            "granted_by": { "type": "string" },
+            "granted_at": { "type": "string", "format": "date-time" },
+            "revoked": { "type": ["object", "null"], "properties": { "reason": { "type": "string" }, "by": { "type": "string" }, "at": { "type": "string", "format": "date-time" } } },
+            "status": { "type": "string", "enum": ["active", "not-yet-valid", "expired", "revoked"], "description": "On today's customs day" }
+        }
+    });
+    (grant, mandate)
+}
+
 fn draft_schema() -> Value {
     let strings = |names: &[&str]| -> Value {
         let mut m = Map::new();
@@ -190,7 +241,7 @@ fn record_schemas() -> (Value, Value) {
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
-    for op in ops() {
+    for (op, answer) in ops().into_iter().map(|op| (op, None)).chain(mandate_ops().into_iter().map(|(op, a)| (op, Some(a)))) {
         let mut o = json!({
             "summary": op.summary,
             "description": format!("Roles: {}.", op.roles),
@@ -205,6 +256,9 @@ pub fn document() -> Value {
         }
         if let Some(b) = op.body {
             o["requestBody"] = b;
+        }
+        if let Some(a) = answer {
+            o["responses"][op.ok.0]["content"] = json!({ "application/json": { "schema": a } });
         }
         let params: Vec<Value> = op
             .path
@@ -230,6 +284,7 @@ pub fn document() -> Value {
         "/api/v1/openapi.json".into(),
         json!({ "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }),
     );
+    let (mandate_grant, mandate) = mandate_schemas();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -256,6 +311,8 @@ pub fn document() -> Value {
                 "Declaration": declaration_schema,
                 "InventoryList": inventory_schema,
                 "Lane": { "enum": ["green", "blue", "yellow", "red"] },
+                "MandateGrant": mandate_grant,
+                "Mandate": mandate,
                 "RuleSet": { "type": "object", "required": ["min_random_percent"], "properties": { "min_random_percent": { "type": "string" }, "random_lane": { "enum": ["blue", "yellow", "red"] }, "grade_modifiers": { "type": "object" }, "lists": { "type": "object" }, "criteria": { "type": "array", "items": { "type": "object" } } } }
             }
         }

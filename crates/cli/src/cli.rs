@@ -101,6 +101,11 @@ pub enum Cmd {
         #[command(subcommand)]
         command: crate::ceb_cmd::GuaranteeCmd,
     },
+    /// Mandates (委托) an enterprise gives an agent to declare in its name.
+    Mandate {
+        #[command(subcommand)]
+        command: crate::mandate_cmd::MandateCmd,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -288,5 +293,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Bench(args) => crate::bench::run(args).await,
         Cmd::Ceb { command } => crate::ceb_cmd::run(command).await,
         Cmd::Guarantee { command } => crate::ceb_cmd::guarantee(command).await,
+        Cmd::Mandate { command } => crate::mandate_cmd::run(command).await,
     }
 }

@@ -23,7 +23,8 @@
 //! dates of general trade stretch with the real current date. API tokens are random, as tokens
 //! must be.
 //!
-//! Timeline: parties on 1 February, rules on 2 February, permits on 16 February, the
+//! Timeline: parties on 1 February with the brokers' mandates (委托) from the traders they file
+//! for (see `mandates`), rules on 2 February, permits on 16 February, the
 //! appointment schedule on 20 February, the season (its quarantine figures run to 8 May, when its
 //! laboratory results are in; no other quarantine goods are declared until then), a rule change
 //! on 15 June after the spring review, general trade to two days before today.
@@ -33,6 +34,7 @@ mod ceb;
 mod findings;
 mod flow;
 mod ids;
+mod mandates;
 mod parties;
 mod permits;
 mod plan;
@@ -50,10 +52,11 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     let cal = plan::Calendar::for_now(time::OffsetDateTime::now_utc());
     let mut sim = flow::Sim::new(store, cal.setup_at);
     let parties = parties::setup(&mut sim, cal.setup_at).await?;
+    let mut cases = plan::build(&cal, &parties);
+    mandates::grant(&mut sim, &parties, &cases, &cal).await.context("the brokers' mandates")?;
     let ruleset = rules::initial();
     let reason = rules::initial_reason(cal.year);
     sim.exec(parties.actor("analyst"), RiskCommand::PublishRules { ruleset, reason }, cal.rules_at).await.context("publishing the rules")?;
-    let mut cases = plan::build(&cal, &parties);
     let permits = permits::assign(&mut cases, &cal, &parties);
     let mut world = flow::World::new(sim, &parties, &cal, cases, permits);
     world.run(cal.revision_at).await?;
@@ -158,6 +161,26 @@ mod tests {
         let overdue =
             store.declarations(&DeclarationFilter { overdue_on: Some(today.to_string()), limit: 500, ..Default::default() }).await.unwrap();
         assert!(!overdue.is_empty());
+
+        // The brokers filed under the mandates of the traders they file for, and still hold them.
+        let mandates = store.mandates(&guomen_store::mandate::MandateFilter { limit: 500, ..Default::default() }).await.unwrap();
+        let cst_today = guomen_domain::clearance::cst_day(time::OffsetDateTime::now_utc());
+        let by_broker: Vec<_> = rows.iter().filter(|r| r.filed_by != r.trade_code).collect();
+        assert!(by_broker.len() > 100, "{} declarations filed by brokers", by_broker.len());
+        for r in by_broker {
+            assert!(
+                mandates.iter().any(|m| m.consignor.as_str() == r.trade_code
+                    && m.agent.as_str() == r.filed_by
+                    && m.status(cst_today) == guomen_domain::mandate::MandateStatus::Active),
+                "{} filed by {} for {} without a mandate in force",
+                r.id,
+                r.filed_by,
+                r.trade_code
+            );
+        }
+        for status in ["revoked", "expired"] {
+            assert!(mandates.iter().any(|m| m.status(cst_today).as_str() == status), "no {status} mandate");
+        }
 
         let v = store.verify().await.unwrap();
         assert!(v.first_break.is_none(), "{:?}", v.first_break);

@@ -5,6 +5,7 @@ mod bench;
 mod ceb_cmd;
 mod cli;
 mod demo;
+mod mandate_cmd;
 mod serve;
 
 use clap::Parser;

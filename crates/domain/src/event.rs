@@ -175,6 +175,8 @@ pub enum Event {
     },
     /// 登录安全 — sign-in security events (a user locked out after repeated failures).
     SignIn(crate::signin::SignInEvent),
+    /// 委托 — mandates an enterprise gives an agent, and their revocation.
+    Mandate(crate::mandate::MandateEvent),
 }
 
 impl Event {
@@ -222,6 +224,7 @@ impl Event {
             }
             Event::Released { notice } => format!("declaration:{}", notice.declaration_id),
             Event::SignIn(e) => e.stream(),
+            Event::Mandate(e) => e.stream(),
         }
     }
 
@@ -261,6 +264,7 @@ impl Event {
             Event::DestinationResultRecorded { .. } => "destination_result_recorded",
             Event::Rerouted { .. } => "rerouted",
             Event::SignIn(e) => e.kind(),
+            Event::Mandate(e) => e.kind(),
         }
     }
 
@@ -397,6 +401,7 @@ impl Event {
                 ),
             ),
             Event::SignIn(e) => e.summary(),
+            Event::Mandate(e) => e.summary(),
         }
     }
 }

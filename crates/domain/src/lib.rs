@@ -15,6 +15,7 @@ pub mod inspection;
 pub mod journal;
 #[cfg(test)]
 mod journal_tests;
+pub mod mandate;
 pub mod notice;
 pub mod party;
 pub mod quarantine;

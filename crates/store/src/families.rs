@@ -15,6 +15,7 @@ use crate::console::{ConsoleCommand, ConsoleOutcome};
 use crate::declaration::{DeclarationCommand, DeclarationOutcome, DeclarationRows, Spine};
 use crate::delivery::DeliveryCommand;
 use crate::field::{FieldCommand, FieldOutcome};
+use crate::mandate::{MandateBook, MandateCommand};
 use crate::kernel::{Families, Handled, Journal, Tx};
 use crate::quarantine::{Permits, QuarantineCommand, QuarantineOutcome};
 use crate::risk::{RiskCommand, RiskRows, RiskState, Targeting};
@@ -49,6 +50,8 @@ pub enum Command {
     Ceb(CebCommand),
     /// Console sessions and sign-in lock-outs.
     Console(ConsoleCommand),
+    /// Mandates enterprises give agents (委托), and their revocation.
+    Mandate(MandateCommand),
     /// Delivery bookkeeping from the webhook dispatcher.
     Delivery(DeliveryCommand),
 }
@@ -71,6 +74,7 @@ command_from!(
     Field(FieldCommand),
     Ceb(CebCommand),
     Console(ConsoleCommand),
+    Mandate(MandateCommand),
     Delivery(DeliveryCommand),
 );
 
@@ -95,6 +99,7 @@ pub enum Outcome {
     Inventory(Box<guomen_domain::ceb::InventoryRecord>),
     Guarantee(guomen_domain::ceb::Guarantee),
     Console(ConsoleOutcome),
+    Mandate(Box<guomen_domain::mandate::Mandate>),
 }
 
 impl From<AdminOutcome> for Outcome {
@@ -151,6 +156,7 @@ pub struct State {
     pub admin: AdminState,
     pub risk: RiskState,
     pub ceb: CebState,
+    pub mandates: MandateBook,
 }
 
 /// What one batch buffers for the families.
@@ -175,6 +181,7 @@ pub(crate) const TABLES: &[(&str, &[&str], &[&str])] = &[
     ("ceb", crate::ceb::WRITES, crate::ceb::READS),
     ("console", crate::console::WRITES, crate::console::READS),
     ("delivery", crate::delivery::WRITES, crate::delivery::READS),
+    ("mandate", crate::mandate::WRITES, crate::mandate::READS),
 ];
 
 fn into<T: Into<Outcome>>(h: Handled<T>) -> Handled<Outcome> {
@@ -194,13 +201,15 @@ impl Families for Registry {
         let admin = AdminState::load(conn).await?;
         let risk = RiskState::load(conn).await?;
         let ceb = CebState::load(conn, crate::kernel::now_ms(), risk.rules.identity_guard.window_ms()).await?;
-        Ok(State { admin, risk, ceb })
+        let mandates = MandateBook::load(conn).await?;
+        Ok(State { admin, risk, ceb, mandates })
     }
 
     fn reload(state: &mut State, loaded: State) {
         state.admin.replace(loaded.admin);
         state.risk.replace(loaded.risk);
         state.ceb = loaded.ceb;
+        state.mandates = loaded.mandates;
     }
 
     async fn execute<'a>(tx: &'a mut Tx<'_>, st: &'a mut State, rows: &'a mut Rows, command: &'a Command) -> Handled<Outcome> {
@@ -211,7 +220,7 @@ impl Families for Registry {
             Command::Declaration(c) => {
                 let mut spine = Spine { rows: &mut rows.declaration };
                 let mut targeting = Targeting::new(&st.risk, &mut rows.risk);
-                into(crate::declaration::execute(tx, &mut spine, &parties, &mut targeting, Permits, c).await)
+                into(crate::declaration::execute(tx, &mut spine, &parties, &st.mandates, &mut targeting, Permits, c).await)
             }
             Command::Quarantine(c) => {
                 let mut spine = Spine { rows: &mut rows.declaration };
@@ -219,14 +228,22 @@ impl Families for Registry {
             }
             Command::Field(c) => {
                 let spine = Spine { rows: &mut rows.declaration };
-                into(crate::field::execute(tx, &spine, &parties, c).await)
+                into(crate::field::execute(tx, &spine, &parties, &st.mandates, c).await)
             }
             Command::Ceb(c) => {
-                let mut ceb =
-                    Ceb { state: &mut st.ceb, rows: &mut rows.ceb, targeting: Targeting::new(&st.risk, &mut rows.risk), parties };
+                let mut ceb = Ceb {
+                    state: &mut st.ceb,
+                    rows: &mut rows.ceb,
+                    targeting: Targeting::new(&st.risk, &mut rows.risk),
+                    parties,
+                    mandates: &st.mandates,
+                };
                 into(crate::ceb::execute(tx, &mut ceb, c).await)
             }
             Command::Console(c) => crate::console::execute(tx, c).await.map(|r| r.map(Outcome::Console)),
+            Command::Mandate(c) => {
+                crate::mandate::execute(tx, &mut st.mandates, &parties, c).await.map(|r| r.map(|m| Outcome::Mandate(Box::new(m))))
+            }
             Command::Delivery(c) => crate::delivery::execute(tx, c).await.map(|r| r.map(|()| Outcome::Done)),
         }
     }

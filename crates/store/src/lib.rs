@@ -17,6 +17,8 @@ mod families;
 pub mod field;
 mod journal;
 mod kernel;
+pub mod mandate;
+mod migrations;
 mod numbering;
 pub mod quarantine;
 pub mod risk;
@@ -31,6 +33,8 @@ pub use delivery::{DeliveryCommand, DeliveryUpdate};
 pub use families::{Command, Outcome};
 pub use journal::{TimelineEntry, VerifyReport};
 pub use kernel::{connect_writer, Engine, Location, StoreError};
+pub use mandate::read::MandateFilter;
+pub use mandate::MandateCommand;
 pub use quarantine::figures::*;
 pub use risk::read::RulesVersion;
 pub use risk::RiskCommand;
@@ -94,7 +98,7 @@ impl Store {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             }
         }
-        kernel::migrate(&mut conn, loc.engine).await?;
+        kernel::migrate(&mut conn, loc.engine, migrations::MIGRATIONS).await?;
         declaration::views::rebuild_if_needed(&mut conn).await?;
         let read = kernel::connect_readers(loc, 8).await?;
         let head = Head::load(&mut conn).await?;

@@ -26,12 +26,14 @@ fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static s
             ("/declarations", "我的报关单", "My declarations"),
             ("/declarations/new", "新建申报", "New declaration"),
             ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
+            ("/mandates", "委托", "Mandates"),
         ],
         Some(Role::Terminal) => &[("/inbox", "通知收件箱", "Notice inbox")],
         Some(Role::Laboratory) => &[("/samples", "样品", "Samples")],
         Some(Role::Officer) => &[
             ("/queue", "作业队列", "Work queue"),
             ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
+            ("/mandates", "委托", "Mandates"),
             ("/dashboard", "通关数据", "Clearance figures"),
         ],
         Some(Role::RiskAnalyst) => &[
@@ -44,6 +46,7 @@ fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static s
             ("/admin/users", "用户", "Users"),
             ("/admin/tokens", "接口令牌", "API tokens"),
             ("/admin/subscriptions", "推送订阅", "Webhooks"),
+            ("/mandates", "委托", "Mandates"),
             ("/dashboard", "通关数据", "Clearance figures"),
         ],
     }

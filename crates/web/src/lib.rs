@@ -77,6 +77,8 @@ pub fn router_for(api: guomen_api::AppState) -> Router {
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
         .route("/admin/subscriptions", get(admin::subscriptions).post(admin::subscribe))
+        .route("/mandates", get(mandates::list).post(mandates::grant))
+        .route("/mandates/{id}/revoke", post(mandates::revoke))
         .route("/samples", get(lab::samples))
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))

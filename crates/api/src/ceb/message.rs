@@ -117,6 +117,7 @@ impl Parsed {
                     .map(|d| CancelRequest {
                         invt_no: Some(d.head.invt_no.clone()).filter(|n| !n.is_empty()),
                         ebp_code: d.head.ebp_code.clone(),
+                        ebc_code: d.head.ebc_code.clone(),
                         order_no: d.head.order_no.clone(),
                         reason: d.head.reason.clone(),
                     })
@@ -127,6 +128,7 @@ impl Parsed {
                     .map(|r| RefundRequest {
                         invt_no: Some(r.head.invt_no.clone()).filter(|n| !n.is_empty()),
                         ebp_code: r.head.ebp_code.clone(),
+                        ebc_code: r.head.ebc_code.clone(),
                         order_no: r.head.order_no.clone(),
                         reason: r.head.reason.clone(),
                         lines: r.items.iter().map(|l| RefundLine { gnum: l.gnum, qty: l.qty }).collect(),

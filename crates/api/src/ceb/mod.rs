@@ -46,6 +46,20 @@ fn draft_answer(at_ms: i64) -> DocAnswer {
     }
 }
 
+/// A refusal of the write path counts only the declared documents it was given (`Inventory[1]`
+/// is the second declared one); the sender's message counts them all.
+fn renumbered(e: guomen_store::StoreError, declared: &[bool]) -> guomen_store::StoreError {
+    let guomen_store::StoreError::Refused(mut r) = e else { return e };
+    for err in &mut r.errors {
+        let (Some(open), Some(close)) = (err.path.find('['), err.path.find(']')) else { continue };
+        let Ok(k) = err.path[open + 1..close].parse::<usize>() else { continue };
+        if let Some(i) = declared.iter().enumerate().filter(|(_, d)| **d).nth(k).map(|(i, _)| i) {
+            err.path = format!("{}[{i}]{}", &err.path[..open], &err.path[close + 1..]);
+        }
+    }
+    guomen_store::StoreError::Refused(r)
+}
+
 /// Reads, checks and answers one CEB message.
 pub async fn process(
     store: &Store,
@@ -78,6 +92,7 @@ pub async fn process_at(
         ApiError::RefusedWith(u.refusal, members)
     })?;
     let docs = parsed.documents();
+    let by_token = matches!(sender, Sender::Enterprise(_));
     let sender = match sender {
         Sender::Enterprise(code) => {
             if let Some((path, _, _)) = docs.iter().find(|(_, _, parties)| !parties.contains(&code)) {
@@ -119,12 +134,13 @@ pub async fn process_at(
     let (stored, replayed) = if documents.is_empty() {
         (Vec::new(), false)
     } else {
-        let submission = Submission { guid: parsed.guid().to_owned(), sender, seed, documents };
+        let submission = Submission { guid: parsed.guid().to_owned(), sender, by_token, seed, documents };
         let command = Command::Ceb(CebCommand::Submit(submission));
         let outcome = match at {
-            Some(at) => store.execute_at(actor.clone(), command, at).await?,
-            None => store.execute(actor.clone(), command).await?,
-        };
+            Some(at) => store.execute_at(actor.clone(), command, at).await,
+            None => store.execute(actor.clone(), command).await,
+        }
+        .map_err(|e| renumbered(e, &declared))?;
         match outcome {
             Outcome::Ceb(a) => (a.answers, a.replayed),
             other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),

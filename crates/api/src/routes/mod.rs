@@ -6,6 +6,7 @@ pub(crate) mod declarations;
 mod field;
 pub(crate) mod inspection;
 mod lab;
+pub(crate) mod mandates;
 mod notices;
 mod quarantine;
 mod rules;
@@ -63,6 +64,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/samples/{id}/invalidate", post(lab::invalidate))
         .route("/api/v1/samples/{id}/cancel", post(lab::cancel))
         .route("/api/v1/figures/quarantine", get(lab::figures))
+        .route("/api/v1/mandates", post(mandates::grant).get(mandates::list))
+        .route("/api/v1/mandates/{id}", get(mandates::show))
+        .route("/api/v1/mandates/{id}/revoke", post(mandates::revoke))
         .merge(field::routes())
         .route("/api/v1/ceb", post(ceb::submit).layer(axum::extract::DefaultBodyLimit::max(ceb::MAX_MESSAGE)))
         .route("/api/v1/ceb/quota-check", get(ceb::quota_get).post(ceb::quota_post))

@@ -169,6 +169,11 @@ pub async fn render(
         sites.join(", ")
     )?;
     writeln!(w, "Users         {} users, {} API tokens", count("users").await?, count("tokens").await?)?;
+    writeln!(
+        w,
+        "Mandates      {} (委托): the brokers 陇原通, 粤通 and 鹭通 file under the mandates of the traders they file for; one revoked, one ended",
+        count("mandates").await?
+    )?;
 
     // Rules.
     let history = store.rules_history().await.map_err(store_error)?;

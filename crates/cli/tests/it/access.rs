@@ -121,6 +121,10 @@ fn endpoints(id: &str) -> Vec<Endpoint> {
         e("GET", "/api/v1/remote/NOPE/evidence/NOPE".into(), None, &["officer", "declarant"]),
         e("POST", "/api/v1/remote/NOPE/conclusion".into(), Some(json!({ "outcome": "satisfactory" })), &["officer"]),
         e("POST", "/api/v1/remote/NOPE/evidence?instruction=1&file_name=a.png".into(), Some(json!({})), &["declarant"]),
+        e("POST", "/api/v1/mandates".into(), Some(json!({ "agent": "", "scopes": [] })), &["declarant"]),
+        e("GET", "/api/v1/mandates".into(), None, &["declarant", "officer", "risk-analyst", "admin"]),
+        e("GET", "/api/v1/mandates/NOPE".into(), None, &["declarant", "officer", "risk-analyst", "admin"]),
+        e("POST", "/api/v1/mandates/NOPE/revoke".into(), Some(json!({ "reason": "r" })), &["declarant", "admin"]),
     ]
 }
 

@@ -153,6 +153,10 @@ async fn each_disagreement_rejects_the_inventory_with_the_field() {
             (|p| p.payment.payer_id_number = "110101199001010099".into(), "PaymentHead/payerIdNumber"),
             (|p| p.inventory.ebc_code = crate::ceb_support::PLATFORM.into(), "InventoryHead/ebcCode"),
         ];
+        // The list naming the platform as its e-commerce enterprise is sent by ECOMMERCE as its
+        // agent: with the platform's mandate it reaches the three-document check.
+        crate::helpers::grant_mandate(&app.store, crate::ceb_support::PLATFORM, crate::ceb_support::ECOMMERCE, &["ceb-inventories"], 30)
+            .await;
         for (n, (change, path)) in cases.into_iter().enumerate() {
             let mut p = Parcel::new(200 + n as u64, BUYER);
             change(&mut p);
@@ -248,7 +252,7 @@ async fn submit_at(app: &TestApp, p: &Parcel, at: time::OffsetDateTime) -> Vec<g
         (511, CebDocuments::Waybills(vec![p.waybill.clone()])),
         (621, CebDocuments::Inventories(vec![p.inventory.clone()])),
     ] {
-        let s = Submission { guid: guid(kind, p.n), sender: ECOMMERCE.into(), seed: 1, documents: docs };
+        let s = Submission { guid: guid(kind, p.n), sender: ECOMMERCE.into(), by_token: true, seed: 1, documents: docs };
         match app.store.execute_at(crate::helpers::admin(), Command::Ceb(CebCommand::Submit(s)), at).await.unwrap() {
             Outcome::Ceb(a) => out.extend(a.answers),
             o => panic!("{o:?}"),

@@ -89,6 +89,11 @@ impl Data {
             let out = self.ok(&args).await;
             assert!(out.contains(&format!("enterprise {code} registered")), "{out}");
         }
+        // The trader's mandate to its broker, recorded by the operator (the drafts name BROKER).
+        let until = (time::OffsetDateTime::now_utc().date() + time::Duration::days(365)).to_string();
+        let out =
+            self.ok(&["mandate", "grant", "--consignor", TRADER, "--agent", BROKER, "--scope", "declarations", "--until", &until]).await;
+        assert!(out.starts_with("mandate WT"), "{out}");
     }
 
     /// Starts `guomen serve --listen 127.0.0.1:0` and waits until it says where it serves.
@@ -237,6 +242,36 @@ async fn the_command_line_sets_up_a_port_that_serves_and_verifies() {
     assert_eq!(codes, [TRADER, BROKER, TERMINAL], "the refused enterprise was not registered");
     server.stop().await;
 
+    let out = data.ok(&["verify"]).await;
+    assert!(out.contains("chain intact"), "{out}");
+}
+
+#[tokio::test]
+async fn the_command_line_grants_lists_and_revokes_mandates() {
+    let data = Data::new(Engine::Sqlite).await;
+    data.register_port().await;
+    let out = data.ok(&["mandate", "list"]).await;
+    let line = out.lines().next().unwrap().to_owned();
+    assert!(line.contains(&format!("{TRADER} -> {BROKER}  declarations")) && line.ends_with("active"), "{out}");
+    let id = line.split_whitespace().next().unwrap().to_owned();
+
+    // Refused in both languages, naming the field.
+    let until = (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string();
+    let err = data.fails(&["mandate", "grant", "--consignor", TRADER, "--agent", BROKER, "--scope", "manifests", "--until", &until]).await;
+    assert!(err.contains("scopes[0]") && err.contains("不是委托事项"), "{err}");
+    let out = data
+        .ok(&["mandate", "grant", "--consignor", BROKER, "--agent", TRADER, "--scope", "declarations,ceb-inventories", "--until", &until])
+        .await;
+    assert!(out.contains(&format!("{BROKER} -> {TRADER}  declarations,ceb-inventories")), "{out}");
+
+    let out = data.ok(&["mandate", "revoke", &id, "--reason", "合同到期"]).await;
+    assert!(out.contains(&format!("mandate {id} revoked")) && out.trim_end().ends_with("revoked"), "{out}");
+    let err = data.fails(&["mandate", "revoke", &id, "--reason", "again"]).await;
+    assert!(err.contains("already revoked") && err.contains("已于"), "{err}");
+    let out = data.ok(&["mandate", "list", "--enterprise", BROKER]).await;
+    assert_eq!(out.lines().count(), 2, "{out}");
+    let out = data.ok(&["mandate", "list", "--enterprise", TERMINAL]).await;
+    assert_eq!(out.trim(), "no mandates");
     let out = data.ok(&["verify"]).await;
     assert!(out.contains("chain intact"), "{out}");
 }

@@ -102,6 +102,28 @@ pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) ->
     token
 }
 
+/// The declarant of `consignor`, acting in its own name.
+pub fn declarant_of(consignor: &str) -> Actor {
+    Actor { id: format!("test:{consignor}"), role: Some(Role::Declarant), enterprise: Some(CustomsCode::parse(consignor).unwrap()) }
+}
+
+/// `consignor` mandates `agent` for `scopes` from today for `days` more days; returns the id.
+pub async fn grant_mandate(store: &Store, consignor: &str, agent: &str, scopes: &[&str], days: i64) -> String {
+    let today = guomen_domain::clearance::cst_day(time::OffsetDateTime::now_utc());
+    let draft = guomen_domain::mandate::MandateDraft {
+        agent: Some(agent.into()),
+        scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        valid_from: None,
+        valid_until: Some((today + time::Duration::days(days)).to_string()),
+    };
+    let consignor_code = CustomsCode::parse(consignor).unwrap();
+    let command = Command::Mandate(guomen_store::mandate::MandateCommand::Grant { consignor: consignor_code, draft });
+    match store.execute(declarant_of(consignor), command).await.unwrap() {
+        guomen_store::Outcome::Mandate(m) => m.id.clone(),
+        other => panic!("unexpected outcome {other:?}"),
+    }
+}
+
 pub fn admin() -> Actor {
     Actor { id: "test".into(), role: Some(Role::Admin), enterprise: None }
 }
@@ -138,6 +160,8 @@ impl TestApp {
         }))
         .unwrap();
         store.execute(admin(), Command::Quarantine(guomen_store::quarantine::QuarantineCommand::IssuePermit(permit))).await.unwrap();
+        // The trader's standing mandate to its broker for declarations (the drafts name BROKER).
+        grant_mandate(&store, TRADER, BROKER, &["declarations"], 365).await;
         let mut tokens = HashMap::new();
         for (name, role, ent) in [
             ("declarant", Role::Declarant, Some(TRADER)),

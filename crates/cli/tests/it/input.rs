@@ -207,9 +207,18 @@ async fn openapi_document_lists_the_public_contract() {
         "/api/v1/ceb/quota-check",
         "/api/v1/ceb/parcels",
         "/api/v1/ceb/inventories/{id}/{action}",
+        "/api/v1/mandates",
+        "/api/v1/mandates/{id}",
+        "/api/v1/mandates/{id}/revoke",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing");
     }
+    // Mandates: the grant's request schema and the answer's.
+    let grant = &doc["paths"]["/api/v1/mandates"]["post"];
+    assert_eq!(grant["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/MandateGrant");
+    assert_eq!(grant["responses"]["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/Mandate");
+    assert_eq!(doc["components"]["schemas"]["MandateGrant"]["required"], json!(["agent", "scopes", "valid_until"]));
+    assert!(doc["components"]["schemas"]["Mandate"]["properties"]["status"]["enum"].as_array().unwrap().len() == 4);
     assert!(doc["paths"]["/api/v1/declarations"]["post"]["requestBody"]["content"].get("application/xml").is_some());
 }
 

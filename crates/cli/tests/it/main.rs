@@ -16,6 +16,7 @@ mod hardening;
 mod helpers;
 mod input;
 mod journal;
+mod mandates;
 mod quarantine;
 mod spine;
 mod targeting;

@@ -201,6 +201,11 @@ impl Browser {
         path
     }
 
+    /// Resizes the window, e.g. to a phone's 390 px.
+    pub async fn window_size(&self, width: u32, height: u32) {
+        self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height }))).await;
+    }
+
     pub async fn quit(mut self) {
         let _ = self.http.delete(&self.session).send().await;
         let _ = self.driver.kill().await;

@@ -163,6 +163,8 @@ pub struct Filing<'a> {
     /// The terminal operating the declared supervision site, if any.
     pub terminal: Option<CustomsCode>,
     pub rules: &'a RuleSet,
+    /// 委托 — the mandates the consignee/consignor gave (see [`crate::mandate::check_declarant`]).
+    pub mandates: &'a [crate::mandate::Mandate],
     pub seed: u64,
     pub now: OffsetDateTime,
 }
@@ -189,6 +191,9 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
             )],
         });
     }
+    // An agent files only under the consignor's mandate: otherwise it could borrow another
+    // enterprise's credit grade for targeting and write off its permits.
+    crate::mandate::check_declarant(&f.filed_by, &f.content.head, f.mandates, crate::clearance::cst_day(f.now))?;
     let decision = decide(&f.content, f.trader.grade, f.rules, f.seed);
     let arrived_at = match f.content.head.mode {
         DeclarationMode::Advance => None,

@@ -438,8 +438,36 @@ fn two_step() -> DeclarationContent {
     content_with("two-step", Some("2025-03-08"))
 }
 
+/// The consignee's standing mandate to its broker for declarations, in force all of 2025.
+fn mandates() -> &'static [crate::mandate::Mandate] {
+    static M: std::sync::LazyLock<Vec<crate::mandate::Mandate>> = std::sync::LazyLock::new(|| {
+        vec![crate::mandate::Mandate {
+            id: "WT2025000001".into(),
+            consignor: cc(TRADER),
+            agent: cc(AGENT),
+            scopes: vec![crate::mandate::Scope::Declarations],
+            valid_from: date!(2025 - 01 - 01),
+            valid_until: date!(2025 - 12 - 31),
+            granted_by: "user:trader".into(),
+            granted_at: datetime!(2025-01-01 01:00 UTC),
+            revoked: None,
+        }]
+    });
+    &M
+}
+
 fn filing<'a>(content: DeclarationContent, rules: &'a RuleSet, trader: &'a Enterprise, filed_by: &str) -> Filing<'a> {
-    Filing { id: ID.into(), filed_by: cc(filed_by), content, trader, terminal: Some(cc(TERMINAL)), rules, seed: 42, now: NOW }
+    Filing {
+        id: ID.into(),
+        filed_by: cc(filed_by),
+        content,
+        trader,
+        terminal: Some(cc(TERMINAL)),
+        rules,
+        mandates: mandates(),
+        seed: 42,
+        now: NOW,
+    }
 }
 
 /// Files `content` in `lane` (by the agent) and returns the record and its events.
@@ -620,14 +648,19 @@ fn file_yellow_lane_notifies_documentary_check() {
 }
 
 #[test]
-fn file_by_any_named_party_is_allowed_and_by_others_forbidden() {
+fn file_by_the_consignee_or_its_mandated_agent_and_by_others_forbidden() {
     let rules = rules_for(Lane::Green);
     let t = trader();
     assert!(file(filing(standard(), &rules, &t, TRADER)).is_ok(), "the consignee");
-    assert!(file(filing(standard(), &rules, &t, AGENT)).is_ok(), "its named agent");
+    assert!(file(filing(standard(), &rules, &t, AGENT)).is_ok(), "its named agent, under its mandate");
+    let mut without = filing(standard(), &rules, &t, AGENT);
+    without.mandates = &[];
+    let e = assert_kind(file(without), RefusalKind::Forbidden);
+    assert_eq!(e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect::<Vec<_>>(), vec![("head.agent_code", "mandate_missing")]);
     let mut with_owner = standard();
     with_owner.head.owner_code = Some(cc(OWNER));
-    assert!(file(filing(with_owner, &rules, &t, OWNER)).is_ok(), "the named owner");
+    let e = assert_kind(file(filing(with_owner, &rules, &t, OWNER)), RefusalKind::Forbidden);
+    assert_eq!(e.errors[0].rule, "agent_not_named", "the named owner does not declare for the consignee");
 
     for outsider in [STRANGER, TERMINAL, OWNER] {
         let e = assert_kind(file(filing(standard(), &rules, &t, outsider)), RefusalKind::Forbidden);

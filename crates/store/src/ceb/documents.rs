@@ -24,6 +24,9 @@ pub(super) async fn submit(
             return Ok(Ok(CebOutcome::Answer(CebAnswer { replayed: true, answers })));
         }
     }
+    if let Err(r) = crate::mandate::check_ceb(c.mandates, s, now) {
+        return Ok(Err(r));
+    }
     let mut answers = Vec::new();
     match &s.documents {
         CebDocuments::Orders(v) => {

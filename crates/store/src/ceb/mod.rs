@@ -36,6 +36,8 @@ pub use read::{InventoryFilter, InventorySummary, QuotaAnswer, StatusCount, OPEN
 pub struct CancelRequest {
     pub invt_no: Option<String>,
     pub ebp_code: String,
+    /// The e-commerce enterprise the cancellation names; it must be the list's.
+    pub ebc_code: String,
     pub order_no: String,
     pub reason: String,
 }
@@ -45,6 +47,8 @@ pub struct CancelRequest {
 pub struct RefundRequest {
     pub invt_no: Option<String>,
     pub ebp_code: String,
+    /// The e-commerce enterprise the return names; it must be the list's.
+    pub ebc_code: String,
     pub order_no: String,
     pub reason: String,
     pub lines: Vec<RefundLine>,
@@ -104,8 +108,12 @@ impl CebDocuments {
 pub struct Submission {
     /// The message's root `guid`.
     pub guid: String,
-    /// The enterprise whose token sent it.
+    /// The enterprise whose token sent it (for an operator's import, the first party it names).
     pub sender: String,
+    /// Whether an enterprise sent it with its own token: its mandates are then checked. An
+    /// operator's import (`guomen ceb import`, the demo, the benchmark) takes messages as they
+    /// come and speaks for the parties they name.
+    pub by_token: bool,
     /// Random seed for targeting the inventories this message lets be decided.
     pub seed: u64,
     pub documents: CebDocuments,
@@ -178,6 +186,8 @@ pub(crate) struct Ceb<'a> {
     pub rows: &'a mut CebRows,
     pub targeting: Targeting<'a>,
     pub parties: Parties<'a>,
+    /// Mandates e-commerce enterprises gave agents, for inventory lists sent by an agent.
+    pub mandates: &'a crate::mandate::MandateBook,
 }
 
 /// Once per batch, before its rows are written: documents that waited too long are let go, and

@@ -51,7 +51,12 @@ async fn ledger_of(
 
 pub(super) async fn cancel(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, req: &CancelRequest) -> Result<DocAnswer, sqlx::Error> {
     let at = tx.at;
-    let Some(mut rec) = find(tx, c, req.invt_no.as_deref(), &req.ebp_code, &req.order_no).await?.filter(|r| r.names(&s.sender)) else {
+    // The list must be the named e-commerce enterprise's: the sender's mandate was checked
+    // against the enterprise the message names.
+    let Some(mut rec) = find(tx, c, req.invt_no.as_deref(), &req.ebp_code, &req.order_no)
+        .await?
+        .filter(|r| r.names(&s.sender) && r.inventory.ebc_code == req.ebc_code)
+    else {
         return Ok(answer::no_inventory(&req.order_no, req.invt_no.as_deref(), at));
     };
     let ledger = ledger_of(tx, c, &rec).await?;
@@ -66,7 +71,10 @@ pub(super) async fn cancel(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, req
 
 pub(super) async fn refund(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, r: &RefundRequest) -> Result<DocAnswer, sqlx::Error> {
     let at = tx.at;
-    let Some(mut rec) = find(tx, c, r.invt_no.as_deref(), &r.ebp_code, &r.order_no).await?.filter(|x| x.names(&s.sender)) else {
+    let Some(mut rec) = find(tx, c, r.invt_no.as_deref(), &r.ebp_code, &r.order_no)
+        .await?
+        .filter(|x| x.names(&s.sender) && x.inventory.ebc_code == r.ebc_code)
+    else {
         return Ok(answer::no_inventory(&r.order_no, None, at));
     };
     let ledger = ledger_of(tx, c, &rec).await?;

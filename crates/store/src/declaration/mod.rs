@@ -13,6 +13,7 @@ pub mod views;
 
 use crate::admin::Parties;
 use crate::kernel::{Handled, Tx};
+use crate::mandate::MandateBook;
 use crate::quarantine::Permits;
 use crate::risk::Targeting;
 use guomen_domain::declaration::{self, Declaration, DeclarationContent, DispositionKind, Filing};
@@ -206,13 +207,15 @@ impl Spine<'_> {
     }
 }
 
-/// Carries out a declaration step. Filing reads the trader's credit grade and the site's terminal
-/// from the parties, decides with the rules in force (recording their hits), and writes off the
+/// Carries out a declaration step. Filing, completion and the declarant's steps need the
+/// consignee's mandate when an agent acts (`mandates`). Filing reads the trader's credit grade
+/// and the site's terminal from the parties, decides with the rules in force (recording their hits), and writes off the
 /// quarantine permits it names.
 pub(crate) async fn execute(
     tx: &mut Tx<'_>,
     spine: &mut Spine<'_>,
     parties: &Parties<'_>,
+    mandates: &MandateBook,
     targeting: &mut Targeting<'_>,
     permits: Permits,
     cmd: &DeclarationCommand,
@@ -221,7 +224,7 @@ pub(crate) async fn execute(
     let actor = actor.as_str();
     match cmd {
         DeclarationCommand::File { content, filed_by, idempotency, seed } => {
-            file(tx, spine, parties, targeting, permits, content, filed_by, idempotency.as_ref(), *seed).await
+            file(tx, spine, parties, mandates, targeting, permits, content, filed_by, idempotency.as_ref(), *seed).await
         }
         DeclarationCommand::RecordArrival { bill_no, at: arrived, terminal } => {
             let mut ids: Vec<String> =
@@ -292,11 +295,18 @@ pub(crate) async fn execute(
             spine.on(tx, declaration_id, |d| d.order_sampling(actor, note, now)).await
         }
         DeclarationCommand::SubmitCommitment { declaration_id, enterprise, signed_by, storage_address, contact_phone, promise_accepted } => {
-            spine
-                .on(tx, declaration_id, |d| {
-                    d.submit_commitment(enterprise, signed_by, storage_address, contact_phone, *promise_accepted, now)
-                })
-                .await
+            // A declaration the enterprise is not named on does not exist for it; a party
+            // without the consignee's mandate is refused before anything else is looked at.
+            let Some(d) =
+                spine.load(tx, declaration_id).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise))
+            else {
+                return Ok(Err(Refusal::not_found("declaration", "报关单")));
+            };
+            if let Err(r) = crate::mandate::check_step(mandates, enterprise, &d.content, now) {
+                return Ok(Err(r));
+            }
+            let events = d.submit_commitment(enterprise, signed_by, storage_address, contact_phone, *promise_accepted, now);
+            Ok(spine.step(tx, d, events))
         }
         DeclarationCommand::AcceptCommitment { declaration_id } => spine.on(tx, declaration_id, |d| d.accept_commitment(actor, now)).await,
         DeclarationCommand::RejectCommitment { declaration_id, reason } => {
@@ -328,6 +338,15 @@ pub(crate) async fn execute(
             else {
                 return Ok(Err(Refusal::not_found("declaration", "报关单")));
             };
+            // Completing is declaring again: the completer is the consignee or the agent the
+            // complete declaration names, under its mandate on the day of completion.
+            let given = mandates.given_by(&d.content.head.trade_code);
+            let day = guomen_domain::clearance::cst_day(now);
+            if let Err(r) = crate::mandate::check_step(mandates, enterprise, &d.content, now)
+                .and_then(|()| guomen_domain::mandate::check_declarant(enterprise, &content.head, given, day))
+            {
+                return Ok(Err(r));
+            }
             let events = d.complete(content.clone(), now);
             Ok(spine.step(tx, d, events))
         }
@@ -339,6 +358,7 @@ async fn file(
     tx: &mut Tx<'_>,
     spine: &mut Spine<'_>,
     parties: &Parties<'_>,
+    mandates: &MandateBook,
     targeting: &mut Targeting<'_>,
     permits: Permits,
     content: &DeclarationContent,
@@ -382,6 +402,7 @@ async fn file(
         trader: &trader,
         terminal,
         rules: targeting.rules,
+        mandates: mandates.given_by(&content.head.trade_code),
         seed,
         now: tx.now,
     }) {

@@ -11,6 +11,7 @@ pub mod read;
 use crate::admin::Parties;
 use crate::declaration::Spine;
 use crate::kernel::{ms, Handled, Tx};
+use crate::mandate::MandateBook;
 use crate::numbering;
 use guomen_domain::field::appointment::{self, Appointment, AppointmentStatus, Schedule, ServiceHours, SlotKind};
 use guomen_domain::field::evidence::{self, RemoteEvent, RemoteInspection};
@@ -88,8 +89,15 @@ pub enum FieldOutcome {
 }
 
 /// Carries out a field command. Plans and remote inspections are opened on a declaration, read
-/// through the spine; appointment notices also go to the terminal operating the site.
-pub(crate) async fn execute(tx: &mut Tx<'_>, spine: &Spine<'_>, parties: &Parties<'_>, cmd: &FieldCommand) -> Handled<FieldOutcome> {
+/// through the spine; booking for a declaration and uploading evidence are a declarant's steps
+/// on it (an agent needs the consignee's mandate); appointment notices also go to the terminal operating the site.
+pub(crate) async fn execute(
+    tx: &mut Tx<'_>,
+    spine: &Spine<'_>,
+    parties: &Parties<'_>,
+    mandates: &MandateBook,
+    cmd: &FieldCommand,
+) -> Handled<FieldOutcome> {
     let (by, now) = (tx.actor.id.clone(), tx.now);
     let by = by.as_str();
     match cmd {
@@ -157,9 +165,14 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, spine: &Spine<'_>, parties: &Partie
             let schedule = schedule_from(site_code.trim(), *kind, row.try_get("capacity")?, &row.try_get::<String, _>("hours")?)?;
             let declaration_id = declaration_id.as_deref().map(str::trim).filter(|d| !d.is_empty());
             if let Some(did) = declaration_id {
-                let party =
-                    spine.load(tx, did).await?.is_some_and(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise));
-                if !party {
+                let decl = spine.load(tx, did).await?.filter(|d| &d.filed_by == enterprise || d.content.parties().contains(&enterprise));
+                // Booking for a declaration is a step on it: the consignee, or its mandated agent.
+                if let Some(d) = &decl {
+                    if let Err(r) = crate::mandate::check_step(mandates, enterprise, &d.content, now) {
+                        return Ok(Err(r));
+                    }
+                }
+                if decl.is_none() {
                     return Ok(Err(Refusal {
                         kind: RefusalKind::NotFound,
                         detail_en: format!("declaration {did} not found among your declarations"),
@@ -257,6 +270,16 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, spine: &Spine<'_>, parties: &Partie
             on_remote(tx, id, |r| r.instruct(text, by, now), true).await
         }
         FieldCommand::RecordEvidence { id, uploader, evidence_id: eid, instruction_no, file_name, media_type, size, sha256 } => {
+            // Evidence is sent for the consignee: an agent sends it only under its mandate.
+            if let Some(remote) = load_doc::<RemoteInspection>(tx.conn, "remote_inspections", id).await? {
+                if remote.enterprise == *uploader {
+                    if let Some(d) = spine.load(tx, &remote.declaration_id).await? {
+                        if let Err(r) = crate::mandate::check_step(mandates, uploader, &d.content, now) {
+                            return Ok(Err(r));
+                        }
+                    }
+                }
+            }
             on_remote(
                 tx,
                 id,

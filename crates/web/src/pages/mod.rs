@@ -10,6 +10,7 @@ pub mod declarant;
 mod declaration_form;
 pub mod detail;
 pub mod lab;
+pub mod mandates;
 pub mod officer;
 pub mod public;
 pub mod terminal;

@@ -59,8 +59,10 @@ async fn an_agent_files_for_a_trader_only_under_its_mandate() {
         let id = m["id"].as_str().unwrap().to_owned();
         let (s, d) = app.post("/api/v1/declarations", "declarant-other", &borrowed("BORROW-0002")).await;
         assert_eq!(s, 201, "{d}");
-        assert_eq!((d["filed_by"].as_str(), d["decision"]["grade"].as_str()), (Some(OTHER_TRADER), Some("advanced-certified")));
         let filed = d["id"].as_str().unwrap().to_owned();
+        // The grade is the consignee's; customs see it (a trader sees no targeting).
+        let (_, seen) = app.get(&format!("/api/v1/declarations/{filed}"), "officer").await;
+        assert_eq!((seen["filed_by"].as_str(), seen["decision"]["grade"].as_str()), (Some(OTHER_TRADER), Some("advanced-certified")));
         assert_eq!(permit_used(&app).await, "500");
         // A two-step summary, to be completed later.
         let mut two = green_draft("BORROW-0003");

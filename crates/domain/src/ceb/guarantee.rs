@@ -120,3 +120,22 @@ pub fn pay_tax(g: &Guarantee, ids: &[String], records: &[Option<InventoryRecord>
     let reserved = (g.reserved - amount).max(Decimal::ZERO);
     Ok(CebEvent::TaxPaid { guarantee: g.code.clone(), inventories: ids.to_vec(), amount, reserved })
 }
+
+/// What an event about an inventory list does to the tax reserved on a general guarantee: the
+/// guarantee and the amount added to its reservation (negative when tax is given back), or None.
+/// `tax_before` is the record's tax state before the event, `rec` the record after it. Acceptance
+/// reserves the tax bill (and counts as a change even when the bill is nil); a cancellation or a
+/// return gives back the tax not yet paid; goods returned after release give back their tax only
+/// while it is unpaid. The writer and `verify --views` both follow the guarantee by this.
+pub fn guarantee_change(e: &CebEvent, tax_before: TaxState, rec: &InventoryRecord) -> Option<(String, Decimal)> {
+    let back = match e {
+        CebEvent::InventoryAccepted { acceptance, .. } => return Some((acceptance.guarantee.clone(), acceptance.tax.total)),
+        CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
+        CebEvent::InventoryRefunded { tax, .. } if tax_before == TaxState::Reserved => *tax,
+        _ => return None,
+    };
+    if back.is_zero() {
+        return None;
+    }
+    rec.acceptance.as_ref().map(|a| (a.guarantee.clone(), -back))
+}

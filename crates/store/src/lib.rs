@@ -19,6 +19,7 @@ mod journal;
 mod kernel;
 mod numbering;
 pub mod quarantine;
+mod replay;
 pub mod risk;
 pub mod secrets;
 
@@ -32,6 +33,7 @@ pub use families::{Command, Outcome};
 pub use journal::{TimelineEntry, VerifyReport};
 pub use kernel::{connect_writer, Engine, Location, StoreError};
 pub use quarantine::figures::*;
+pub use replay::{DiffKind, Difference, ViewsReport, NOT_CHECKED};
 pub use risk::read::RulesVersion;
 pub use risk::RiskCommand;
 

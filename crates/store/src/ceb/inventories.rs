@@ -6,12 +6,14 @@
 use super::state::fp;
 use super::{sighting_of, Ceb, Submission};
 use crate::kernel::Tx;
+use crate::numbering::numbered;
 use guomen_domain::ceb::answer::{self, DocAnswer, DocState};
 use guomen_domain::ceb::identity::fingerprint;
 use guomen_domain::ceb::inventory as proc;
 use guomen_domain::ceb::quota::china_year;
 use guomen_domain::ceb::{
-    notice, AppType, CebEvent, Checks, DocKind, InventoryDoc, InventoryRecord, InventoryStatus, QuotaChange, Sighting, Tariff,
+    guarantee_change, notice, AppType, CebEvent, Checks, DocKind, InventoryDoc, InventoryRecord, InventoryStatus, QuotaChange,
+    Sighting, Tariff,
 };
 use guomen_domain::party::CreditGrade;
 use guomen_domain::Event;
@@ -41,7 +43,7 @@ async fn numbers(
     let n = next_counter(tx, format!("invt:{prefix}")).await?;
     let day = format!("{:04}{:02}{:02}", china.year(), u8::from(china.month()), china.day());
     let p = next_counter(tx, format!("pre:{day}")).await?;
-    Ok((format!("{prefix}{n:09}"), format!("B{day}{p:09}")))
+    Ok((numbered(&prefix, n), format!("B{}", numbered(&day, p))))
 }
 
 /// Brings back into memory the documents of `inv` that were let go after waiting too long.
@@ -265,12 +267,14 @@ pub(super) fn apply(tx: &mut Tx<'_>,
     let (before_status, before_tax) = (rec.status, rec.tax_state);
     rec.apply(&e, at);
     let buyer = rec.inventory.buyer().key();
+    if let Some(q) = e.quota_change() {
+        set_ledger(c, &buyer, q, at);
+    }
+    if let Some((code, delta)) = guarantee_change(&e, before_tax, rec) {
+        adjust_guarantee(c, &code, delta, at);
+    }
     match &e {
-        CebEvent::InventoryAccepted { acceptance, quota, .. } => {
-            if let Some(q) = quota {
-                set_ledger(c, &buyer, q, at);
-            }
-            adjust_guarantee(c, &acceptance.guarantee, acceptance.tax.total, at);
+        CebEvent::InventoryAccepted { acceptance, .. } => {
             if before_status != InventoryStatus::ManualReview {
                 c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
             }
@@ -282,28 +286,10 @@ pub(super) fn apply(tx: &mut Tx<'_>,
             }
             c.targeting.record_hits(&rec.id, &acceptance.decision, at);
         }
-        CebEvent::InventoryHeld { quota, .. } => {
-            set_ledger(c, &buyer, quota, at);
+        CebEvent::InventoryHeld { .. } => {
             c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
         }
-        CebEvent::InventoryRejected { quota: Some(q), .. }
-        | CebEvent::IdentityTheftConfirmed { quota: q, .. }
-        | CebEvent::InventoryReleased { quota: q, .. }
-        | CebEvent::InventoryCancelled { quota: Some(q), .. }
-        | CebEvent::InventoryReturned { quota: q, .. }
-        | CebEvent::InventoryRefunded { quota: q, .. } => set_ledger(c, &buyer, q, at),
         _ => {}
-    }
-    let tax_back = match &e {
-        CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
-        CebEvent::InventoryRefunded { tax, .. } if before_tax == guomen_domain::ceb::TaxState::Reserved => *tax,
-        _ => rust_decimal::Decimal::ZERO,
-    };
-    if !tax_back.is_zero() {
-        if let Some(a) = &rec.acceptance {
-            let code = a.guarantee.clone();
-            adjust_guarantee(c, &code, -tax_back, at);
-        }
     }
     if before_status == InventoryStatus::Waiting && rec.status != InventoryStatus::Waiting {
         c.state.waiting.remove(&rec.key);

@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 pub use rows::DeclarationRows;
+pub(crate) use rows::{declaration_row, DECLARATIONS};
+pub(crate) use views::{queue_row, OFFICER_QUEUE, ROLLUP_CLEARANCE, ROLLUP_CRITERIA};
 
 #[cfg(test)]
 pub(crate) const WRITES: &[&str] = &["declarations", "officer_queue", "rollup_clearance", "rollup_criteria", "console_state"];
@@ -183,6 +185,9 @@ impl Spine<'_> {
             }
         }
         self.rows.views.record(prior, &record);
+        if events.iter().any(|e| matches!(e, Event::DeclarationCompleted { .. })) {
+            self.rows.completed.insert(record.id.clone());
+        }
         self.rows.declarations.insert(record.id.clone(), (record.clone(), tx.at));
         record
     }
@@ -405,7 +410,7 @@ async fn next_entry_id(tx: &mut Tx<'_>, content: &DeclarationContent) -> Result<
     let prefix = format!("{}{}{}", content.head.customs_master, tx.now.year(), flag);
     let name = format!("entry:{prefix}");
     let next = tx.counter(&name).await? + 1;
-    Ok((name, next, format!("{prefix}{next:09}")))
+    Ok((name, next, crate::numbering::numbered(&prefix, next)))
 }
 
 /// Declarations staged in a batch, keyed by id (latest state and the time of the change).

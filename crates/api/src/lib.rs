@@ -28,13 +28,20 @@ pub struct AppState {
     pub files: std::path::PathBuf,
     /// Inventory lists per buyer per minute (cross-border e-commerce).
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
+    /// One journal verification at a time: each reads the whole journal.
+    pub verifying: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
     /// from the environment.
     pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
-        AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) }
+        AppState {
+            store,
+            files,
+            buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
+            verifying: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+        }
     }
 }
 
@@ -45,6 +52,10 @@ pub fn router(store: Store) -> Router {
 
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
-    let state = AppState::new(store, files);
+    router_with_state(AppState::new(store, files))
+}
+
+/// The whole API over a state the caller keeps (its guards are shared with it).
+pub fn router_with_state(state: AppState) -> Router {
     routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
 }

@@ -102,6 +102,13 @@ pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) ->
     token
 }
 
+/// Every view rebuilt from the journal matches what is stored (`guomen verify --views`).
+pub async fn assert_views_match(store: &Store) {
+    let v = store.verify_views(50).await.unwrap();
+    let listed: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert!(v.ok(), "{} difference(s) between the views and the journal:\n{}", v.total, listed.join("\n"));
+}
+
 pub fn admin() -> Actor {
     Actor { id: "test".into(), role: Some(Role::Admin), enterprise: None }
 }

@@ -17,6 +17,7 @@ mod input;
 mod journal;
 mod quarantine;
 mod spine;
+mod views;
 mod visitor;
 mod webdriver;
 mod webhook;

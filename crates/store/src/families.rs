@@ -4,8 +4,8 @@
 //! family's handler with exactly the parts of the others that handler may use.
 //!
 //! Adding a family: its module beside the others (commands, handler, its tables), one variant
-//! in `Command` and `Outcome`, one arm in `execute`, its tables in `TABLES`. The kernel does not
-//! change.
+//! in `Command` and `Outcome`, one arm in `execute`, its tables in `TABLES`, and its file in
+//! `replay/` so `verify --views` rebuilds its rows. The kernel does not change.
 
 use crate::admin::{AdminCommand, AdminOutcome, AdminRows, AdminState, Parties};
 use crate::ceb::rows::CebRows;

@@ -265,7 +265,7 @@ fn event(seq: i64, payload: &str) -> Result<Event, sqlx::Error> {
 
 /// The kind of record a stream is of: what precedes its first ':' (`declaration`, `ceb`,
 /// `ruleset`…).
-fn family(stream: &str) -> &str {
+fn kind_of(stream: &str) -> &str {
     stream.split_once(':').map_or(stream, |(f, _)| f)
 }
 
@@ -326,7 +326,7 @@ pub(crate) async fn check(conn: &mut AnyConnection, limit: usize) -> Result<View
         let mut by_kind: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for r in &page {
             let stream: String = r.try_get(1)?;
-            by_kind.entry(family(&stream).to_owned()).or_default().push(stream);
+            by_kind.entry(kind_of(&stream).to_owned()).or_default().push(stream);
         }
         for (kind, streams) in by_kind {
             if !KINDS.contains(&kind.as_str()) {
@@ -344,7 +344,8 @@ pub(crate) async fn check(conn: &mut AnyConnection, limit: usize) -> Result<View
                 "permit" | "sample" => quarantine::check(conn, &mut run, &kind, streams).await?,
                 "survey" | "appointment" | "remote" | "schedule" => field::check(conn, &mut run, &kind, streams).await?,
                 "ceb" => ceb::check(conn, &mut run, streams).await?,
-                _ => ceb::check_waybills(conn, &mut run, streams).await?,
+                "ceb-waybill" => ceb::check_waybills(conn, &mut run, streams).await?,
+                _ => {}
             }
         }
     }
@@ -373,9 +374,9 @@ mod tests {
 
     #[test]
     fn streams_by_kind() {
-        assert_eq!(family("declaration:950120261000000001"), "declaration");
-        assert_eq!(family("ceb-waybill:1105910159/SF1"), "ceb-waybill");
-        assert_eq!(family("ruleset"), "ruleset");
+        assert_eq!(kind_of("declaration:950120261000000001"), "declaration");
+        assert_eq!(kind_of("ceb-waybill:1105910159/SF1"), "ceb-waybill");
+        assert_eq!(kind_of("ruleset"), "ruleset");
         assert_eq!(name_in("ceb:1105910159/ORDER-1"), "1105910159/ORDER-1");
         assert_eq!(name_in("ruleset"), "");
     }

@@ -19,8 +19,8 @@ pub use routes::admin::{check_user, parse_enterprise, subscription_command, toke
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
-pub use view::{targeting_member, Sight};
 pub use routes::mandates::visible as may_see_mandate;
+pub use view::{targeting_member, Sight};
 
 /// Shared state of every handler.
 #[derive(Clone)]
@@ -32,6 +32,8 @@ pub struct AppState {
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
     /// Which addresses a webhook subscription may point at.
     pub webhooks: guomen_delivery::Reach,
+    /// One journal verification at a time: each reads the whole journal.
+    pub verifying: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
             files,
             buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
             webhooks: guomen_delivery::Reach::from_env(),
+            verifying: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
         }
     }
 }

@@ -1,6 +1,5 @@
 //! Command-line arguments and the commands that are not a server.
 
-use guomen_store::{AdminCommand, RiskCommand};
 use anyhow::{anyhow, bail, Context};
 use clap::{Args, Parser, Subcommand};
 use guomen_domain::party::{Actor, Role};
@@ -8,6 +7,7 @@ use guomen_domain::risk::RuleSet;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::Refusal;
 use guomen_store::{secrets, Location, Store, StoreError};
+use guomen_store::{AdminCommand, RiskCommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -64,10 +64,17 @@ pub enum Cmd {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Verify the journal's hash chain; exits non-zero on any break.
+    /// Verify the journal's hash chain (and with --views every view against the journal); exits
+    /// non-zero on any break or difference.
     Verify {
         #[command(flatten)]
         data: DataArgs,
+        /// Also rebuild every view from the journal and report each stored row that differs.
+        #[arg(long)]
+        views: bool,
+        /// Most differences listed (all are counted).
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
     },
     /// Manage enterprises.
     Enterprise {
@@ -197,6 +204,24 @@ fn refusal_text(r: &Refusal) -> String {
     s
 }
 
+/// What `verify --views` found, for an operator.
+fn print_views(v: &guomen_store::ViewsReport) {
+    if v.ok() {
+        println!("views verified: {} rows of {} tables rebuilt from the journal match what is stored", v.rows, v.tables.len());
+    } else {
+        println!("views DIFFER from the journal: {} difference(s) in {} rows rebuilt from the journal", v.total, v.rows);
+        for d in &v.differences {
+            println!("  {d}");
+        }
+        let more = v.total - v.differences.len() as u64;
+        if more > 0 {
+            println!("  … and {more} more");
+        }
+    }
+    let skipped: Vec<&str> = guomen_store::NOT_CHECKED.iter().map(|(what, _, _)| *what).collect();
+    println!("not in the journal by design, so not checked: {}", skipped.join(", "));
+}
+
 fn store_err(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Refused(r) => anyhow!("{}", refusal_text(&r)),
@@ -224,22 +249,28 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Verify { data } => {
+        Cmd::Verify { data, views, limit } => {
             if data.database.is_none() && !data.data.join("guomen.db").exists() {
                 bail!("{} holds no Guomen database to verify", data.data.display());
             }
             let store = Store::open_read_only(&data.location()?).await.map_err(|e| anyhow!("{e}"))?;
             let r = store.verify().await.map_err(store_err)?;
-            match r.first_break {
+            let mut ok = match r.first_break {
                 None => {
                     println!("journal verified: {} entries, chain intact", r.checked);
-                    Ok(ExitCode::SUCCESS)
+                    true
                 }
                 Some(b) => {
                     println!("journal BROKEN after {} good entries: {b}", r.checked);
-                    Ok(ExitCode::from(1))
+                    false
                 }
+            };
+            if views {
+                let v = store.verify_views(limit.max(1)).await.map_err(store_err)?;
+                print_views(&v);
+                ok &= v.ok();
             }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Cmd::Enterprise { command: EnterpriseCmd::Add { data, code, credit_code, name, name_en, grade, site_code } } => {
             let e = guomen_api::parse_enterprise(&code, &credit_code, &name, &name_en, &grade, site_code.as_deref())
@@ -271,7 +302,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = data.open().await?;
             let (token_id, token) = secrets::new_token();
             store
-                .execute(cli_actor(), AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label })
+                .execute(
+                    cli_actor(),
+                    AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label },
+                )
                 .await
                 .map_err(store_err)?;
             println!("{token}");

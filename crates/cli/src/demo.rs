@@ -42,8 +42,8 @@ mod rules;
 mod season;
 mod summary;
 
-use guomen_store::RiskCommand;
 use anyhow::Context;
+use guomen_store::RiskCommand;
 use guomen_store::Store;
 
 /// Fills an empty `store` with the demo port; returns the summary to print.
@@ -56,7 +56,9 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     mandates::grant(&mut sim, &parties, &cases, &cal).await.context("the brokers' mandates")?;
     let ruleset = rules::initial();
     let reason = rules::initial_reason(cal.year);
-    sim.exec(parties.actor("analyst"), RiskCommand::PublishRules { ruleset, reason }, cal.rules_at).await.context("publishing the rules")?;
+    sim.exec(parties.actor("analyst"), RiskCommand::PublishRules { ruleset, reason }, cal.rules_at)
+        .await
+        .context("publishing the rules")?;
     let permits = permits::assign(&mut cases, &cal, &parties);
     let mut world = flow::World::new(sim, &parties, &cal, cases, permits);
     world.run(cal.revision_at).await?;

@@ -1,10 +1,10 @@
 //! The outbox dispatcher: delivers pending webhook deliveries at least once, in per-record
 //! order, with exponential back-off.
 
-use guomen_store::DeliveryCommand;
 use crate::reach::{check_literal, CheckedResolver, Reach};
 use crate::signature;
 use guomen_domain::party::Actor;
+use guomen_store::DeliveryCommand;
 use guomen_store::{DeliveryUpdate, PendingDelivery, Store, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;

@@ -1,6 +1,5 @@
 //! The dispatcher against a real store and a real HTTP receiver on 127.0.0.1.
 
-use guomen_store::{AdminCommand, DeclarationCommand};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -10,6 +9,7 @@ use guomen_delivery::{signature, Dispatcher, Reach, RetryPolicy};
 use guomen_domain::declaration::{validate, DeclarationDraft, HeadDraft, ItemDraft, ValidationContext};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise};
 use guomen_domain::types::{CreditCode, CustomsCode};
+use guomen_store::{AdminCommand, DeclarationCommand};
 use guomen_store::{Location, Outcome, Store};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;

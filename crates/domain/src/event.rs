@@ -3,13 +3,13 @@
 
 use crate::ceb::CebEvent;
 use crate::declaration::{Commitment, DeclarationContent, DispositionOrder};
-use crate::inspection::{Conclusion, Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
-use crate::party::{CreditGrade, Enterprise, Role};
 use crate::field::appointment::{AppointmentEvent, Schedule};
 use crate::field::evidence::RemoteEvent;
+use crate::field::survey::SurveyEvent;
+use crate::inspection::{Conclusion, Hold, InspectionNotice, InspectionResult, PositionReport, ReleaseNotice};
+use crate::party::{CreditGrade, Enterprise, Role};
 use crate::quarantine::lab::SampleEvent;
 use crate::quarantine::permit::PermitEvent;
-use crate::field::survey::SurveyEvent;
 use crate::risk::{Decision, RuleSet};
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};

@@ -4,8 +4,8 @@
 //! family's handler with exactly the parts of the others that handler may use.
 //!
 //! Adding a family: its module beside the others (commands, handler, its tables), one variant
-//! in `Command` and `Outcome`, one arm in `execute`, its tables in `TABLES`. The kernel does not
-//! change.
+//! in `Command` and `Outcome`, one arm in `execute`, its tables in `TABLES`, and its file in
+//! `replay/` so `verify --views` rebuilds its rows. The kernel does not change.
 
 use crate::admin::{AdminCommand, AdminOutcome, AdminRows, AdminState, Parties};
 use crate::ceb::rows::CebRows;
@@ -15,8 +15,8 @@ use crate::console::{ConsoleCommand, ConsoleOutcome};
 use crate::declaration::{DeclarationCommand, DeclarationOutcome, DeclarationRows, Spine};
 use crate::delivery::DeliveryCommand;
 use crate::field::{FieldCommand, FieldOutcome};
-use crate::mandate::{MandateBook, MandateCommand};
 use crate::kernel::{Families, Handled, Journal, Tx};
+use crate::mandate::{MandateBook, MandateCommand};
 use crate::quarantine::{Permits, QuarantineCommand, QuarantineOutcome};
 use crate::risk::{RiskCommand, RiskRows, RiskState, Targeting};
 use guomen_domain::declaration::Declaration;
@@ -85,11 +85,17 @@ pub enum Outcome {
     Enterprise(Enterprise),
     Subscription(Subscription),
     Rules(Arc<RuleSet>),
-    Declaration { record: Box<Declaration>, replayed: bool },
+    Declaration {
+        record: Box<Declaration>,
+        replayed: bool,
+    },
     Declarations(Vec<Declaration>),
     Permit(Box<Permit>),
     /// A sample, and its declaration when the step changed it.
-    Sample { sample: Box<Sample>, declaration: Option<Box<Declaration>> },
+    Sample {
+        sample: Box<Sample>,
+        declaration: Option<Box<Declaration>>,
+    },
     SurveyPlan(Box<SurveyPlan>),
     Schedule(Schedule),
     Appointment(Box<Appointment>),
@@ -274,19 +280,37 @@ mod tidy {
     use std::path::Path;
 
     /// The tables a piece of source text's SQL writes and reads: the identifier after
-    /// `INSERT INTO`, `UPDATE` (not `DO UPDATE`) and `DELETE FROM`, and after `FROM` and `JOIN`.
+    /// `INSERT INTO`, `UPDATE` (not `DO UPDATE`) and `DELETE FROM`, and after `FROM` and `JOIN`;
+    /// a table declared for writing (`Table { name: "…", … }`, whose statements are made at run
+    /// time) is written too.
     fn tables(text: &str) -> (BTreeSet<String>, BTreeSet<String>) {
-        // `{name}` in a format string is a table chosen at run time, not a table name.
-        let mut plain = String::with_capacity(text.len());
-        let mut in_braces = false;
-        for c in text.chars() {
-            match c {
-                '{' => in_braces = true,
-                '}' => in_braces = false,
-                c if !in_braces || !(c.is_ascii_alphanumeric() || c == '_') => plain.push(c),
-                _ => {}
+        let mut declared = BTreeSet::new();
+        for (i, _) in text.match_indices("Table {") {
+            let rest = text[i + "Table {".len()..].trim_start();
+            if let Some(name) = rest.strip_prefix("name:").map(str::trim_start).and_then(|r| r.strip_prefix('"')) {
+                declared.extend(name.split('"').next().map(str::to_owned));
             }
         }
+        // `{name}` in a format string is a table chosen at run time, not a table name: it reads
+        // as `RUNTIME`, which no table is called. Other braces (blocks, struct literals) stay.
+        let mut plain = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(i) = rest.find('{') {
+            plain.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            let arg = after.find('}').filter(|&j| after[..j].chars().all(|c| c.is_ascii_alphanumeric() || "_.:".contains(c)));
+            match arg {
+                Some(j) => {
+                    plain.push_str(" RUNTIME ");
+                    rest = &after[j + 1..];
+                }
+                None => {
+                    plain.push('{');
+                    rest = after;
+                }
+            }
+        }
+        plain.push_str(rest);
         let text = plain.as_str();
         let words: Vec<&str> = text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
         let table = |w: Option<&&str>| w.filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '_')).map(|w| w.to_string());
@@ -301,6 +325,7 @@ mod tidy {
                 _ => {}
             }
         }
+        writes.extend(declared);
         (writes, reads)
     }
 
@@ -342,10 +367,27 @@ mod tidy {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
+    /// `verify --views` (`replay/`) is no family: it writes nothing, and reads only the tables
+    /// it declares (`replay::READS`).
+    #[test]
+    fn the_views_check_writes_nothing_and_reads_what_it_declares() {
+        let mut text = String::new();
+        source_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/replay"), &mut text);
+        assert!(!text.is_empty(), "no source for replay/");
+        let (w, r) = tables(&text);
+        assert!(w.is_empty(), "replay/ writes {w:?}");
+        let undeclared: Vec<&String> = r.iter().filter(|t| !crate::replay::READS.contains(&t.as_str())).collect();
+        assert!(undeclared.is_empty(), "replay/ reads {undeclared:?}, which replay::READS does not declare");
+    }
+
     #[test]
     fn the_scanner_sees_writes_and_reads() {
         let (w, r) = tables("\"INSERT INTO a (x) VALUES ($1) ON CONFLICT (x) DO UPDATE SET x = 1\"; \"UPDATE b SET\"; \"DELETE FROM c\"; \"SELECT x FROM d JOIN e ON\"");
         assert_eq!(w.into_iter().collect::<Vec<_>>(), ["a", "b", "c"]);
         assert_eq!(r.into_iter().collect::<Vec<_>>(), ["d", "e"]);
+        let (w, _) = tables("const T: Table =\n    Table { name: \"t\", columns: &[\"a\"], key: 1 };");
+        assert_eq!(w.into_iter().collect::<Vec<_>>(), ["t"]);
+        let (w, r) = tables("fn f() { q(&format!(\"SELECT doc FROM {table}\")); q(\"DELETE FROM g WHERE {x:?}\") }");
+        assert_eq!((w.into_iter().collect::<Vec<_>>(), r.into_iter().collect::<Vec<_>>()), (vec!["g".to_owned()], vec![]));
     }
 }

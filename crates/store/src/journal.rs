@@ -1,12 +1,14 @@
 //! The journal as Guomen's records use it: the domain's events are its entries; reads of one
-//! record's timeline, of an event, and the walk that checks every link of the chain.
+//! record's timeline, of an event, the walk that checks every link of the chain, and the check
+//! that every view is what the journal says (`replay/`).
 
-use crate::kernel::Entry;
+use crate::kernel::{Engine, Entry};
+use crate::replay::ViewsReport;
 use crate::{Store, StoreError};
 use guomen_domain::journal::{Break, EntryFields, Verifier};
 use guomen_domain::Event;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::{Connection, Executor, Row};
 
 impl Entry for Event {
     fn stream(&self) -> String {
@@ -94,6 +96,21 @@ impl Store {
                 after = seq;
             }
         }
+    }
+
+    /// Rebuilds every view from the journal and compares it with what is stored (`replay/`), in
+    /// one read-only snapshot, so a commit meanwhile is not seen; keeps the first `limit`
+    /// differences (and counts them all).
+    pub async fn verify_views(&self, limit: usize) -> Result<ViewsReport, StoreError> {
+        let mut conn = self.read.acquire().await?;
+        let mut tx = conn.begin().await?;
+        if self.engine == Engine::Postgres {
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").await?;
+        }
+        let report = crate::replay::check(&mut tx, limit).await;
+        // Read-only: nothing to keep.
+        tx.rollback().await?;
+        Ok(report?)
     }
 
     /// The first event of a kind in a record's journal stream.

@@ -21,6 +21,7 @@ pub mod mandate;
 mod migrations;
 mod numbering;
 pub mod quarantine;
+mod replay;
 pub mod risk;
 pub mod secrets;
 
@@ -36,6 +37,7 @@ pub use kernel::{connect_writer, Engine, Location, StoreError};
 pub use mandate::read::MandateFilter;
 pub use mandate::MandateCommand;
 pub use quarantine::figures::*;
+pub use replay::{DiffKind, Difference, ViewsReport, NOT_CHECKED};
 pub use risk::read::RulesVersion;
 pub use risk::RiskCommand;
 

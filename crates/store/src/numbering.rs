@@ -26,3 +26,32 @@ pub(crate) async fn peek(tx: &mut Tx<'_>, name: &str, seed: &str, key: Option<&s
 pub(crate) fn take(tx: &mut Tx<'_>, name: &str, n: i64) {
     tx.journal.set_counter(name, n);
 }
+
+/// Width of the sequence that ends declaration, inventory-list and pre-entry numbers.
+pub(crate) const SEQUENCE_DIGITS: usize = 9;
+
+/// A number made of a prefix and a counter's value (`{prefix}{n:09}`).
+pub(crate) fn numbered(prefix: &str, n: i64) -> String {
+    format!("{prefix}{n:0width$}", width = SEQUENCE_DIGITS)
+}
+
+/// The counter `{counter}:{prefix}` a number was taken from and the value it took: the inverse
+/// of [`numbered`].
+pub(crate) fn counter_of(counter: &str, number: &str) -> Option<(String, i64)> {
+    let cut = number.len().checked_sub(SEQUENCE_DIGITS)?;
+    let n = number.get(cut..)?.parse().ok()?;
+    Some((format!("{counter}:{}", number.get(..cut)?), n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_and_numbers_are_inverse() {
+        let id = numbered("950120261", 42);
+        assert_eq!(id, "950120261000000042");
+        assert_eq!(counter_of("entry", &id), Some(("entry:950120261".into(), 42)));
+        assert_eq!(counter_of("entry", "12"), None);
+    }
+}

@@ -1,6 +1,5 @@
 //! Administration — enterprises, users, API tokens and webhook subscriptions.
 
-use guomen_store::AdminCommand;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -11,6 +10,7 @@ use axum::Json;
 use guomen_domain::party::{CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_domain::{FieldError, Refusal};
+use guomen_store::AdminCommand;
 use guomen_store::{secrets, Outcome};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -210,7 +210,8 @@ pub fn token_command(role_name: &str, enterprise: Option<&str>, label: Option<St
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     fail_if(errors)?;
     let (token_id, token) = secrets::new_token();
-    let cmd = AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
+    let cmd =
+        AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
     Ok((cmd, token))
 }
 

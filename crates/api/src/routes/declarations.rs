@@ -1,7 +1,6 @@
 //! 报关单 — filing (JSON or DecMessage XML), lists, detail with timeline, two-step completion,
 //! and replay of the risk decision.
 
-use guomen_store::DeclarationCommand;
 use super::today;
 use crate::auth::Caller;
 use crate::body::{parse_json, Media, RawBody};
@@ -15,6 +14,7 @@ use guomen_domain::declaration::{validate, Declaration, DeclarationContent, Decl
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_store::DeclarationCommand;
 use guomen_store::{DeclarationFilter, IdempotencyKey, Outcome};
 use serde::Deserialize;
 use serde_json::json;

@@ -1,6 +1,5 @@
 //! 查验与放行 — arrival, container position, inspection result, release and hold.
 
-use guomen_store::DeclarationCommand;
 use super::today;
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -11,6 +10,7 @@ use axum::Json;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::{FieldError, Refusal};
+use guomen_store::DeclarationCommand;
 use guomen_store::Outcome;
 use serde::Deserialize;
 use serde_json::{json, Value};

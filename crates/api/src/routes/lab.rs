@@ -15,7 +15,7 @@ use guomen_domain::party::Role;
 use guomen_domain::quarantine::permit::PermitDraft;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{FieldError, Refusal};
-use guomen_store::quarantine::{QuarantineCommand, LabStep};
+use guomen_store::quarantine::{LabStep, QuarantineCommand};
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;
 use serde::Deserialize;

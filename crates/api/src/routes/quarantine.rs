@@ -1,7 +1,6 @@
 //! 检验检疫 on a declaration — sampling orders, pre-release on commitment, disposition orders
 //! and the second stage of two-stage access.
 
-use guomen_store::DeclarationCommand;
 use super::inspection::{done, one, required};
 use super::{NoteBody, ReasonBody};
 use crate::auth::Caller;
@@ -14,6 +13,7 @@ use guomen_domain::declaration::DispositionKind;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::FieldError;
+use guomen_store::DeclarationCommand;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -128,7 +128,10 @@ pub async fn order_disposition(
     one(
         &caller,
         s.store
-            .execute(caller.0.clone(), DeclarationCommand::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline })
+            .execute(
+                caller.0.clone(),
+                DeclarationCommand::OrderDisposition { declaration_id: id, kind, instructions: b.instructions, deadline },
+            )
             .await?,
     )
 }

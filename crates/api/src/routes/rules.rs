@@ -1,6 +1,5 @@
 //! 布控规则 — risk analysts publish rule sets and criteria; every change is a new version.
 
-use guomen_store::RiskCommand;
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -12,6 +11,7 @@ use guomen_domain::party::Role;
 use guomen_domain::risk::{Criterion, RuleSet};
 use guomen_domain::Refusal;
 use guomen_store::Outcome;
+use guomen_store::RiskCommand;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -4,11 +4,11 @@
 //! in, and requests the officer's queue and the dashboard many times, reading each answer's
 //! `Server-Timing` (the console's own time for the page) as well as the client's latency.
 
-use guomen_store::AdminCommand;
 use super::{console_fill, data, say, target};
 use anyhow::{bail, Context};
 use guomen_domain::party::Role;
 use guomen_store::console::ConsoleCommand;
+use guomen_store::AdminCommand;
 use guomen_store::{secrets, Command};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

@@ -4,13 +4,13 @@
 //! the goods the targeting selects are reported in position, inspected and released a few hours
 //! later, except for a share of recent ones left waiting in the officer's queue.
 
-use guomen_store::DeclarationCommand;
 use super::data::{Declarations, Port};
 use anyhow::{anyhow, Context};
 use guomen_domain::declaration::{validate, DeclarationDraft, ValidationContext};
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::types::CustomsCode;
+use guomen_store::DeclarationCommand;
 use guomen_store::{Outcome, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

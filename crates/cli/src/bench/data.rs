@@ -1,7 +1,6 @@
 //! The port the bench files into — a trader, a terminal, a realistic rule set, a declarant
 //! token — and the declarations it files: distinct, valid JSON bodies of one to three items.
 
-use guomen_store::{AdminCommand, RiskCommand};
 use crate::cli::cli_actor;
 use anyhow::{anyhow, bail, Context};
 use axum::body::Bytes;
@@ -10,6 +9,7 @@ use guomen_domain::party::{Enterprise, Role};
 use guomen_domain::risk::{CheckType, Conditions, Criterion, GradeModifiers, Lane, ListCondition, ListField, PriceBand, RuleSet};
 use guomen_domain::types::{CountryCode, CreditCode, CurrencyCode};
 use guomen_store::{secrets, Store};
+use guomen_store::{AdminCommand, RiskCommand};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;

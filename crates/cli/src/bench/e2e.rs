@@ -5,12 +5,12 @@
 //! Beside it, as a diagnostic, the same filings handed straight to `Store::execute` by C tasks,
 //! parsed and validated beforehand: the store's write path without HTTP.
 
-use guomen_store::DeclarationCommand;
 use super::data::Declarations;
 use anyhow::{bail, Context};
 use axum::serve::ListenerExt;
 use guomen_domain::declaration::{validate, DeclarationContent, DeclarationDraft, ValidationContext};
 use guomen_domain::types::CustomsCode;
+use guomen_store::DeclarationCommand;
 use guomen_store::Store;
 use sqlx::Row;
 use std::future::{Future, IntoFuture};

@@ -6,7 +6,6 @@
 //! is cancelled, one returned, and the logistics firms report the released parcels out of
 //! the supervised site each evening.
 
-use guomen_store::{AdminCommand, RiskCommand};
 use crate::bench::ceb::traffic::{self, Parcel, Traffic, CARRIERS, PAYERS, PLATFORMS};
 use anyhow::{anyhow, Context};
 use guomen_api::ceb::{process_at, Sender};
@@ -17,6 +16,7 @@ use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_messages::ceb::compose::{self, Transfer};
 use guomen_store::ceb::CebCommand;
 use guomen_store::{secrets, Command, Store};
+use guomen_store::{AdminCommand, RiskCommand};
 use rust_decimal::Decimal;
 use time::{Duration, OffsetDateTime};
 

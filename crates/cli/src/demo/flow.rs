@@ -3,7 +3,6 @@
 //! terminal reports arrivals and containers in position, the officer records results, holds and
 //! releases.
 
-use guomen_store::{DeclarationCommand, RiskCommand};
 use super::findings;
 use super::parties::Parties;
 use super::permits::Permits;
@@ -17,6 +16,7 @@ use guomen_domain::party::{Actor, Role};
 use guomen_domain::risk::Lane;
 use guomen_domain::types::CustomsCode;
 use guomen_store::{Command, Outcome, Store, StoreError};
+use guomen_store::{DeclarationCommand, RiskCommand};
 use rand::rngs::StdRng;
 use rand::SeedableRng;
 use rust_decimal::Decimal;

@@ -1,12 +1,12 @@
 //! The demo's parties: enterprises of every credit grade, the terminals and the laboratory,
 //! the people who log in, and one API token per role.
 
-use guomen_store::AdminCommand;
 use super::flow::Sim;
 use anyhow::{anyhow, Context};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_store::secrets;
+use guomen_store::AdminCommand;
 use std::collections::HashMap;
 use time::{Duration, OffsetDateTime};
 
@@ -229,8 +229,12 @@ pub async fn setup(sim: &mut Sim<'_>, at: OffsetDateTime) -> anyhow::Result<Part
     let mut parties = Parties { firms, tokens: Vec::new() };
     let hashes = hashing.await?;
     for (u, password_hash) in USERS.iter().zip(hashes) {
-        let command =
-            AdminCommand::CreateUser { username: u.username.into(), password_hash, role: u.role, enterprise: u.firm.map(|f| parties.code(f)) };
+        let command = AdminCommand::CreateUser {
+            username: u.username.into(),
+            password_hash,
+            role: u.role,
+            enterprise: u.firm.map(|f| parties.code(f)),
+        };
         sim.exec(admin.clone(), command, tick()).await.with_context(|| format!("creating user {}", u.username))?;
     }
     for &(role, firm, label) in TOKENS {

@@ -19,20 +19,20 @@
 //!   the seedling and growth stages; one survey finds a quarantine pest, whose sampling,
 //!   plot-destruction and notification actions are closed before the plan is.
 
-use guomen_store::DeclarationCommand;
 use super::catalogue::{AIRPORT, CROPS};
 use super::flow::{store_error, Step, Task, World, WAITS_FOR_LAB};
 use super::permits;
 use super::plan::{cst, cst_date, Kind};
 use anyhow::{anyhow, bail, Context};
 use guomen_domain::declaration::{DispositionKind, Status};
-use guomen_domain::party::Actor;
 use guomen_domain::field::appointment::{self, Appointment, Schedule, ServiceHours, SlotKind};
 use guomen_domain::field::evidence::RemoteInspection;
-use guomen_domain::quarantine::lab::{AnalyteKind, AnalyteSpec};
 use guomen_domain::field::survey::{ActionKind, Finding, Plot, SurveyPlan};
+use guomen_domain::party::Actor;
+use guomen_domain::quarantine::lab::{AnalyteKind, AnalyteSpec};
 use guomen_store::field::FieldCommand;
-use guomen_store::quarantine::{QuarantineCommand, LabStep};
+use guomen_store::quarantine::{LabStep, QuarantineCommand};
+use guomen_store::DeclarationCommand;
 use guomen_store::{Command, Outcome};
 use rand::Rng;
 use rust_decimal::Decimal;
@@ -209,7 +209,10 @@ impl World<'_> {
         for (k, d) in drafts.into_iter().enumerate() {
             let at = t + Duration::minutes(4 * k as i64);
             let id = d.id.clone().unwrap_or_default();
-            self.sim.exec(officer.clone(), Command::Quarantine(QuarantineCommand::IssuePermit(d)), at).await.with_context(|| format!("permit {id}"))?;
+            self.sim
+                .exec(officer.clone(), Command::Quarantine(QuarantineCommand::IssuePermit(d)), at)
+                .await
+                .with_context(|| format!("permit {id}"))?;
             self.stats.permits += 1;
         }
         Ok(())
@@ -419,7 +422,8 @@ impl World<'_> {
     }
 
     async fn lab_step(&mut self, i: usize, by: &str, step: LabStep, t: OffsetDateTime) -> anyhow::Result<Outcome> {
-        let command = Command::Quarantine(QuarantineCommand::Step { sample_id: self.sample(i)?.id.clone(), lab: self.parties.code("lab"), step });
+        let command =
+            Command::Quarantine(QuarantineCommand::Step { sample_id: self.sample(i)?.id.clone(), lab: self.parties.code("lab"), step });
         let actor = self.lab_actor(by);
         self.stats.lab_steps += 1;
         self.sim.exec(actor, command, t).await
@@ -682,8 +686,8 @@ impl World<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use guomen_domain::quarantine::lab::specification_for;
     use guomen_domain::field::survey;
+    use guomen_domain::quarantine::lab::specification_for;
 
     #[test]
     fn every_failing_result_is_an_analyte_of_its_crops() {

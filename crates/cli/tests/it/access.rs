@@ -58,7 +58,7 @@ fn endpoints(id: &str) -> Vec<Endpoint> {
         e("POST", "/api/v1/tokens".into(), Some(json!({ "role": "nope" })), &["admin"]),
         e("POST", "/api/v1/subscriptions".into(), Some(json!({ "url": "not a url" })), &["admin"]),
         e("GET", "/api/v1/subscriptions".into(), None, &["admin"]),
-        e("GET", "/api/v1/journal/verify".into(), None, &["admin"]),
+        e("GET", "/api/v1/journal/verify".into(), None, &["officer", "admin"]),
         e("POST", "/api/v1/permits".into(), Some(json!({ "id": "bad id" })), &["officer"]),
         e("GET", "/api/v1/permits".into(), None, &["declarant", "officer", "risk-analyst", "admin"]),
         e("GET", format!("/api/v1/permits/{SEED_PERMIT}"), None, &["declarant", "officer", "risk-analyst", "admin"]),

@@ -3,7 +3,7 @@
 //! boundary, the identity-theft guard, inspection, guarantees, the buyer's query, bad input.
 
 use crate::ceb_support::*;
-use crate::helpers::{engines, TestApp};
+use crate::helpers::{assert_views_match, engines, TestApp};
 use guomen_api::ceb::{process, Sender};
 use guomen_domain::ceb::Ledger;
 use guomen_store::ceb::{CebCommand, CebDocuments, Submission};
@@ -137,6 +137,7 @@ async fn an_inventory_waits_for_its_documents_in_any_order_and_is_decided_by_the
                 assert!(notices.to_string().contains(&p.inventory.order_no), "{notices}");
             }
         }
+        assert_views_match(&app.store).await;
     }
 }
 

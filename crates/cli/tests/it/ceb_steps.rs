@@ -3,7 +3,7 @@
 //! query, and the operator's file import.
 
 use crate::ceb_support::*;
-use crate::helpers::{engines, TestApp};
+use crate::helpers::{assert_views_match, engines, TestApp};
 use guomen_messages::ceb::compose::{self, Transfer};
 use serde_json::json;
 
@@ -108,6 +108,7 @@ async fn identity_theft_is_held_then_confirmed_or_cleared() {
         // The sender was told of both verdicts.
         let (_, notices) = app.get("/api/v1/notices", "ecommerce").await;
         assert!(notices.to_string().contains(&id(&receipts[3].1)), "{notices}");
+        assert_views_match(&app.store).await;
     }
 }
 
@@ -153,6 +154,7 @@ async fn inspection_then_release_or_detention_and_return() {
         // The criterion's figures count the inventories too.
         let (hits, selected) = app.store.criterion_counts("CBEC-COSMETICS").await.unwrap();
         assert_eq!((hits, selected), (2, 2));
+        assert_views_match(&app.store).await;
     }
 }
 
@@ -183,6 +185,7 @@ async fn tax_is_reserved_against_the_guarantee_and_restored_on_payment() {
         let r = send_all(&app, &q).await;
         assert_eq!(first(&r, "returnStatus"), "100");
         assert!(first(&r, "returnInfo").contains("InventoryHead/assureCode"), "{r}");
+        assert_views_match(&app.store).await;
     }
 }
 
@@ -251,6 +254,7 @@ async fn cancellation_return_and_departure_follow_the_parcel() {
         let (_, body, _) = post_xml(&app, "ecommerce", &xml).await;
         assert_eq!(first(&body, "returnStatus"), "399", "{body}");
         assert_eq!(app.store.ceb_ledger(&key, year).await.unwrap().used, d("700"), "only p2 still counts");
+        assert_views_match(&app.store).await;
     }
 }
 
@@ -422,6 +426,7 @@ async fn waiting_lists_documents_and_answers_survive_a_restart() {
         drop(store);
         let store = open_again(&loc).await;
         assert!(store.verify().await.unwrap().first_break.is_none());
+        assert_views_match(&store).await;
     }
 }
 
@@ -483,5 +488,6 @@ async fn documents_that_waited_long_are_let_go_and_read_back_for_their_inventory
         let a = process(&store, None, &admin, Sender::Operator, changed.order_xml().as_bytes(), 1).await.unwrap();
         assert_eq!(a.answers[0].status, "100");
         assert!(a.answers[0].info.contains("已被审结"), "{:?}", a.answers);
+        assert_views_match(&store).await;
     }
 }

@@ -1,12 +1,12 @@
 //! Cross-border e-commerce fixtures: the platform, e-commerce enterprise, payment firm and
 //! logistics firm with their tokens and a guarantee, and parcels whose four messages agree.
 
-use guomen_store::AdminCommand;
 use crate::helpers::{admin, enterprise, TestApp};
 use guomen_domain::ceb::samples;
 use guomen_domain::ceb::{InventoryDoc, OrderDoc, PaymentDoc, WaybillDoc};
 use guomen_domain::party::{CreditGrade, Role};
 use guomen_messages::ceb::compose::{self, Transfer};
+use guomen_store::AdminCommand;
 use guomen_store::Command;
 use rust_decimal::Decimal;
 

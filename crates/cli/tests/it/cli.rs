@@ -242,8 +242,9 @@ async fn the_command_line_sets_up_a_port_that_serves_and_verifies() {
     assert_eq!(codes, [TRADER, BROKER, TERMINAL], "the refused enterprise was not registered");
     server.stop().await;
 
-    let out = data.ok(&["verify"]).await;
+    let out = data.ok(&["verify", "--views"]).await;
     assert!(out.contains("chain intact"), "{out}");
+    assert!(out.contains("views verified"), "{out}");
 }
 
 #[tokio::test]

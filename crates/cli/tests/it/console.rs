@@ -127,6 +127,7 @@ async fn five_failed_sign_ins_lock_the_user_for_fifteen_minutes_and_the_journal_
         let t = app.store.timeline("user:trader").await.unwrap();
         assert_eq!(t.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(), vec!["user_created", "user_locked_out"]);
         assert!(app.store.verify().await.unwrap().first_break.is_none());
+        assert_views_match(&app.store).await;
         // Another user is not affected; the administrator sees the lock-out.
         let mut admin_v = Visitor::signed_in(&app, "admin").await;
         let users = admin_v.get("/admin/users").await;

@@ -3,15 +3,15 @@
 //! field errors, and CSRF), and what an enterprise sees — its own lists and guarantees, not
 //! another's, not the targeting criteria, and no officer's steps.
 
-use guomen_store::AdminCommand;
 use crate::ceb_support::*;
-use crate::helpers::{engines, TestApp};
+use crate::helpers::{assert_views_match, engines, TestApp};
 use crate::visitor::*;
 use guomen_domain::ceb::InventoryStatus;
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_store::ceb::InventoryFilter;
 use guomen_store::secrets;
+use guomen_store::AdminCommand;
 use serde_json::json;
 
 /// The CEB firms, the console users, and console users for the platform and the e-commerce
@@ -175,6 +175,7 @@ async fn an_officer_releases_an_inspected_list_and_confirms_identity_theft_on_a_
         assert_eq!((tab_count(&p.body, "inspection"), tab_count(&p.body, "manual-review")), ("1".into(), "1".into()));
         assert_eq!((tab_count(&p.body, "released"), tab_count(&p.body, "rejected")), ("1".into(), "1".into()));
         assert!(app.store.verify().await.unwrap().first_break.is_none());
+        assert_views_match(&app.store).await;
     }
 }
 

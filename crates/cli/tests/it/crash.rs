@@ -162,8 +162,9 @@ async fn crash(engine: Engine) {
 
     // (c) The journal survived intact.
     server.stop().await;
-    let out = data.ok(&["verify"]).await;
+    let out = data.ok(&["verify", "--views"]).await;
     assert!(out.contains("chain intact"), "{out}");
+    assert!(out.contains("views verified"), "{out}");
     assert_eq!(count_in_database(&data).await, stored.len() as i64, "the list shows every stored declaration");
 }
 

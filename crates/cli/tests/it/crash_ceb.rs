@@ -111,8 +111,9 @@ async fn crash(engine: Engine) {
     }
     assert!(released >= PARCELS_BEFORE_KILL);
     server.stop().await;
-    let out = data.ok(&["verify"]).await;
+    let out = data.ok(&["verify", "--views"]).await;
     assert!(out.contains("chain intact"), "{out}");
+    assert!(out.contains("views verified"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -160,6 +160,7 @@ async fn survey_season(app: &TestApp) {
     assert_eq!(timeline.len(), 11, "{timeline:?}");
     assert!(timeline.iter().all(|e| e.kind == "field_survey"));
     assert!(app.store.verify().await.unwrap().first_break.is_none());
+    assert_views_match(&app.store).await;
 
     // A second plan for the same declaration numbers on.
     let (s, p) = app.post("/api/v1/surveys", "officer", &plan).await;
@@ -321,6 +322,7 @@ async fn appointments(app: &TestApp) {
     assert_eq!(statuses.len(), 2);
     assert!(statuses.contains(&"cancelled") && statuses.contains(&"done"), "{statuses:?}");
     assert!(app.store.verify().await.unwrap().first_break.is_none());
+    assert_views_match(&app.store).await;
 }
 
 #[tokio::test]
@@ -503,6 +505,7 @@ async fn remote(app: &TestApp, tag: &str) {
     let kinds: Vec<&str> = timeline.iter().map(|e| e.kind.as_str()).collect();
     assert_eq!(kinds, ["remote_inspection"; 5]);
     assert!(app.store.verify().await.unwrap().first_break.is_none());
+    assert_views_match(&app.store).await;
 }
 
 #[tokio::test]

@@ -1,9 +1,9 @@
 //! The test app: a real store (fresh SQLite per test, or a fresh PostgreSQL schema) behind the
 //! real router on 127.0.0.1:0, with one API token per role.
 
-use guomen_store::AdminCommand;
 use guomen_domain::party::{Actor, CreditGrade, Enterprise, Role};
 use guomen_domain::types::{CreditCode, CustomsCode};
+use guomen_store::AdminCommand;
 use guomen_store::{secrets, Command, Engine, Location, Store};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -122,6 +122,13 @@ pub async fn grant_mandate(store: &Store, consignor: &str, agent: &str, scopes: 
         guomen_store::Outcome::Mandate(m) => m.id.clone(),
         other => panic!("unexpected outcome {other:?}"),
     }
+}
+
+/// Every view rebuilt from the journal matches what is stored (`guomen verify --views`).
+pub async fn assert_views_match(store: &Store) {
+    let v = store.verify_views(50).await.unwrap();
+    let listed: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+    assert!(v.ok(), "{} difference(s) between the views and the journal:\n{}", v.total, listed.join("\n"));
 }
 
 pub fn admin() -> Actor {

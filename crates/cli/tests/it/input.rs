@@ -239,12 +239,21 @@ async fn rule_set_values_are_parsed(app: &TestApp) {
     let (s, p) = app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "enterprises": ["62019600"] })))).await;
     assert_eq!(s, 422, "{p}");
     assert_eq!(paths(&p), [("rules.criteria[1].when.enterprises[0]".to_owned(), "customs_code_format".to_owned())]);
-    let (s, p) = app.send("PUT", "/api/v1/criteria/BAD", Some("risk-analyst"), Some(&json!({ "reason": "r", "criterion":
-        { "id": "BAD", "description": "d", "when": { "trade_countries": ["china"] }, "lane": "red", "rate_percent": "100" } }))).await;
+    let (s, p) = app
+        .send(
+            "PUT",
+            "/api/v1/criteria/BAD",
+            Some("risk-analyst"),
+            Some(&json!({ "reason": "r", "criterion":
+        { "id": "BAD", "description": "d", "when": { "trade_countries": ["china"] }, "lane": "red", "rate_percent": "100" } })),
+        )
+        .await;
     assert_eq!(s, 422, "{p}");
     assert_eq!(p["errors"][0]["rule"], "country_unknown", "{p}");
     assert_eq!(app.store.count("rulesets").await.unwrap(), versions, "nothing was published");
-    let (s, p) = app.send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "origin_countries": ["NZL"], "enterprises": [TRADER] })))).await;
+    let (s, p) = app
+        .send("PUT", "/api/v1/rules", Some("risk-analyst"), Some(&rules(json!({ "origin_countries": ["NZL"], "enterprises": [TRADER] }))))
+        .await;
     assert_eq!(s, 200, "the same rule set with good codes is published: {p}");
 }
 

@@ -85,6 +85,7 @@ async fn group_commit(app: &TestApp) {
     assert_eq!(commands, 200);
     assert!(commits < commands, "200 concurrent filings took {commits} commits: no group commit");
     assert!(app.store.verify().await.unwrap().first_break.is_none());
+    assert_views_match(&app.store).await;
 }
 
 #[tokio::test]

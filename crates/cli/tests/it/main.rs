@@ -20,6 +20,7 @@ mod mandates;
 mod quarantine;
 mod spine;
 mod targeting;
+mod views;
 mod visitor;
 mod webdriver;
 mod webhook;

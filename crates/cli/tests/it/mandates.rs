@@ -8,6 +8,7 @@ use crate::visitor::*;
 use guomen_domain::clearance::cst_day;
 use guomen_messages::ceb::compose::{self, Transfer};
 use serde_json::{json, Value};
+use sqlx::Connection;
 
 fn today() -> time::Date {
     cst_day(time::OffsetDateTime::now_utc())
@@ -248,6 +249,14 @@ async fn mandates_are_granted_listed_and_revoked_by_those_they_concern() {
         let kinds: Vec<&str> = shown["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["mandate_granted", "mandate_revoked"]);
         assert!(app.store.verify().await.unwrap().first_break.is_none());
+        // The mandates table is a view of the journal like the others: kept true, and an edit
+        // behind Guomen's back (a revoked mandate made to last longer) is named.
+        assert_views_match(&app.store).await;
+        let mut conn = sqlx::AnyConnection::connect(&app.location.url).await.unwrap();
+        sqlx::query(&format!("UPDATE mandates SET valid_until = '2099-12-31' WHERE id = '{id}'")).execute(&mut conn).await.unwrap();
+        let v = app.store.verify_views(10).await.unwrap();
+        let named: Vec<String> = v.differences.iter().map(|d| d.to_string()).collect();
+        assert!(named.iter().any(|d| d.starts_with(&format!("mandates [id={id}] valid_until"))), "{named:?}");
     }
 }
 

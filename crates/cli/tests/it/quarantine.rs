@@ -227,6 +227,7 @@ async fn quarantine_paths(app: &TestApp) {
 
     let (_, v) = app.get("/api/v1/journal/verify", "admin").await;
     assert_eq!(v["ok"], true, "{v}");
+    assert_views_match(&app.store).await;
 }
 
 #[tokio::test]
@@ -268,6 +269,7 @@ async fn priority_and_two_stage(app: &TestApp) {
     let (s, r) = app.post(&format!("/api/v1/declarations/{id}/destination-result"), "officer", &json!({ "outcome": "satisfactory" })).await;
     assert_eq!(s, 200, "{r}");
     assert_eq!(r["status"], "qualified-for-market");
+    assert_views_match(&app.store).await;
 }
 
 #[tokio::test]

@@ -1,11 +1,11 @@
 //! A console visitor over plain HTTP: keeps cookies, follows no redirects (tests look at them),
 //! and reads the CSRF token from the pages it gets. Also the console users of the test app.
 
-use guomen_store::AdminCommand;
 use crate::helpers::*;
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_store::secrets;
+use guomen_store::AdminCommand;
 use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
 use std::collections::BTreeMap;
 

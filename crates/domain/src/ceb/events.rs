@@ -213,6 +213,21 @@ impl CebEvent {
         }
     }
 
+    /// The buyer's ledger after this event, when it changed it: reserved, used or given back.
+    pub fn quota_change(&self) -> Option<&QuotaChange> {
+        match self {
+            CebEvent::InventoryAccepted { quota, .. }
+            | CebEvent::InventoryRejected { quota, .. }
+            | CebEvent::InventoryCancelled { quota, .. } => quota.as_ref(),
+            CebEvent::InventoryHeld { quota, .. }
+            | CebEvent::IdentityTheftConfirmed { quota, .. }
+            | CebEvent::InventoryReleased { quota, .. }
+            | CebEvent::InventoryReturned { quota, .. }
+            | CebEvent::InventoryRefunded { quota, .. } => Some(quota),
+            _ => None,
+        }
+    }
+
     pub fn stream(&self) -> String {
         match self {
             CebEvent::OrderReceived { order, .. } => format!("ceb:{}", order.key()),

@@ -68,7 +68,12 @@ impl Guarantee {
 /// `guomen guarantee add`: registers a general guarantee of `code`, or adds `amount` to it.
 pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount: Decimal) -> Result<(Guarantee, CebEvent), Refusal> {
     if amount <= Decimal::ZERO || amount.scale() > 2 {
-        return Err(Refusal::field("amount", "amount", "the amount is a positive sum in CNY, to the fen", "担保金额应为正数，最多两位小数"));
+        return Err(Refusal::field(
+            "amount",
+            "amount",
+            "the amount is a positive sum in CNY, to the fen",
+            "担保金额应为正数，最多两位小数",
+        ));
     }
     if code.is_empty() || code.chars().count() > 30 {
         return Err(Refusal::field(
@@ -125,4 +130,23 @@ pub fn pay_tax(g: &Guarantee, ids: &[String], records: &[Option<InventoryRecord>
     }
     let reserved = (g.reserved - amount).max(Decimal::ZERO);
     Ok(CebEvent::TaxPaid { guarantee: g.code.clone(), inventories: ids.to_vec(), amount, reserved })
+}
+
+/// What an event about an inventory list does to the tax reserved on a general guarantee: the
+/// guarantee and the amount added to its reservation (negative when tax is given back), or None.
+/// `tax_before` is the record's tax state before the event, `rec` the record after it. Acceptance
+/// reserves the tax bill (and counts as a change even when the bill is nil); a cancellation or a
+/// return gives back the tax not yet paid; goods returned after release give back their tax only
+/// while it is unpaid. The writer and `verify --views` both follow the guarantee by this.
+pub fn guarantee_change(e: &CebEvent, tax_before: TaxState, rec: &InventoryRecord) -> Option<(String, Decimal)> {
+    let back = match e {
+        CebEvent::InventoryAccepted { acceptance, .. } => return Some((acceptance.guarantee.clone(), acceptance.tax.total)),
+        CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
+        CebEvent::InventoryRefunded { tax, .. } if tax_before == TaxState::Reserved => *tax,
+        _ => return None,
+    };
+    if back.is_zero() {
+        return None;
+    }
+    rec.acceptance.as_ref().map(|a| (a.guarantee.clone(), -back))
 }

@@ -222,25 +222,41 @@ impl InventoryRecord {
     }
 
     /// Rebuilds a record from the journal entries of its stream, from the one that received it:
-    /// `(seq, at_ms, event)` in order. Entries about other inventories are passed over.
+    /// `(seq, at_ms, event)` in order. Entries about other inventories are passed over; a tax
+    /// payment (journaled on the guarantee's stream) that names this inventory is applied.
     pub fn fold(id: &str, entries: impl IntoIterator<Item = (i64, i64, CebEvent)>) -> Option<InventoryRecord> {
+        InventoryRecord::fold_with(id, entries, |_, _, _, _, _| {})
+    }
+
+    /// Like [`InventoryRecord::fold`], calling `each(tax_before, record, seq, at_ms, event)` after
+    /// every entry applied to the record (its receipt included), with the tax state the record had
+    /// before it: what each event did to the buyer's ledger and the guarantee follows from that.
+    pub fn fold_with(
+        id: &str,
+        entries: impl IntoIterator<Item = (i64, i64, CebEvent)>,
+        mut each: impl FnMut(TaxState, &InventoryRecord, i64, i64, &CebEvent),
+    ) -> Option<InventoryRecord> {
         let mut rec: Option<InventoryRecord> = None;
         for (seq, at, e) in entries {
-            match &e {
-                CebEvent::InventoryReceived { id: i, .. } if i == id => {
-                    let mut r = InventoryRecord::received(&e, at)?;
-                    if let Some(old) = &rec {
-                        r.received_at_ms = old.received_at_ms;
-                    }
-                    r.journal_seq = seq;
-                    rec = Some(r);
+            if matches!(&e, CebEvent::InventoryReceived { id: i, .. } if i == id) {
+                let mut r = InventoryRecord::received(&e, at)?;
+                let before = rec.as_ref().map_or(TaxState::None, |old| old.tax_state);
+                if let Some(old) = &rec {
+                    r.received_at_ms = old.received_at_ms;
                 }
-                _ if e.inventory_id() == Some(id) => {
-                    if let Some(r) = rec.as_mut() {
-                        r.apply(&e, at);
-                    }
-                }
-                _ => {}
+                r.journal_seq = seq;
+                each(before, &r, seq, at, &e);
+                rec = Some(r);
+                continue;
+            }
+            let about = match &e {
+                CebEvent::TaxPaid { inventories, .. } => inventories.iter().any(|i| i == id),
+                _ => e.inventory_id() == Some(id),
+            };
+            if let (true, Some(r)) = (about, rec.as_mut()) {
+                let before = r.tax_state;
+                r.apply(&e, at);
+                each(before, r, seq, at, &e);
             }
         }
         rec

@@ -24,7 +24,7 @@ pub use answer::{DocAnswer, DocState};
 pub use check::{three_documents, Disagreement};
 pub use documents::{AppType, BuyerId, DocKind, InventoryDoc, InventoryLine, OrderDoc, OrderLine, PaymentDoc, WaybillDoc};
 pub use events::{Acceptance, CebEvent, QuotaChange, RefundLine};
-pub use guarantee::{Guarantee, GuaranteeKind};
+pub use guarantee::{guarantee_change, Guarantee, GuaranteeKind};
 pub use identity::{IdentityGuard, Sighting, Sightings, Suspicion};
 pub use inventory::{Checks, InventoryRecord, InventoryStatus, TaxState};
 pub use quota::{Ledger, OverLimit, Regime, ANNUAL_LIMIT, TRANSACTION_LIMIT};

@@ -363,3 +363,60 @@ fn targeting_sees_buyers_on_lists() {
     let CebEvent::InventoryAccepted { acceptance, released: false, .. } = w.decide(&record()) else { panic!() };
     assert_eq!(acceptance.decision.lane, Lane::Yellow);
 }
+
+#[test]
+fn a_fold_takes_the_tax_payment_naming_the_list_and_says_what_each_event_did() {
+    let w = World::new();
+    let rec = record();
+    let received = CebEvent::InventoryReceived {
+        id: rec.id.clone(),
+        pre_no: rec.pre_no.clone(),
+        message: "M".into(),
+        sender: rec.sender.clone(),
+        inventory: Box::new(rec.inventory.clone()),
+        waiting_for: vec![],
+        sighting: sighting(),
+    };
+    let accepted = w.decide(&rec);
+    let paid = |ids: Vec<String>| CebEvent::TaxPaid { guarantee: "1105910160".into(), inventories: ids, amount: d("1"), reserved: d("0") };
+    let entries = vec![
+        (10, NOW, received),
+        (11, NOW, accepted),
+        (12, NOW + 1, paid(vec!["514120269999999999".into()])),
+        (13, NOW + 2, paid(vec![rec.id.clone()])),
+    ];
+    let mut seen = Vec::new();
+    let folded = InventoryRecord::fold_with(&rec.id, entries.clone(), |before, r, seq, _, e| {
+        seen.push((seq, before, r.tax_state, e.quota_change().map(|q| q.ledger.used)));
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        vec![
+            (10, TaxState::None, TaxState::None, None),
+            (11, TaxState::None, TaxState::Reserved, Some(d("700"))),
+            (13, TaxState::Reserved, TaxState::Paid, None),
+        ],
+        "another list's payment is passed over"
+    );
+    assert_eq!((folded.tax_state, folded.updated_at_ms, folded.journal_seq), (TaxState::Paid, NOW + 2, 10));
+    assert_eq!(InventoryRecord::fold(&rec.id, entries), Some(folded));
+}
+
+#[test]
+fn acceptance_reserves_the_tax_on_the_guarantee_and_a_cancellation_gives_it_back() {
+    let w = World::new();
+    let mut rec = record();
+    let accepted = w.decide(&rec);
+    let CebEvent::InventoryAccepted { acceptance, quota, .. } = &accepted else { panic!("{accepted:?}") };
+    let tax = acceptance.tax.total;
+    let before = rec.tax_state;
+    rec.apply(&accepted, NOW);
+    assert_eq!(super::guarantee_change(&accepted, before, &rec), Some(("1105910160".into(), tax)));
+    let cancelled = cancel(&rec, "M2", "buyer changed mind", quota.unwrap().ledger).unwrap();
+    let before = rec.tax_state;
+    rec.apply(&cancelled, NOW + 1);
+    assert_eq!(super::guarantee_change(&cancelled, before, &rec), Some(("1105910160".into(), -tax)));
+    let other = CebEvent::GuaranteeAdded { code: "1105910160".into(), kind: GuaranteeKind::BankLetter, added: d("1"), amount: d("1") };
+    assert_eq!(super::guarantee_change(&other, TaxState::Reserved, &rec), None);
+}

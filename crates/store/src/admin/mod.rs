@@ -4,13 +4,15 @@
 //! Secrets (password and token hashes, subscription signing keys) live only in their tables;
 //! the journal records who and what.
 
-use crate::kernel::{Handled, Tx};
+use crate::kernel::{bind_row, Handled, Tx};
 use guomen_domain::event::Subscription;
 use guomen_domain::party::{Enterprise, Role};
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+
+pub(crate) use rows::{enterprise_row, subscription_row, token_row, user_row, ENTERPRISES, SUBSCRIPTIONS, TOKENS, USERS};
 
 /// Tables this family writes, and the tables of others it reads.
 #[cfg(test)]
@@ -23,10 +25,26 @@ pub(crate) const READS: &[&str] = &["deliveries"];
 pub enum AdminCommand {
     RegisterEnterprise(Enterprise),
     /// The password is hashed at the edge (Argon2 is deliberately slow).
-    CreateUser { username: String, password_hash: String, role: Role, enterprise: Option<CustomsCode> },
+    CreateUser {
+        username: String,
+        password_hash: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+    },
     /// The token is generated at the edge; only its hash arrives here.
-    IssueToken { token_id: String, token_hash: String, role: Role, enterprise: Option<CustomsCode>, label: Option<String> },
-    CreateSubscription { id: String, enterprise: Option<CustomsCode>, url: String, secret: String },
+    IssueToken {
+        token_id: String,
+        token_hash: String,
+        role: Role,
+        enterprise: Option<CustomsCode>,
+        label: Option<String>,
+    },
+    CreateSubscription {
+        id: String,
+        enterprise: Option<CustomsCode>,
+        url: String,
+        secret: String,
+    },
 }
 
 /// What an administration command produced.
@@ -65,7 +83,8 @@ pub struct AdminState {
 impl AdminState {
     pub async fn load(conn: &mut sqlx::AnyConnection) -> Result<AdminState, sqlx::Error> {
         let mut d = Directory::default();
-        let rows = sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&mut *conn).await?;
+        let rows =
+            sqlx::query("SELECT code, credit_code, name_zh, name_en, grade, site_code FROM enterprises").fetch_all(&mut *conn).await?;
         for r in &rows {
             d.remember(&read::enterprise_from_row(r)?);
         }
@@ -135,16 +154,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, state: &AdminState, rows: &mut Admi
                 )));
             }
             tx.append(&Event::EnterpriseRegistered { enterprise: e.clone() });
-            sqlx::query("INSERT INTO enterprises (code, credit_code, name_zh, name_en, grade, site_code, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(e.code.to_string())
-                .bind(e.credit_code.to_string())
-                .bind(e.name_zh.clone())
-                .bind(e.name_en.clone())
-                .bind(e.grade.as_str())
-                .bind(e.site_code.clone())
-                .bind(tx.at)
-                .execute(&mut *tx.conn)
-                .await?;
+            bind_row(sqlx::query(&ENTERPRISES.insert_sql(&[])), enterprise_row(e, tx.at)).execute(&mut *tx.conn).await?;
             rows.registered.push(e.clone());
             Ok(Ok(AdminOutcome::Enterprise(e.clone())))
         }
@@ -164,30 +174,22 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, state: &AdminState, rows: &mut Admi
                 )));
             }
             tx.append(&Event::UserCreated { username: username.clone(), role: *role, enterprise: enterprise.clone() });
-            sqlx::query("INSERT INTO users (username, role, enterprise, password_hash, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
-                .bind(username.clone())
-                .bind(role.as_str())
-                .bind(enterprise.as_ref().map(|e| e.to_string()))
-                .bind(password_hash.clone())
-                .bind(tx.at)
-                .execute(&mut *tx.conn)
-                .await?;
+            let row = user_row(username, *role, enterprise.as_ref(), tx.at);
+            bind_row(sqlx::query(&USERS.insert_sql(&["password_hash"])), row).bind(password_hash.clone()).execute(&mut *tx.conn).await?;
             Ok(Ok(AdminOutcome::Done))
         }
         AdminCommand::IssueToken { token_id, token_hash, role, enterprise, label } => {
             if let Err(r) = check_enterprise(&parties, *role, enterprise) {
                 return Ok(Err(r));
             }
-            tx.append(&Event::TokenIssued { token_id: token_id.clone(), role: *role, enterprise: enterprise.clone(), label: label.clone() });
-            sqlx::query("INSERT INTO tokens (id, hash, role, enterprise, label, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(token_id.clone())
-                .bind(token_hash.clone())
-                .bind(role.as_str())
-                .bind(enterprise.as_ref().map(|e| e.to_string()))
-                .bind(label.clone())
-                .bind(tx.at)
-                .execute(&mut *tx.conn)
-                .await?;
+            tx.append(&Event::TokenIssued {
+                token_id: token_id.clone(),
+                role: *role,
+                enterprise: enterprise.clone(),
+                label: label.clone(),
+            });
+            let row = token_row(token_id, *role, enterprise.as_ref(), label.as_deref(), tx.at);
+            bind_row(sqlx::query(&TOKENS.insert_sql(&["hash"])), row).bind(token_hash.clone()).execute(&mut *tx.conn).await?;
             Ok(Ok(AdminOutcome::Done))
         }
         AdminCommand::CreateSubscription { id, enterprise, url, secret } => {
@@ -203,12 +205,8 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, state: &AdminState, rows: &mut Admi
             }
             let sub = Subscription { id: id.clone(), enterprise: enterprise.clone(), url: url.clone(), created_at: tx.now };
             tx.append(&Event::SubscriptionCreated { subscription: sub.clone() });
-            sqlx::query("INSERT INTO subscriptions (id, enterprise, url, secret, created_at_ms) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id.clone())
-                .bind(enterprise.as_ref().map(|e| e.to_string()))
-                .bind(url.clone())
+            bind_row(sqlx::query(&SUBSCRIPTIONS.insert_sql(&["secret"])), subscription_row(&sub, tx.at))
                 .bind(secret.clone())
-                .bind(tx.at)
                 .execute(&mut *tx.conn)
                 .await?;
             tx.journal.subscribe(id, enterprise.as_ref().map(|e| e.to_string()));
@@ -239,3 +237,4 @@ fn check_enterprise(parties: &Parties<'_>, role: Role, enterprise: &Option<Custo
 }
 
 pub mod read;
+mod rows;

@@ -11,11 +11,7 @@ use guomen_domain::{Event, Refusal};
 use rust_decimal::Decimal;
 use time::OffsetDateTime;
 
-pub(super) async fn submit(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    s: &Submission,
-) -> Handled<CebOutcome> {
+pub(super) async fn submit(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission) -> Handled<CebOutcome> {
     let (at, now) = (tx.at, tx.now);
     let kind = s.documents.message_kind();
     let f = fp(&[kind, &s.guid]);
@@ -108,7 +104,13 @@ pub(super) async fn doc_state(tx: &mut Tx<'_>, c: &mut Ceb<'_>, kind: DocKind, k
 
 /// Loads where the key stands (and, for a pending one, the inventory list under review holding
 /// it) for the domain's admission rule.
-async fn admit(tx: &mut Tx<'_>, c: &mut Ceb<'_>, kind: DocKind, key: &str, app_type: AppType) -> Result<Result<Admission, DocAnswer>, sqlx::Error> {
+async fn admit(
+    tx: &mut Tx<'_>,
+    c: &mut Ceb<'_>,
+    kind: DocKind,
+    key: &str,
+    app_type: AppType,
+) -> Result<Result<Admission, DocAnswer>, sqlx::Error> {
     let state = doc_state(tx, c, kind, key).await?;
     let held = match state {
         Some(DocState::Pending) if app_type != AppType::New => inventories::held_inventory(tx, c, kind, key).await?,
@@ -124,13 +126,7 @@ async fn withdraw(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, kind: DocKin
     answer::withdrawn(kind, key, tx.at)
 }
 
-async fn order(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    s: &Submission,
-    o: &OrderDoc,
-    now: OffsetDateTime,
-) -> Result<DocAnswer, sqlx::Error> {
+async fn order(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, o: &OrderDoc, now: OffsetDateTime) -> Result<DocAnswer, sqlx::Error> {
     let (at, key) = (tx.at, o.key());
     match admit(tx, c, DocKind::Order, &key, o.app_type).await? {
         Err(a) => Ok(a),
@@ -150,13 +146,7 @@ async fn order(
     }
 }
 
-async fn payment(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    s: &Submission,
-    p: &PaymentDoc,
-    now: OffsetDateTime,
-) -> Result<DocAnswer, sqlx::Error> {
+async fn payment(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, p: &PaymentDoc, now: OffsetDateTime) -> Result<DocAnswer, sqlx::Error> {
     let (at, key) = (tx.at, p.key());
     match admit(tx, c, DocKind::Payment, &key, p.app_type).await? {
         Err(a) => Ok(a),
@@ -176,13 +166,7 @@ async fn payment(
     }
 }
 
-async fn waybill(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    s: &Submission,
-    w: &WaybillDoc,
-    now: OffsetDateTime,
-) -> Result<DocAnswer, sqlx::Error> {
+async fn waybill(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, w: &WaybillDoc, now: OffsetDateTime) -> Result<DocAnswer, sqlx::Error> {
     let (at, key) = (tx.at, w.key());
     match admit(tx, c, DocKind::Waybill, &key, w.app_type).await? {
         Err(a) => Ok(a),
@@ -205,7 +189,13 @@ async fn waybill(
 }
 
 /// `guomen guarantee add`: registers a general guarantee, or adds to one.
-pub(super) fn add_guarantee(tx: &mut Tx<'_>, c: &mut Ceb<'_>, code: &str, kind: GuaranteeKind, amount: Decimal) -> Result<CebOutcome, Refusal> {
+pub(super) fn add_guarantee(
+    tx: &mut Tx<'_>,
+    c: &mut Ceb<'_>,
+    code: &str,
+    kind: GuaranteeKind,
+    amount: Decimal,
+) -> Result<CebOutcome, Refusal> {
     let (g, e) = guarantee::add(c.state.guarantees.get(code), code, kind, amount)?;
     tx.append(&Event::Ceb(e));
     c.rows.guarantee(&g, tx.at);

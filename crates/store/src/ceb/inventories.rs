@@ -6,12 +6,14 @@
 use super::state::fp;
 use super::{sighting_of, Ceb, Submission};
 use crate::kernel::Tx;
+use crate::numbering::numbered;
 use guomen_domain::ceb::answer::{self, DocAnswer, DocState};
 use guomen_domain::ceb::identity::fingerprint;
 use guomen_domain::ceb::inventory as proc;
 use guomen_domain::ceb::quota::china_year;
 use guomen_domain::ceb::{
-    notice, AppType, CebEvent, Checks, DocKind, InventoryDoc, InventoryRecord, InventoryStatus, QuotaChange, Sighting, Tariff,
+    guarantee_change, notice, AppType, CebEvent, Checks, DocKind, InventoryDoc, InventoryRecord, InventoryStatus, QuotaChange, Sighting,
+    Tariff,
 };
 use guomen_domain::party::CreditGrade;
 use guomen_domain::Event;
@@ -31,22 +33,17 @@ async fn next_counter(tx: &mut Tx<'_>, name: String) -> Result<i64, sqlx::Error>
 
 /// 清单编号: customs code (4) + year (4) + 1 (import) + a 9-digit sequence; 预录入编号: B + date
 /// (8) + a 9-digit daily sequence. Both 18 characters.
-async fn numbers(
-    tx: &mut Tx<'_>,
-    inv: &InventoryDoc,
-    now: OffsetDateTime,
-) -> Result<(String, String), sqlx::Error> {
+async fn numbers(tx: &mut Tx<'_>, inv: &InventoryDoc, now: OffsetDateTime) -> Result<(String, String), sqlx::Error> {
     let china = now.to_offset(time::macros::offset!(+8));
     let prefix = format!("{}{}1", inv.customs_code, china.year());
     let n = next_counter(tx, format!("invt:{prefix}")).await?;
     let day = format!("{:04}{:02}{:02}", china.year(), u8::from(china.month()), china.day());
     let p = next_counter(tx, format!("pre:{day}")).await?;
-    Ok((format!("{prefix}{n:09}"), format!("B{day}{p:09}")))
+    Ok((numbered(&prefix, n), format!("B{}", numbered(&day, p))))
 }
 
 /// Brings back into memory the documents of `inv` that were let go after waiting too long.
-async fn recall_missing(tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>, inv: &InventoryDoc) -> Result<(), sqlx::Error> {
+async fn recall_missing(tx: &mut Tx<'_>, c: &mut Ceb<'_>, inv: &InventoryDoc) -> Result<(), sqlx::Error> {
     use super::journal_docs::{recall, Recalled};
     let key = inv.key();
     let wanted = [
@@ -211,9 +208,7 @@ pub(super) async fn decide(
     let buyer = rec.inventory.buyer().key();
     let year = rec.quota_year.unwrap_or_else(|| china_year(now));
     let ledger = c.state.ledger(tx.conn, &buyer, year).await?;
-    let grade = {
-        c.parties.enterprise(&rec.inventory.ebc_code).map(|e| e.grade).unwrap_or(CreditGrade::Registered)
-    };
+    let grade = { c.parties.enterprise(&rec.inventory.ebc_code).map(|e| e.grade).unwrap_or(CreditGrade::Registered) };
     let guard = c.targeting.rules.identity_guard;
     let rules = c.targeting.rules.clone();
     let country = |c: &str| guomen_reference::gacc_country::alpha3(c).map(str::to_owned).unwrap_or_else(|| c.to_owned());
@@ -257,20 +252,21 @@ fn adjust_guarantee(c: &mut Ceb<'_>, code: &str, delta: rust_decimal::Decimal, a
 
 /// Journals an event about an inventory and carries it into the record, the buyer's ledger,
 /// the guarantee, the identity guard and the documents; optionally tells the sender.
-pub(super) fn apply(tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>, rec: &mut InventoryRecord, e: CebEvent, at: i64, notify: bool) {
+pub(super) fn apply(tx: &mut Tx<'_>, c: &mut Ceb<'_>, rec: &mut InventoryRecord, e: CebEvent, at: i64, notify: bool) {
     let event = Event::Ceb(e);
     let seq = tx.append(&event);
     let Event::Ceb(e) = event else { unreachable!("wrapped above") };
     let (before_status, before_tax) = (rec.status, rec.tax_state);
     rec.apply(&e, at);
     let buyer = rec.inventory.buyer().key();
+    if let Some(q) = e.quota_change() {
+        set_ledger(c, &buyer, q, at);
+    }
+    if let Some((code, delta)) = guarantee_change(&e, before_tax, rec) {
+        adjust_guarantee(c, &code, delta, at);
+    }
     match &e {
-        CebEvent::InventoryAccepted { acceptance, quota, .. } => {
-            if let Some(q) = quota {
-                set_ledger(c, &buyer, q, at);
-            }
-            adjust_guarantee(c, &acceptance.guarantee, acceptance.tax.total, at);
+        CebEvent::InventoryAccepted { acceptance, .. } => {
             if before_status != InventoryStatus::ManualReview {
                 c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
             }
@@ -282,28 +278,10 @@ pub(super) fn apply(tx: &mut Tx<'_>,
             }
             c.targeting.record_hits(&rec.id, &acceptance.decision, at);
         }
-        CebEvent::InventoryHeld { quota, .. } => {
-            set_ledger(c, &buyer, quota, at);
+        CebEvent::InventoryHeld { .. } => {
             c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
         }
-        CebEvent::InventoryRejected { quota: Some(q), .. }
-        | CebEvent::IdentityTheftConfirmed { quota: q, .. }
-        | CebEvent::InventoryReleased { quota: q, .. }
-        | CebEvent::InventoryCancelled { quota: Some(q), .. }
-        | CebEvent::InventoryReturned { quota: q, .. }
-        | CebEvent::InventoryRefunded { quota: q, .. } => set_ledger(c, &buyer, q, at),
         _ => {}
-    }
-    let tax_back = match &e {
-        CebEvent::InventoryCancelled { tax_cancelled, .. } | CebEvent::InventoryReturned { tax_cancelled, .. } => *tax_cancelled,
-        CebEvent::InventoryRefunded { tax, .. } if before_tax == guomen_domain::ceb::TaxState::Reserved => *tax,
-        _ => rust_decimal::Decimal::ZERO,
-    };
-    if !tax_back.is_zero() {
-        if let Some(a) = &rec.acceptance {
-            let code = a.guarantee.clone();
-            adjust_guarantee(c, &code, -tax_back, at);
-        }
     }
     if before_status == InventoryStatus::Waiting && rec.status != InventoryStatus::Waiting {
         c.state.waiting.remove(&rec.key);
@@ -360,12 +338,7 @@ async fn open_inventory(
 }
 
 /// The inventory under manual review that holds this order, payment or waybill, if any.
-pub(super) async fn held_inventory(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    kind: DocKind,
-    key: &str,
-) -> Result<Option<String>, sqlx::Error> {
+pub(super) async fn held_inventory(tx: &mut Tx<'_>, c: &mut Ceb<'_>, kind: DocKind, key: &str) -> Result<Option<String>, sqlx::Error> {
     let by_waybill = kind == DocKind::Waybill;
     if let Some(r) = c
         .rows
@@ -389,11 +362,7 @@ pub(super) async fn held_inventory(
 }
 
 /// The latest state of an inventory: this batch's, the waiting list's, or the stored one.
-pub(super) async fn load_record(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    id: &str,
-) -> Result<Option<InventoryRecord>, sqlx::Error> {
+pub(super) async fn load_record(tx: &mut Tx<'_>, c: &mut Ceb<'_>, id: &str) -> Result<Option<InventoryRecord>, sqlx::Error> {
     if let Some(r) = c.rows.inventories.get(id) {
         return Ok(Some(r.clone()));
     }

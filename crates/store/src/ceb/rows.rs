@@ -1,7 +1,8 @@
 //! The cross-border e-commerce rows of one group commit, kept as the latest state of each row
-//! and written as multi-row upserts just before the commit.
+//! and written as multi-row upserts just before the commit. Each table is declared once with the
+//! function that builds its row; the writer and `verify --views` (`replay/`) both use them.
 
-use crate::kernel::{insert, Val};
+use crate::kernel::{insert, Table, Val};
 use guomen_domain::ceb::{DocKind, DocState, Guarantee, InventoryRecord, Ledger};
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
@@ -56,69 +57,96 @@ impl CebRows {
     pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         insert(conn, "INSERT INTO ceb_messages (kind, guid, sender, answer, at_ms) VALUES ", 5, std::mem::take(&mut self.messages), "")
             .await?;
-        let docs: Vec<Vec<Val>> = self
-            .documents
-            .iter()
-            .map(|((kind, key), (seq, at))| vec![Val::T(kind.clone()), Val::T(key.clone()), Val::I(*seq), Val::I(*at)])
-            .collect();
-        insert(conn, "INSERT INTO ceb_documents (kind, doc_key, seq, at_ms) VALUES ", 4, docs, " ON CONFLICT (kind, doc_key) DO NOTHING")
-            .await?;
+        let docs: Vec<Vec<Val>> = self.documents.iter().map(|((kind, key), (seq, at))| document_row(kind, key, *seq, *at)).collect();
+        insert(conn, &DOCUMENTS.insert_head(), DOCUMENTS.columns.len(), docs, " ON CONFLICT (kind, doc_key) DO NOTHING").await?;
         let invs: Vec<Vec<Val>> = self.inventories.values().map(inventory_row).collect();
-        insert(
-            conn,
-            "INSERT INTO ceb_inventories (id, ebp_code, order_no, logistics_code, logistics_no, buyer, sender, ebc_code, status, return_status, lane, value, tax, received_at_ms, updated_at_ms, address_fp, phone_fp, tax_state, received_seq) VALUES ",
-            19,
-            invs,
-            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, return_status = excluded.return_status, lane = excluded.lane, value = excluded.value, tax = excluded.tax, updated_at_ms = excluded.updated_at_ms, tax_state = excluded.tax_state, received_seq = excluded.received_seq, logistics_code = excluded.logistics_code, logistics_no = excluded.logistics_no, buyer = excluded.buyer",
-        )
-        .await?;
-        let quota: Vec<Vec<Val>> = self
-            .quota
-            .iter()
-            .map(|((buyer, year), (l, at))| {
-                vec![
-                    Val::T(buyer.clone()),
-                    Val::I(i64::from(*year)),
-                    Val::T(l.reserved.to_string()),
-                    Val::T(l.used.to_string()),
-                    Val::I(*at),
-                ]
-            })
-            .collect();
-        insert(
-            conn,
-            "INSERT INTO ceb_quota (buyer, year, reserved, used, updated_at_ms) VALUES ",
-            5,
-            quota,
-            " ON CONFLICT (buyer, year) DO UPDATE SET reserved = excluded.reserved, used = excluded.used, updated_at_ms = excluded.updated_at_ms",
-        )
-        .await?;
-        let guarantees: Vec<Vec<Val>> = self
-            .guarantees
-            .values()
-            .map(|(g, at)| {
-                vec![
-                    Val::T(g.code.clone()),
-                    Val::T(g.kind.as_str().into()),
-                    Val::T(g.amount.to_string()),
-                    Val::T(g.reserved.to_string()),
-                    Val::I(*at),
-                ]
-            })
-            .collect();
-        insert(
-            conn,
-            "INSERT INTO ceb_guarantees (code, kind, amount, reserved, updated_at_ms) VALUES ",
-            5,
-            guarantees,
-            " ON CONFLICT (code) DO UPDATE SET kind = excluded.kind, amount = excluded.amount, reserved = excluded.reserved, updated_at_ms = excluded.updated_at_ms",
-        )
-        .await?;
-        Ok(())
+        INVENTORIES.upsert(conn, invs, INVENTORY_CHANGES).await?;
+        let quota: Vec<Vec<Val>> = self.quota.iter().map(|((buyer, year), (l, at))| quota_row(buyer, *year, l, *at)).collect();
+        QUOTA.upsert(conn, quota, &["reserved", "used", "updated_at_ms"]).await?;
+        let guarantees: Vec<Vec<Val>> = self.guarantees.values().map(|(g, at)| guarantee_row(g, *at)).collect();
+        GUARANTEES.upsert(conn, guarantees, &["kind", "amount", "reserved", "updated_at_ms"]).await
     }
 }
 
-fn inventory_row(r: &InventoryRecord) -> Vec<Val> {
+/// 进口清单 — what lists and checks need of an inventory list; the record itself is rebuilt from
+/// its journal stream (`records.rs`).
+pub(crate) const INVENTORIES: Table = Table {
+    name: "ceb_inventories",
+    columns: &[
+        "id",
+        "ebp_code",
+        "order_no",
+        "logistics_code",
+        "logistics_no",
+        "buyer",
+        "sender",
+        "ebc_code",
+        "status",
+        "return_status",
+        "lane",
+        "value",
+        "tax",
+        "received_at_ms",
+        "updated_at_ms",
+        "address_fp",
+        "phone_fp",
+        "tax_state",
+        "received_seq",
+    ],
+    key: 1,
+};
+
+/// The columns a later event can change: all but the order it belongs to and when it was first
+/// received (a list changed while waiting, appType 2, is received again under its number, and
+/// may come from another sender, name another e-commerce enterprise or another address).
+const INVENTORY_CHANGES: &[&str] = &[
+    "logistics_code",
+    "logistics_no",
+    "buyer",
+    "sender",
+    "ebc_code",
+    "status",
+    "return_status",
+    "lane",
+    "value",
+    "tax",
+    "updated_at_ms",
+    "address_fp",
+    "phone_fp",
+    "tax_state",
+    "received_seq",
+];
+
+/// 个人年度额度 — a buyer's ledger of one calendar year.
+pub(crate) const QUOTA: Table = Table { name: "ceb_quota", columns: &["buyer", "year", "reserved", "used", "updated_at_ms"], key: 2 };
+
+pub(crate) fn quota_row(buyer: &str, year: i32, l: &Ledger, at_ms: i64) -> Vec<Val> {
+    vec![Val::T(buyer.to_owned()), Val::I(i64::from(year)), Val::T(l.reserved.to_string()), Val::T(l.used.to_string()), Val::I(at_ms)]
+}
+
+/// 总担保 — an enterprise's general guarantee and the tax reserved against it.
+pub(crate) const GUARANTEES: Table =
+    Table { name: "ceb_guarantees", columns: &["code", "kind", "amount", "reserved", "updated_at_ms"], key: 1 };
+
+pub(crate) fn guarantee_row(g: &Guarantee, at_ms: i64) -> Vec<Val> {
+    vec![
+        Val::T(g.code.clone()),
+        Val::T(g.kind.as_str().into()),
+        Val::T(g.amount.to_string()),
+        Val::T(g.reserved.to_string()),
+        Val::I(at_ms),
+    ]
+}
+
+/// 单证 — every order, payment and waybill key received, with the entry that first brought it.
+pub(crate) const DOCUMENTS: Table = Table { name: "ceb_documents", columns: &["kind", "doc_key", "seq", "at_ms"], key: 2 };
+
+pub(crate) fn document_row(kind: &str, key: &str, seq: i64, at_ms: i64) -> Vec<Val> {
+    vec![Val::T(kind.to_owned()), Val::T(key.to_owned()), Val::I(seq), Val::I(at_ms)]
+}
+
+/// An inventory list's row, as its record stands.
+pub(crate) fn inventory_row(r: &InventoryRecord) -> Vec<Val> {
     let inv = &r.inventory;
     let sighting = super::sighting_of(r);
     vec![

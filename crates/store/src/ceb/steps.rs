@@ -38,11 +38,7 @@ async fn find(
     }
 }
 
-async fn ledger_of(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    rec: &InventoryRecord,
-) -> Result<guomen_domain::ceb::Ledger, sqlx::Error> {
+async fn ledger_of(tx: &mut Tx<'_>, c: &mut Ceb<'_>, rec: &InventoryRecord) -> Result<guomen_domain::ceb::Ledger, sqlx::Error> {
     match rec.quota_year {
         Some(y) => c.state.ledger(tx.conn, &rec.inventory.buyer().key(), y).await,
         None => Ok(Default::default()),
@@ -91,12 +87,7 @@ pub(super) async fn refund(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, r: 
     }
 }
 
-pub(super) async fn depart(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    s: &Submission,
-    d: &DepartureRequest,
-) -> Result<DocAnswer, sqlx::Error> {
+pub(super) async fn depart(tx: &mut Tx<'_>, c: &mut Ceb<'_>, s: &Submission, d: &DepartureRequest) -> Result<DocAnswer, sqlx::Error> {
     let at = tx.at;
     let mut records = Vec::new();
     let mut problems: Vec<(String, String)> = Vec::new();
@@ -138,12 +129,7 @@ pub(super) async fn depart(
     Ok(answer::delivered(&d.delivery, n, at))
 }
 
-pub(super) async fn officer(
-    tx: &mut Tx<'_>,
-    c: &mut Ceb<'_>,
-    id: &str,
-    step: &OfficerStep,
-) -> Handled<CebOutcome> {
+pub(super) async fn officer(tx: &mut Tx<'_>, c: &mut Ceb<'_>, id: &str, step: &OfficerStep) -> Handled<CebOutcome> {
     let (at, now) = (tx.at, tx.now);
     let Some(mut rec) = load_record(tx, c, id).await? else {
         return Ok(Err(Refusal::not_found("inventory list", "清单")));

@@ -7,7 +7,7 @@
 
 pub mod reads;
 
-use crate::kernel::{Handled, Tx};
+use crate::kernel::{bind_row, Handled, Table, Tx, Val};
 use crate::{Store, StoreError};
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::signin::{self, SignInEvent};
@@ -22,6 +22,15 @@ pub use crate::declaration::views::{Facts, QueueRow};
 pub(crate) const WRITES: &[&str] = &["console_sessions", "signin_failures", "signin_lockouts"];
 #[cfg(test)]
 pub(crate) const READS: &[&str] = &["users", "tokens", "officer_queue", "rollup_clearance", "rollup_criteria", "outbox"];
+
+/// 登录锁定 — until when a username is locked out. A lock-out of an existing user is journaled
+/// (`Event::SignIn`); one of a name that is no user is not.
+pub(crate) const SIGNIN_LOCKOUTS: Table = Table { name: "signin_lockouts", columns: &["username", "until_ms"], key: 1 };
+
+/// A lock-out's row; the handler and `verify --views` (`replay/`) both build it here.
+pub(crate) fn lockout_row(username: &str, until_ms: i64) -> Vec<Val> {
+    vec![Val::T(username.to_owned()), Val::I(until_ms)]
+}
 
 /// A change the console makes outside any customs record.
 #[derive(Debug, Clone)]
@@ -105,13 +114,8 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, cmd: &ConsoleCommand) -> Handled<Co
                 .await?;
             let locked = signin::lockout_after_failure(&times, at);
             if let Some(until) = locked {
-                sqlx::query(
-                    "INSERT INTO signin_lockouts (username, until_ms) VALUES ($1, $2) ON CONFLICT (username) DO UPDATE SET until_ms = excluded.until_ms",
-                )
-                .bind(username.clone())
-                .bind(until)
-                .execute(&mut *conn)
-                .await?;
+                let sql = format!("{}{}", SIGNIN_LOCKOUTS.insert_sql(&[]), SIGNIN_LOCKOUTS.upsert_tail(&["until_ms"]));
+                bind_row(sqlx::query(&sql), lockout_row(username, until)).execute(&mut *conn).await?;
                 sqlx::query("DELETE FROM signin_failures WHERE username = $1").bind(username.clone()).execute(&mut *conn).await?;
                 // Journaled for users that exist: a made-up name is not a record of anything.
                 let exists: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1")

@@ -26,6 +26,8 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 pub use rows::DeclarationRows;
+pub(crate) use rows::{declaration_row, DECLARATIONS};
+pub(crate) use views::{queue_row, OFFICER_QUEUE, ROLLUP_CLEARANCE, ROLLUP_CRITERIA};
 
 #[cfg(test)]
 pub(crate) const WRITES: &[&str] = &["declarations", "officer_queue", "rollup_clearance", "rollup_criteria", "console_state"];
@@ -184,6 +186,9 @@ impl Spine<'_> {
             }
         }
         self.rows.views.record(prior, &record);
+        if events.iter().any(|e| matches!(e, Event::DeclarationCompleted { .. })) {
+            self.rows.completed.insert(record.id.clone());
+        }
         self.rows.declarations.insert(record.id.clone(), (record.clone(), tx.at));
         record
     }
@@ -294,7 +299,14 @@ pub(crate) async fn execute(
         DeclarationCommand::OrderSampling { declaration_id, note } => {
             spine.on(tx, declaration_id, |d| d.order_sampling(actor, note, now)).await
         }
-        DeclarationCommand::SubmitCommitment { declaration_id, enterprise, signed_by, storage_address, contact_phone, promise_accepted } => {
+        DeclarationCommand::SubmitCommitment {
+            declaration_id,
+            enterprise,
+            signed_by,
+            storage_address,
+            contact_phone,
+            promise_accepted,
+        } => {
             // A declaration the enterprise is not named on does not exist for it; a party
             // without the consignee's mandate is refused before anything else is looked at.
             let Some(d) =
@@ -426,7 +438,7 @@ async fn next_entry_id(tx: &mut Tx<'_>, content: &DeclarationContent) -> Result<
     let prefix = format!("{}{}{}", content.head.customs_master, tx.now.year(), flag);
     let name = format!("entry:{prefix}");
     let next = tx.counter(&name).await? + 1;
-    Ok((name, next, format!("{prefix}{next:09}")))
+    Ok((name, next, crate::numbering::numbered(&prefix, next)))
 }
 
 /// Declarations staged in a batch, keyed by id (latest state and the time of the change).

@@ -8,7 +8,7 @@
 //! For declarations stored before these tables existed, [`rebuild`] computes everything once at
 //! start-up.
 
-use crate::kernel::{insert, Val};
+use crate::kernel::{insert, Table, Val};
 use guomen_domain::clearance;
 use guomen_domain::declaration::{Declaration, Status};
 use guomen_domain::risk::Lane;
@@ -205,11 +205,10 @@ impl ViewRows {
         self.clearance.is_empty() && self.criteria.is_empty() && self.queue.is_empty()
     }
 
-    /// Writes the differences (added to what is stored) and the queue rows. The caller commits.
-    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        let add =
-            |cols: &[&str], table: &str| cols.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
-        let rows: Vec<Vec<Val>> = std::mem::take(&mut self.clearance)
+    /// The rollup differences gathered so far, as rows of `rollup_clearance` and
+    /// `rollup_criteria` (all-zero differences left out); they are taken, not kept.
+    pub(crate) fn take_rollups(&mut self) -> (Vec<Vec<Val>>, Vec<Vec<Val>>) {
+        let clearance = std::mem::take(&mut self.clearance)
             .into_iter()
             .filter(|(_, v)| v.iter().any(|x| *x != 0))
             .map(|((day, office, ie), v)| {
@@ -218,20 +217,31 @@ impl ViewRows {
                 row
             })
             .collect();
-        let head = format!("INSERT INTO rollup_clearance (day, office, ie_flag, {}) VALUES ", CLEARANCE_COLUMNS.join(", "));
-        let tail = format!(" ON CONFLICT (day, office, ie_flag) DO UPDATE SET {}", add(&CLEARANCE_COLUMNS, "rollup_clearance"));
-        insert(conn, &head, 3 + N, rows, &tail).await?;
-
-        let rows: Vec<Vec<Val>> = std::mem::take(&mut self.criteria)
+        let criteria = std::mem::take(&mut self.criteria)
             .into_iter()
             .filter(|(_, v)| v.iter().any(|x| *x != 0))
             .map(|((day, c), v)| vec![Val::T(day), Val::T(c), Val::I(v[0]), Val::I(v[1]), Val::I(v[2])])
             .collect();
-        let cols = ["hits", "selections", "detections"];
-        let tail = format!(" ON CONFLICT (day, criterion) DO UPDATE SET {}", add(&cols, "rollup_criteria"));
-        insert(conn, "INSERT INTO rollup_criteria (day, criterion, hits, selections, detections) VALUES ", 5, rows, &tail).await?;
+        (clearance, criteria)
+    }
 
-        let queue = std::mem::take(&mut self.queue);
+    /// The queue rows gathered so far: declaration id → its row, or None when it is off the
+    /// queue; they are taken, not kept.
+    pub(crate) fn take_queue(&mut self) -> BTreeMap<String, Option<QueueRow>> {
+        std::mem::take(&mut self.queue)
+    }
+
+    /// Writes the differences (added to what is stored) and the queue rows. The caller commits.
+    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        let add =
+            |cols: &[&str], table: &str| cols.iter().map(|c| format!("{c} = {table}.{c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+        let (clearance, criteria) = self.take_rollups();
+        let tail = format!(" ON CONFLICT (day, office, ie_flag) DO UPDATE SET {}", add(&CLEARANCE_COLUMNS, "rollup_clearance"));
+        insert(conn, &ROLLUP_CLEARANCE.insert_head(), ROLLUP_CLEARANCE.columns.len(), clearance, &tail).await?;
+        let tail = format!(" ON CONFLICT (day, criterion) DO UPDATE SET {}", add(&ROLLUP_CRITERIA.columns[2..], "rollup_criteria"));
+        insert(conn, &ROLLUP_CRITERIA.insert_head(), ROLLUP_CRITERIA.columns.len(), criteria, &tail).await?;
+
+        let queue = self.take_queue();
         let gone: Vec<String> = queue.iter().filter(|(_, r)| r.is_none()).map(|(id, _)| id.clone()).collect();
         for chunk in gone.chunks(64) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -242,36 +252,64 @@ impl ViewRows {
             }
             q.execute(&mut *conn).await?;
         }
-        let rows: Vec<Vec<Val>> = queue
-            .into_iter()
-            .filter_map(|(id, r)| {
-                let r = r?;
-                Some(vec![
-                    Val::T(id),
-                    Val::T(r.lane),
-                    Val::T(r.status),
-                    Val::I(r.filed_at_ms),
-                    Val::T(r.trade_code),
-                    Val::T(r.bill_no),
-                    Val::T(r.customs_master),
-                    Val::T(r.ie_flag),
-                    Val::OT(r.priority),
-                    Val::I(r.items),
-                ])
-            })
-            .collect();
-        insert(
-            conn,
-            "INSERT INTO officer_queue (id, lane, status, filed_at_ms, trade_code, bill_no, customs_master, ie_flag, priority, items) VALUES ",
-            10,
-            rows,
-            " ON CONFLICT (id) DO UPDATE SET lane = excluded.lane, status = excluded.status, priority = excluded.priority, \
-             items = excluded.items, customs_master = excluded.customs_master",
-        )
-        .await?;
-        Ok(())
+        let rows: Vec<Vec<Val>> = queue.iter().filter_map(|(id, r)| Some(queue_row(id, r.as_ref()?))).collect();
+        OFFICER_QUEUE.upsert(conn, rows, &["lane", "status", "priority", "items", "customs_master"]).await
     }
 }
+
+/// 待办 — one row per declaration waiting for customs.
+pub(crate) const OFFICER_QUEUE: Table = Table {
+    name: "officer_queue",
+    columns: &["id", "lane", "status", "filed_at_ms", "trade_code", "bill_no", "customs_master", "ie_flag", "priority", "items"],
+    key: 1,
+};
+
+pub(crate) fn queue_row(id: &str, r: &QueueRow) -> Vec<Val> {
+    vec![
+        Val::T(id.to_owned()),
+        Val::T(r.lane.clone()),
+        Val::T(r.status.clone()),
+        Val::I(r.filed_at_ms),
+        Val::T(r.trade_code.clone()),
+        Val::T(r.bill_no.clone()),
+        Val::T(r.customs_master.clone()),
+        Val::T(r.ie_flag.clone()),
+        Val::OT(r.priority.clone()),
+        Val::I(r.items),
+    ]
+}
+
+/// Per customs day × office × direction, the counts and sums of [`CLEARANCE_COLUMNS`].
+pub(crate) const ROLLUP_CLEARANCE: Table = Table {
+    name: "rollup_clearance",
+    columns: &[
+        "day",
+        "office",
+        "ie_flag",
+        "declared",
+        "green",
+        "blue",
+        "yellow",
+        "red",
+        "inspected",
+        "non_conforming",
+        "released",
+        "released_instantly",
+        "pre_released",
+        "timed",
+        "arrival_ms",
+        "decision_ms",
+        "inspection_ms",
+        "release_ms",
+        "limits_due",
+        "limits_met",
+    ],
+    key: 3,
+};
+
+/// Per customs day × criterion: hits, selections and detections.
+pub(crate) const ROLLUP_CRITERIA: Table =
+    Table { name: "rollup_criteria", columns: &["day", "criterion", "hits", "selections", "detections"], key: 2 };
 
 /// Builds the queue and rollups from every stored declaration, unless done already. Runs at
 /// start-up on the writer's connection, before the writer takes commands.
@@ -310,4 +348,14 @@ pub async fn rebuild(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_rollup_table_counts_what_a_declaration_contributes() {
+        assert_eq!(&ROLLUP_CLEARANCE.columns[ROLLUP_CLEARANCE.key..], &CLEARANCE_COLUMNS[..]);
+    }
 }

@@ -7,6 +7,7 @@
 //! wrapped events, upserts the row and queues the notices the domain says the events send.
 
 pub mod read;
+mod rows;
 
 use crate::admin::Parties;
 use crate::declaration::Spine;
@@ -31,6 +32,7 @@ pub(crate) const WRITES: &[&str] = &["survey_plans", "schedules", "appointments"
 pub(crate) const READS: &[&str] = &[];
 
 pub use guomen_domain::field::notice::{evidence_id, MAX_CAPACITY_PER_HOUR};
+pub(crate) use rows::{appointment_row, plan_row, remote_row, schedule_row, APPOINTMENTS, REMOTE_INSPECTIONS, SCHEDULES, SURVEY_PLANS};
 
 /// A change to a field survey, an appointment or a remote inspection.
 #[derive(Debug, Clone)]
@@ -124,8 +126,13 @@ pub(crate) async fn execute(
             Ok(Ok(FieldOutcome::Plan(Box::new(plan))))
         }
         FieldCommand::RecordSurvey { plan_id, no, findings } => {
-            on_plan(tx, plan_id, |plan| plan.record(*no, by, findings.clone(), now), |plan, events| notice::survey_actions(plan, *no, events))
-                .await
+            on_plan(
+                tx,
+                plan_id,
+                |plan| plan.record(*no, by, findings.clone(), now),
+                |plan, events| notice::survey_actions(plan, *no, events),
+            )
+            .await
         }
         FieldCommand::CloseSurveyAction { plan_id, action_id, note } => {
             on_plan(tx, plan_id, |plan| plan.close_action(action_id, by, note, now), |_, _| None).await
@@ -137,16 +144,7 @@ pub(crate) async fn execute(
                 Err(r) => return Ok(Err(r)),
             };
             tx.append(&Event::ScheduleSet { schedule: schedule.clone() });
-            sqlx::query(
-                "INSERT INTO schedules (site_code, kind, capacity, hours) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (site_code, kind) DO UPDATE SET capacity = excluded.capacity, hours = excluded.hours",
-            )
-            .bind(schedule.site_code.clone())
-            .bind(schedule.kind.as_str())
-            .bind(i64::from(schedule.capacity_per_hour))
-            .bind(schedule.hours.as_str())
-            .execute(&mut *tx.conn)
-            .await?;
+            rows::upsert(tx.conn, &SCHEDULES, schedule_row(&schedule), &["capacity", "hours"]).await?;
             Ok(Ok(FieldOutcome::Schedule(schedule)))
         }
         FieldCommand::BookAppointment { enterprise, site_code, kind, start, declaration_id, reason, priority } => {
@@ -266,9 +264,7 @@ pub(crate) async fn execute(
             upsert_remote(tx.conn, &remote).await?;
             Ok(Ok(FieldOutcome::Remote(Box::new(remote))))
         }
-        FieldCommand::InstructRemote { id, text } => {
-            on_remote(tx, id, |r| r.instruct(text, by, now), true).await
-        }
+        FieldCommand::InstructRemote { id, text } => on_remote(tx, id, |r| r.instruct(text, by, now), true).await,
         FieldCommand::RecordEvidence { id, uploader, evidence_id: eid, instruction_no, file_name, media_type, size, sha256 } => {
             // Evidence is sent for the consignee: an agent sends it only under its mandate.
             if let Some(remote) = load_doc::<RemoteInspection>(tx.conn, "remote_inspections", id).await? {
@@ -397,50 +393,13 @@ fn notify_both_sides(tx: &mut Tx<'_>, parties: &Parties<'_>, seq: i64, a: &Appoi
 }
 
 async fn upsert_plan(conn: &mut AnyConnection, p: &SurveyPlan) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO survey_plans (id, declaration_id, holder, season, status, created_at_ms, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc",
-    )
-    .bind(p.id.clone())
-    .bind(p.declaration_id.clone())
-    .bind(p.holder.to_string())
-    .bind(p.season.clone())
-    .bind(p.status.as_str())
-    .bind(ms(p.planned_at))
-    .bind(serde_json::to_string(p).expect("plans serialize"))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    rows::upsert(conn, &SURVEY_PLANS, plan_row(p), &["status", "doc"]).await
 }
 
 async fn upsert_appointment(conn: &mut AnyConnection, a: &Appointment) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO appointments (id, enterprise, site_code, kind, start_ms, status, doc) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc",
-    )
-    .bind(a.id.clone())
-    .bind(a.enterprise.to_string())
-    .bind(a.site_code.clone())
-    .bind(a.kind.as_str())
-    .bind(ms(a.start))
-    .bind(a.status.as_str())
-    .bind(serde_json::to_string(a).expect("appointments serialize"))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    rows::upsert(conn, &APPOINTMENTS, appointment_row(a), &["status", "doc"]).await
 }
 
 async fn upsert_remote(conn: &mut AnyConnection, r: &RemoteInspection) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO remote_inspections (id, declaration_id, enterprise, status, doc) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, doc = excluded.doc",
-    )
-    .bind(r.id.clone())
-    .bind(r.declaration_id.clone())
-    .bind(r.enterprise.to_string())
-    .bind(r.status.as_str())
-    .bind(serde_json::to_string(r).expect("remote inspections serialize"))
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    rows::upsert(conn, &REMOTE_INSPECTIONS, remote_row(r), &["status", "doc"]).await
 }

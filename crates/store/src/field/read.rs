@@ -20,11 +20,9 @@ pub fn china_day_ms(date: Date) -> (i64, i64) {
     (ms(start), ms(start + time::Duration::DAY))
 }
 
-
 fn db_err(e: serde_json::Error) -> StoreError {
     StoreError::Database(e.to_string())
 }
-
 
 impl Store {
     pub async fn survey_plan(&self, id: &str) -> Result<Option<SurveyPlan>, StoreError> {
@@ -123,4 +121,3 @@ impl Store {
         Ok(hit.is_some())
     }
 }
-

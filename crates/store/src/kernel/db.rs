@@ -176,8 +176,13 @@ mod tests {
     #[test]
     fn each_engine_runs_its_own_dialect() {
         let sql = "CREATE TABLE t (a TEXT) /*sqlite: WITHOUT ROWID*/;\nCREATE INDEX i ON t (a) /*postgres: INCLUDE (b)*/;";
-        assert_eq!(dialect(sql, Engine::Sqlite), "CREATE TABLE t (a TEXT) WITHOUT ROWID;\nCREATE INDEX i ON t (a) /*postgres: INCLUDE (b)*/;");
-        assert_eq!(dialect(sql, Engine::Postgres), "CREATE TABLE t (a TEXT) /*sqlite: WITHOUT ROWID*/;\nCREATE INDEX i ON t (a) INCLUDE (b);");
+        assert_eq!(
+            dialect(sql, Engine::Sqlite),
+            "CREATE TABLE t (a TEXT) WITHOUT ROWID;\nCREATE INDEX i ON t (a) /*postgres: INCLUDE (b)*/;"
+        );
+        assert_eq!(
+            dialect(sql, Engine::Postgres),
+            "CREATE TABLE t (a TEXT) /*sqlite: WITHOUT ROWID*/;\nCREATE INDEX i ON t (a) INCLUDE (b);"
+        );
     }
-
 }

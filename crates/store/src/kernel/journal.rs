@@ -2,7 +2,7 @@
 //! head, webhook deliveries, idempotency keys and named counters. A batch buffers their rows in
 //! [`Written`]; [`Journal`] is what one command sees of them.
 
-use super::sql::{insert, Val};
+use super::sql::{insert, Val, COUNTERS};
 use guomen_domain::journal::{entry_hash, EntryFields, GENESIS};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
@@ -103,8 +103,7 @@ impl Written {
         )
         .await?;
         let counters: Vec<Vec<Val>> = self.counters.iter().map(|(k, v)| vec![Val::T(k.clone()), Val::I(*v)]).collect();
-        insert(conn, "INSERT INTO counters (name, value) VALUES ", 2, counters, " ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-            .await
+        COUNTERS.upsert(conn, counters, &["value"]).await
     }
 }
 

@@ -26,7 +26,7 @@ mod writer;
 
 pub use db::{checkpointer, connect_readers, connect_writer, migrate, Engine, Location, TruncateRequest, SQLITE_WRITER_PRAGMAS};
 pub use journal::{Entry, Head, Journal};
-pub use sql::{insert, ms, now_ms, Val};
+pub use sql::{bind_row, insert, ms, now_ms, Table, Val, COUNTERS};
 pub use writer::{Job, Writer, WriterStats, MAX_BATCH};
 
 use guomen_domain::party::Actor;

@@ -2,6 +2,8 @@
 //! fixed shapes (64 rows, then powers of two) so they stay in the connection's prepared-statement
 //! cache, with `?` placeholders on SQLite and `$n` on PostgreSQL.
 
+use sqlx::any::{Any, AnyArguments};
+use sqlx::query::Query;
 use sqlx::AnyConnection;
 
 /// A value bound into a buffered row.
@@ -78,23 +80,94 @@ pub async fn insert(conn: &mut AnyConnection, head: &str, cols: usize, rows: Vec
         let mut q = sqlx::query(&sql);
         for row in rows.by_ref().take(size) {
             debug_assert_eq!(row.len(), cols);
-            for v in row {
-                q = match v {
-                    Val::I(i) => q.bind(i),
-                    Val::T(s) => q.bind(s),
-                    Val::OI(i) => q.bind(i),
-                    Val::OT(s) => q.bind(s),
-                };
-            }
+            q = bind_row(q, row);
         }
         q.execute(&mut *conn).await?;
     }
     Ok(())
 }
 
+/// Binds a row's values, in order.
+pub fn bind_row<'q>(mut q: Query<'q, Any, AnyArguments<'q>>, row: Vec<Val>) -> Query<'q, Any, AnyArguments<'q>> {
+    for v in row {
+        q = match v {
+            Val::I(i) => q.bind(i),
+            Val::T(s) => q.bind(s),
+            Val::OI(i) => q.bind(i),
+            Val::OT(s) => q.bind(s),
+        };
+    }
+    q
+}
+
+/// A table as the families fill it: its name, its columns in the order its row function gives
+/// their values, and how many leading columns form its key. The statements that write it are
+/// made from it, and `verify --views` reads the same columns back to compare them with the rows
+/// the same row functions derive from the journal. Columns holding secrets (a password or token
+/// hash, a webhook key) are not among them: their writer binds those after the row.
+#[derive(Debug)]
+pub struct Table {
+    pub name: &'static str,
+    pub columns: &'static [&'static str],
+    /// The first `key` columns are the primary key.
+    pub key: usize,
+}
+
+impl Table {
+    /// The key columns.
+    pub fn key_columns(&self) -> &'static [&'static str] {
+        &self.columns[..self.key]
+    }
+
+    /// `INSERT INTO t (columns…, extra…) VALUES ($1, …)`: one row, the row's values then `extra`'s.
+    pub fn insert_sql(&self, extra: &[&str]) -> String {
+        let cols: Vec<&str> = self.columns.iter().chain(extra).copied().collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("${i}")).collect();
+        format!("INSERT INTO {} ({}) VALUES ({})", self.name, cols.join(", "), marks.join(", "))
+    }
+
+    /// `INSERT INTO t (columns…) VALUES `, the head of a multi-row insert.
+    pub fn insert_head(&self) -> String {
+        format!("INSERT INTO {} ({}) VALUES ", self.name, self.columns.join(", "))
+    }
+
+    /// ` ON CONFLICT (key…) DO UPDATE SET c = excluded.c, …` for the columns named.
+    pub fn upsert_tail(&self, update: &[&str]) -> String {
+        debug_assert!(update.iter().all(|c| self.columns[self.key..].contains(c)), "{update:?} are not columns of {}", self.name);
+        let set: Vec<String> = update.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        format!(" ON CONFLICT ({}) DO UPDATE SET {}", self.key_columns().join(", "), set.join(", "))
+    }
+
+    /// `UPDATE t SET c = $n, … WHERE key = $k`, binding a whole row in column order.
+    pub fn update_sql(&self) -> String {
+        let set: Vec<String> = self.columns.iter().enumerate().skip(self.key).map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        let key: Vec<String> = self.key_columns().iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+        format!("UPDATE {} SET {} WHERE {}", self.name, set.join(", "), key.join(" AND "))
+    }
+
+    /// Writes `rows` as multi-row upserts, updating the columns named when a key is already there.
+    pub async fn upsert(&self, conn: &mut AnyConnection, rows: Vec<Vec<Val>>, update: &[&str]) -> Result<(), sqlx::Error> {
+        insert(conn, &self.insert_head(), self.columns.len(), rows, &self.upsert_tail(update)).await
+    }
+}
+
+/// The counters record numbers are taken from (`numbering.rs`), and the kernel's own.
+pub const COUNTERS: Table = Table { name: "counters", columns: &["name", "value"], key: 1 };
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const T: Table = Table { name: "t", columns: &["a", "b", "c"], key: 1 };
+
+    #[test]
+    fn statements_from_the_columns() {
+        assert_eq!(T.insert_sql(&[]), "INSERT INTO t (a, b, c) VALUES ($1, $2, $3)");
+        assert_eq!(T.insert_sql(&["secret"]), "INSERT INTO t (a, b, c, secret) VALUES ($1, $2, $3, $4)");
+        assert_eq!(T.insert_head(), "INSERT INTO t (a, b, c) VALUES ");
+        assert_eq!(T.upsert_tail(&["c"]), " ON CONFLICT (a) DO UPDATE SET c = excluded.c");
+        assert_eq!(T.update_sql(), "UPDATE t SET b = $2, c = $3 WHERE a = $1");
+    }
 
     #[test]
     fn chunks_cover_every_row_in_few_shapes() {

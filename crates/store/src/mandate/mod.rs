@@ -8,11 +8,14 @@
 //! batch already counts. If a batch fails, the writer reloads its state, the book with it.
 
 pub mod read;
+mod rows;
+
+pub(crate) use rows::{mandate_row, MANDATES};
 
 pub use read::MandateFilter;
 
 use crate::admin::Parties;
-use crate::kernel::{Handled, Tx};
+use crate::kernel::{bind_row, Handled, Tx};
 use guomen_domain::clearance::cst_day;
 use guomen_domain::declaration::DeclarationContent;
 use guomen_domain::mandate::{self, Mandate, MandateDraft, MandateEvent};
@@ -133,10 +136,6 @@ fn json(m: &Mandate) -> String {
     serde_json::to_string(m).expect("mandates serialize")
 }
 
-fn scopes_text(m: &Mandate) -> String {
-    m.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")
-}
-
 /// Journals the events, tells the agent (and the consignor, when someone else acted for it),
 /// and keeps the book.
 fn journal(tx: &mut Tx<'_>, book: &mut MandateBook, m: &Mandate, events: &[MandateEvent], topic: &str) {
@@ -156,7 +155,7 @@ fn journal(tx: &mut Tx<'_>, book: &mut MandateBook, m: &Mandate, events: &[Manda
 
 /// Grants or revokes a mandate. Both parties must be registered enterprises.
 pub(crate) async fn execute(tx: &mut Tx<'_>, book: &mut MandateBook, parties: &Parties<'_>, cmd: &MandateCommand) -> Handled<Mandate> {
-    let (at, now) = (tx.at, tx.now);
+    let now = tx.now;
     match cmd {
         MandateCommand::Grant { consignor, draft } => {
             if !parties.exists(consignor) {
@@ -182,19 +181,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, book: &mut MandateBook, parties: &P
                 )));
             }
             tx.journal.set_counter(&counter, next);
-            sqlx::query(
-                "INSERT INTO mandates (id, consignor, agent, scopes, valid_from, valid_until, granted_at_ms, revoked_at_ms, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8)",
-            )
-            .bind(m.id.clone())
-            .bind(m.consignor.to_string())
-            .bind(m.agent.to_string())
-            .bind(scopes_text(&m))
-            .bind(m.valid_from.to_string())
-            .bind(m.valid_until.to_string())
-            .bind(at)
-            .bind(json(&m))
-            .execute(&mut *tx.conn)
-            .await?;
+            bind_row(sqlx::query(&MANDATES.insert_sql(&[])), mandate_row(&m)).execute(&mut *tx.conn).await?;
             journal(tx, book, &m, &events, "mandate.granted");
             Ok(Ok(m))
         }
@@ -209,12 +196,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, book: &mut MandateBook, parties: &P
             for e in &events {
                 m.apply(e);
             }
-            sqlx::query("UPDATE mandates SET revoked_at_ms = $1, doc = $2 WHERE id = $3")
-                .bind(at)
-                .bind(json(&m))
-                .bind(m.id.clone())
-                .execute(&mut *tx.conn)
-                .await?;
+            bind_row(sqlx::query(&MANDATES.update_sql()), mandate_row(&m)).execute(&mut *tx.conn).await?;
             journal(tx, book, &m, &events, "mandate.revoked");
             Ok(Ok(m))
         }

@@ -3,8 +3,8 @@
 //! detections by pest, disposition orders and field surveys.
 
 use crate::{Store, StoreError};
-use guomen_domain::quarantine::lab::Sample;
 use guomen_domain::field::survey::SurveyPlan;
+use guomen_domain::quarantine::lab::Sample;
 use serde::Serialize;
 use sqlx::Row;
 use std::collections::BTreeMap;

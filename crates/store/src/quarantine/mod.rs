@@ -8,9 +8,10 @@
 
 pub mod figures;
 pub mod read;
+mod rows;
 
 use crate::declaration::Spine;
-use crate::kernel::{ms, Handled, Tx};
+use crate::kernel::{bind_row, Handled, Tx};
 use crate::numbering;
 use guomen_domain::declaration::Declaration;
 use guomen_domain::quarantine::lab::{self, Sample, SampleEvent};
@@ -20,6 +21,8 @@ use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
+
+pub(crate) use rows::{permit_row, sample_row, PERMITS, SAMPLES};
 
 #[cfg(test)]
 pub(crate) const WRITES: &[&str] = &["permits", "samples"];
@@ -70,7 +73,10 @@ pub enum QuarantineCommand {
 pub enum QuarantineOutcome {
     Permit(Box<Permit>),
     /// A sample, and its declaration when the step changed it.
-    Sample { sample: Box<Sample>, declaration: Option<Box<Declaration>> },
+    Sample {
+        sample: Box<Sample>,
+        declaration: Option<Box<Declaration>>,
+    },
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -111,7 +117,7 @@ impl Permits {
             let Some(mut p) = load_permit(tx.conn, e.permit_id()).await? else { continue };
             tx.append(&Event::Permit(e.clone()));
             p.apply(&e);
-            save_permit(tx.conn, &p, ms(p.issued_at), false).await?;
+            save_permit(tx.conn, &p, false).await?;
         }
         Ok(())
     }
@@ -123,20 +129,9 @@ async fn load_permit(conn: &mut AnyConnection, id: &str) -> Result<Option<Permit
     doc.map(|d| decode(&d)).transpose()
 }
 
-async fn save_permit(conn: &mut AnyConnection, p: &Permit, at: i64, insert: bool) -> Result<(), sqlx::Error> {
-    let sql = if insert {
-        "INSERT INTO permits (doc, holder, valid_to, issued_at_ms, id) VALUES ($1, $2, $3, $4, $5)"
-    } else {
-        "UPDATE permits SET doc = $1, holder = $2, valid_to = $3, issued_at_ms = $4 WHERE id = $5"
-    };
-    sqlx::query(sql)
-        .bind(json(p))
-        .bind(p.holder.to_string())
-        .bind(p.valid_to.to_string())
-        .bind(at)
-        .bind(p.id.clone())
-        .execute(&mut *conn)
-        .await?;
+async fn save_permit(conn: &mut AnyConnection, p: &Permit, insert: bool) -> Result<(), sqlx::Error> {
+    let sql = if insert { PERMITS.insert_sql(&[]) } else { PERMITS.update_sql() };
+    bind_row(sqlx::query(&sql), permit_row(p)).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -147,22 +142,8 @@ async fn load_sample(conn: &mut AnyConnection, id: &str) -> Result<Option<Sample
 }
 
 async fn save_sample(conn: &mut AnyConnection, s: &Sample, insert: bool) -> Result<(), sqlx::Error> {
-    let sql = if insert {
-        "INSERT INTO samples (doc, lab, status, conclusion, ordered_at_ms, published_at_ms, declaration_id, id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-    } else {
-        "UPDATE samples SET doc = $1, lab = $2, status = $3, conclusion = $4, ordered_at_ms = $5, published_at_ms = $6, declaration_id = $7 WHERE id = $8"
-    };
-    sqlx::query(sql)
-        .bind(json(s))
-        .bind(s.lab.to_string())
-        .bind(s.status.as_str())
-        .bind(s.conclusion().map(|c| c.as_str()))
-        .bind(ms(s.ordered_at))
-        .bind(s.published.as_ref().map(|p| ms(p.at)))
-        .bind(s.declaration_id.clone())
-        .bind(s.id.clone())
-        .execute(&mut *conn)
-        .await?;
+    let sql = if insert { SAMPLES.insert_sql(&[]) } else { SAMPLES.update_sql() };
+    bind_row(sqlx::query(&sql), sample_row(s)).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -207,7 +188,7 @@ pub(crate) async fn execute(
             for e in &events {
                 tx.append(&Event::Permit(e.clone()));
             }
-            save_permit(tx.conn, &p, tx.at, true).await?;
+            save_permit(tx.conn, &p, true).await?;
             Ok(Ok(QuarantineOutcome::Permit(Box::new(p))))
         }
         QuarantineCommand::RevokePermit { id, reason } => {
@@ -220,7 +201,7 @@ pub(crate) async fn execute(
                 tx.append(&Event::Permit(e.clone()));
                 p.apply(e);
             }
-            save_permit(tx.conn, &p, ms(p.issued_at), false).await?;
+            save_permit(tx.conn, &p, false).await?;
             Ok(Ok(QuarantineOutcome::Permit(Box::new(p))))
         }
         QuarantineCommand::TakeSample { declaration_id, lab: lab_code, seal_no, quantity, analytes } => {

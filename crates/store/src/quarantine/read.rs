@@ -62,4 +62,3 @@ impl Store {
         Ok(out)
     }
 }
-

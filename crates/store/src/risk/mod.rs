@@ -2,13 +2,17 @@
 //! made (one row per criterion that hit a declaration or an inventory list).
 
 pub mod read;
+pub(crate) mod rows;
 
-use crate::kernel::{insert, Handled, Tx, Val};
+use crate::kernel::{bind_row, Handled, Tx};
 use guomen_domain::risk::{Criterion, Decision, RuleSet};
 use guomen_domain::{Event, FieldError, Refusal};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 use tokio::sync::watch;
+
+pub use rows::RiskRows;
+pub(crate) use rows::{risk_hit_rows, ruleset_row, RISK_HITS, RULESETS};
 
 #[cfg(test)]
 pub(crate) const WRITES: &[&str] = &["rulesets", "risk_hits"];
@@ -52,26 +56,6 @@ impl RiskState {
     }
 }
 
-/// The risk hits of one batch, and whether it published rules.
-#[derive(Default)]
-pub struct RiskRows {
-    hits: Vec<Vec<Val>>,
-    touched_rules: bool,
-}
-
-impl RiskRows {
-    pub async fn flush(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-        insert(
-            conn,
-            "INSERT INTO risk_hits (declaration_id, criterion, revision, ruleset_version, lane, selected, at_ms) VALUES ",
-            7,
-            std::mem::take(&mut self.hits),
-            "",
-        )
-        .await
-    }
-}
-
 /// Targeting as a family deciding on its records sees it: the rules in force to decide with,
 /// and the hits to record.
 pub struct Targeting<'a> {
@@ -86,17 +70,7 @@ impl<'a> Targeting<'a> {
 
     /// Records one row per criterion that hit `record` (a declaration or inventory list).
     pub fn record_hits(&mut self, record: &str, decision: &Decision, at_ms: i64) {
-        for h in &decision.hits {
-            self.hits.hits.push(vec![
-                Val::T(record.to_owned()),
-                Val::T(h.criterion.clone()),
-                Val::I(h.revision.into()),
-                Val::I(decision.ruleset_version as i64),
-                Val::T(h.lane.as_str().into()),
-                Val::I(h.selected.into()),
-                Val::I(at_ms),
-            ]);
-        }
+        self.hits.hits.extend(risk_hit_rows(record, decision, at_ms));
     }
 }
 
@@ -133,15 +107,8 @@ async fn publish(tx: &mut Tx<'_>, state: &mut RiskState, rows: &mut RiskRows, ne
     }
     let (published, changed) = state.rules.successor(next);
     tx.append(&Event::RuleSetPublished { ruleset: published.clone(), changed: changed.clone(), reason: reason.to_owned() });
-    sqlx::query("INSERT INTO rulesets (version, doc, changed, reason, published_by, published_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(published.version as i64)
-        .bind(serde_json::to_string(&published).expect("rules serialize"))
-        .bind(serde_json::to_string(&changed).expect("strings serialize"))
-        .bind(reason.to_owned())
-        .bind(tx.who.clone())
-        .bind(tx.at)
-        .execute(&mut *tx.conn)
-        .await?;
+    let row = ruleset_row(&published, &changed, reason, &tx.who, tx.at);
+    bind_row(sqlx::query(&RULESETS.insert_sql(&[])), row).execute(&mut *tx.conn).await?;
     let rules = Arc::new(published);
     state.rules = rules.clone();
     rows.touched_rules = true;

@@ -2,7 +2,6 @@
 //! out), API tokens, webhook subscriptions with their delivery state. Each form builds the same
 //! command the API builds, through the API's own helpers.
 
-use guomen_store::AdminCommand;
 use super::{api_step, enterprise_name, step, Step};
 use crate::form::Form;
 use crate::html;
@@ -15,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::party::{CreditGrade, Role};
 use guomen_domain::Refusal;
+use guomen_store::AdminCommand;
 use guomen_store::Outcome;
 use std::collections::HashMap;
 

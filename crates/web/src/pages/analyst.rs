@@ -3,7 +3,6 @@
 //! that adds or changes a criterion (each change publishes a new rule-set version), and the
 //! version history.
 
-use guomen_store::RiskCommand;
 use super::dashboard::{lane_mix, period};
 use super::{step, Step};
 use crate::form::Form;
@@ -20,6 +19,7 @@ use guomen_domain::party::{CreditGrade, Role};
 use guomen_domain::risk::Criterion;
 use guomen_domain::Refusal;
 use guomen_store::console::reads::{FiguresFilter, GroupBy};
+use guomen_store::RiskCommand;
 use guomen_store::Store;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
@@ -382,7 +382,10 @@ pub async fn save_criterion(State(s): State<WebState>, ctx: Ctx, Path(id): Path<
 /// `POST /criteria/{id}/retire`
 pub async fn retire_criterion(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ANALYST, &form)?;
-    match step(&ctx, s.store.execute(v.actor().clone(), RiskCommand::RetireCriterion { id: id.clone(), reason: form.text("reason") }).await)? {
+    match step(
+        &ctx,
+        s.store.execute(v.actor().clone(), RiskCommand::RetireCriterion { id: id.clone(), reason: form.text("reason") }).await,
+    )? {
         Step::Done(_) => Ok(redirect("/criteria?msg=retired")),
         Step::Refused(r) => {
             let rules = s.store.rules();

@@ -1,7 +1,6 @@
 //! The trader's pages: the list of its declarations, the declaration form with live validation
 //! and HS look-up, filing from the form, and upload of a DecMessage XML file.
 
-use guomen_store::DeclarationCommand;
 use super::declaration_form::{self as df, Errors, Values};
 use super::{api_step, enterprise_name, param, step, Step};
 use crate::form::{boundary, multipart, Form, MAX_FORM};
@@ -17,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use guomen_domain::party::Role;
 use guomen_domain::Refusal;
+use guomen_store::DeclarationCommand;
 use guomen_store::{DeclarationFilter, Outcome};
 use serde_json::json;
 use std::collections::HashMap;

@@ -16,7 +16,7 @@ use axum::response::Response;
 use guomen_domain::party::Role;
 use guomen_domain::quarantine::lab::{AnalyteKind, Sample, SampleStatus};
 use guomen_domain::Refusal;
-use guomen_store::quarantine::{QuarantineCommand, LabStep};
+use guomen_store::quarantine::{LabStep, QuarantineCommand};
 use guomen_store::Command;
 use std::collections::HashMap;
 

@@ -1,7 +1,6 @@
 //! The officer's pages: the work queue by lane and age, and the steps on a declaration —
 //! inspection result, release, hold, re-routing — each the same command the API sends.
 
-use guomen_store::DeclarationCommand;
 use super::detail::{self, render};
 use super::{enterprise_name, param, step, Step};
 use crate::form::Form;
@@ -17,6 +16,7 @@ use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::Refusal;
 use guomen_store::console::reads::QueueFilter;
+use guomen_store::DeclarationCommand;
 use std::collections::HashMap;
 
 const OFFICER: &[Role] = &[Role::Officer];

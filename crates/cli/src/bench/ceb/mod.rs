@@ -15,7 +15,6 @@
 mod raw;
 pub(crate) mod traffic;
 
-use guomen_store::RiskCommand;
 use super::target::{self, Databases};
 use super::{rate, say};
 use anyhow::{bail, Context};
@@ -24,6 +23,7 @@ use guomen_domain::ceb::GuaranteeKind;
 use guomen_domain::party::{Actor, Role};
 use guomen_messages::ceb::compose::{self, Transfer};
 use guomen_store::ceb::CebCommand;
+use guomen_store::RiskCommand;
 use guomen_store::{Command, Store};
 use rust_decimal::Decimal;
 use std::process::ExitCode;

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod body;
 pub mod ceb;
+pub mod context;
 pub mod flood;
 mod openapi;
 pub mod problem;
@@ -15,7 +16,8 @@ use axum::Router;
 use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
-pub use routes::admin::{check_user, parse_enterprise, subscription_command, token_command, user_command};
+pub use routes::admin::{check_user, parse_enterprise, subscription_command, user_command};
+pub use routes::tokens::{revoke_command, token_command};
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
@@ -28,13 +30,20 @@ pub struct AppState {
     pub files: std::path::PathBuf,
     /// Inventory lists per buyer per minute (cross-border e-commerce).
     pub buyer_flood: std::sync::Arc<flood::BuyerFlood>,
+    /// Lookups of a buyer's parcel and quota per client address and per identity.
+    pub lookups: std::sync::Arc<flood::Lookups>,
 }
 
 impl AppState {
-    /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
-    /// from the environment.
+    /// The state of a server keeping uploaded files under `files`, with the flood guard's and
+    /// the lookups' limits from the environment.
     pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
-        AppState { store, files, buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()) }
+        AppState {
+            store,
+            files,
+            buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
+            lookups: std::sync::Arc::new(flood::Lookups::from_env()),
+        }
     }
 }
 
@@ -46,5 +55,9 @@ pub fn router(store: Store) -> Router {
 /// The whole API, keeping uploaded files (remote-inspection evidence) under `files`.
 pub fn router_with_files(store: Store, files: std::path::PathBuf) -> Router {
     let state = AppState::new(store, files);
-    routes::routes().fallback(problem::no_route).layer(DefaultBodyLimit::max(body::MAX_BODY)).with_state(state)
+    routes::routes()
+        .fallback(problem::no_route)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
+        .with_state(state)
 }

@@ -1,11 +1,12 @@
 //! `guomen serve`: the API, the webhook dispatcher, and a clean shutdown.
 
-use crate::cli::DataArgs;
+use crate::cli::{DataArgs, SecurityArgs};
 use anyhow::{anyhow, Context};
 use std::process::ExitCode;
 
-pub async fn run(data: &DataArgs, listen: &str, demo: bool) -> anyhow::Result<ExitCode> {
-    let store = data.open().await?;
+pub async fn run(data: &DataArgs, listen: &str, demo: bool, security: &SecurityArgs) -> anyhow::Result<ExitCode> {
+    let settings = security.settings(&data.data)?;
+    let store = data.open().await?.with_security(settings);
     if demo && store.count("declarations").await.map_err(|e| anyhow!("{e}"))? == 0 {
         let summary = crate::demo::run(&store).await?;
         println!("{summary}");
@@ -16,7 +17,8 @@ pub async fn run(data: &DataArgs, listen: &str, demo: bool) -> anyhow::Result<Ex
     println!("Guomen is serving on http://{addr}/ (console at /, API under /api/v1, OpenAPI at /api/v1/openapi.json)");
     let files = data.data.join("files");
     let app = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store, files));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    // The client's address comes from the socket (or a trusted proxy's X-Forwarded-For).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
     Ok(ExitCode::SUCCESS)
 }

@@ -35,14 +35,18 @@ pub enum Command {
         role: Role,
         enterprise: Option<CustomsCode>,
     },
-    /// The token is generated at the edge; only its hash arrives here.
+    /// The token is generated at the edge; only its hash arrives here. It works for
+    /// `valid_days` (1 to 3,650) from now.
     IssueToken {
         token_id: String,
         token_hash: String,
         role: Role,
         enterprise: Option<CustomsCode>,
         label: Option<String>,
+        valid_days: u32,
     },
+    /// Revoking tokens and recording their use (see `tokens.rs`).
+    Token(crate::tokens::TokenCommand),
     /// Replaces the whole rule set with a new version.
     PublishRules {
         ruleset: RuleSet,
@@ -192,6 +196,8 @@ pub enum Outcome {
     Guarantee(guomen_domain::ceb::Guarantee),
     /// A console session or sign-in step (see `console/`).
     Console(crate::console::ConsoleOutcome),
+    /// An API token as issued or revoked (see `tokens.rs`).
+    Token(crate::tokens::TokenRow),
     /// A sample, and its declaration when the step changed it.
     Sample {
         sample: Box<guomen_domain::quarantine::lab::Sample>,
@@ -276,26 +282,8 @@ pub async fn execute(
                 .await?;
             Ok(Ok(Outcome::Done))
         }
-        Command::IssueToken { token_id, token_hash, role, enterprise, label } => {
-            if let Err(r) = check_enterprise(conn, *role, enterprise).await? {
-                return Ok(Err(r));
-            }
-            b.append(
-                st,
-                &who,
-                at,
-                &Event::TokenIssued { token_id: token_id.clone(), role: *role, enterprise: enterprise.clone(), label: label.clone() },
-            );
-            sqlx::query("INSERT INTO tokens (id, hash, role, enterprise, label, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6)")
-                .bind(token_id.clone())
-                .bind(token_hash.clone())
-                .bind(role.as_str())
-                .bind(enterprise.as_ref().map(|e| e.to_string()))
-                .bind(label.clone())
-                .bind(at)
-                .execute(&mut *conn)
-                .await?;
-            Ok(Ok(Outcome::Done))
+        Command::IssueToken { token_id, token_hash, role, enterprise, label, valid_days } => {
+            crate::tokens::issue(conn, st, b, &who, now, token_id, token_hash, *role, enterprise, label, *valid_days).await
         }
         Command::PublishRules { ruleset, reason } => publish(conn, st, b, &who, at, ruleset.clone(), reason).await,
         Command::PutCriterion { criterion, reason } => {
@@ -537,6 +525,7 @@ pub async fn execute(
             on_declaration(conn, st, b, &who, at, declaration_id, |d| d.reroute(*lane, reason, &actor.id, now)).await
         }
         Command::Console(c) => crate::console::execute(conn, st, b, actor, c, now).await,
+        Command::Token(c) => crate::tokens::execute(conn, st, b, actor, c, now).await,
         Command::RecordDeliveries(updates) => {
             for u in updates {
                 sqlx::query("UPDATE deliveries SET state = $1, attempts = $2, next_attempt_ms = $3, last_error = $4, delivered_at_ms = $5 WHERE outbox_id = $6 AND subscription_id = $7")
@@ -662,7 +651,7 @@ async fn publish(
     Ok(Ok(Outcome::Rules(rules)))
 }
 
-async fn check_enterprise(conn: &mut AnyConnection, role: Role, enterprise: &Option<CustomsCode>) -> Result2<()> {
+pub(crate) async fn check_enterprise(conn: &mut AnyConnection, role: Role, enterprise: &Option<CustomsCode>) -> Result2<()> {
     match (role.needs_enterprise(), enterprise) {
         (true, None) => Ok(Err(Refusal::field(
             "enterprise",

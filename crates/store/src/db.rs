@@ -53,12 +53,14 @@ const MIGRATIONS_SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_quarantine.sql")),
     (3, include_str!("../migrations/sqlite/0003_ceb.sql")),
     (4, include_str!("../migrations/sqlite/0004_console.sql")),
+    (6, include_str!("../migrations/sqlite/0006_tokens.sql")),
 ];
 const MIGRATIONS_POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_spine.sql")),
     (2, include_str!("../migrations/postgres/0002_quarantine.sql")),
     (3, include_str!("../migrations/postgres/0003_ceb.sql")),
     (4, include_str!("../migrations/postgres/0004_console.sql")),
+    (6, include_str!("../migrations/postgres/0006_tokens.sql")),
 ];
 
 fn options(loc: &Location) -> Result<AnyConnectOptions, sqlx::Error> {

@@ -16,6 +16,8 @@ pub mod figures;
 pub mod lab;
 pub mod read;
 pub mod secrets;
+pub mod security;
+pub mod tokens;
 mod writer;
 
 pub use commands::{Command, DeliveryUpdate, IdempotencyKey, Outcome};
@@ -70,12 +72,11 @@ pub struct Store {
     rules: watch::Receiver<Arc<RuleSet>>,
     outbox: broadcast::Sender<i64>,
     stats: Arc<writer::WriterStats>,
-    /// Token hash → actor. Tokens never change once issued, so an entry stays true.
-    tokens: Arc<RwLock<HashMap<String, Actor>>>,
+    /// Token hash → actor, for a few seconds (see `tokens.rs`).
+    tokens: Arc<tokens::TokenCache>,
+    /// The security log and how the edges learn who is asking.
+    security: Arc<security::SecuritySettings>,
 }
-
-/// Most tokens remembered at once; past this the cache starts afresh.
-const TOKEN_CACHE: usize = 10_000;
 
 pub(crate) fn now_ms() -> i64 {
     batch::ms(time::OffsetDateTime::now_utc())
@@ -114,6 +115,7 @@ impl Store {
         }
         db::migrate(&mut conn, loc.engine).await?;
         console::views::rebuild_if_needed(&mut conn).await?;
+        ceb::backfill_buyer_names_if_needed(&mut conn).await?;
         let read = db::connect_readers(loc, 8).await?;
         let directory = Arc::new(RwLock::new(Directory::default()));
         {
@@ -133,7 +135,17 @@ impl Store {
         if loc.engine == Engine::Sqlite {
             tokio::spawn(db::checkpointer(loc.clone(), jobs.downgrade()));
         }
-        Ok(Store { jobs, read, engine: loc.engine, directory, rules, outbox, stats, tokens: Arc::new(RwLock::new(HashMap::new())) })
+        Ok(Store {
+            jobs,
+            read,
+            engine: loc.engine,
+            directory,
+            rules,
+            outbox,
+            stats,
+            tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
+            security: Arc::new(security::SecuritySettings::default()),
+        })
     }
 
     /// (transactions committed, commands carried out) since the store opened.
@@ -164,20 +176,28 @@ impl Store {
             rules,
             outbox,
             stats: Arc::new(writer::WriterStats::default()),
-            tokens: Arc::new(RwLock::new(HashMap::new())),
+            tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
+            security: Arc::new(security::SecuritySettings::default()),
         })
     }
 
-    pub(crate) fn cached_token(&self, hash: &str) -> Option<Actor> {
-        self.tokens.read().expect("token cache lock").get(hash).cloned()
+    /// This handle with `settings` for the edges that serve through it (set once, by `guomen
+    /// serve` and the tests, before the handle is cloned into the routers).
+    pub fn with_security(mut self, settings: security::SecuritySettings) -> Store {
+        self.security = Arc::new(settings);
+        self
     }
 
-    pub(crate) fn cache_token(&self, hash: String, actor: Actor) {
-        let mut cache = self.tokens.write().expect("token cache lock");
-        if cache.len() >= TOKEN_CACHE {
-            cache.clear();
-        }
-        cache.insert(hash, actor);
+    /// The security log and how the edges learn who is asking.
+    pub fn security(&self) -> &security::SecuritySettings {
+        &self.security
+    }
+
+    /// This handle believing a looked-up token for `ms` milliseconds instead of
+    /// [`tokens::TOKEN_CACHE_MS`] (0: ask the database every time).
+    pub fn with_token_cache_ms(mut self, ms: i64) -> Store {
+        self.tokens = Arc::new(tokens::TokenCache::new(ms));
+        self
     }
 
     pub fn engine(&self) -> Engine {
@@ -196,9 +216,17 @@ impl Store {
     }
 
     async fn submit(&self, actor: Actor, command: Command, at: Option<time::OffsetDateTime>) -> Result<Outcome, StoreError> {
+        let revoked = match &command {
+            Command::Token(tokens::TokenCommand::Revoke { token_id, .. }) => Some(token_id.clone()),
+            _ => None,
+        };
         let (reply, rx) = oneshot::channel();
         self.jobs.send(writer::Job { actor, command, at, reply }).await.map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        let out = rx.await.map_err(|_| StoreError::Closed)?;
+        if let (Some(id), Ok(_)) = (revoked, &out) {
+            self.tokens.forget(&id);
+        }
+        out
     }
 
     /// The rule set now in force.

@@ -140,6 +140,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
                 role: Role::Declarant,
                 enterprise: Some(code),
                 label: Some(format!("{platform_name} CEB gateway")),
+                valid_days: super::parties::valid_days_from(start),
             },
             start,
         )

@@ -96,6 +96,7 @@ pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) ->
         role,
         enterprise: enterprise.map(|e| CustomsCode::parse(e).unwrap()),
         label: None,
+        valid_days: guomen_domain::token::DEFAULT_DAYS,
     };
     store.execute(admin(), command).await.unwrap();
     token
@@ -107,9 +108,20 @@ pub fn admin() -> Actor {
 
 impl TestApp {
     pub async fn spawn(engine: Engine) -> TestApp {
+        TestApp::spawn_with(engine, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the security settings changed by `settings` first (the
+    /// security log is always `DATA/security.log`, read by [`TestApp::security_log`]).
+    pub async fn spawn_with(engine: Engine, settings: impl FnOnce(&mut guomen_store::security::SecuritySettings)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let loc = fresh_location(engine, dir.path()).await;
-        let store = Store::open(&loc).await.expect("open store");
+        let mut security = guomen_store::security::SecuritySettings {
+            log: guomen_store::security::SecurityLog::file(&dir.path().join("security.log")).unwrap(),
+            ..Default::default()
+        };
+        settings(&mut security);
+        let store = Store::open(&loc).await.expect("open store").with_security(security);
         let location = loc.clone();
         for e in [
             enterprise(TRADER, "91620700MA7XN1234", "东方种子有限公司", CreditGrade::AdvancedCertified, None),
@@ -148,7 +160,10 @@ impl TestApp {
         // The API's default place for uploaded files (the remote-inspection tests look there).
         let files = std::env::temp_dir().join(format!("guomen-files-{}", std::process::id()));
         let router = guomen_api::router(store.clone()).merge(guomen_web::router(store.clone(), files));
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        // As `guomen serve` does: the client's address comes from the socket.
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
+        });
         TestApp {
             base: format!("http://{addr}"),
             store,
@@ -159,6 +174,19 @@ impl TestApp {
             engine,
             location,
         }
+    }
+
+    /// Every line of the security log so far, parsed.
+    #[allow(dead_code)]
+    pub fn security_log(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.data_dir.join("security.log")).unwrap_or_default();
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
+    }
+
+    /// The lines of the security log of one event.
+    #[allow(dead_code)]
+    pub fn security_events(&self, event: &str) -> Vec<Value> {
+        self.security_log().into_iter().filter(|l| l["event"] == event).collect()
     }
 
     pub fn url(&self, path: &str) -> String {

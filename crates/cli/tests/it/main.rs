@@ -16,6 +16,7 @@ mod helpers;
 mod input;
 mod journal;
 mod quarantine;
+mod security;
 mod spine;
 mod visitor;
 mod webdriver;

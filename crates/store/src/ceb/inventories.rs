@@ -321,6 +321,48 @@ pub(super) async fn decide(
     Ok(rec)
 }
 
+/// A buyer's name as `ceb_buyer_names` keeps it: a fingerprint after removing spacing and
+/// punctuation and folding case, like addresses for the identity guard.
+pub fn buyer_name_fp(name: &str) -> i64 {
+    guomen_domain::ceb::identity::fingerprint(name)
+}
+
+/// Fills `ceb_buyer_names` from the inventory lists decided before migration 0006, once (the
+/// migration leaves `console_state.ceb_buyer_names` at 0 when there were any): each list's
+/// buyer name is read from the journal entry that received it.
+pub(crate) async fn backfill_buyer_names_if_needed(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::{Connection, Row};
+    let due: Option<i64> =
+        sqlx::query_scalar("SELECT value FROM console_state WHERE name = 'ceb_buyer_names'").fetch_optional(&mut *conn).await?;
+    if due != Some(0) {
+        return Ok(());
+    }
+    let mut tx = conn.begin().await?;
+    let mut after = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT i.id, i.buyer, j.payload FROM ceb_inventories i JOIN journal j ON j.seq = i.received_seq \
+             WHERE i.id > $1 AND i.status NOT IN ('waiting', 'rejected', 'withdrawn') ORDER BY i.id LIMIT 2000",
+        )
+        .bind(after.clone())
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let mut names = std::collections::BTreeSet::new();
+        for r in &rows {
+            if let Event::Ceb(CebEvent::InventoryReceived { inventory, .. }) = super::state::decode::<Event>(&r.try_get::<String, _>(2)?)? {
+                names.insert((r.try_get::<String, _>(1)?, buyer_name_fp(&inventory.buyer_name)));
+            }
+        }
+        let rows = names.into_iter().map(|(buyer, fp)| vec![Val::T(buyer), Val::I(fp)]).collect();
+        crate::batch::insert(&mut tx, "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ", 2, rows, " ON CONFLICT (buyer, name_fp) DO NOTHING")
+            .await?;
+    }
+    sqlx::query("UPDATE console_state SET value = 1 WHERE name = 'ceb_buyer_names'").execute(&mut *tx).await?;
+    tx.commit().await
+}
+
 fn set_ledger(st: &mut WriterState, b: &mut Batch, buyer: &str, q: &QuotaChange, at: i64) {
     st.ceb.ledgers.insert((buyer.to_owned(), q.year), q.ledger);
     b.ceb.ledger(buyer, q.year, q.ledger, at);
@@ -347,6 +389,7 @@ pub(super) fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut In
             if let Some(q) = quota {
                 set_ledger(st, b, &buyer, q, at);
             }
+            b.ceb.buyer_name(&buyer, buyer_name_fp(&rec.inventory.buyer_name));
             adjust_guarantee(st, b, &acceptance.guarantee, acceptance.tax.total, at);
             if before_status != InventoryStatus::ManualReview {
                 st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
@@ -372,6 +415,7 @@ pub(super) fn apply(st: &mut WriterState, b: &mut Batch, who: &str, rec: &mut In
         }
         CebEvent::InventoryHeld { quota, .. } => {
             set_ledger(st, b, &buyer, quota, at);
+            b.ceb.buyer_name(&buyer, buyer_name_fp(&rec.inventory.buyer_name));
             st.ceb.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
         }
         CebEvent::InventoryRejected { quota: Some(q), .. }

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use time::OffsetDateTime;
 
+pub(crate) use inventories::backfill_buyer_names_if_needed;
 pub use read::{InventoryFilter, InventorySummary, QuotaAnswer, StatusCount, OPEN_STATUSES};
 
 /// 撤销申请单 (CEB623 `InvtCancel`).

@@ -17,6 +17,8 @@ pub struct CebRows {
     pub inventories: BTreeMap<String, InventoryRecord>,
     quota: BTreeMap<(String, i32), (Ledger, i64)>,
     guarantees: BTreeMap<String, (Guarantee, i64)>,
+    /// (buyer identity key, name fingerprint) of the lists accepted or held in this batch.
+    buyer_names: std::collections::BTreeSet<(String, i64)>,
     /// Answers of the messages this batch received, by (kind, guid), as JSON.
     pub answered: std::collections::HashMap<(String, String), String>,
 }
@@ -47,6 +49,11 @@ impl CebRows {
 
     pub fn ledger(&mut self, buyer: &str, year: i32, ledger: Ledger, at_ms: i64) {
         self.quota.insert((buyer.to_owned(), year), (ledger, at_ms));
+    }
+
+    /// The buyer's identity was accepted with this name (see `ceb_buyer_names`).
+    pub fn buyer_name(&mut self, buyer: &str, name_fp: i64) {
+        self.buyer_names.insert((buyer.to_owned(), name_fp));
     }
 
     pub fn guarantee(&mut self, g: &Guarantee, at_ms: i64) {
@@ -93,6 +100,9 @@ impl CebRows {
             " ON CONFLICT (buyer, year) DO UPDATE SET reserved = excluded.reserved, used = excluded.used, updated_at_ms = excluded.updated_at_ms",
         )
         .await?;
+        let names: Vec<Vec<Val>> =
+            std::mem::take(&mut self.buyer_names).into_iter().map(|(buyer, fp)| vec![Val::T(buyer), Val::I(fp)]).collect();
+        insert(conn, "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ", 2, names, " ON CONFLICT (buyer, name_fp) DO NOTHING").await?;
         let guarantees: Vec<Vec<Val>> = self
             .guarantees
             .values()

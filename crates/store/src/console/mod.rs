@@ -3,7 +3,9 @@
 //! the daily rollups the writer keeps), and the read queries over them (`reads.rs`).
 //!
 //! Sessions are credentials: like token hashes they live only in their table, never in the
-//! journal. A lock-out is a security event and is journaled (`Event::SignIn`).
+//! journal. A lock-out is a security event and is journaled (`Event::SignIn`). Failures and
+//! lock-outs are kept per username and client address, so someone elsewhere cannot lock a user
+//! out by typing wrong passwords under their name.
 
 pub mod reads;
 pub mod views;
@@ -25,12 +27,14 @@ pub use views::{Facts, QueueRow};
 #[derive(Debug, Clone)]
 pub enum ConsoleCommand {
     /// Opens a session for a user whose password was checked at the edge; clears the user's
-    /// sign-in failures. Only the hash of the session id arrives here.
-    OpenSession { session_hash: String, csrf: String, username: String, expires_at_ms: i64 },
+    /// sign-in failures from `client` (the address signing in). Only the hash of the session id
+    /// arrives here.
+    OpenSession { session_hash: String, csrf: String, username: String, client: String, expires_at_ms: i64 },
     /// Signs out: the session stops working at once.
     CloseSession { session_hash: String },
-    /// A failed sign-in; the fifth within the window locks the username (see `guomen_domain::signin`).
-    RecordSignInFailure { username: String },
+    /// A failed sign-in from `client` (an address); the fifth within the window locks the
+    /// username for that address (see `guomen_domain::signin`).
+    RecordSignInFailure { username: String, client: String },
 }
 
 /// What a console command produced.
@@ -64,7 +68,7 @@ pub(crate) async fn execute(
 ) -> Result2<Outcome> {
     let at = crate::batch::ms(now);
     match cmd {
-        ConsoleCommand::OpenSession { session_hash, csrf, username, expires_at_ms } => {
+        ConsoleCommand::OpenSession { session_hash, csrf, username, client, expires_at_ms } => {
             let row = sqlx::query("SELECT role, enterprise FROM users WHERE username = $1")
                 .bind(username.clone())
                 .fetch_optional(&mut *conn)
@@ -73,7 +77,11 @@ pub(crate) async fn execute(
                 return Ok(Err(guomen_domain::Refusal::not_found("user", "用户")));
             };
             sqlx::query("DELETE FROM console_sessions WHERE expires_at_ms <= $1").bind(at).execute(&mut *conn).await?;
-            sqlx::query("DELETE FROM signin_failures WHERE username = $1").bind(username.clone()).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2")
+                .bind(username.clone())
+                .bind(client.clone())
+                .execute(&mut *conn)
+                .await?;
             sqlx::query(
                 "INSERT INTO console_sessions (id_hash, username, role, enterprise, csrf, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -92,31 +100,40 @@ pub(crate) async fn execute(
             sqlx::query("DELETE FROM console_sessions WHERE id_hash = $1").bind(session_hash.clone()).execute(&mut *conn).await?;
             Ok(Ok(Outcome::Console(ConsoleOutcome::SessionClosed)))
         }
-        ConsoleCommand::RecordSignInFailure { username } => {
-            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND at_ms <= $2")
+        ConsoleCommand::RecordSignInFailure { username, client } => {
+            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2 AND at_ms <= $3")
                 .bind(username.clone())
+                .bind(client.clone())
                 .bind(at - signin::FAILURE_WINDOW_MS)
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("INSERT INTO signin_failures (username, at_ms) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO signin_failures (username, client, at_ms) VALUES ($1, $2, $3)")
                 .bind(username.clone())
+                .bind(client.clone())
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
-            let times: Vec<i64> = sqlx::query_scalar("SELECT at_ms FROM signin_failures WHERE username = $1")
+            let times: Vec<i64> = sqlx::query_scalar("SELECT at_ms FROM signin_failures WHERE username = $1 AND client = $2")
                 .bind(username.clone())
+                .bind(client.clone())
                 .fetch_all(&mut *conn)
                 .await?;
             let locked = signin::lockout_after_failure(&times, at);
             if let Some(until) = locked {
                 sqlx::query(
-                    "INSERT INTO signin_lockouts (username, until_ms) VALUES ($1, $2) ON CONFLICT (username) DO UPDATE SET until_ms = excluded.until_ms",
+                    "INSERT INTO signin_lockouts (username, client, until_ms) VALUES ($1, $2, $3) \
+                     ON CONFLICT (username, client) DO UPDATE SET until_ms = excluded.until_ms",
                 )
                 .bind(username.clone())
+                .bind(client.clone())
                 .bind(until)
                 .execute(&mut *conn)
                 .await?;
-                sqlx::query("DELETE FROM signin_failures WHERE username = $1").bind(username.clone()).execute(&mut *conn).await?;
+                sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2")
+                    .bind(username.clone())
+                    .bind(client.clone())
+                    .execute(&mut *conn)
+                    .await?;
                 // Journaled for users that exist: a made-up name is not a record of anything.
                 let exists: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
                     .bind(username.clone())
@@ -155,10 +172,11 @@ impl Store {
         }))
     }
 
-    /// Until when `username` is locked out at `now_ms`, if it is.
-    pub async fn signin_locked_until(&self, username: &str, now_ms: i64) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT until_ms FROM signin_lockouts WHERE username = $1 AND until_ms > $2")
+    /// Until when `username` is locked out for `client` (an address) at `now_ms`, if it is.
+    pub async fn signin_locked_until(&self, username: &str, client: &str, now_ms: i64) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT until_ms FROM signin_lockouts WHERE username = $1 AND client = $2 AND until_ms > $3")
             .bind(username.to_owned())
+            .bind(client.to_owned())
             .bind(now_ms)
             .fetch_optional(self.read_pool())
             .await?)

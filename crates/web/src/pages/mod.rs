@@ -13,6 +13,7 @@ pub mod lab;
 pub mod officer;
 pub mod public;
 pub mod terminal;
+pub mod tokens;
 
 use crate::session::Ctx;
 use guomen_domain::Refusal;

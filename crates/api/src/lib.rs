@@ -17,10 +17,10 @@ use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
 pub use routes::admin::{check_user, parse_enterprise, subscription_command, user_command};
-pub use routes::tokens::{revoke_command, token_command};
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
+pub use routes::tokens::{revoke_command, token_command};
 
 /// Shared state of every handler.
 #[derive(Clone)]

@@ -213,8 +213,13 @@ mod tests {
 
     #[test]
     fn the_revocation_event_names_the_token_stream() {
-        let e = revoke(&token(Some("6201960001")), &actor(Role::Admin, None), Some("leaked".into()), time::macros::datetime!(2026-03-01 08:00 UTC))
-            .unwrap();
+        let e = revoke(
+            &token(Some("6201960001")),
+            &actor(Role::Admin, None),
+            Some("leaked".into()),
+            time::macros::datetime!(2026-03-01 08:00 UTC),
+        )
+        .unwrap();
         assert_eq!(e.stream(), "token:abc");
         assert_eq!(e.kind(), "token_revoked");
         let json = serde_json::to_value(&e).unwrap();

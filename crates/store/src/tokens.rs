@@ -22,8 +22,7 @@ use guomen_domain::{Event, Refusal};
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Mutex, RwLock};
 use time::OffsetDateTime;
 
 /// How long a looked-up token is believed without asking the database again.
@@ -67,8 +66,12 @@ pub enum TokenCheck {
     Valid(Actor),
     /// No token has this secret.
     Unknown,
-    Expired { id: String },
-    Revoked { id: String },
+    Expired {
+        id: String,
+    },
+    Revoked {
+        id: String,
+    },
 }
 
 const COLUMNS: &str = "id, role, enterprise, label, created_at_ms, expires_at_ms, last_used_at_ms, revoked_at_ms, revoked_by";
@@ -194,19 +197,46 @@ struct Cached {
     id: String,
     expires_at_ms: i64,
     fetched_ms: i64,
-    /// The last use recorded (or queued to be), shared by every copy of the entry.
-    touched_ms: Arc<AtomicI64>,
 }
 
-/// Token hash → actor, believed for `ttl_ms` and never past the token's expiry.
+/// Token hash → actor, believed for `ttl_ms` and never past the token's expiry; and token id →
+/// the last use recorded (or queued to be) by this process, which outlives the entries so that
+/// many requests at once, or a refreshed entry, do not record the same minute twice.
 pub(crate) struct TokenCache {
     entries: RwLock<HashMap<String, Cached>>,
     ttl_ms: i64,
+    touched: Mutex<HashMap<String, i64>>,
 }
 
 impl TokenCache {
     pub(crate) fn new(ttl_ms: i64) -> TokenCache {
-        TokenCache { entries: RwLock::new(HashMap::new()), ttl_ms }
+        TokenCache { entries: RwLock::new(HashMap::new()), ttl_ms, touched: Mutex::new(HashMap::new()) }
+    }
+
+    /// Whether a use of token `id` at `now_ms` is to be recorded (the database last saw one at
+    /// `stored_ms`); if so it counts as recorded from now on.
+    fn claim_touch(&self, id: &str, stored_ms: Option<i64>, now_ms: i64) -> bool {
+        let mut touched = self.touched.lock().expect("token use lock");
+        let last = match (touched.get(id).copied(), stored_ms) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        if !policy::worth_recording(last, now_ms) {
+            return false;
+        }
+        if touched.len() >= TOKEN_CACHE {
+            touched.clear();
+        }
+        touched.insert(id.to_owned(), now_ms);
+        true
+    }
+
+    /// Lets the use claimed at `now_ms` be claimed again (it could not be queued).
+    fn release_touch(&self, id: &str, now_ms: i64) {
+        let mut touched = self.touched.lock().expect("token use lock");
+        if touched.get(id) == Some(&now_ms) {
+            touched.remove(id);
+        }
     }
 
     fn get(&self, hash: &str, now_ms: i64) -> Option<Cached> {
@@ -237,7 +267,7 @@ impl Store {
         let now = crate::now_ms();
         let hash = crate::secrets::token_hash(secret);
         if let Some(hit) = self.tokens.get(&hash, now) {
-            self.record_use(&hit, now);
+            self.record_use(&hit.id, None, now);
             return Ok(TokenCheck::Valid(hit.actor));
         }
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM tokens WHERE hash = $1"))
@@ -252,14 +282,13 @@ impl Store {
         }
         let Some(role) = Role::parse(&row.role) else { return Ok(TokenCheck::Unknown) };
         let enterprise = row.enterprise.as_deref().and_then(|e| CustomsCode::parse(e).ok());
+        self.record_use(&row.id, row.last_used_at_ms, now);
         let entry = Cached {
             actor: Actor { id: format!("token:{}", row.id), role: Some(role), enterprise },
             id: row.id,
             expires_at_ms: row.expires_at_ms,
             fetched_ms: now,
-            touched_ms: Arc::new(AtomicI64::new(row.last_used_at_ms.unwrap_or(i64::MIN / 2))),
         };
-        self.record_use(&entry, now);
         let actor = entry.actor.clone();
         self.tokens.put(hash, entry);
         Ok(TokenCheck::Valid(actor))
@@ -274,28 +303,28 @@ impl Store {
     }
 
     /// Queues a `Touch` when the token's last recorded use is a minute old; never waits.
-    fn record_use(&self, entry: &Cached, now: i64) {
-        let last = entry.touched_ms.load(Ordering::Relaxed);
-        if !policy::worth_recording(Some(last), now) || entry.touched_ms.compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed).is_err()
-        {
+    fn record_use(&self, id: &str, stored_ms: Option<i64>, now: i64) {
+        if !self.tokens.claim_touch(id, stored_ms, now) {
             return;
         }
         let job = Job {
             actor: Actor { id: "system".into(), role: None, enterprise: None },
-            command: crate::Command::Token(TokenCommand::Touch { token_id: entry.id.clone(), at_ms: now }),
+            command: crate::Command::Token(TokenCommand::Touch { token_id: id.to_owned(), at_ms: now }),
             at: None,
             reply: tokio::sync::oneshot::channel().0,
         };
         if self.jobs.try_send(job).is_err() {
-            // The writer is saturated or gone: the next use will try again.
-            entry.touched_ms.store(last, Ordering::Relaxed);
+            // The writer is saturated or gone: a later use will try again.
+            self.tokens.release_touch(id, now);
         }
     }
 
     /// API tokens, newest first: every one, or those of one enterprise.
     pub async fn tokens(&self, scope: &TokenScope) -> Result<Vec<TokenRow>, StoreError> {
         let rows = match scope.enterprise() {
-            None => sqlx::query(&format!("SELECT {COLUMNS} FROM tokens ORDER BY created_at_ms DESC, id")).fetch_all(self.read_pool()).await?,
+            None => {
+                sqlx::query(&format!("SELECT {COLUMNS} FROM tokens ORDER BY created_at_ms DESC, id")).fetch_all(self.read_pool()).await?
+            }
             Some(e) => {
                 sqlx::query(&format!("SELECT {COLUMNS} FROM tokens WHERE enterprise = $1 ORDER BY created_at_ms DESC, id"))
                     .bind(e.to_string())
@@ -308,7 +337,10 @@ impl Store {
 
     /// One API token, without its secret.
     pub async fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM tokens WHERE id = $1")).bind(id.to_owned()).fetch_optional(self.read_pool()).await?;
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM tokens WHERE id = $1"))
+            .bind(id.to_owned())
+            .fetch_optional(self.read_pool())
+            .await?;
         Ok(row.as_ref().map(row_of).transpose()?)
     }
 }
@@ -323,7 +355,6 @@ mod tests {
             id: id.into(),
             expires_at_ms,
             fetched_ms,
-            touched_ms: Arc::new(AtomicI64::new(0)),
         }
     }
 
@@ -341,5 +372,17 @@ mod tests {
         let off = TokenCache::new(0);
         off.put("h".into(), entry("a", 100_000, 10_000));
         assert!(off.get("h", 10_000).is_none());
+    }
+
+    #[test]
+    fn a_use_is_claimed_once_a_minute_however_many_requests_race() {
+        let c = TokenCache::new(5_000);
+        assert!(c.claim_touch("a", None, 100_000), "never used");
+        assert!(!c.claim_touch("a", None, 100_000), "a second request at once");
+        assert!(!c.claim_touch("a", Some(90_000), 159_999), "refreshed from the database: still this minute");
+        assert!(c.claim_touch("a", None, 160_000));
+        assert!(!c.claim_touch("b", Some(150_000), 160_000), "another node recorded it lately");
+        c.release_touch("a", 160_000);
+        assert!(c.claim_touch("a", None, 160_001), "could not be queued: claimed again");
     }
 }

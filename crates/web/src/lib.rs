@@ -151,7 +151,9 @@ fn secure_cookies(h: &mut axum::http::HeaderMap) {
     h.remove(header::SET_COOKIE);
     for c in cookies {
         let secure = match c.to_str() {
-            Ok(t) if !t.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure")) => HeaderValue::from_str(&format!("{t}; Secure")).unwrap_or(c),
+            Ok(t) if !t.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure")) => {
+                HeaderValue::from_str(&format!("{t}; Secure")).unwrap_or(c)
+            }
             _ => c,
         };
         h.append(header::SET_COOKIE, secure);

@@ -105,8 +105,16 @@ fn admit_lookup(
     let Some((limit, n)) = over else { return Ok(()) };
     req.log(log, "rate_limited", json!({ "lookup": lookup, "limit": limit, "per_minute": n, "identity": mask_identity(identity) }));
     let (en, zh, path) = match limit {
-        "address" => (format!("more than {n} lookups a minute from this address; try again later"), format!("同一地址每分钟查询超过 {n} 次，请稍后再试"), ""),
-        _ => (format!("more than {n} lookups a minute of this identity; try again later"), format!("同一证件每分钟查询超过 {n} 次，请稍后再试"), "buyerIdNumber"),
+        "address" => (
+            format!("more than {n} lookups a minute from this address; try again later"),
+            format!("同一地址每分钟查询超过 {n} 次，请稍后再试"),
+            "",
+        ),
+        _ => (
+            format!("more than {n} lookups a minute of this identity; try again later"),
+            format!("同一证件每分钟查询超过 {n} 次，请稍后再试"),
+            "buyerIdNumber",
+        ),
     };
     Err(ApiError::Refused(Refusal {
         kind: RefusalKind::TooManyRequests,
@@ -135,7 +143,11 @@ async fn quota(s: &AppState, caller: &Caller, req: &RequestContext, q: QuotaQuer
         let nothing = guomen_domain::ceb::Ledger::default();
         (nothing.fits(amount), nothing.left())
     };
-    req.log(log, "personal_data_lookup", json!({ "lookup": "quota_check", "identity": mask_identity(&buyer.number), "recorded": recorded }));
+    req.log(
+        log,
+        "personal_data_lookup",
+        json!({ "lookup": "quota_check", "identity": mask_identity(&buyer.number), "recorded": recorded }),
+    );
     Ok(Json(json!({
         "fits": fits,
         "remaining": remaining.normalize().to_string(),
@@ -228,7 +240,11 @@ pub async fn parcel(
     let identity = id.to_uppercase();
     admit_lookup(&req, log, "parcel", (&s.lookups.parcel_by_address, &s.lookups.parcel_by_identity), &identity)?;
     let found = s.store.ceb_parcel(n, id, name).await?;
-    req.log(log, "personal_data_lookup", json!({ "lookup": "parcel", "number": n, "identity": mask_identity(&identity), "found": found.is_some() }));
+    req.log(
+        log,
+        "personal_data_lookup",
+        json!({ "lookup": "parcel", "number": n, "identity": mask_identity(&identity), "found": found.is_some() }),
+    );
     match found {
         Some(r) => Ok(Json(parcel_view(&r))),
         None => Err(ApiError::Refused(Refusal::not_found("parcel", "包裹"))),

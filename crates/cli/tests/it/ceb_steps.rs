@@ -260,7 +260,8 @@ async fn a_buyer_sees_their_own_parcel_and_nobody_elses() {
         }
         let (s, body) = app.send("GET", "/api/v1/ceb/parcels?number=x", None, None).await;
         assert_eq!(s, 400, "{body}");
-        let (s, body) = app.send("GET", &format!("/api/v1/ceb/parcels?number={}&buyerIdNumber={buyer}", p.inventory.order_no), None, None).await;
+        let (s, body) =
+            app.send("GET", &format!("/api/v1/ceb/parcels?number={}&buyerIdNumber={buyer}", p.inventory.order_no), None, None).await;
         assert_eq!(s, 400, "the buyer's name is required: {body}");
     }
 }

@@ -161,9 +161,9 @@ impl TestApp {
         let files = std::env::temp_dir().join(format!("guomen-files-{}", std::process::id()));
         let router = guomen_api::router(store.clone()).merge(guomen_web::router(store.clone(), files));
         // As `guomen serve` does: the client's address comes from the socket.
-        tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap()
-        });
+        tokio::spawn(
+            async move { axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() },
+        );
         TestApp {
             base: format!("http://{addr}"),
             store,

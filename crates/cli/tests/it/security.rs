@@ -68,11 +68,15 @@ async fn tokens_expire_are_listed_without_secrets_and_a_revoked_one_is_refused_a
         let (s, list) = app.get("/api/v1/tokens", "admin").await;
         assert_eq!(s, 200, "{list}");
         let row = list["tokens"].as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap().clone();
-        assert_eq!((row["label"].as_str(), row["role"].as_str(), row["enterprise"].as_str()), (Some("ERP link"), Some("declarant"), Some(TRADER)));
+        assert_eq!(
+            (row["label"].as_str(), row["role"].as_str(), row["enterprise"].as_str()),
+            (Some("ERP link"), Some("declarant"), Some(TRADER))
+        );
         assert!((now_ms() - ms_of(&row["last_used_at"])).abs() < 60_000, "{row}");
         assert!(row["revoked_at"].is_null());
         let keys: BTreeSet<&str> = row.as_object().unwrap().keys().map(String::as_str).collect();
-        let expected = ["created_at", "enterprise", "expires_at", "id", "label", "last_used_at", "revoked_at", "revoked_by", "role", "state"];
+        let expected =
+            ["created_at", "enterprise", "expires_at", "id", "label", "last_used_at", "revoked_at", "revoked_by", "role", "state"];
         assert_eq!(keys, expected.into_iter().collect(), "never the secret or its hash");
         assert!(!list.to_string().contains(secret.rsplit('_').next().unwrap()), "the secret is not listed");
 
@@ -431,7 +435,10 @@ async fn the_quota_pre_check_needs_the_buyers_name_and_a_platform_or_officer() {
         let lookups = app.security_events("personal_data_lookup");
         assert!(lookups.iter().all(|l| l["detail"]["lookup"] == "quota_check"));
         assert_eq!(lookups[0]["detail"]["identity"], "**************0099");
-        assert_eq!(lookups[0]["actor"].as_str().unwrap(), format!("token:{}/declarant@{}", id_of(&app.tokens["platform"]), ceb_support::PLATFORM));
+        assert_eq!(
+            lookups[0]["actor"].as_str().unwrap(),
+            format!("token:{}/declarant@{}", id_of(&app.tokens["platform"]), ceb_support::PLATFORM)
+        );
     }
 }
 

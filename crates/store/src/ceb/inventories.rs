@@ -356,8 +356,14 @@ pub(crate) async fn backfill_buyer_names_if_needed(conn: &mut AnyConnection) -> 
             }
         }
         let rows = names.into_iter().map(|(buyer, fp)| vec![Val::T(buyer), Val::I(fp)]).collect();
-        crate::batch::insert(&mut tx, "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ", 2, rows, " ON CONFLICT (buyer, name_fp) DO NOTHING")
-            .await?;
+        crate::batch::insert(
+            &mut tx,
+            "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ",
+            2,
+            rows,
+            " ON CONFLICT (buyer, name_fp) DO NOTHING",
+        )
+        .await?;
     }
     sqlx::query("UPDATE console_state SET value = 1 WHERE name = 'ceb_buyer_names'").execute(&mut *tx).await?;
     tx.commit().await

@@ -185,7 +185,7 @@ impl Store {
         let name = super::inventories::buyer_name_fp(buyer_name);
         for r in rows {
             let buyer: String = r.try_get(1)?;
-            if !buyer.split_once(':').is_some_and(|(_, n)| n == wanted) {
+            if buyer.split_once(':').is_none_or(|(_, n)| n != wanted) {
                 continue;
             }
             if let Some(rec) = super::records::read(self.read_pool(), &r.try_get::<String, _>(0)?).await? {

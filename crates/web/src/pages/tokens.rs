@@ -143,4 +143,3 @@ pub async fn revoke(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
         enterprise_page(&s, &ctx, v, top, status).await
     }
 }
-

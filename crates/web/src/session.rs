@@ -3,7 +3,8 @@
 //!
 //! The session cookie `gm_session` holds 32 random bytes (hex); the store keeps only their
 //! SHA-256, like API tokens. It is `HttpOnly` and `SameSite=Strict`, so scripts cannot read it
-//! and other sites cannot send it. Every form carries the session's CSRF token, checked on every
+//! and other sites cannot send it; and `Secure` when the console is reached over HTTPS (the
+//! middleware in `lib.rs` marks every cookie so). Every form carries the session's CSRF token, checked on every
 //! POST; the sign-in form, which has no session yet, uses a double-submit cookie instead.
 
 use crate::i18n::Lang;

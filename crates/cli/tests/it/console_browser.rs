@@ -210,6 +210,9 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     b.screenshot("14-admin-enterprises.png").await;
     b.goto(&app.url("/admin/subscriptions")).await;
     b.screenshot("15-admin-webhooks.png").await;
+    b.goto(&app.url("/admin/tokens")).await;
+    b.find("#tokens").await;
+    b.screenshot("17-admin-tokens.png").await;
     b.quit().await;
 
     let d = app.store.declaration(&id).await.unwrap().unwrap();

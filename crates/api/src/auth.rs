@@ -7,6 +7,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::RefusalKind;
+use guomen_store::tokens::TokenCheck;
+use serde_json::json;
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
@@ -40,18 +42,35 @@ impl Caller {
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
+    /// A missing, unknown, expired or revoked token is refused with 401 and logged to the
+    /// security log with the reason (and the token's id when it names one); a valid one names
+    /// the caller in the request's context.
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let req = crate::context::of(parts);
+        let log = &state.store.security().log;
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         let Some(token) = header.and_then(|h| h.strip_prefix("Bearer ")).map(str::trim).filter(|t| !t.is_empty()) else {
+            req.log(log, "auth_failed", json!({ "reason": "missing" }));
             return Err(ApiError::kind(
                 RefusalKind::Unauthenticated,
                 "send an API token as `Authorization: Bearer …`",
                 "请以 `Authorization: Bearer …` 方式提供接口令牌",
             ));
         };
-        match state.store.actor_for_token(token).await? {
-            Some(actor) => Ok(Caller(actor)),
-            None => Err(ApiError::kind(RefusalKind::Unauthenticated, "the API token is not valid", "接口令牌无效")),
-        }
+        let (reason, id) = match state.store.check_token(token).await? {
+            TokenCheck::Valid(actor) => {
+                req.set_actor(&actor);
+                return Ok(Caller(actor));
+            }
+            TokenCheck::Unknown => ("unknown", None),
+            TokenCheck::Expired { id } => ("expired", Some(id)),
+            TokenCheck::Revoked { id } => ("revoked", Some(id)),
+        };
+        req.log(log, "auth_failed", json!({ "reason": reason, "token": id }));
+        Err(match reason {
+            "expired" => ApiError::kind(RefusalKind::Unauthenticated, "the API token has expired", "接口令牌已过期"),
+            "revoked" => ApiError::kind(RefusalKind::Unauthenticated, "the API token has been revoked", "接口令牌已吊销"),
+            _ => ApiError::kind(RefusalKind::Unauthenticated, "the API token is not valid", "接口令牌无效"),
+        })
     }
 }

@@ -1,7 +1,10 @@
-//! A guard against floods of one buyer: at most so many inventory lists per buyer identity in
-//! any sixty seconds reach the write path; the rest are refused with 429 before anything is
-//! stored. A platform replaying a backlog spreads it over time; a script hammering one identity
-//! is cut off without slowing anyone else.
+//! Sliding-window limits per key: at most so many requests for one key in any sixty seconds.
+//!
+//! [`BuyerFlood`] guards the write path against floods of one buyer: at most so many inventory
+//! lists per buyer identity reach it; the rest are refused with 429 before anything is stored. A
+//! platform replaying a backlog spreads it over time; a script hammering one identity is cut off
+//! without slowing anyone else. [`Lookups`] holds back guessing of personal data: lookups of a
+//! buyer's parcel and quota per client address and per identity.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -13,21 +16,28 @@ const WINDOW_MS: i64 = 60_000;
 /// Past this many identities remembered, those idle for a whole window are forgotten.
 const PRUNE_AT: usize = 100_000;
 
-pub struct BuyerFlood {
+/// Requests per key within any sixty seconds.
+pub struct Flood {
     per_minute: u32,
     /// Buyer → times of the lists taken in the last window, oldest first.
     seen: Mutex<HashMap<String, VecDeque<i64>>>,
 }
 
-impl BuyerFlood {
-    pub fn new(per_minute: u32) -> BuyerFlood {
-        BuyerFlood { per_minute, seen: Mutex::new(HashMap::new()) }
+/// Inventory lists per buyer identity.
+pub type BuyerFlood = Flood;
+
+fn env_or(name: &str, default: u32) -> u32 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+impl Flood {
+    pub fn new(per_minute: u32) -> Flood {
+        Flood { per_minute, seen: Mutex::new(HashMap::new()) }
     }
 
-    /// From `GUOMEN_CEB_BUYER_PER_MINUTE`, else the default.
-    pub fn from_env() -> BuyerFlood {
-        let n = std::env::var("GUOMEN_CEB_BUYER_PER_MINUTE").ok().and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_PER_MINUTE);
-        BuyerFlood::new(n)
+    /// Inventory lists per buyer: from `GUOMEN_CEB_BUYER_PER_MINUTE`, else the default.
+    pub fn from_env() -> Flood {
+        Flood::new(env_or("GUOMEN_CEB_BUYER_PER_MINUTE", DEFAULT_PER_MINUTE))
     }
 
     pub fn per_minute(&self) -> u32 {
@@ -61,6 +71,36 @@ impl BuyerFlood {
             times.extend(std::iter::repeat_n(now_ms, n as usize));
         }
         Ok(())
+    }
+}
+
+/// Parcel lookups a minute per client address (`GUOMEN_PARCEL_LOOKUPS_PER_MINUTE`): a buyer
+/// checks a parcel now and then; a script guessing identities is stopped at once.
+pub const PARCEL_PER_ADDRESS: u32 = 20;
+/// Lookups a minute of one buyer identity, from anywhere: parcels and quota pre-checks.
+pub const PARCEL_PER_IDENTITY: u32 = 10;
+pub const QUOTA_PER_IDENTITY: u32 = 30;
+/// Quota pre-checks a minute per client address (`GUOMEN_QUOTA_CHECKS_PER_MINUTE`): a platform
+/// pre-checks each buyer at checkout from a few servers, so the cap is far above any buyer's
+/// and far below what enumerating identities would need.
+pub const QUOTA_PER_ADDRESS: u32 = 1200;
+
+/// The limits on lookups of a buyer's personal data.
+pub struct Lookups {
+    pub parcel_by_address: Flood,
+    pub parcel_by_identity: Flood,
+    pub quota_by_address: Flood,
+    pub quota_by_identity: Flood,
+}
+
+impl Lookups {
+    pub fn from_env() -> Lookups {
+        Lookups {
+            parcel_by_address: Flood::new(env_or("GUOMEN_PARCEL_LOOKUPS_PER_MINUTE", PARCEL_PER_ADDRESS)),
+            parcel_by_identity: Flood::new(PARCEL_PER_IDENTITY),
+            quota_by_address: Flood::new(env_or("GUOMEN_QUOTA_CHECKS_PER_MINUTE", QUOTA_PER_ADDRESS)),
+            quota_by_identity: Flood::new(QUOTA_PER_IDENTITY),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod body;
 pub mod ceb;
+pub mod context;
 pub mod flood;
 mod openapi;
 pub mod problem;
@@ -15,11 +16,12 @@ use axum::Router;
 use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
-pub use routes::admin::{check_user, parse_enterprise, subscription_command, token_command, user_command};
+pub use routes::admin::{check_user, parse_enterprise, subscription_command, user_command};
 pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
 pub use routes::declarations::{check as check_draft, visible as may_see};
 pub use routes::inspection::{parse_lane, position_command, result_command};
 pub use routes::mandates::visible as may_see_mandate;
+pub use routes::tokens::{revoke_command, token_command};
 pub use view::{targeting_member, Sight};
 
 /// Shared state of every handler.
@@ -34,11 +36,14 @@ pub struct AppState {
     pub webhooks: guomen_delivery::Reach,
     /// One journal verification at a time: each reads the whole journal.
     pub verifying: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Lookups of a buyer's parcel and quota per client address and per identity.
+    pub lookups: std::sync::Arc<flood::Lookups>,
 }
 
 impl AppState {
-    /// The state of a server keeping uploaded files under `files`, with the flood guard's limit
-    /// and the webhooks' reach (`GUOMEN_WEBHOOK_ALLOW_PRIVATE`) from the environment.
+    /// The state of a server keeping uploaded files under `files`, with the flood guard's and
+    /// the lookups' limits and the webhooks' reach (`GUOMEN_WEBHOOK_ALLOW_PRIVATE`) from the
+    /// environment.
     pub fn new(store: Store, files: std::path::PathBuf) -> AppState {
         AppState {
             store,
@@ -46,6 +51,7 @@ impl AppState {
             buyer_flood: std::sync::Arc::new(flood::BuyerFlood::from_env()),
             webhooks: guomen_delivery::Reach::from_env(),
             verifying: std::sync::Arc::new(tokio::sync::Semaphore::new(1)),
+            lookups: std::sync::Arc::new(flood::Lookups::from_env()),
         }
     }
 }
@@ -66,5 +72,6 @@ pub fn router_for(state: AppState) -> Router {
         .fallback(problem::no_route)
         .layer(DefaultBodyLimit::max(body::MAX_BODY))
         .layer(axum::middleware::map_response(problem::harden))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), context::middleware))
         .with_state(state)
 }

@@ -75,6 +75,11 @@ pub fn problem_body(r: &Refusal) -> serde_json::Value {
     })
 }
 
+/// What the security log keeps of a refusal (see `crate::context`).
+fn note(r: &Refusal) -> guomen_store::security::RefusalNote {
+    guomen_store::security::RefusalNote { code: r.kind.code().to_owned(), detail: r.detail_en.clone() }
+}
+
 fn problem(status: StatusCode, body: serde_json::Value) -> Response {
     let mut res = (status, body.to_string()).into_response();
     res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
@@ -90,7 +95,9 @@ impl IntoResponse for ApiError {
                 if let Some(obj) = body.as_object_mut() {
                     obj.extend(members);
                 }
-                problem(status, body)
+                let mut res = problem(status, body);
+                res.extensions_mut().insert(note(&r));
+                res
             }
             ApiError::Refused(r) => {
                 let status = StatusCode::from_u16(r.kind.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
@@ -98,6 +105,10 @@ impl IntoResponse for ApiError {
                 if r.kind == RefusalKind::Unauthenticated {
                     res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 }
+                if r.kind == RefusalKind::TooManyRequests {
+                    res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+                }
+                res.extensions_mut().insert(note(&r));
                 res
             }
             ApiError::Internal(msg) => {

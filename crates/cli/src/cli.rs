@@ -42,6 +42,52 @@ impl DataArgs {
     }
 }
 
+/// The security settings of `serve`.
+#[derive(Args, Debug, Clone)]
+pub struct SecurityArgs {
+    /// Where security events go as JSON lines (`-` for standard error); default DATA/security.log.
+    #[arg(long, env = "GUOMEN_SECURITY_LOG")]
+    pub security_log: Option<String>,
+    /// Days a new API token lasts unless its issuer says otherwise (1–3650).
+    #[arg(long, env = "GUOMEN_TOKEN_DAYS", default_value_t = guomen_domain::token::DEFAULT_DAYS)]
+    pub token_days: u32,
+    /// A reverse proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For and
+    /// X-Forwarded-Proto are believed; repeat or separate with commas. None by default.
+    #[arg(long = "trusted-proxy", env = "GUOMEN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<String>,
+    /// The address users reach the console at; `https://…` marks its cookies Secure.
+    #[arg(long, env = "GUOMEN_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+impl SecurityArgs {
+    /// The settings, with the security log opened (`DATA/security.log` unless told otherwise).
+    pub fn settings(&self, data_dir: &std::path::Path) -> anyhow::Result<guomen_store::security::SecuritySettings> {
+        use guomen_store::security::{Network, SecurityLog, SecuritySettings};
+        guomen_domain::token::check_days("--token-days", i64::from(self.token_days)).map_err(|e| anyhow!("--token-days: {}", e.en))?;
+        let trusted_proxies = self
+            .trusted_proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| Network::parse(p).map_err(|e| anyhow!("--trusted-proxy: {e}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let public_https = match self.public_url.as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some(u) if u.starts_with("https://") => true,
+            Some(u) if u.starts_with("http://") => false,
+            Some(u) => bail!("--public-url {u:?}: an absolute http:// or https:// URL"),
+        };
+        let log = match self.security_log.as_deref() {
+            Some(spec) => SecurityLog::open(spec).with_context(|| format!("cannot open the security log {spec}"))?,
+            None => {
+                let path = data_dir.join("security.log");
+                SecurityLog::file(&path).with_context(|| format!("cannot open the security log {}", path.display()))?
+            }
+        };
+        Ok(SecuritySettings { log, trusted_proxies, public_https, token_days: self.token_days })
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Cmd {
     /// Serve the HTTP API (and deliver notices to webhooks).
@@ -58,6 +104,8 @@ pub enum Cmd {
         /// single machine delivering to itself); also GUOMEN_WEBHOOK_ALLOW_PRIVATE=true.
         #[arg(long)]
         webhook_allow_private: bool,
+        #[command(flatten)]
+        security: SecurityArgs,
     },
     /// Fill DIR with a realistic demo port and print the demo users.
     Demo {
@@ -173,6 +221,23 @@ pub enum TokenCmd {
         enterprise: Option<String>,
         #[arg(long)]
         label: Option<String>,
+        /// Days the token lasts (1–3650).
+        #[arg(long, env = "GUOMEN_TOKEN_DAYS", default_value_t = guomen_domain::token::DEFAULT_DAYS)]
+        days: u32,
+    },
+    /// List API tokens (never their secrets): id, label, role, enterprise, issued, expires, last used, state.
+    List {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revoke an API token: it is refused from now on (by a running server within seconds).
+    Revoke {
+        #[command(flatten)]
+        data: DataArgs,
+        /// The token's id (the part after `gm_` of the token, or as listed).
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
     },
 }
 
@@ -229,6 +294,13 @@ fn store_err(e: StoreError) -> anyhow::Error {
     }
 }
 
+fn api_err(e: guomen_api::problem::ApiError) -> anyhow::Error {
+    match e {
+        guomen_api::problem::ApiError::Refused(r) | guomen_api::problem::ApiError::RefusedWith(r, _) => anyhow!("{}", refusal_text(&r)),
+        other => anyhow!("{other:?}"),
+    }
+}
+
 fn parse_role(s: &str) -> anyhow::Result<Role> {
     Role::parse(s).ok_or_else(|| anyhow!("unknown role {s:?}: declarant, terminal, laboratory, officer, risk-analyst or admin"))
 }
@@ -239,7 +311,9 @@ fn parse_code(s: Option<&str>) -> anyhow::Result<Option<CustomsCode>> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Cmd::Serve { data, listen, demo, webhook_allow_private } => crate::serve::run(&data, &listen, demo, webhook_allow_private).await,
+        Cmd::Serve { data, listen, demo, webhook_allow_private, security } => {
+            crate::serve::run(&data, &listen, demo, webhook_allow_private, &security).await
+        }
         Cmd::Demo { data } => {
             let store = data.open().await?;
             if store.count("declarations").await.map_err(store_err)? > 0 {
@@ -296,19 +370,45 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("user {username} created ({})", role.as_str());
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Token { command: TokenCmd::Issue { data, role, enterprise, label } } => {
-            let role = parse_role(&role)?;
-            let enterprise = parse_code(enterprise.as_deref())?;
+        Cmd::Token { command: TokenCmd::Issue { data, role, enterprise, label, days } } => {
+            let (command, token) =
+                guomen_api::token_command(&role, enterprise.as_deref(), label, Some(i64::from(days)), days).map_err(api_err)?;
             let store = data.open().await?;
-            let (token_id, token) = secrets::new_token();
-            store
-                .execute(
-                    cli_actor(),
-                    AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role, enterprise, label },
-                )
-                .await
-                .map_err(store_err)?;
+            store.execute(cli_actor(), command).await.map_err(store_err)?;
             println!("{token}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Token { command: TokenCmd::List { data } } => {
+            let store = data.open().await?;
+            let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+            let when = |ms: i64| {
+                time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+                    .map(|t| t.format(&time::format_description::well_known::Rfc3339).unwrap_or_default())
+                    .unwrap_or_default()
+            };
+            println!("id\tlabel\trole\tenterprise\tissued\texpires\tlast used\tstate");
+            for t in store.tokens(&guomen_domain::token::TokenScope::All).await.map_err(store_err)? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.label.as_deref().unwrap_or("-"),
+                    t.role,
+                    t.enterprise.as_deref().unwrap_or("-"),
+                    when(t.created_at_ms),
+                    when(t.expires_at_ms),
+                    t.last_used_at_ms.map_or_else(|| "-".to_owned(), when),
+                    t.state(now).as_str()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Token { command: TokenCmd::Revoke { data, id, reason } } => {
+            let command = guomen_api::revoke_command(&id, reason.as_deref()).map_err(api_err)?;
+            let store = data.open().await?;
+            match store.execute(cli_actor(), command).await.map_err(store_err)? {
+                guomen_store::Outcome::Token(t) => println!("token {} revoked", t.id),
+                other => bail!("unexpected outcome {other:?}"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Rules { command: RulesCmd::Load { data, file, reason } } => {

@@ -191,6 +191,11 @@ mod tests {
         assert_eq!(store.rules_history().await.unwrap().len(), 3);
         assert_eq!(store.count("users").await.unwrap(), 16);
         assert_eq!(store.count("tokens").await.unwrap(), 7);
+        // The tokens it prints work today, though issued in the replayed past.
+        for t in store.tokens(&guomen_domain::token::TokenScope::All).await.unwrap() {
+            assert_eq!(t.state(now_ms), guomen_domain::token::TokenState::Active, "{t:?}");
+            assert!(t.expires_at_ms - now_ms > 89 * 86_400_000, "{t:?}");
+        }
 
         // Cross-border e-commerce: every story ends where it should.
         let statuses: Vec<String> =
@@ -200,5 +205,7 @@ mod tests {
         }
         assert!(store.count("ceb_inventories").await.unwrap() > 350);
         assert!(summary.contains("Cross-border"));
+        // The quota pre-check the summary suggests knows its buyer by that name.
+        assert!(store.ceb_buyer_named("1:440104199201015678", "张伟").await.unwrap());
     }
 }

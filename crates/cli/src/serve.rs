@@ -1,11 +1,18 @@
 //! `guomen serve`: the API, the webhook dispatcher, and a clean shutdown.
 
-use crate::cli::DataArgs;
+use crate::cli::{DataArgs, SecurityArgs};
 use anyhow::{anyhow, Context};
 use std::process::ExitCode;
 
-pub async fn run(data: &DataArgs, listen: &str, demo: bool, webhook_allow_private: bool) -> anyhow::Result<ExitCode> {
-    let store = data.open().await?;
+pub async fn run(
+    data: &DataArgs,
+    listen: &str,
+    demo: bool,
+    webhook_allow_private: bool,
+    security: &SecurityArgs,
+) -> anyhow::Result<ExitCode> {
+    let settings = security.settings(&data.data)?;
+    let store = data.open().await?.with_security(settings);
     if demo && store.count("declarations").await.map_err(|e| anyhow!("{e}"))? == 0 {
         let summary = crate::demo::run(&store).await?;
         println!("{summary}");
@@ -21,7 +28,8 @@ pub async fn run(data: &DataArgs, listen: &str, demo: bool, webhook_allow_privat
     let mut state = guomen_api::AppState::new(store, files);
     state.webhooks = reach;
     let app = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    // The client's address comes from the socket (or a trusted proxy's X-Forwarded-For).
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
     Ok(ExitCode::SUCCESS)
 }

@@ -49,6 +49,18 @@ pub enum Event {
         role: Role,
         enterprise: Option<CustomsCode>,
         label: Option<String>,
+        /// When the token stops working (absent in entries written before tokens expired).
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+        expires_at: Option<OffsetDateTime>,
+    },
+    /// 吊销 — the token stops working at once.
+    TokenRevoked {
+        token_id: String,
+        enterprise: Option<CustomsCode>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(with = "time::serde::rfc3339")]
+        at: OffsetDateTime,
     },
     RuleSetPublished {
         ruleset: RuleSet,
@@ -186,7 +198,7 @@ impl Event {
             Event::EnterpriseRegistered { enterprise } => format!("enterprise:{}", enterprise.code),
             Event::EnterpriseGradeChanged { code, .. } => format!("enterprise:{code}"),
             Event::UserCreated { username, .. } => format!("user:{username}"),
-            Event::TokenIssued { token_id, .. } => format!("token:{token_id}"),
+            Event::TokenIssued { token_id, .. } | Event::TokenRevoked { token_id, .. } => format!("token:{token_id}"),
             Event::RuleSetPublished { .. } => "ruleset".into(),
             Event::Permit(e) => e.stream(),
             Event::Sample(e) => e.stream(),
@@ -235,6 +247,7 @@ impl Event {
             Event::EnterpriseGradeChanged { .. } => "enterprise_grade_changed",
             Event::UserCreated { .. } => "user_created",
             Event::TokenIssued { .. } => "token_issued",
+            Event::TokenRevoked { .. } => "token_revoked",
             Event::RuleSetPublished { .. } => "rule_set_published",
             Event::Permit(_) => "permit",
             Event::Sample(e) => e.kind(),
@@ -283,6 +296,10 @@ impl Event {
             Event::TokenIssued { role, .. } => {
                 (format!("API token issued for role {}", role.as_str()), format!("签发 {} 角色的接口令牌", role.as_str()))
             }
+            Event::TokenRevoked { token_id, reason, .. } => match reason {
+                Some(r) => (format!("API token {token_id} revoked: {r}"), format!("接口令牌 {token_id} 已吊销：{r}")),
+                None => (format!("API token {token_id} revoked"), format!("接口令牌 {token_id} 已吊销")),
+            },
             Event::RuleSetPublished { ruleset, changed, .. } => (
                 format!("rule set v{} published ({} criteria changed)", ruleset.version, changed.len()),
                 format!("发布规则集第 {} 版（{} 条规则变更）", ruleset.version, changed.len()),

@@ -21,6 +21,7 @@ pub mod party;
 pub mod quarantine;
 pub mod risk;
 pub mod signin;
+pub mod token;
 pub mod types;
 
 pub use error::{FieldError, Refusal, RefusalKind};

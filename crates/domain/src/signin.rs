@@ -1,10 +1,13 @@
 //! 登录安全 — the sign-in lock-out policy and the security events the journal keeps.
 //!
-//! Five failed sign-ins for one username within fifteen minutes lock that username for fifteen
-//! minutes (OWASP's guidance: a short lock-out slows guessing without letting anyone shut a
-//! user out for long). While locked, sign-in is refused without the password being checked.
-//! Only the lock-out is journaled: failures themselves are noise, and session identifiers are
-//! credentials, which never enter the journal.
+//! Five failed sign-ins for one username from one client address within fifteen minutes lock
+//! that username *for that address* for fifteen minutes (OWASP's guidance: a short lock-out
+//! slows guessing without letting anyone shut a user out for long). Counting per address means
+//! someone elsewhere who types wrong passwords under a user's name locks only themselves out:
+//! the user, signing in from their own address, is not affected. While locked, sign-in from that
+//! address is refused without the password being checked. Only the lock-out is journaled:
+//! failures themselves are noise, and session identifiers are credentials, which never enter the
+//! journal. Every failure and lock-out goes to the security log with the address.
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -16,8 +19,8 @@ pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
 /// How long a lock-out lasts, in milliseconds (15 minutes).
 pub const LOCKOUT_MS: i64 = 15 * 60 * 1000;
 
-/// Given the times of a username's failures (this one included) and now, the end of the
-/// lock-out they cause, if any.
+/// Given the times of a username's failures from one address (this one included) and now, the
+/// end of the lock-out they cause for that address, if any.
 pub fn lockout_after_failure(failures_ms: &[i64], now_ms: i64) -> Option<i64> {
     let recent = failures_ms.iter().filter(|&&t| t > now_ms - FAILURE_WINDOW_MS && t <= now_ms).count();
     (recent >= MAX_FAILURES).then_some(now_ms + LOCKOUT_MS)

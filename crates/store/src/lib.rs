@@ -24,9 +24,10 @@ pub mod quarantine;
 mod replay;
 pub mod risk;
 pub mod secrets;
+pub mod security;
 
 pub use admin::read::SubscriptionState;
-pub use admin::{AdminCommand, Directory};
+pub use admin::{tokens, AdminCommand, Directory};
 pub use declaration::read::{DeclarationFilter, DeclarationSummary, EnterpriseDispositions};
 pub use declaration::{DeclarationCommand, IdempotencyKey};
 pub use delivery::read::{OutboxMessage, PendingDelivery};
@@ -46,7 +47,6 @@ use guomen_domain::party::Actor;
 use guomen_domain::risk::RuleSet;
 use kernel::{Families, Head, Job, Writer, WriterStats};
 use sqlx::{AnyPool, Executor, Row};
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
@@ -60,14 +60,13 @@ pub struct Store {
     rules: watch::Receiver<Arc<RuleSet>>,
     outbox: broadcast::Sender<i64>,
     stats: Arc<WriterStats>,
-    /// Token hash → actor. Tokens never change once issued, so an entry stays true.
-    tokens: Arc<RwLock<HashMap<String, Actor>>>,
+    /// Token hash → actor, for a few seconds (see `admin/tokens.rs`).
+    tokens: Arc<tokens::TokenCache>,
+    /// The security log and how the edges learn who is asking.
+    security: Arc<security::SecuritySettings>,
     /// Asks the SQLite checkpointer for a truncating checkpoint (None on PostgreSQL).
     truncate: Option<mpsc::Sender<kernel::TruncateRequest>>,
 }
-
-/// Most tokens remembered at once; past this the cache starts afresh.
-const TOKEN_CACHE: usize = 10_000;
 
 /// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process; the
 /// lock's second key is the schema, so one database can hold several Guomen schemas.
@@ -102,6 +101,7 @@ impl Store {
         }
         kernel::migrate(&mut conn, loc.engine, migrations::MIGRATIONS).await?;
         declaration::views::rebuild_if_needed(&mut conn).await?;
+        ceb::backfill_buyer_names_if_needed(&mut conn).await?;
         let read = kernel::connect_readers(loc, 8).await?;
         let head = Head::load(&mut conn).await?;
         let state = Registry::load(&mut conn).await?;
@@ -127,7 +127,8 @@ impl Store {
             rules,
             outbox,
             stats,
-            tokens: Arc::new(RwLock::new(HashMap::new())),
+            tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
+            security: Arc::new(security::SecuritySettings::default()),
             truncate,
         })
     }
@@ -172,21 +173,29 @@ impl Store {
             rules,
             outbox,
             stats: Arc::new(WriterStats::default()),
-            tokens: Arc::new(RwLock::new(HashMap::new())),
+            tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
+            security: Arc::new(security::SecuritySettings::default()),
             truncate: None,
         })
     }
 
-    pub(crate) fn cached_token(&self, hash: &str) -> Option<Actor> {
-        self.tokens.read().expect("token cache lock").get(hash).cloned()
+    /// This handle with `settings` for the edges that serve through it (set once, by `guomen
+    /// serve` and the tests, before the handle is cloned into the routers).
+    pub fn with_security(mut self, settings: security::SecuritySettings) -> Store {
+        self.security = Arc::new(settings);
+        self
     }
 
-    pub(crate) fn cache_token(&self, hash: String, actor: Actor) {
-        let mut cache = self.tokens.write().expect("token cache lock");
-        if cache.len() >= TOKEN_CACHE {
-            cache.clear();
-        }
-        cache.insert(hash, actor);
+    /// The security log and how the edges learn who is asking.
+    pub fn security(&self) -> &security::SecuritySettings {
+        &self.security
+    }
+
+    /// This handle believing a looked-up token for `ms` milliseconds instead of
+    /// [`tokens::TOKEN_CACHE_MS`] (0: ask the database every time).
+    pub fn with_token_cache_ms(mut self, ms: i64) -> Store {
+        self.tokens = Arc::new(tokens::TokenCache::new(ms));
+        self
     }
 
     pub fn engine(&self) -> Engine {
@@ -205,9 +214,17 @@ impl Store {
     }
 
     async fn submit(&self, actor: Actor, command: Command, at: Option<time::OffsetDateTime>) -> Result<Outcome, StoreError> {
+        let revoked = match &command {
+            Command::Admin(AdminCommand::Token(tokens::TokenCommand::Revoke { token_id, .. })) => Some(token_id.clone()),
+            _ => None,
+        };
         let (reply, rx) = oneshot::channel();
         self.jobs.send(Job { actor, command, at, reply }).await.map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        let out = rx.await.map_err(|_| StoreError::Closed)?;
+        if let (Some(id), Ok(_)) = (revoked, &out) {
+            self.tokens.forget(&id);
+        }
+        out
     }
 
     /// The rule set now in force.

@@ -8,6 +8,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (3, include_str!("../migrations/0003_ceb.sql")),
     (4, include_str!("../migrations/0004_console.sql")),
     (5, include_str!("../migrations/0005_mandates.sql")),
+    (6, include_str!("../migrations/0006_tokens.sql")),
 ];
 
 #[cfg(test)]

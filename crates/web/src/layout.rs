@@ -27,9 +27,10 @@ fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static s
             ("/declarations/new", "新建申报", "New declaration"),
             ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
             ("/mandates", "委托", "Mandates"),
+            ("/tokens", "接口令牌", "API tokens"),
         ],
-        Some(Role::Terminal) => &[("/inbox", "通知收件箱", "Notice inbox")],
-        Some(Role::Laboratory) => &[("/samples", "样品", "Samples")],
+        Some(Role::Terminal) => &[("/inbox", "通知收件箱", "Notice inbox"), ("/tokens", "接口令牌", "API tokens")],
+        Some(Role::Laboratory) => &[("/samples", "样品", "Samples"), ("/tokens", "接口令牌", "API tokens")],
         Some(Role::Officer) => &[
             ("/queue", "作业队列", "Work queue"),
             ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),

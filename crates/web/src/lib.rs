@@ -20,12 +20,13 @@ mod session;
 
 pub use i18n::Lang;
 
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
+use guomen_store::security::{RefusalNote, RequestContext, RequestHeaders, SecuritySettings};
 use guomen_store::Store;
 
 /// Shared state of the console's handlers.
@@ -76,6 +77,8 @@ pub fn router_for(api: guomen_api::AppState) -> Router {
         .route("/admin/enterprises", get(admin::enterprises).post(admin::add_enterprise))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .route("/admin/tokens", get(admin::tokens).post(admin::issue_token))
+        .route("/tokens", get(tokens::list))
+        .route("/tokens/{id}/revoke", post(tokens::revoke))
         .route("/admin/subscriptions", get(admin::subscriptions).post(admin::subscribe))
         .route("/mandates", get(mandates::list).post(mandates::grant))
         .route("/mandates/{id}/revoke", post(mandates::revoke))
@@ -83,26 +86,54 @@ pub fn router_for(api: guomen_api::AppState) -> Router {
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))
         .layer(DefaultBodyLimit::max(form::MAX_FORM))
-        .layer(middleware::from_fn(console_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), console_headers))
         .with_state(state)
 }
 
-/// Every console answer: the language cookie when `?lang=` chose one, security headers, no
-/// caching but for the embedded stylesheet and script, a bare error (an axum rejection's plain
-/// text, routing's empty 405) as problem+json like the API's, and the server's own time for the
-/// page (`Server-Timing`, read by `guomen bench console`).
-async fn console_headers(req: Request, next: Next) -> Response {
+/// All values of a header, joined as one list.
+fn joined(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    let values: Vec<&str> = headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
+/// The request's context for the security log: its id, the client address (the socket's, or a
+/// trusted proxy's `X-Forwarded-For`), whether it came over HTTPS.
+fn request_context(settings: &SecuritySettings, req: &Request) -> RequestContext {
+    let peer = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let h = req.headers();
+    let (xff, xfp) = (joined(h, "x-forwarded-for"), joined(h, "x-forwarded-proto"));
+    let headers = RequestHeaders {
+        forwarded_for: xff.as_deref(),
+        forwarded_proto: xfp.as_deref(),
+        request_id: h.get("x-request-id").and_then(|v| v.to_str().ok()),
+    };
+    RequestContext::new(settings, peer, headers, format!("{} {}", req.method(), req.uri().path()))
+}
+
+/// Every console answer: the language cookie when `?lang=` chose one, security headers, the
+/// request id (`X-Request-Id`), no caching but for the embedded stylesheet and script, a bare
+/// error (an axum rejection's plain text, routing's empty 405) as problem+json like the API's,
+/// `Secure` on every cookie when the console is reached over HTTPS, and the server's own time
+/// for the page (`Server-Timing`, read by `guomen bench console`). A 401, 403 or 429 no page
+/// logged itself goes to the security log.
+async fn console_headers(State(s): State<WebState>, mut req: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let chosen =
         req.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang")).and_then(|(_, v)| Lang::parse(&v));
     let asset = req.uri().path().starts_with("/static/");
+    let ctx = request_context(s.store.security(), &req);
+    req.extensions_mut().insert(ctx.clone());
     let res = next.run(req).await;
+    ctx.log_refusal(&s.store.security().log, res.status().as_u16(), res.extensions().get::<RefusalNote>());
     let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     let mut res = if html { res } else { guomen_api::problem::as_problem(res).await };
     let cacheable = asset && res.status().is_success();
     let h = res.headers_mut();
     if !cacheable {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Ok(v) = HeaderValue::from_str(ctx.id()) {
+        h.insert("x-request-id", v);
     }
     if let Some(lang) = chosen {
         let c = format!("{}={}; Path=/; Max-Age=31536000; SameSite=Lax", session::LANG_COOKIE, lang.code());
@@ -117,9 +148,30 @@ async fn console_headers(req: Request, next: Next) -> Response {
         "content-security-policy",
         HeaderValue::from_static("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
     );
+    if ctx.https() {
+        secure_cookies(h);
+    }
     let dur = started.elapsed().as_secs_f64() * 1000.0;
     if let Ok(v) = HeaderValue::from_str(&format!("app;dur={dur:.3}")) {
         h.insert("server-timing", v);
     }
     res
+}
+
+/// Marks every cookie the answer sets `Secure`, so a browser sends it back over HTTPS only.
+fn secure_cookies(h: &mut axum::http::HeaderMap) {
+    let cookies: Vec<HeaderValue> = h.get_all(header::SET_COOKIE).iter().cloned().collect();
+    if cookies.is_empty() {
+        return;
+    }
+    h.remove(header::SET_COOKIE);
+    for c in cookies {
+        let secure = match c.to_str() {
+            Ok(t) if !t.split(';').any(|a| a.trim().eq_ignore_ascii_case("secure")) => {
+                HeaderValue::from_str(&format!("{t}; Secure")).unwrap_or(c)
+            }
+            _ => c,
+        };
+        h.append(header::SET_COOKIE, secure);
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! The session cookie `gm_session` holds 32 random bytes (hex); the store keeps only their
 //! SHA-256, like API tokens. It is `HttpOnly` and `SameSite=Strict`, so scripts cannot read it
-//! and other sites cannot send it. Every form carries the session's CSRF token, checked on every
+//! and other sites cannot send it; and `Secure` when the console is reached over HTTPS (the
+//! middleware in `lib.rs` marks every cookie so). Every form carries the session's CSRF token, checked on every
 //! POST; the sign-in form, which has no session yet, uses a double-submit cookie instead.
 
 use crate::i18n::Lang;
@@ -15,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::types::CustomsCode;
 use guomen_store::console::ConsoleSession;
+use guomen_store::security::{RefusalNote, RequestContext};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -91,6 +93,8 @@ pub struct Ctx {
     pub viewer: Option<Viewer>,
     /// Path and query without `lang`, for links that switch the language.
     pub path: String,
+    /// The request as the security log sees it (client address, request id).
+    pub request: RequestContext,
 }
 
 /// Why a page is not shown.
@@ -181,11 +185,19 @@ impl FromRequestParts<WebState> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
         let lang = query_lang(parts.uri.query()).or_else(|| cookie(&parts.headers, LANG_COOKIE).and_then(Lang::parse)).unwrap_or_default();
-        let mut ctx = Ctx { lang, viewer: None, path: path_without_lang(parts) };
+        let request = parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .unwrap_or_else(|| RequestContext::unknown(format!("{} {}", parts.method, parts.uri.path())));
+        let mut ctx = Ctx { lang, viewer: None, path: path_without_lang(parts), request };
         if let Some(id) = cookie(&parts.headers, SESSION_COOKIE).filter(|id| id.len() == 64) {
             let hash = session_hash(id);
             match state.store.console_session(&hash, now_ms()).await {
-                Ok(Some(session)) => ctx.viewer = Some(Viewer { session, hash }),
+                Ok(Some(session)) => {
+                    ctx.request.set_actor(&session.actor);
+                    ctx.viewer = Some(Viewer { session, hash });
+                }
                 Ok(None) => {}
                 Err(e) => return Err(ctx.internal(e)),
             }
@@ -233,6 +245,11 @@ impl IntoResponse for PageError {
                 )
             }
         };
+        let note = match &self.why {
+            Denied::Forbidden => Some(("forbidden", "the role may not open this page")),
+            Denied::BadCsrf => Some(("bad_csrf", "the form's CSRF token does not match the session")),
+            _ => None,
+        };
         let body = crate::html!(
             "<section class=\"panel error-page\"><h1>{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p></section>",
             title,
@@ -241,6 +258,10 @@ impl IntoResponse for PageError {
             l.t("返回首页", "Back to the start page")
         );
         let page = crate::layout::bare(l, title, body);
-        (status, page).into_response()
+        let mut res = (status, page).into_response();
+        if let Some((code, detail)) = note {
+            res.extensions_mut().insert(RefusalNote { code: code.into(), detail: detail.into() });
+        }
+        res
     }
 }

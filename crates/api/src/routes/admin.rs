@@ -1,4 +1,4 @@
-//! Administration — enterprises, users, API tokens and webhook subscriptions.
+//! Administration — enterprises, users and webhook subscriptions (API tokens: `tokens.rs`).
 
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -15,7 +15,7 @@ use guomen_store::{secrets, Outcome};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
+pub(crate) fn fail_if(errors: Vec<FieldError>) -> Result<(), ApiError> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -33,12 +33,12 @@ fn text(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String
     t.to_owned()
 }
 
-fn enterprise_code(errors: &mut Vec<FieldError>, path: &str, v: Option<&str>) -> Option<CustomsCode> {
+pub(crate) fn enterprise_code(errors: &mut Vec<FieldError>, path: &str, v: Option<&str>) -> Option<CustomsCode> {
     let v = v?;
     CustomsCode::parse(v).map_err(|e| errors.push(FieldError::new(path, e.rule, e.en, e.zh))).ok()
 }
 
-fn role(errors: &mut Vec<FieldError>, v: &str) -> Option<Role> {
+pub(crate) fn role(errors: &mut Vec<FieldError>, v: &str) -> Option<Role> {
     let r = Role::parse(v);
     if r.is_none() {
         errors.push(FieldError::new(
@@ -182,37 +182,6 @@ pub async fn user_command(username: &str, password: &str, role_name: &str, enter
     let password_hash =
         tokio::task::spawn_blocking(move || secrets::hash_password(&password)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(AdminCommand::CreateUser { username: username.to_owned(), password_hash, role: role.expect("checked"), enterprise })
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TokenBody {
-    role: String,
-    enterprise: Option<String>,
-    label: Option<String>,
-}
-
-/// `POST /api/v1/tokens` — the token is in the answer once and never again.
-pub async fn issue_token(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<(StatusCode, Json<Value>), ApiError> {
-    caller.require(&[Role::Admin])?;
-    let b: TokenBody = body.json()?;
-    let (cmd, token) = token_command(&b.role, b.enterprise.as_deref(), b.label)?;
-    let AdminCommand::IssueToken { token_id, role, enterprise, .. } = &cmd else { unreachable!("token_command makes IssueToken") };
-    let answer = json!({ "id": token_id, "token": token, "role": role, "enterprise": enterprise });
-    s.store.execute(caller.0.clone(), cmd).await?;
-    Ok((StatusCode::CREATED, Json(answer)))
-}
-
-/// The command that issues a token, and the token itself (shown once); shared with the console.
-pub fn token_command(role_name: &str, enterprise: Option<&str>, label: Option<String>) -> Result<(AdminCommand, String), ApiError> {
-    let mut errors = Vec::new();
-    let role = role(&mut errors, role_name);
-    let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
-    fail_if(errors)?;
-    let (token_id, token) = secrets::new_token();
-    let cmd =
-        AdminCommand::IssueToken { token_id, token_hash: secrets::token_hash(&token), role: role.expect("checked"), enterprise, label };
-    Ok((cmd, token))
 }
 
 #[derive(Deserialize)]

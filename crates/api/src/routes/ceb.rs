@@ -4,6 +4,8 @@
 use crate::auth::Caller;
 use crate::body::{Media, RawBody};
 use crate::ceb::{process, Sender};
+use crate::context::Req;
+use crate::flood::Flood;
 use crate::problem::ApiError;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -15,6 +17,7 @@ use guomen_domain::ceb::{BuyerId, InventoryRecord, InventoryStatus};
 use guomen_domain::party::Role;
 use guomen_domain::{FieldError, Refusal, RefusalKind};
 use guomen_store::ceb::{CebCommand, InventoryFilter, OfficerStep};
+use guomen_store::security::{mask_identity, RequestContext, SecurityLog};
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -91,15 +94,75 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
     }
 }
 
-async fn quota(s: &AppState, caller: &Caller, q: QuotaQuery) -> Result<Json<Value>, ApiError> {
-    caller.require(&[Role::Declarant, Role::Terminal, Role::Officer, Role::Admin, Role::RiskAnalyst])?;
+/// Counts one lookup of `identity` from the request's address; a lookup over either limit is
+/// refused with 429 and logged.
+fn admit_lookup(
+    req: &RequestContext,
+    log: &SecurityLog,
+    lookup: &str,
+    (by_address, by_identity): (&Flood, &Flood),
+    identity: &str,
+) -> Result<(), ApiError> {
+    let now = (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64;
+    let client = req.client_key();
+    let over = if by_address.admit(&[client.as_str()], now).is_err() {
+        Some(("address", by_address.per_minute()))
+    } else if by_identity.admit(&[identity], now).is_err() {
+        Some(("identity", by_identity.per_minute()))
+    } else {
+        None
+    };
+    let Some((limit, n)) = over else { return Ok(()) };
+    req.log(log, "rate_limited", json!({ "lookup": lookup, "limit": limit, "per_minute": n, "identity": mask_identity(identity) }));
+    let (en, zh, path) = match limit {
+        "address" => (
+            format!("more than {n} lookups a minute from this address; try again later"),
+            format!("同一地址每分钟查询超过 {n} 次，请稍后再试"),
+            "",
+        ),
+        _ => (
+            format!("more than {n} lookups a minute of this identity; try again later"),
+            format!("同一证件每分钟查询超过 {n} 次，请稍后再试"),
+            "buyerIdNumber",
+        ),
+    };
+    Err(ApiError::Refused(Refusal {
+        kind: RefusalKind::TooManyRequests,
+        detail_en: en,
+        detail_zh: zh,
+        errors: vec![FieldError::new(path, "lookup_rate", "too many lookups", "查询过于频繁")],
+    }))
+}
+
+/// The quota pre-check. Platforms (declarant tokens) ask at checkout on behalf of a buyer, and
+/// officers; the identity and the buyer's name must go together: the ledger is answered only
+/// when a list of this identity under this name was accepted. Otherwise the answer is that of
+/// a buyer with nothing recorded (`recorded: false`) — the same for an unknown identity and for
+/// a wrong name, so it tells nothing about whose identity it is.
+async fn quota(s: &AppState, caller: &Caller, req: &RequestContext, q: QuotaQuery) -> Result<Json<Value>, ApiError> {
+    caller.require(&[Role::Declarant, Role::Officer])?;
     let (buyer, amount) = quota_errors(&q)?;
+    let log = &s.store.security().log;
+    admit_lookup(req, log, "quota_check", (&s.lookups.quota_by_address, &s.lookups.quota_by_identity), &buyer.key())?;
     let year = china_year(time::OffsetDateTime::now_utc());
-    let a = s.store.ceb_quota_check(&buyer.key(), year, amount).await?;
+    let recorded = s.store.ceb_buyer_named(&buyer.key(), q.buyer_name.trim()).await?;
+    let (fits, remaining) = if recorded {
+        let a = s.store.ceb_quota_check(&buyer.key(), year, amount).await?;
+        (a.fits, a.remaining)
+    } else {
+        let nothing = guomen_domain::ceb::Ledger::default();
+        (nothing.fits(amount), nothing.left())
+    };
+    req.log(
+        log,
+        "personal_data_lookup",
+        json!({ "lookup": "quota_check", "identity": mask_identity(&buyer.number), "recorded": recorded }),
+    );
     Ok(Json(json!({
-        "fits": a.fits,
-        "remaining": a.remaining.normalize().to_string(),
-        "year": a.year,
+        "fits": fits,
+        "remaining": remaining.normalize().to_string(),
+        "recorded": recorded,
+        "year": year,
         "annualLimit": guomen_domain::ceb::ANNUAL_LIMIT.to_string(),
         "transactionLimit": guomen_domain::ceb::TRANSACTION_LIMIT.to_string(),
     })))
@@ -108,19 +171,20 @@ async fn quota(s: &AppState, caller: &Caller, q: QuotaQuery) -> Result<Json<Valu
 /// `GET /api/v1/ceb/quota-check?buyerIdType=…&buyerIdNumber=…&buyerName=…&amount=…`
 pub async fn quota_get(
     State(s): State<AppState>,
+    Req(req): Req,
     caller: Caller,
     q: Result<Query<QuotaQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Query(q) = q.map_err(|e| {
         ApiError::malformed("", format!("{e}"), "查询参数不完整或格式错误：需要 buyerIdType、buyerIdNumber、buyerName、amount")
     })?;
-    quota(&s, &caller, q).await
+    quota(&s, &caller, &req, q).await
 }
 
 /// `POST /api/v1/ceb/quota-check` with the same fields as JSON.
-pub async fn quota_post(State(s): State<AppState>, caller: Caller, body: RawBody) -> Result<Json<Value>, ApiError> {
+pub async fn quota_post(State(s): State<AppState>, Req(req): Req, caller: Caller, body: RawBody) -> Result<Json<Value>, ApiError> {
     let q: QuotaQuery = body.json()?;
-    quota(&s, &caller, q).await
+    quota(&s, &caller, &req, q).await
 }
 
 fn ms_rfc3339(ms: i64) -> String {
@@ -130,30 +194,25 @@ fn ms_rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// What a buyer may see of their own parcel.
+/// What a buyer may see of their own parcel: where it stands (coarsely: see
+/// `guomen_domain::ceb::notice::buyer_status`), its value and its tax. Not the lane, the
+/// criteria, the reasons of a hold or detention, the guarantee, or any other parcel.
 fn parcel_view(r: &InventoryRecord) -> Value {
-    let (zh, en) = guomen_domain::ceb::notice::status_info(r);
+    let (status, zh, en) = guomen_domain::ceb::notice::buyer_status(r.status);
     json!({
-        "invtNo": r.id,
         "orderNo": r.inventory.order_no,
         "logisticsNo": r.inventory.logistics_no,
         "ebcName": r.inventory.ebc_name,
-        "status": r.status.as_str(),
-        "statusZh": r.status.name_zh(),
-        "returnStatus": r.status.return_status(),
-        "info": en,
-        "infoZh": zh,
+        "status": status,
+        "statusZh": zh,
+        "statusEn": en,
         "value": r.inventory.value().to_string(),
         "tax": r.acceptance.as_ref().map(|a| json!({
-            "regime": a.regime,
             "duty": a.tax.duty.to_string(),
             "consumption": a.tax.consumption.to_string(),
             "vat": a.tax.vat.to_string(),
             "total": a.tax.total.to_string(),
-            "due": r.tax_due.to_string(),
-            "state": r.tax_state,
         })),
-        "receivedAt": ms_rfc3339(r.received_at_ms),
         "updatedAt": ms_rfc3339(r.updated_at_ms),
     })
 }
@@ -164,24 +223,39 @@ pub struct ParcelQuery {
     /// Order number or logistics (waybill) number.
     pub number: String,
     pub buyer_id_number: String,
+    pub buyer_name: String,
 }
 
-/// `GET /api/v1/ceb/parcels?number=…&buyerIdNumber=…` — public: the buyer's own parcel.
+/// `GET /api/v1/ceb/parcels?number=…&buyerIdNumber=…&buyerName=…` — public: the buyer's own
+/// parcel, when the order or waybill number, the identity number and the buyer's name all match.
+/// Limited per client address and per identity; every lookup is logged, the identity masked.
 pub async fn parcel(
     State(s): State<AppState>,
+    Req(req): Req,
     q: Result<Query<ParcelQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(q) = q.map_err(|e| ApiError::malformed("", format!("{e}"), "需要 number（订单号或运单号）和 buyerIdNumber（证件号码）"))?;
-    let (n, id) = (q.number.trim(), q.buyer_id_number.trim());
-    if n.is_empty() || n.len() > 60 || id.is_empty() || id.len() > 60 {
-        return Err(ApiError::Refused(Refusal::validation(vec![FieldError::new(
-            if n.is_empty() || n.len() > 60 { "number" } else { "buyerIdNumber" },
-            "length",
-            "1 to 60 characters",
-            "应为1至60个字符",
-        )])));
+    let Query(q) = q.map_err(|e| {
+        ApiError::malformed("", format!("{e}"), "需要 number（订单号或运单号）、buyerIdNumber（证件号码）和 buyerName（订购人姓名）")
+    })?;
+    let (n, id, name) = (q.number.trim(), q.buyer_id_number.trim(), q.buyer_name.trim());
+    let errors: Vec<FieldError> = [("number", n), ("buyerIdNumber", id), ("buyerName", name)]
+        .into_iter()
+        .filter(|(_, v)| v.is_empty() || v.chars().count() > 60)
+        .map(|(path, _)| FieldError::new(path, "length", "1 to 60 characters", "应为1至60个字符"))
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Refused(Refusal::validation(errors)));
     }
-    match s.store.ceb_parcel(n, id).await? {
+    let log = &s.store.security().log;
+    let identity = id.to_uppercase();
+    admit_lookup(&req, log, "parcel", (&s.lookups.parcel_by_address, &s.lookups.parcel_by_identity), &identity)?;
+    let found = s.store.ceb_parcel(n, id, name).await?;
+    req.log(
+        log,
+        "personal_data_lookup",
+        json!({ "lookup": "parcel", "number": n, "identity": mask_identity(&identity), "found": found.is_some() }),
+    );
+    match found {
         Some(r) => Ok(Json(parcel_view(&r))),
         None => Err(ApiError::Refused(Refusal::not_found("parcel", "包裹"))),
     }
@@ -256,10 +330,13 @@ pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<Lis
     Ok(Json(json!({ "items": items, "next": next })))
 }
 
-/// `GET /api/v1/ceb/inventories/{id}` with its timeline.
-pub async fn show(State(s): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/v1/ceb/inventories/{id}` with its timeline. The record carries the buyer's
+/// identity as declared, so each read is in the security log.
+pub async fn show(State(s): State<AppState>, Req(req): Req, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let r = s.store.ceb_inventory(&id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("inventory list", "清单")))?;
     visible(&caller, &r)?;
+    let identity = mask_identity(&r.inventory.buyer_id_number);
+    req.log(&s.store.security().log, "personal_data_read", json!({ "inventory": r.id, "identity": identity }));
     Ok(Json(view(&s, &caller, &r, true).await?))
 }
 

@@ -11,6 +11,7 @@ mod notices;
 mod quarantine;
 mod rules;
 mod system;
+pub mod tokens;
 
 use crate::AppState;
 use axum::routing::{get, post, put};
@@ -48,7 +49,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/enterprises", post(admin::add_enterprise).get(admin::enterprises))
         .route("/api/v1/enterprises/{code}", get(admin::enterprise))
         .route("/api/v1/users", post(admin::add_user))
-        .route("/api/v1/tokens", post(admin::issue_token))
+        .route("/api/v1/tokens", post(tokens::issue).get(tokens::list))
+        .route("/api/v1/tokens/{id}/revoke", post(tokens::revoke))
         .route("/api/v1/subscriptions", post(admin::subscribe).get(admin::subscriptions))
         .route("/api/v1/permits", post(lab::issue_permit).get(lab::permits))
         .route("/api/v1/permits/{id}", get(lab::permit))

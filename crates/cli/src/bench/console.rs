@@ -134,6 +134,7 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
         session_hash: guomen_web_session_hash(&session),
         csrf: secrets::new_secret(),
         username: officer.into(),
+        client: "127.0.0.1".into(),
         expires_at_ms: expires,
     };
     store.execute(crate::cli::cli_actor(), Command::Console(cmd)).await?;

@@ -153,6 +153,7 @@ pub async fn set_up(store: &Store) -> anyhow::Result<Port> {
                 role: Role::Declarant,
                 enterprise: Some(trader.code.clone()),
                 label: Some("guomen bench".into()),
+                valid_days: guomen_domain::token::DEFAULT_DAYS,
             },
         )
         .await

@@ -141,6 +141,7 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
                 role: Role::Declarant,
                 enterprise: Some(code),
                 label: Some(format!("{platform_name} CEB gateway")),
+                valid_days: super::parties::valid_days_from(start),
             },
             start,
         )
@@ -212,6 +213,10 @@ pub async fn run(store: &Store, end: OffsetDateTime) -> anyhow::Result<CebDemo> 
         let buyer = "440104199201015678";
         for doc in [&mut p.order.buyer_id_number, &mut p.payment.payer_id_number, &mut p.inventory.buyer_id_number] {
             *doc = buyer.into();
+        }
+        // Always under the same name: the quota pre-check the summary suggests needs it.
+        for name in [&mut p.order.buyer_name, &mut p.payment.payer_name, &mut p.inventory.buyer_name] {
+            *name = "张伟".into();
         }
         scale(&mut p, Decimal::from(2_990));
         s.parcel(&p, end - Duration::days(6) + Duration::hours(n as i64 * 5)).await?;

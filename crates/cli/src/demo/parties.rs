@@ -209,6 +209,13 @@ fn hash_passwords() -> Vec<String> {
     out
 }
 
+/// Days a demo token issued at `issued` (in the replayed past) must last to work for the usual
+/// span from today: the demo prints its tokens to be used now.
+pub fn valid_days_from(issued: OffsetDateTime) -> u32 {
+    let past = (OffsetDateTime::now_utc() - issued).whole_days().max(0);
+    (past + i64::from(guomen_domain::token::DEFAULT_DAYS)).clamp(1, i64::from(guomen_domain::token::MAX_DAYS)) as u32
+}
+
 /// Registers the enterprises, creates the users and issues the tokens, a few seconds apart from `at`.
 pub async fn setup(sim: &mut Sim<'_>, at: OffsetDateTime) -> anyhow::Result<Parties> {
     let hashing = tokio::task::spawn_blocking(hash_passwords);
@@ -239,14 +246,16 @@ pub async fn setup(sim: &mut Sim<'_>, at: OffsetDateTime) -> anyhow::Result<Part
     }
     for &(role, firm, label) in TOKENS {
         let (token_id, secret) = secrets::new_token();
+        let issued = tick();
         let command = AdminCommand::IssueToken {
             token_id,
             token_hash: secrets::token_hash(&secret),
             role,
             enterprise: firm.map(|f| parties.code(f)),
             label: Some(label.into()),
+            valid_days: valid_days_from(issued),
         };
-        sim.exec(admin.clone(), command, tick()).await?;
+        sim.exec(admin.clone(), command, issued).await?;
         parties.tokens.push(IssuedToken { role, firm, secret });
     }
     Ok(parties)

@@ -265,18 +265,29 @@ async fn a_buyer_sees_their_own_parcel_and_nobody_elses() {
         let buyer = "110101199003070066";
         let p = Parcel::new(1000, buyer);
         send_all(&app, &p).await;
+        use crate::visitor::urlencode;
+        let name = urlencode(&p.inventory.buyer_name);
         for number in [&p.inventory.order_no, &p.inventory.logistics_no] {
-            let (s, body) = app.send("GET", &format!("/api/v1/ceb/parcels?number={number}&buyerIdNumber={buyer}"), None, None).await;
+            let (s, body) =
+                app.send("GET", &format!("/api/v1/ceb/parcels?number={number}&buyerIdNumber={buyer}&buyerName={name}"), None, None).await;
             assert_eq!(s, 200, "{body}");
-            assert_eq!(body["returnStatus"], "800");
+            assert_eq!(body["status"], "released");
             assert!(body["tax"]["total"].as_str().is_some(), "{body}");
         }
-        let (s, _) = app
-            .send("GET", &format!("/api/v1/ceb/parcels?number={}&buyerIdNumber=110101199003079999", p.inventory.order_no), None, None)
-            .await;
-        assert_eq!(s, 404);
+        // The number, the identity and the name must all match; any mismatch is the same 404.
+        for query in [
+            format!("number={}&buyerIdNumber=110101199003079999&buyerName={name}", p.inventory.order_no),
+            format!("number={}&buyerIdNumber={buyer}&buyerName={}", p.inventory.order_no, urlencode("李四")),
+            format!("number=ORD-NONE&buyerIdNumber={buyer}&buyerName={name}"),
+        ] {
+            let (s, body) = app.send("GET", &format!("/api/v1/ceb/parcels?{query}"), None, None).await;
+            assert_eq!(s, 404, "{query}: {body}");
+        }
         let (s, body) = app.send("GET", "/api/v1/ceb/parcels?number=x", None, None).await;
         assert_eq!(s, 400, "{body}");
+        let (s, body) =
+            app.send("GET", &format!("/api/v1/ceb/parcels?number={}&buyerIdNumber={buyer}", p.inventory.order_no), None, None).await;
+        assert_eq!(s, 400, "the buyer's name is required: {body}");
     }
 }
 

@@ -276,3 +276,42 @@ async fn the_command_line_grants_lists_and_revokes_mandates() {
     let out = data.ok(&["verify"]).await;
     assert!(out.contains("chain intact"), "{out}");
 }
+
+#[tokio::test]
+async fn tokens_are_issued_listed_and_revoked_from_the_shell_and_serve_keeps_a_security_log() {
+    for engine in engines() {
+        let data = Data::new(engine).await;
+        let token = data.token(&["--role", "officer", "--days", "7", "--label", "audit desk"]).await;
+        let id = token.split('_').nth(1).unwrap().to_owned();
+        let err = data.fails(&["token", "issue", "--role", "officer", "--days", "0"]).await;
+        assert!(err.contains("expires_in_days") && err.contains("1 至 3650 天"), "{err}");
+        let list = data.ok(&["token", "list"]).await;
+        let line = list.lines().find(|l| l.starts_with(&id)).unwrap_or_else(|| panic!("{list}"));
+        assert!(line.contains("audit desk") && line.ends_with("active"), "{line}");
+        assert!(!list.contains(token.rsplit('_').next().unwrap()), "never the secret: {list}");
+
+        let server = data.serve().await;
+        let (s, _) = server.get("/api/v1/declarations", &token).await;
+        assert_eq!(s, 200);
+        let res = server.http.get(server.url("/api/v1/declarations")).bearer_auth("gm_000000000000_forged").send().await.unwrap();
+        assert_eq!(res.status(), 401);
+        assert_eq!(res.headers()["x-request-id"].to_str().unwrap().len(), 32);
+        server.stop().await;
+        // `serve` wrote DATA/security.log, with the client's address from the socket.
+        let log = std::fs::read_to_string(data.dir.path().join("security.log")).unwrap();
+        let line: Value = serde_json::from_str(log.lines().find(|l| l.contains("auth_failed")).unwrap()).unwrap();
+        assert_eq!((line["client"].as_str(), line["detail"]["reason"].as_str()), (Some("127.0.0.1"), Some("unknown")), "{line}");
+
+        let out = data.ok(&["token", "revoke", &id, "--reason", "desk closed"]).await;
+        assert!(out.contains(&format!("token {id} revoked")), "{out}");
+        assert!(data.ok(&["token", "list"]).await.lines().any(|l| l.starts_with(&id) && l.ends_with("revoked")));
+        let err = data.fails(&["token", "revoke", &id]).await;
+        assert!(err.contains("已吊销"), "{err}");
+        assert!(data.fails(&["token", "revoke", "nosuchtoken"]).await.contains("not found"));
+        let server = data.serve().await;
+        let (s, p) = server.get("/api/v1/declarations", &token).await;
+        assert_eq!((s, p["detail"].as_str()), (401, Some("the API token has been revoked")), "{p}");
+        server.stop().await;
+        assert!(data.ok(&["verify"]).await.contains("chain intact"));
+    }
+}

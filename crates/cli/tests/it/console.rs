@@ -120,7 +120,7 @@ async fn five_failed_sign_ins_lock_the_user_for_fifteen_minutes_and_the_journal_
         let p = v.sign_in("trader", PASSWORD).await;
         assert_eq!(p.status, 429, "{}", p.body);
         assert!(!v.cookies.contains_key("gm_session"));
-        let until = app.store.signin_locked_until("trader", now_ms()).await.unwrap().expect("locked");
+        let until = app.store.signin_locked_until("trader", "127.0.0.1", now_ms()).await.unwrap().expect("locked");
         let minutes = (until - now_ms()) / 60_000;
         assert!((14..=15).contains(&minutes), "locked for {minutes} minutes");
         // The lock-out is a journaled security event; the failures are not.
@@ -136,7 +136,7 @@ async fn five_failed_sign_ins_lock_the_user_for_fifteen_minutes_and_the_journal_
         for _ in 0..5 {
             v.sign_in("nobody-here", "x").await;
         }
-        assert!(app.store.signin_locked_until("nobody-here", now_ms()).await.unwrap().is_some());
+        assert!(app.store.signin_locked_until("nobody-here", "127.0.0.1", now_ms()).await.unwrap().is_some());
         assert!(app.store.timeline("user:nobody-here").await.unwrap().is_empty());
     }
 }

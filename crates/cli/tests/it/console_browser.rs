@@ -154,10 +154,11 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     b.click(&format!("#queue tr[data-id=\"{id}\"] a")).await;
     assert!(b.text("#risk").await.contains("SEED-1209"), "the risk explanation names the criterion");
     b.screenshot("08-officer-declaration.png").await;
+    // A click may return before the next page is loaded: wait for its message, not the old one.
     b.click("#record-result").await;
-    assert!(b.text("#flash").await.contains("查验结果已录入"));
+    b.wait_text("#flash", "查验结果已录入").await;
     b.click("#release").await;
-    assert!(b.text("#flash").await.contains("已放行"));
+    b.wait_text("#flash", "已放行").await;
     assert_eq!(b.text(".title-row .status").await, "已放行");
     b.goto(&app.url("/dashboard")).await;
     b.find("#chart-segments").await;
@@ -210,6 +211,9 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     b.screenshot("14-admin-enterprises.png").await;
     b.goto(&app.url("/admin/subscriptions")).await;
     b.screenshot("15-admin-webhooks.png").await;
+    b.goto(&app.url("/admin/tokens")).await;
+    b.find("#tokens").await;
+    b.screenshot("17-admin-tokens.png").await;
     b.quit().await;
 
     let d = app.store.declaration(&id).await.unwrap().unwrap();

@@ -97,6 +97,7 @@ pub async fn issue_token(store: &Store, role: Role, enterprise: Option<&str>) ->
         role,
         enterprise: enterprise.map(|e| CustomsCode::parse(e).unwrap()),
         label: None,
+        valid_days: guomen_domain::token::DEFAULT_DAYS,
     };
     store.execute(admin(), command).await.unwrap();
     token
@@ -138,15 +139,34 @@ pub fn admin() -> Actor {
 impl TestApp {
     /// The app with webhooks limited to public addresses, as a server starts by default.
     pub async fn spawn(engine: Engine) -> TestApp {
-        TestApp::spawn_with(engine, guomen_delivery::Reach::PUBLIC).await
+        TestApp::spawn_full(engine, guomen_delivery::Reach::PUBLIC, |_| {}).await
     }
 
     /// The app with webhooks reaching `webhooks` (tests whose receiver listens on 127.0.0.1
     /// allow internal addresses explicitly).
     pub async fn spawn_with(engine: Engine, webhooks: guomen_delivery::Reach) -> TestApp {
+        TestApp::spawn_full(engine, webhooks, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with the security settings changed by `settings` first (the
+    /// security log is always `DATA/security.log`, read by [`TestApp::security_log`]).
+    pub async fn spawn_secured(engine: Engine, settings: impl FnOnce(&mut guomen_store::security::SecuritySettings)) -> TestApp {
+        TestApp::spawn_full(engine, guomen_delivery::Reach::PUBLIC, settings).await
+    }
+
+    async fn spawn_full(
+        engine: Engine,
+        webhooks: guomen_delivery::Reach,
+        settings: impl FnOnce(&mut guomen_store::security::SecuritySettings),
+    ) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let loc = fresh_location(engine, dir.path()).await;
-        let store = Store::open(&loc).await.expect("open store");
+        let mut security = guomen_store::security::SecuritySettings {
+            log: guomen_store::security::SecurityLog::file(&dir.path().join("security.log")).unwrap(),
+            ..Default::default()
+        };
+        settings(&mut security);
+        let store = Store::open(&loc).await.expect("open store").with_security(security);
         let location = loc.clone();
         for e in [
             enterprise(TRADER, "91620700MA7XN1234", "东方种子有限公司", CreditGrade::AdvancedCertified, None),
@@ -189,7 +209,10 @@ impl TestApp {
         let mut state = guomen_api::AppState::new(store.clone(), files);
         state.webhooks = webhooks;
         let router = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
-        tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+        // As `guomen serve` does: the client's address comes from the socket.
+        tokio::spawn(
+            async move { axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() },
+        );
         TestApp {
             base: format!("http://{addr}"),
             store,
@@ -200,6 +223,19 @@ impl TestApp {
             engine,
             location,
         }
+    }
+
+    /// Every line of the security log so far, parsed.
+    #[allow(dead_code)]
+    pub fn security_log(&self) -> Vec<Value> {
+        let text = std::fs::read_to_string(self.data_dir.join("security.log")).unwrap_or_default();
+        text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}"))).collect()
+    }
+
+    /// The lines of the security log of one event.
+    #[allow(dead_code)]
+    pub fn security_events(&self, event: &str) -> Vec<Value> {
+        self.security_log().into_iter().filter(|l| l["event"] == event).collect()
     }
 
     pub fn url(&self, path: &str) -> String {

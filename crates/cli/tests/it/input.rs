@@ -206,6 +206,8 @@ async fn openapi_document_lists_the_public_contract() {
         "/api/v1/ceb",
         "/api/v1/ceb/quota-check",
         "/api/v1/ceb/parcels",
+        "/api/v1/tokens",
+        "/api/v1/tokens/{id}/revoke",
         "/api/v1/ceb/inventories/{id}/{action}",
         "/api/v1/mandates",
         "/api/v1/mandates/{id}",

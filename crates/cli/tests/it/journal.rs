@@ -82,7 +82,8 @@ async fn group_commit(app: &TestApp) {
     assert!(results.iter().all(|(s, _)| *s == 201));
     let (commits, commands) = app.store.writer_stats();
     let (commits, commands) = (commits - commits_before, commands - commands_before);
-    assert_eq!(commands, 200);
+    // The 200 filings, and the record of the token's first use (at most one a minute per token).
+    assert!((200..=201).contains(&commands), "{commands} commands");
     assert!(commits < commands, "200 concurrent filings took {commits} commits: no group commit");
     assert!(app.store.verify().await.unwrap().first_break.is_none());
     assert_views_match(&app.store).await;

@@ -18,6 +18,7 @@ mod input;
 mod journal;
 mod mandates;
 mod quarantine;
+mod security;
 mod spine;
 mod targeting;
 mod views;

@@ -73,6 +73,17 @@ impl Visitor {
         Visitor { http, base: app.base.clone(), cookies: BTreeMap::new() }
     }
 
+    /// A visitor whose connections come from `local` (another loopback address: 127.0.0.2, …).
+    #[allow(dead_code)]
+    pub fn from_address(app: &TestApp, local: &str) -> Visitor {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(local.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap();
+        Visitor { http, base: app.base.clone(), cookies: BTreeMap::new() }
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }

@@ -1,9 +1,28 @@
 //! What an inventory's sender is told: the `returnInfo` of its receipt for each state, and the
-//! notice body queued when the state changes after the message was answered.
+//! notice body queued when the state changes after the message was answered. And what its buyer
+//! is told ([`buyer_status`]).
 
 use super::identity::Suspicion;
 use super::inventory::{InventoryRecord, InventoryStatus};
 use serde_json::json;
+
+/// What the buyer is told of their parcel: (code, Chinese, English). Coarser than the
+/// sender's status on purpose: whether a parcel was selected for inspection, held for review of
+/// the buyer's identity or detained is targeting and enforcement, which a buyer's query must not
+/// reveal (it is public, and anyone holding the buyer's details can make it); all of these are
+/// "being cleared".
+pub fn buyer_status(status: InventoryStatus) -> (&'static str, &'static str, &'static str) {
+    match status {
+        InventoryStatus::Waiting | InventoryStatus::ManualReview | InventoryStatus::Inspection | InventoryStatus::Detained(_) => {
+            ("in-clearance", "海关通关处理中", "being cleared by customs")
+        }
+        InventoryStatus::Released => ("released", "海关已放行", "released by customs"),
+        InventoryStatus::Closed => ("left-site", "已出监管场所，交付配送", "left the customs site for delivery"),
+        InventoryStatus::Rejected => ("not-accepted", "申报未通过，请联系商家", "not accepted by customs; ask the seller"),
+        InventoryStatus::Returned => ("returned", "已退运", "sent back"),
+        InventoryStatus::Cancelled | InventoryStatus::Withdrawn => ("cancelled", "已撤销", "cancelled"),
+    }
+}
 
 /// `returnInfo` for the inventory as it stands, in Chinese and English.
 pub fn status_info(rec: &InventoryRecord) -> (String, String) {

@@ -32,13 +32,18 @@ pub enum AdminCommand {
         enterprise: Option<CustomsCode>,
     },
     /// The token is generated at the edge; only its hash arrives here.
+    /// The token is generated at the edge; only its hash arrives here. It works for
+    /// `valid_days` (1 to 3,650) from now.
     IssueToken {
         token_id: String,
         token_hash: String,
         role: Role,
         enterprise: Option<CustomsCode>,
         label: Option<String>,
+        valid_days: u32,
     },
+    /// Revoking a token and recording its use (see `tokens.rs`).
+    Token(tokens::TokenCommand),
     CreateSubscription {
         id: String,
         enterprise: Option<CustomsCode>,
@@ -52,6 +57,8 @@ pub enum AdminCommand {
 pub enum AdminOutcome {
     Enterprise(Enterprise),
     Subscription(Subscription),
+    /// An API token as issued or revoked.
+    Token(tokens::TokenRow),
     Done,
 }
 
@@ -178,20 +185,13 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, state: &AdminState, rows: &mut Admi
             bind_row(sqlx::query(&USERS.insert_sql(&["password_hash"])), row).bind(password_hash.clone()).execute(&mut *tx.conn).await?;
             Ok(Ok(AdminOutcome::Done))
         }
-        AdminCommand::IssueToken { token_id, token_hash, role, enterprise, label } => {
+        AdminCommand::IssueToken { token_id, token_hash, role, enterprise, label, valid_days } => {
             if let Err(r) = check_enterprise(&parties, *role, enterprise) {
                 return Ok(Err(r));
             }
-            tx.append(&Event::TokenIssued {
-                token_id: token_id.clone(),
-                role: *role,
-                enterprise: enterprise.clone(),
-                label: label.clone(),
-            });
-            let row = token_row(token_id, *role, enterprise.as_ref(), label.as_deref(), tx.at);
-            bind_row(sqlx::query(&TOKENS.insert_sql(&["hash"])), row).bind(token_hash.clone()).execute(&mut *tx.conn).await?;
-            Ok(Ok(AdminOutcome::Done))
+            tokens::issue(tx, token_id, token_hash, *role, enterprise, label, *valid_days).await
         }
+        AdminCommand::Token(c) => tokens::execute(tx, c).await,
         AdminCommand::CreateSubscription { id, enterprise, url, secret } => {
             if let Some(e) = enterprise {
                 if !parties.exists(e) {
@@ -238,3 +238,4 @@ fn check_enterprise(parties: &Parties<'_>, role: Role, enterprise: &Option<Custo
 
 pub mod read;
 mod rows;
+pub mod tokens;

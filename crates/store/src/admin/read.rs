@@ -47,29 +47,6 @@ impl Store {
         Ok(rows.iter().map(enterprise_from_row).collect::<Result<_, _>>()?)
     }
 
-    /// The actor an API token stands for, if the token is known.
-    pub async fn actor_for_token(&self, secret: &str) -> Result<Option<Actor>, StoreError> {
-        let hash = crate::secrets::token_hash(secret);
-        if let Some(actor) = self.cached_token(&hash) {
-            return Ok(Some(actor));
-        }
-        let row =
-            sqlx::query("SELECT id, role, enterprise FROM tokens WHERE hash = $1").bind(hash.clone()).fetch_optional(&self.read).await?;
-        let actor = row
-            .map(|r| -> Result<Option<Actor>, sqlx::Error> {
-                let id: String = r.try_get("id")?;
-                let role = Role::parse(&r.try_get::<String, _>("role")?);
-                let enterprise = r.try_get::<Option<String>, _>("enterprise")?.and_then(|e| CustomsCode::parse(&e).ok());
-                Ok(role.map(|role| Actor { id: format!("token:{id}"), role: Some(role), enterprise }))
-            })
-            .transpose()?
-            .flatten();
-        if let Some(a) = &actor {
-            self.cache_token(hash, a.clone());
-        }
-        Ok(actor)
-    }
-
     /// The actor a username and password stand for, if they match.
     pub async fn actor_for_login(&self, username: &str, password: &str) -> Result<Option<Actor>, StoreError> {
         let row = sqlx::query("SELECT role, enterprise, password_hash FROM users WHERE username = $1")

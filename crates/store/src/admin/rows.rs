@@ -31,16 +31,34 @@ pub(crate) fn user_row(username: &str, role: Role, enterprise: Option<&CustomsCo
     vec![Val::T(username.to_owned()), Val::T(role.as_str().into()), Val::OT(enterprise.map(|e| e.to_string())), Val::I(at_ms)]
 }
 
-/// API tokens, without the token's hash (bound after the row).
-pub(crate) const TOKENS: Table = Table { name: "tokens", columns: &["id", "role", "enterprise", "label", "created_at_ms"], key: 1 };
+/// API tokens, without the token's hash (bound after the row) and without their last use
+/// (bookkeeping the journal does not hold).
+pub(crate) const TOKENS: Table = Table {
+    name: "tokens",
+    columns: &["id", "role", "enterprise", "label", "created_at_ms", "expires_at_ms", "revoked_at_ms", "revoked_by"],
+    key: 1,
+};
 
-pub(crate) fn token_row(id: &str, role: Role, enterprise: Option<&CustomsCode>, label: Option<&str>, at_ms: i64) -> Vec<Val> {
+/// A token's row: as issued at `at_ms` to last until `expires_at_ms`, and revoked (when, by whom).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn token_row(
+    id: &str,
+    role: Role,
+    enterprise: Option<&CustomsCode>,
+    label: Option<&str>,
+    at_ms: i64,
+    expires_at_ms: Option<i64>,
+    revoked: Option<(i64, &str)>,
+) -> Vec<Val> {
     vec![
         Val::T(id.to_owned()),
         Val::T(role.as_str().into()),
         Val::OT(enterprise.map(|e| e.to_string())),
         Val::OT(label.map(str::to_owned)),
         Val::I(at_ms),
+        Val::OI(expires_at_ms),
+        Val::OI(revoked.map(|r| r.0)),
+        Val::OT(revoked.map(|r| r.1.to_owned())),
     ]
 }
 

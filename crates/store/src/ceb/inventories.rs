@@ -238,6 +238,54 @@ pub(super) async fn decide(
     Ok(rec)
 }
 
+/// A buyer's name as `ceb_buyer_names` keeps it: a fingerprint after removing spacing and
+/// punctuation and folding case, like addresses for the identity guard.
+pub fn buyer_name_fp(name: &str) -> i64 {
+    guomen_domain::ceb::identity::fingerprint(name)
+}
+
+/// Fills `ceb_buyer_names` from the inventory lists decided before migration 0006, once (the
+/// migration leaves `console_state.ceb_buyer_names` at 0 when there were any): each list's
+/// buyer name is read from the journal entry that received it.
+pub(crate) async fn backfill_buyer_names_if_needed(conn: &mut sqlx::AnyConnection) -> Result<(), sqlx::Error> {
+    use sqlx::{Connection, Row};
+    let due: Option<i64> =
+        sqlx::query_scalar("SELECT value FROM console_state WHERE name = 'ceb_buyer_names'").fetch_optional(&mut *conn).await?;
+    if due != Some(0) {
+        return Ok(());
+    }
+    let mut tx = conn.begin().await?;
+    let mut after = String::new();
+    loop {
+        let rows = sqlx::query(
+            "SELECT i.id, i.buyer, j.payload FROM ceb_inventories i JOIN journal j ON j.seq = i.received_seq \
+             WHERE i.id > $1 AND i.status NOT IN ('waiting', 'rejected', 'withdrawn') ORDER BY i.id LIMIT 2000",
+        )
+        .bind(after.clone())
+        .fetch_all(&mut *tx)
+        .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        let mut names = std::collections::BTreeSet::new();
+        for r in &rows {
+            if let Event::Ceb(CebEvent::InventoryReceived { inventory, .. }) = super::state::decode::<Event>(&r.try_get::<String, _>(2)?)? {
+                names.insert((r.try_get::<String, _>(1)?, buyer_name_fp(&inventory.buyer_name)));
+            }
+        }
+        let rows = names.into_iter().map(|(buyer, fp)| vec![crate::kernel::Val::T(buyer), crate::kernel::Val::I(fp)]).collect();
+        crate::kernel::insert(
+            &mut tx,
+            "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ",
+            2,
+            rows,
+            " ON CONFLICT (buyer, name_fp) DO NOTHING",
+        )
+        .await?;
+    }
+    sqlx::query("UPDATE console_state SET value = 1 WHERE name = 'ceb_buyer_names'").execute(&mut *tx).await?;
+    tx.commit().await
+}
+
 fn set_ledger(c: &mut Ceb<'_>, buyer: &str, q: &QuotaChange, at: i64) {
     c.state.ledgers.insert((buyer.to_owned(), q.year), q.ledger);
     c.rows.ledger(buyer, q.year, q.ledger, at);
@@ -267,6 +315,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, c: &mut Ceb<'_>, rec: &mut InventoryRecord,
     }
     match &e {
         CebEvent::InventoryAccepted { acceptance, .. } => {
+            c.rows.buyer_name(&buyer, buyer_name_fp(&rec.inventory.buyer_name));
             if before_status != InventoryStatus::ManualReview {
                 c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
             }
@@ -280,6 +329,7 @@ pub(super) fn apply(tx: &mut Tx<'_>, c: &mut Ceb<'_>, rec: &mut InventoryRecord,
         }
         CebEvent::InventoryHeld { .. } => {
             c.state.sightings.entry(buyer.clone()).or_default().push(sighting_of(rec));
+            c.rows.buyer_name(&buyer, buyer_name_fp(&rec.inventory.buyer_name));
         }
         _ => {}
     }

@@ -25,10 +25,11 @@ use rust_decimal::Decimal;
 use state::CebState;
 
 #[cfg(test)]
-pub(crate) const WRITES: &[&str] = &["ceb_messages", "ceb_documents", "ceb_inventories", "ceb_quota", "ceb_guarantees"];
+pub(crate) const WRITES: &[&str] = &["ceb_messages", "ceb_documents", "ceb_inventories", "ceb_quota", "ceb_guarantees", "ceb_buyer_names"];
 #[cfg(test)]
 pub(crate) const READS: &[&str] = &["journal", "counters"];
 
+pub(crate) use inventories::backfill_buyer_names_if_needed;
 pub use read::{InventoryFilter, InventorySummary, QuotaAnswer, StatusCount, OPEN_STATUSES};
 
 /// 撤销申请单 (CEB623 `InvtCancel`).

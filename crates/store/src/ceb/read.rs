@@ -170,8 +170,10 @@ impl Store {
         Ok(out)
     }
 
-    /// A buyer's parcel by order or logistics number, only when the identity number matches.
-    pub async fn ceb_parcel(&self, number: &str, buyer_id_number: &str) -> Result<Option<InventoryRecord>, StoreError> {
+    /// A buyer's parcel by order or logistics number, only when the identity number and the
+    /// buyer's name both match the list (the name compared after removing spacing and
+    /// punctuation and folding case). Any mismatch is simply no parcel.
+    pub async fn ceb_parcel(&self, number: &str, buyer_id_number: &str, buyer_name: &str) -> Result<Option<InventoryRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, buyer FROM ceb_inventories WHERE order_no = $1 OR logistics_no = $2 ORDER BY received_at_ms DESC LIMIT 20",
         )
@@ -180,13 +182,30 @@ impl Store {
         .fetch_all(self.read_pool())
         .await?;
         let wanted = buyer_id_number.trim().to_uppercase();
+        let name = super::inventories::buyer_name_fp(buyer_name);
         for r in rows {
             let buyer: String = r.try_get(1)?;
-            if buyer.split_once(':').is_some_and(|(_, n)| n == wanted) {
-                return Ok(super::records::read(self.read_pool(), &r.try_get::<String, _>(0)?).await?);
+            if buyer.split_once(':').is_none_or(|(_, n)| n != wanted) {
+                continue;
+            }
+            if let Some(rec) = super::records::read(self.read_pool(), &r.try_get::<String, _>(0)?).await? {
+                if super::inventories::buyer_name_fp(&rec.inventory.buyer_name) == name {
+                    return Ok(Some(rec));
+                }
             }
         }
         Ok(None)
+    }
+
+    /// Whether a list of this buyer identity (`type:number`) under this name was accepted or
+    /// held: whether the name belongs to the identity as far as customs knows.
+    pub async fn ceb_buyer_named(&self, buyer_key: &str, buyer_name: &str) -> Result<bool, StoreError> {
+        let hit: Option<i64> = sqlx::query_scalar("SELECT name_fp FROM ceb_buyer_names WHERE buyer = $1 AND name_fp = $2")
+            .bind(buyer_key.to_owned())
+            .bind(super::inventories::buyer_name_fp(buyer_name))
+            .fetch_optional(self.read_pool())
+            .await?;
+        Ok(hit.is_some())
     }
 
     /// The buyer's ledger for a year, as committed.

@@ -18,6 +18,8 @@ pub struct CebRows {
     pub inventories: BTreeMap<String, InventoryRecord>,
     quota: BTreeMap<(String, i32), (Ledger, i64)>,
     guarantees: BTreeMap<String, (Guarantee, i64)>,
+    /// (buyer identity key, name fingerprint) of the lists accepted or held in this batch.
+    buyer_names: std::collections::BTreeSet<(String, i64)>,
     /// Answers of the messages this batch received, by (kind, guid), as JSON.
     pub answered: std::collections::HashMap<(String, String), String>,
 }
@@ -50,6 +52,11 @@ impl CebRows {
         self.quota.insert((buyer.to_owned(), year), (ledger, at_ms));
     }
 
+    /// The buyer's identity was accepted with this name (see `ceb_buyer_names`).
+    pub fn buyer_name(&mut self, buyer: &str, name_fp: i64) {
+        self.buyer_names.insert((buyer.to_owned(), name_fp));
+    }
+
     pub fn guarantee(&mut self, g: &Guarantee, at_ms: i64) {
         self.guarantees.insert(g.code.clone(), (g.clone(), at_ms));
     }
@@ -64,7 +71,10 @@ impl CebRows {
         let quota: Vec<Vec<Val>> = self.quota.iter().map(|((buyer, year), (l, at))| quota_row(buyer, *year, l, *at)).collect();
         QUOTA.upsert(conn, quota, &["reserved", "used", "updated_at_ms"]).await?;
         let guarantees: Vec<Vec<Val>> = self.guarantees.values().map(|(g, at)| guarantee_row(g, *at)).collect();
-        GUARANTEES.upsert(conn, guarantees, &["kind", "amount", "reserved", "updated_at_ms"]).await
+        GUARANTEES.upsert(conn, guarantees, &["kind", "amount", "reserved", "updated_at_ms"]).await?;
+        let names: Vec<Vec<Val>> =
+            std::mem::take(&mut self.buyer_names).into_iter().map(|(buyer, fp)| vec![Val::T(buyer), Val::I(fp)]).collect();
+        insert(conn, "INSERT INTO ceb_buyer_names (buyer, name_fp) VALUES ", 2, names, " ON CONFLICT (buyer, name_fp) DO NOTHING").await
     }
 }
 

@@ -3,11 +3,13 @@
 //! the daily rollups the writer keeps), and the read queries over them (`reads.rs`).
 //!
 //! Sessions are credentials: like token hashes they live only in their table, never in the
-//! journal. A lock-out is a security event and is journaled (`Event::SignIn`).
+//! journal. A lock-out is a security event and is journaled (`Event::SignIn`). Failures and
+//! lock-outs are kept per username and client address, so someone elsewhere cannot lock a user
+//! out by typing wrong passwords under their name.
 
 pub mod reads;
 
-use crate::kernel::{bind_row, Handled, Table, Tx, Val};
+use crate::kernel::{Handled, Tx};
 use crate::{Store, StoreError};
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::signin::{self, SignInEvent};
@@ -23,25 +25,18 @@ pub(crate) const WRITES: &[&str] = &["console_sessions", "signin_failures", "sig
 #[cfg(test)]
 pub(crate) const READS: &[&str] = &["users", "tokens", "officer_queue", "rollup_clearance", "rollup_criteria", "outbox"];
 
-/// 登录锁定 — until when a username is locked out. A lock-out of an existing user is journaled
-/// (`Event::SignIn`); one of a name that is no user is not.
-pub(crate) const SIGNIN_LOCKOUTS: Table = Table { name: "signin_lockouts", columns: &["username", "until_ms"], key: 1 };
-
-/// A lock-out's row; the handler and `verify --views` (`replay/`) both build it here.
-pub(crate) fn lockout_row(username: &str, until_ms: i64) -> Vec<Val> {
-    vec![Val::T(username.to_owned()), Val::I(until_ms)]
-}
-
 /// A change the console makes outside any customs record.
 #[derive(Debug, Clone)]
 pub enum ConsoleCommand {
     /// Opens a session for a user whose password was checked at the edge; clears the user's
-    /// sign-in failures. Only the hash of the session id arrives here.
-    OpenSession { session_hash: String, csrf: String, username: String, expires_at_ms: i64 },
+    /// sign-in failures from `client` (the address signing in). Only the hash of the session id
+    /// arrives here.
+    OpenSession { session_hash: String, csrf: String, username: String, client: String, expires_at_ms: i64 },
     /// Signs out: the session stops working at once.
     CloseSession { session_hash: String },
-    /// A failed sign-in; the fifth within the window locks the username (see `guomen_domain::signin`).
-    RecordSignInFailure { username: String },
+    /// A failed sign-in from `client` (an address); the fifth within the window locks the
+    /// username for that address (see `guomen_domain::signin`).
+    RecordSignInFailure { username: String, client: String },
 }
 
 /// What a console command produced.
@@ -69,7 +64,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, cmd: &ConsoleCommand) -> Handled<Co
     let (at, now) = (tx.at, tx.now);
     let conn = &mut *tx.conn;
     match cmd {
-        ConsoleCommand::OpenSession { session_hash, csrf, username, expires_at_ms } => {
+        ConsoleCommand::OpenSession { session_hash, csrf, username, client, expires_at_ms } => {
             let row = sqlx::query("SELECT role, enterprise FROM users WHERE username = $1")
                 .bind(username.clone())
                 .fetch_optional(&mut *conn)
@@ -78,7 +73,11 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, cmd: &ConsoleCommand) -> Handled<Co
                 return Ok(Err(guomen_domain::Refusal::not_found("user", "用户")));
             };
             sqlx::query("DELETE FROM console_sessions WHERE expires_at_ms <= $1").bind(at).execute(&mut *conn).await?;
-            sqlx::query("DELETE FROM signin_failures WHERE username = $1").bind(username.clone()).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2")
+                .bind(username.clone())
+                .bind(client.clone())
+                .execute(&mut *conn)
+                .await?;
             sqlx::query(
                 "INSERT INTO console_sessions (id_hash, username, role, enterprise, csrf, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -97,26 +96,40 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, cmd: &ConsoleCommand) -> Handled<Co
             sqlx::query("DELETE FROM console_sessions WHERE id_hash = $1").bind(session_hash.clone()).execute(&mut *conn).await?;
             Ok(Ok(ConsoleOutcome::SessionClosed))
         }
-        ConsoleCommand::RecordSignInFailure { username } => {
-            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND at_ms <= $2")
+        ConsoleCommand::RecordSignInFailure { username, client } => {
+            sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2 AND at_ms <= $3")
                 .bind(username.clone())
+                .bind(client.clone())
                 .bind(at - signin::FAILURE_WINDOW_MS)
                 .execute(&mut *conn)
                 .await?;
-            sqlx::query("INSERT INTO signin_failures (username, at_ms) VALUES ($1, $2)")
+            sqlx::query("INSERT INTO signin_failures (username, client, at_ms) VALUES ($1, $2, $3)")
                 .bind(username.clone())
+                .bind(client.clone())
                 .bind(at)
                 .execute(&mut *conn)
                 .await?;
-            let times: Vec<i64> = sqlx::query_scalar("SELECT at_ms FROM signin_failures WHERE username = $1")
+            let times: Vec<i64> = sqlx::query_scalar("SELECT at_ms FROM signin_failures WHERE username = $1 AND client = $2")
                 .bind(username.clone())
+                .bind(client.clone())
                 .fetch_all(&mut *conn)
                 .await?;
             let locked = signin::lockout_after_failure(&times, at);
             if let Some(until) = locked {
-                let sql = format!("{}{}", SIGNIN_LOCKOUTS.insert_sql(&[]), SIGNIN_LOCKOUTS.upsert_tail(&["until_ms"]));
-                bind_row(sqlx::query(&sql), lockout_row(username, until)).execute(&mut *conn).await?;
-                sqlx::query("DELETE FROM signin_failures WHERE username = $1").bind(username.clone()).execute(&mut *conn).await?;
+                sqlx::query(
+                    "INSERT INTO signin_lockouts (username, client, until_ms) VALUES ($1, $2, $3) \
+                     ON CONFLICT (username, client) DO UPDATE SET until_ms = excluded.until_ms",
+                )
+                .bind(username.clone())
+                .bind(client.clone())
+                .bind(until)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query("DELETE FROM signin_failures WHERE username = $1 AND client = $2")
+                    .bind(username.clone())
+                    .bind(client.clone())
+                    .execute(&mut *conn)
+                    .await?;
                 // Journaled for users that exist: a made-up name is not a record of anything.
                 let exists: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE username = $1")
                     .bind(username.clone())
@@ -155,10 +168,11 @@ impl Store {
         }))
     }
 
-    /// Until when `username` is locked out at `now_ms`, if it is.
-    pub async fn signin_locked_until(&self, username: &str, now_ms: i64) -> Result<Option<i64>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT until_ms FROM signin_lockouts WHERE username = $1 AND until_ms > $2")
+    /// Until when `username` is locked out for `client` (an address) at `now_ms`, if it is.
+    pub async fn signin_locked_until(&self, username: &str, client: &str, now_ms: i64) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT until_ms FROM signin_lockouts WHERE username = $1 AND client = $2 AND until_ms > $3")
             .bind(username.to_owned())
+            .bind(client.to_owned())
             .bind(now_ms)
             .fetch_optional(self.read_pool())
             .await?)

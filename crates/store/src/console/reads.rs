@@ -149,16 +149,6 @@ pub struct UserRow {
     pub locked_until_ms: Option<i64>,
 }
 
-/// An API token as the administrator sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TokenRow {
-    pub id: String,
-    pub role: String,
-    pub enterprise: Option<String>,
-    pub label: Option<String>,
-    pub created_at_ms: i64,
-}
-
 const QUEUE_COLUMNS: &str = "id, lane, status, filed_at_ms, trade_code, bill_no, customs_master, ie_flag, priority, items";
 
 impl Store {
@@ -345,32 +335,16 @@ impl Store {
             .map_err(Into::into)
     }
 
-    /// Every API token (never their hashes), newest first.
-    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
-        let rows = sqlx::query("SELECT id, role, enterprise, label, created_at_ms FROM tokens ORDER BY created_at_ms DESC, id")
-            .fetch_all(self.read_pool())
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(TokenRow {
-                    id: r.try_get("id")?,
-                    role: r.try_get("role")?,
-                    enterprise: r.try_get("enterprise")?,
-                    label: r.try_get("label")?,
-                    created_at_ms: r.try_get("created_at_ms")?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()
-            .map_err(Into::into)
-    }
-
-    /// Usernames locked out at `now_ms`, with the end of each lock-out.
-    pub async fn lockouts(&self, now_ms: i64) -> Result<Vec<(String, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT username, until_ms FROM signin_lockouts WHERE until_ms > $1 ORDER BY username")
+    /// Lock-outs in force at `now_ms`: (username, client address, until).
+    pub async fn lockouts(&self, now_ms: i64) -> Result<Vec<(String, String, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT username, client, until_ms FROM signin_lockouts WHERE until_ms > $1 ORDER BY username, client")
             .bind(now_ms)
             .fetch_all(self.read_pool())
             .await?;
-        rows.iter().map(|r| Ok((r.try_get("username")?, r.try_get("until_ms")?))).collect::<Result<_, sqlx::Error>>().map_err(Into::into)
+        rows.iter()
+            .map(|r| Ok((r.try_get("username")?, r.try_get("client")?, r.try_get("until_ms")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
     }
 
     /// The name pure random selections are counted under in [`Store::criterion_figures`].

@@ -30,7 +30,7 @@ pub(crate) use rows::{declaration_row, DECLARATIONS};
 pub(crate) use views::{queue_row, OFFICER_QUEUE, ROLLUP_CLEARANCE, ROLLUP_CRITERIA};
 
 #[cfg(test)]
-pub(crate) const WRITES: &[&str] = &["declarations", "officer_queue", "rollup_clearance", "rollup_criteria", "console_state"];
+pub(crate) const WRITES: &[&str] = &["declarations", "officer_queue", "rollup_clearance", "rollup_criteria"];
 #[cfg(test)]
 pub(crate) const READS: &[&str] = &[];
 

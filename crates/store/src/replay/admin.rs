@@ -87,10 +87,31 @@ pub(super) async fn check(
             (&USERS_CHECK, "username")
         }
         "token" => {
-            for e in streams.into_values().flatten() {
-                if let Event::TokenIssued { token_id, role, enterprise, label } = e.event {
-                    rows.push(token_row(&token_id, role, enterprise.as_ref(), label.as_deref(), e.at_ms));
+            for entries in streams.into_values() {
+                let mut issued = None;
+                let mut revoked = None;
+                for e in entries {
+                    match e.event {
+                        Event::TokenIssued { token_id, role, enterprise, label, expires_at } => {
+                            issued = Some((token_id, role, enterprise, label, e.at_ms, expires_at.map(crate::kernel::ms)))
+                        }
+                        Event::TokenRevoked { .. } => revoked = Some((e.at_ms, e.actor)),
+                        _ => {}
+                    }
                 }
+                let Some((id, role, enterprise, label, at_ms, expires)) = issued else { continue };
+                // A token issued before tokens expired was given its expiry by the upgrade, not
+                // by a journaled event: that one column is taken as stored.
+                let expires = match expires {
+                    Some(x) => Some(x),
+                    None => sqlx::query_scalar::<_, Option<i64>>("SELECT expires_at_ms FROM tokens WHERE id = $1")
+                        .bind(id.clone())
+                        .fetch_optional(&mut *conn)
+                        .await?
+                        .flatten(),
+                };
+                let revoked = revoked.as_ref().map(|(at, by)| (*at, by.as_str()));
+                rows.push(token_row(&id, role, enterprise.as_ref(), label.as_deref(), at_ms, expires, revoked));
             }
             (&TOKENS_CHECK, "id")
         }

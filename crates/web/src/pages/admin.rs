@@ -1,5 +1,6 @@
 //! The administrator's pages: enterprises with their credit grade, users (and who is locked
-//! out), API tokens, webhook subscriptions with their delivery state. Each form builds the same
+//! out, from which address), API tokens (issue, list, revoke: the table is `tokens.rs`'s),
+//! webhook subscriptions with their delivery state. Each form builds the same
 //! command the API builds, through the API's own helpers.
 
 use super::{api_step, enterprise_name, step, Step};
@@ -13,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::party::{CreditGrade, Role};
+use guomen_domain::token::TokenScope;
 use guomen_domain::Refusal;
 use guomen_store::AdminCommand;
 use guomen_store::Outcome;
@@ -132,10 +134,15 @@ async fn users_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: &Form,
     let users = s.store.users().await.map_err(|e| ctx.internal(e))?;
     let locked = s.store.lockouts(now_ms()).await.map_err(|e| ctx.internal(e))?;
     let rows = concat(users.iter().map(|u| {
-        let lock = locked
-            .iter()
-            .find(|(n, _)| n == &u.username)
-            .map(|(_, until)| html!("<span class=\"status status-held\">{} {}</span>", l.t("锁定至", "locked until"), l.time_ms(*until)));
+        let lock = concat(locked.iter().filter(|(n, _, _)| n == &u.username).map(|(_, client, until)| {
+            html!(
+                "<span class=\"status status-held\">{} {} {} {}</span> ",
+                l.t("在", "from"),
+                client,
+                l.t("锁定至", "locked until"),
+                l.time_ms(*until)
+            )
+        }));
         html!(
             "<tr data-user=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             u.username,
@@ -196,22 +203,14 @@ pub async fn add_user(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result
     users_page(&s, &ctx, v, refusal(ctx.lang, &refused), &form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-async fn tokens_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, status: StatusCode) -> Result<Response, PageError> {
+/// The administrator's tokens page: the form that issues one, and every token.
+pub(crate) async fn tokens_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, status: StatusCode) -> Result<Response, PageError> {
     let l = ctx.lang;
-    let tokens = s.store.tokens().await.map_err(|e| ctx.internal(e))?;
-    let rows = concat(tokens.iter().map(|t| {
-        html!(
-            "<tr><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            t.id,
-            Role::parse(&t.role).map(|r| l.role(r)).unwrap_or("?"),
-            t.enterprise.clone().unwrap_or_default(),
-            t.label.clone().unwrap_or_default(),
-            l.time_ms(t.created_at_ms)
-        )
-    }));
+    let tokens = s.store.tokens(&TokenScope::All).await.map_err(|e| ctx.internal(e))?;
+    let days = s.store.security().token_days.to_string();
     let body = html!(
-        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/tokens\" class=\"inline-form\" id=\"token-form\">{}<label>{}<select name=\"role\">{}</select></label>{}{}<button type=\"submit\">{}</button></form>\
-         <p class=\"muted\">{}</p></section><section class=\"panel\"><table class=\"list\" id=\"tokens\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></section>",
+        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/tokens\" class=\"inline-form\" id=\"token-form\">{}<label>{}<select name=\"role\">{}</select></label>{}{}{}<button type=\"submit\">{}</button></form>\
+         <p class=\"muted\">{}</p></section><section class=\"panel\">{}</section>",
         top,
         l.t("签发接口令牌", "Issue an API token"),
         csrf(v),
@@ -219,22 +218,22 @@ async fn tokens_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, status: Sta
         role_options(ctx),
         input("enterprise", l.t("企业海关编码", "Enterprise code"), ""),
         input("label", l.t("用途", "Label"), ""),
+        input("expires_in_days", l.t("有效天数（1–3650）", "Valid for (days, 1–3650)"), &days),
         l.t("签发", "Issue"),
         l.t("令牌只在签发时显示一次，系统只保存其 SHA-256 哈希。", "A token is shown once, when issued; only its SHA-256 hash is kept."),
-        l.t("编号", "Id"),
-        l.t("角色", "Role"),
-        l.t("企业", "Enterprise"),
-        l.t("用途", "Label"),
-        l.t("签发时间", "Issued"),
-        rows
+        super::tokens::table(ctx, v, &tokens)
     );
     Ok(shell(ctx, status, "/admin/tokens", l.t("接口令牌", "API tokens"), body))
 }
 
 /// `GET /admin/tokens`
-pub async fn tokens(State(s): State<WebState>, ctx: Ctx) -> Result<Response, PageError> {
+pub async fn tokens(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
     let v = ctx.require(ADMIN)?;
-    tokens_page(&s, &ctx, v, Html::new(), StatusCode::OK).await
+    let top = match q.get("msg").map(String::as_str) {
+        Some("revoked") => notice(ctx.t("令牌已吊销。", "The token is revoked.")),
+        _ => Html::new(),
+    };
+    tokens_page(&s, &ctx, v, top, StatusCode::OK).await
 }
 
 /// `POST /admin/tokens` — the page shows the new token once.
@@ -242,7 +241,9 @@ pub async fn issue_token(State(s): State<WebState>, ctx: Ctx, form: Form) -> Res
     let v = ctx.require_form(ADMIN, &form)?;
     let l = ctx.lang;
     let label = Some(form.text("label")).filter(|x| !x.is_empty());
-    let refused = match api_step(&ctx, guomen_api::token_command(&form.text("role"), Some(&form.text("enterprise")), label))? {
+    let days = Some(form.text("expires_in_days")).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
+    let cmd = guomen_api::token_command(&form.text("role"), Some(&form.text("enterprise")), label, days, s.store.security().token_days);
+    let refused = match api_step(&ctx, cmd)? {
         Step::Done((cmd, token)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
             Step::Done(_) => {
                 let shown = html!(

@@ -14,6 +14,7 @@ pub mod mandates;
 pub mod officer;
 pub mod public;
 pub mod terminal;
+pub mod tokens;
 
 use crate::session::Ctx;
 use guomen_domain::Refusal;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use guomen_domain::party::{Actor, Role};
 use guomen_store::console::{ConsoleCommand, ConsoleOutcome};
 use guomen_store::{Command, Outcome};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// Where each role starts.
@@ -109,8 +110,8 @@ fn login_page(ctx: &Ctx, token: &str, next: &str, username: &str, message: Optio
         l.t("密码", "Password"),
         l.t("登录", "Sign in"),
         l.t(
-            "连续 5 次登录失败（15 分钟内）将锁定该用户 15 分钟。演示环境的用户和密码见 guomen serve --demo 的输出。",
-            "Five failed sign-ins within 15 minutes lock the username for 15 minutes. The demo users and passwords are printed by guomen serve --demo."
+            "同一地址 15 分钟内连续 5 次登录失败，将在该地址锁定此用户 15 分钟。演示环境的用户和密码见 guomen serve --demo 的输出。",
+            "Five failed sign-ins from one address within 15 minutes lock the username at that address for 15 minutes. The demo users and passwords are printed by guomen serve --demo."
         )
     )
 }
@@ -160,7 +161,7 @@ pub async fn login(State(s): State<WebState>, ctx: Ctx, headers: HeaderMap, form
     let locked_msg = |until: i64| {
         html!(
             "<div class=\"alert error\" role=\"alert\" id=\"locked\">{} {}</div>",
-            l.t("登录失败次数过多，该用户已被锁定至", "Too many failed sign-ins: this username is locked until"),
+            l.t("登录失败次数过多，该用户在此地址已被锁定至", "Too many failed sign-ins: this username is locked from this address until"),
             l.time_ms(until)
         )
     };
@@ -171,14 +172,19 @@ pub async fn login(State(s): State<WebState>, ctx: Ctx, headers: HeaderMap, form
         ));
     }
     let now = now_ms();
-    if let Some(until) = s.store.signin_locked_until(&username, now).await.map_err(|e| ctx.internal(e))? {
+    let (req, log) = (&ctx.request, &s.store.security().log);
+    let client = req.client_key();
+    if let Some(until) = s.store.signin_locked_until(&username, &client, now).await.map_err(|e| ctx.internal(e))? {
+        req.log(log, "signin_refused_locked", json!({ "username": username, "locked_until_ms": until }));
         return Ok(again(StatusCode::TOO_MANY_REQUESTS, locked_msg(until)));
     }
     let actor = s.store.actor_for_login(&username, &password).await.map_err(|e| ctx.internal(e))?;
-    if actor.is_none() {
-        let out =
-            s.store.execute(console_actor(), Command::Console(ConsoleCommand::RecordSignInFailure { username: username.clone() })).await;
+    let Some(actor) = actor else {
+        req.log(log, "signin_failed", json!({ "username": username }));
+        let cmd = ConsoleCommand::RecordSignInFailure { username: username.clone(), client: client.clone() };
+        let out = s.store.execute(console_actor(), Command::Console(cmd)).await;
         if let Ok(Outcome::Console(ConsoleOutcome::FailureRecorded { locked_until_ms: Some(until) })) = out {
+            req.log(log, "signin_locked_out", json!({ "username": username, "locked_until_ms": until }));
             return Ok(again(StatusCode::TOO_MANY_REQUESTS, locked_msg(until)));
         }
         out.map_err(|e| ctx.internal(e))?;
@@ -189,13 +195,15 @@ pub async fn login(State(s): State<WebState>, ctx: Ctx, headers: HeaderMap, form
                 l.t("用户名或密码不正确。", "Wrong username or password.")
             ),
         ));
-    }
+    };
+    req.set_actor(&actor);
     let id = random_token();
     let csrf = random_token();
     let cmd = ConsoleCommand::OpenSession {
         session_hash: session_hash(&id),
         csrf,
         username: username.clone(),
+        client,
         expires_at_ms: now + session::SESSION_MS,
     };
     match step(&ctx, s.store.execute(console_actor(), Command::Console(cmd)).await)? {

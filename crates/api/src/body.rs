@@ -67,71 +67,7 @@ impl RawBody {
     }
 }
 
-/// JSON with the path of the offending field when it does not fit the expected shape. The body
-/// is one JSON value: anything after it but whitespace (a second object, stray text) is
-/// refused, never silently dropped.
+/// A JSON body; see [`guomen_service::json::parse`].
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = deserialize_with_path(&mut de)?;
-    de.end().map_err(|e| {
-        ApiError::malformed(
-            "",
-            format!("unexpected data after the JSON value at line {} column {}: send exactly one JSON value", e.line(), e.column()),
-            format!("JSON 值之后还有多余内容（第 {} 行第 {} 列）：请求体只能是一个 JSON 值", e.line(), e.column()),
-        )
-    })?;
-    Ok(value)
-}
-
-fn deserialize_with_path<'de, T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'de>>,
-) -> Result<T, ApiError> {
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let path = if path == "." { String::new() } else { path };
-        // A self-checking value (a country, an enterprise code…) that refused itself is a
-        // field error, answered like every other: 422 with its path and rule.
-        if let Some(p) = guomen_domain::types::ParseError::from_serde_message(&inner.to_string()) {
-            return ApiError::Refused(guomen_domain::Refusal::field(&path, p.rule, p.en, p.zh));
-        }
-        let (en, zh) = match inner.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => (
-                format!("malformed JSON at line {} column {}: {inner}", inner.line(), inner.column()),
-                format!("JSON 格式错误：第 {} 行第 {} 列", inner.line(), inner.column()),
-            ),
-            _ => (format!("{inner}"), format!("字段类型或名称不符合要求：{inner}")),
-        };
-        ApiError::malformed(&path, en, zh)
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_json;
-    use crate::problem::ApiError;
-
-    #[derive(serde::Deserialize, Debug)]
-    struct One {
-        #[allow(dead_code)]
-        a: u32,
-    }
-
-    #[test]
-    fn one_value_is_read_and_trailing_whitespace_allowed() {
-        assert!(parse_json::<One>(b"{\"a\":1}\n  \r\n").is_ok());
-    }
-
-    #[test]
-    fn data_after_the_value_is_refused() {
-        for body in [&b"{\"a\":1}{\"a\":2}"[..], b"{\"a\":1} x", b"{\"a\":1}\n{}", b"{\"a\":1}]"] {
-            match parse_json::<One>(body) {
-                Err(ApiError::Refused(r)) => {
-                    assert_eq!(r.kind, guomen_domain::RefusalKind::Malformed, "{}", String::from_utf8_lossy(body));
-                    assert!(r.detail_en.contains("after the JSON value"), "{}", r.detail_en);
-                }
-                other => panic!("{} was {other:?}", String::from_utf8_lossy(body)),
-            }
-        }
-    }
+    Ok(guomen_service::json::parse(bytes)?)
 }

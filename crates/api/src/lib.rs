@@ -1,27 +1,22 @@
-//! Guomen's HTTP API. This crate alone knows the wire: it turns JSON and GACC XML into domain
-//! drafts and commands, checks who may do what, and renders refusals as RFC 9457 problems.
+//! Guomen's HTTP API: routes, bearer tokens and roles, request bodies, what each caller may see
+//! of a record, the OpenAPI document. What the console and the command line do the same way —
+//! the CEB node, checking a draft, building commands from typed fields, refusals as problem
+//! documents — is in `guomen-service`, which this crate calls like the others.
 
 pub mod auth;
 pub mod body;
-pub mod ceb;
 pub mod context;
-pub mod flood;
 mod openapi;
-pub mod problem;
 pub mod routes;
 mod view;
+
+pub use guomen_service::{ceb, flood, problem};
 
 use axum::extract::DefaultBodyLimit;
 use axum::Router;
 use guomen_store::Store;
 
 pub use openapi::document as openapi_document;
-pub use routes::admin::{check_user, parse_enterprise, subscription_command, user_command};
-pub use routes::ceb::{officer_command as ceb_officer_command, visible as may_see_inventory, StepBody as CebStepBody};
-pub use routes::declarations::{check as check_draft, visible as may_see};
-pub use routes::inspection::{parse_lane, position_command, result_command};
-pub use routes::mandates::visible as may_see_mandate;
-pub use routes::tokens::{revoke_command, token_command};
 pub use view::{targeting_member, Sight};
 
 /// Shared state of every handler.

@@ -4,10 +4,11 @@ use crate::cli::{cli_actor, DataArgs};
 use anyhow::{anyhow, bail, Context};
 use clap::Subcommand;
 use futures_util::stream::{self, StreamExt};
-use guomen_api::ceb::{process, Sender};
-use guomen_api::problem::{problem_body, ApiError};
 use guomen_domain::ceb::GuaranteeKind;
 use guomen_domain::RefusalKind;
+use guomen_service::ceb::{process, Sender};
+use guomen_service::problem::problem_body;
+use guomen_service::Failure;
 use guomen_store::ceb::CebCommand;
 use guomen_store::{Command, Outcome, StoreError};
 use rust_decimal::Decimal;
@@ -75,7 +76,7 @@ async fn one(store: &guomen_store::Store, file: &Path, out: &Path) -> Filed {
             Ok(()) => Filed::Answered,
             Err(e) => Filed::Unreadable(format!("cannot write the receipt of {}: {e}", file.display())),
         },
-        Err(ApiError::RefusedWith(_, members)) if members.get("receipt").is_some_and(|v| v.is_string()) => {
+        Err(Failure::RefusedWith(_, members)) if members.get("receipt").is_some_and(|v| v.is_string()) => {
             // A message that breaks the schema is answered with its negative-status receipt.
             let receipt = members.get("receipt").and_then(|v| v.as_str()).unwrap_or_default();
             match tokio::fs::write(out.join(output_name(file, "receipt.xml")), receipt).await {
@@ -83,7 +84,7 @@ async fn one(store: &guomen_store::Store, file: &Path, out: &Path) -> Filed {
                 Err(e) => Filed::Unreadable(format!("cannot write the receipt of {}: {e}", file.display())),
             }
         }
-        Err(ApiError::Refused(r) | ApiError::RefusedWith(r, _)) => {
+        Err(Failure::Refused(r) | Failure::RefusedWith(r, _)) => {
             let body = serde_json::to_string_pretty(&problem_body(&r)).unwrap_or_default();
             if let Err(e) = tokio::fs::write(out.join(output_name(file, "problem.json")), body).await {
                 return Filed::Unreadable(format!("cannot write the problem of {}: {e}", file.display()));

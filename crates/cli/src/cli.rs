@@ -294,9 +294,9 @@ fn store_err(e: StoreError) -> anyhow::Error {
     }
 }
 
-fn api_err(e: guomen_api::problem::ApiError) -> anyhow::Error {
-    match e {
-        guomen_api::problem::ApiError::Refused(r) | guomen_api::problem::ApiError::RefusedWith(r, _) => anyhow!("{}", refusal_text(&r)),
+fn api_err(e: impl Into<guomen_service::Failure>) -> anyhow::Error {
+    match e.into() {
+        guomen_service::Failure::Refused(r) | guomen_service::Failure::RefusedWith(r, _) => anyhow!("{}", refusal_text(&r)),
         other => anyhow!("{other:?}"),
     }
 }
@@ -347,7 +347,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Cmd::Enterprise { command: EnterpriseCmd::Add { data, code, credit_code, name, name_en, grade, site_code } } => {
-            let e = guomen_api::parse_enterprise(&code, &credit_code, &name, &name_en, &grade, site_code.as_deref())
+            let e = guomen_service::admin::parse_enterprise(&code, &credit_code, &name, &name_en, &grade, site_code.as_deref())
                 .map_err(|errors| anyhow!("{}", refusal_text(&Refusal::validation(errors))))?;
             let store = data.open().await?;
             store.execute(cli_actor(), AdminCommand::RegisterEnterprise(e.clone())).await.map_err(store_err)?;
@@ -355,7 +355,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::User { command: UserCmd::Add { data, username, password, role, enterprise } } => {
-            let errors = guomen_api::check_user(&username, &password);
+            let errors = guomen_service::admin::check_user(&username, &password);
             if !errors.is_empty() {
                 bail!("{}", refusal_text(&Refusal::validation(errors)));
             }
@@ -372,7 +372,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Token { command: TokenCmd::Issue { data, role, enterprise, label, days } } => {
             let (command, token) =
-                guomen_api::token_command(&role, enterprise.as_deref(), label, Some(i64::from(days)), days).map_err(api_err)?;
+                guomen_service::admin::token_command(&role, enterprise.as_deref(), label, Some(i64::from(days)), days).map_err(api_err)?;
             let store = data.open().await?;
             store.execute(cli_actor(), command).await.map_err(store_err)?;
             println!("{token}");
@@ -403,7 +403,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Token { command: TokenCmd::Revoke { data, id, reason } } => {
-            let command = guomen_api::revoke_command(&id, reason.as_deref()).map_err(api_err)?;
+            let command = guomen_service::admin::revoke_command(&id, reason.as_deref()).map_err(api_err)?;
             let store = data.open().await?;
             match store.execute(cli_actor(), command).await.map_err(store_err)? {
                 guomen_store::Outcome::Token(t) => println!("token {} revoked", t.id),

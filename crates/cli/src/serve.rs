@@ -25,9 +25,10 @@ pub async fn run(
     let addr = listener.local_addr()?;
     println!("Guomen is serving on http://{addr}/ (console at /, API under /api/v1, OpenAPI at /api/v1/openapi.json)");
     let files = data.data.join("files");
+    let web = guomen_web::router_for(store.clone(), reach);
     let mut state = guomen_api::AppState::new(store, files);
     state.webhooks = reach;
-    let app = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
+    let app = guomen_api::router_for(state).merge(web);
     // The client's address comes from the socket (or a trusted proxy's X-Forwarded-For).
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();

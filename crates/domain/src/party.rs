@@ -94,6 +94,11 @@ impl Role {
         }
     }
 
+    /// Officers, risk analysts and administrators act for customs and see every record.
+    pub fn is_customs(self) -> bool {
+        matches!(self, Role::Officer | Role::RiskAnalyst | Role::Admin)
+    }
+
     /// Declarants and terminals act for one enterprise; the others act for the customs office.
     pub fn needs_enterprise(self) -> bool {
         matches!(self, Role::Declarant | Role::Terminal | Role::Laboratory)
@@ -117,5 +122,10 @@ impl Actor {
 
     pub fn is(&self, role: Role) -> bool {
         self.role == Some(role)
+    }
+
+    /// Acts for customs (officer, risk analyst, administrator).
+    pub fn is_customs(&self) -> bool {
+        self.role.is_some_and(Role::is_customs)
     }
 }

@@ -1,5 +1,5 @@
 //! Guomen's web console: server-rendered pages for every role, served by `guomen serve` beside
-//! the API on the same port (`guomen_web::router` merged with `guomen_api::router`).
+//! the API on the same port (`guomen_web::router` merged beside the API's router).
 //!
 //! The console is another edge, like the API: it reads through [`guomen_store::Store`]'s read
 //! methods, changes nothing except through `Store::execute`, validates declarations with the
@@ -33,18 +33,19 @@ use guomen_store::Store;
 #[derive(Clone)]
 pub struct WebState {
     pub store: Store,
-    /// The API's state, for the helpers the console shares with it (draft validation).
-    pub api: guomen_api::AppState,
+    /// Which addresses a webhook subscription may point at.
+    pub webhooks: guomen_delivery::Reach,
 }
 
-/// The console's routes; merge beside `guomen_api::router_with_files(store, files)`.
-pub fn router(store: Store, files: std::path::PathBuf) -> Router {
-    router_for(guomen_api::AppState::new(store, files))
+/// The console's routes, webhooks limited as the environment says
+/// (`GUOMEN_WEBHOOK_ALLOW_PRIVATE`); merge beside the API's.
+pub fn router(store: Store) -> Router {
+    router_for(store, guomen_delivery::Reach::from_env())
 }
 
-/// The console's routes on the API's state (merge beside `guomen_api::router_for(api)`).
-pub fn router_for(api: guomen_api::AppState) -> Router {
-    let state = WebState { store: api.store.clone(), api };
+/// The console's routes, webhook subscriptions reaching `webhooks`.
+pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
+    let state = WebState { store, webhooks };
     use pages::*;
     Router::new()
         .route("/", get(public::about))
@@ -126,7 +127,7 @@ async fn console_headers(State(s): State<WebState>, mut req: Request, next: Next
     let res = next.run(req).await;
     ctx.log_refusal(&s.store.security().log, res.status().as_u16(), res.extensions().get::<RefusalNote>());
     let html = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
-    let mut res = if html { res } else { guomen_api::problem::as_problem(res).await };
+    let mut res = if html { res } else { guomen_service::problem::as_problem(res).await };
     let cacheable = asset && res.status().is_success();
     let h = res.headers_mut();
     if !cacheable {

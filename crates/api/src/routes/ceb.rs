@@ -3,7 +3,6 @@
 
 use crate::auth::Caller;
 use crate::body::{Media, RawBody};
-use crate::ceb::{process, Sender};
 use crate::context::Req;
 use crate::flood::Flood;
 use crate::problem::ApiError;
@@ -16,7 +15,8 @@ use guomen_domain::ceb::quota::china_year;
 use guomen_domain::ceb::{BuyerId, InventoryRecord, InventoryStatus};
 use guomen_domain::party::Role;
 use guomen_domain::{FieldError, Refusal, RefusalKind};
-use guomen_store::ceb::{CebCommand, InventoryFilter, OfficerStep};
+use guomen_service::ceb::{officer_command, process, visible as may_see, Sender, StepBody};
+use guomen_store::ceb::{CebCommand, InventoryFilter};
 use guomen_store::security::{mask_identity, RequestContext, SecurityLog};
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;
@@ -261,21 +261,6 @@ pub async fn parcel(
     }
 }
 
-/// Whether the caller may see an inventory list: customs see every one; an enterprise those it
-/// sent or is named in as platform, e-commerce enterprise or agent. Any other is not found.
-pub fn visible(caller: &Caller, r: &InventoryRecord) -> Result<(), ApiError> {
-    if caller.is_customs() {
-        return Ok(());
-    }
-    let code = caller.0.enterprise.as_ref().map(|c| c.to_string()).unwrap_or_default();
-    let i = &r.inventory;
-    if [r.sender.as_str(), &i.ebp_code, &i.ebc_code, &i.agent_code].contains(&code.as_str()) {
-        Ok(())
-    } else {
-        Err(ApiError::Refused(Refusal::not_found("inventory list", "清单")))
-    }
-}
-
 async fn view(s: &AppState, caller: &Caller, r: &InventoryRecord, with_timeline: bool) -> Result<Value, ApiError> {
     let mut v = crate::view::inventory(r, crate::view::Sight::of(caller));
     let obj = v.as_object_mut().expect("records are objects");
@@ -334,58 +319,10 @@ pub async fn list(State(s): State<AppState>, caller: Caller, Query(q): Query<Lis
 /// identity as declared, so each read is in the security log.
 pub async fn show(State(s): State<AppState>, Req(req): Req, caller: Caller, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let r = s.store.ceb_inventory(&id).await?.ok_or_else(|| ApiError::Refused(Refusal::not_found("inventory list", "清单")))?;
-    visible(&caller, &r)?;
+    may_see(&caller.0, &r)?;
     let identity = mask_identity(&r.inventory.buyer_id_number);
     req.log(&s.store.security().log, "personal_data_read", json!({ "inventory": r.id, "identity": identity }));
     Ok(Json(view(&s, &caller, &r, true).await?))
-}
-
-/// The fields of an officer's step.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct StepBody {
-    pub note: Option<String>,
-    pub reason: Option<String>,
-    pub code: Option<u16>,
-}
-
-fn text(errors: &mut Vec<FieldError>, path: &str, v: &Option<String>) -> String {
-    let t = v.as_deref().unwrap_or("").trim().to_owned();
-    if t.is_empty() {
-        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
-    } else if t.chars().count() > 500 {
-        errors.push(FieldError::new(path, "too_long", "at most 500 characters", "最多500个字符"));
-    }
-    t
-}
-
-/// The officer's step `action` (`release`, `detain`, `return`, `clear-identity`,
-/// `confirm-identity-theft`) on inventory list `id`, its fields checked: the command, a refusal
-/// naming the fields (`note`, `reason`, `code`), or not found for another action. The console's
-/// forms build their commands here too.
-pub fn officer_command(id: String, action: &str, b: &StepBody) -> Result<Command, ApiError> {
-    let mut errors = Vec::new();
-    let step = match action {
-        "release" => OfficerStep::Release { note: text(&mut errors, "note", &b.note) },
-        "detain" => {
-            let code = b.code.unwrap_or(0);
-            if !(501..=599).contains(&code) {
-                errors.push(FieldError::new(
-                    "code",
-                    "detention_code",
-                    "501 to 599 (501 customs, 502 anti-smuggling, 503 legal affairs, 599 other)",
-                    "应为501至599（501移送通关、502移送缉私、503移送法规、599其它）",
-                ));
-            }
-            OfficerStep::Detain { code, reason: text(&mut errors, "reason", &b.reason) }
-        }
-        "return" => OfficerStep::Return { reason: text(&mut errors, "reason", &b.reason) },
-        "clear-identity" => OfficerStep::ClearIdentity { note: text(&mut errors, "note", &b.note), seed: rand::random() },
-        "confirm-identity-theft" => OfficerStep::ConfirmIdentityTheft { note: text(&mut errors, "note", &b.note) },
-        _ => return Err(ApiError::Refused(Refusal::not_found("route", "接口"))),
-    };
-    super::inspection::done(errors)?;
-    Ok(Command::Ceb(CebCommand::Officer { inventory: id, step }))
 }
 
 /// `POST /api/v1/ceb/inventories/{id}/{release|detain|return|clear-identity|confirm-identity-theft}` — officers.

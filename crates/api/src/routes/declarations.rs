@@ -10,7 +10,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use guomen_domain::declaration::{validate, Declaration, DeclarationContent, DeclarationDraft, ValidationContext};
+use guomen_domain::declaration::{Declaration, DeclarationContent, DeclarationDraft};
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, RefusalKind};
@@ -36,14 +36,8 @@ fn draft_from(body: &RawBody) -> Result<DeclarationDraft, ApiError> {
 }
 
 /// Validates a draft against the enterprise directory.
-pub fn check(state: &AppState, draft: &DeclarationDraft) -> Result<DeclarationContent, ApiError> {
-    let dir = state.store.directory().read().expect("directory lock");
-    let ctx = ValidationContext {
-        today: today(),
-        enterprise: &|c: &CustomsCode| dir.enterprises.get(c.as_str()).cloned(),
-        site_known: &|s: &str| dir.sites.contains_key(s),
-    };
-    validate(draft, &ctx).map_err(|errors| ApiError::Refused(Refusal::validation(errors)))
+fn check(state: &AppState, draft: &DeclarationDraft) -> Result<DeclarationContent, ApiError> {
+    Ok(guomen_service::declaration::check_draft(&state.store, draft)?)
 }
 
 fn idempotency(headers: &HeaderMap, scope: &CustomsCode, body: &RawBody) -> Result<Option<IdempotencyKey>, ApiError> {
@@ -66,18 +60,8 @@ fn idempotency(headers: &HeaderMap, scope: &CustomsCode, body: &RawBody) -> Resu
 }
 
 /// Whether `caller` may see `d`; a record the caller may not see does not exist for it.
-pub fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
-    let ok = match caller.role() {
-        Role::Declarant => caller.0.enterprise.as_ref().is_some_and(|e| &d.filed_by == e || d.content.parties().contains(&e)),
-        Role::Terminal => caller.0.enterprise.is_some() && d.terminal == caller.0.enterprise,
-        Role::Laboratory => return Err(ApiError::forbidden()),
-        Role::Officer | Role::RiskAnalyst | Role::Admin => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::Refused(Refusal::not_found("declaration", "报关单")))
-    }
+fn visible(caller: &Caller, d: &Declaration) -> Result<(), ApiError> {
+    Ok(guomen_service::declaration::visible(&caller.0, d)?)
 }
 
 fn created(caller: &Caller, record: &Declaration, replayed: bool) -> Response {

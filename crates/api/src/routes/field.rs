@@ -3,7 +3,6 @@
 //! Evidence files live outside the database, under `files/evidence/<sha256>`: content-addressed,
 //! so the journal's hash names the file and proves it on every read.
 
-use super::inspection::{done, required};
 use super::NoteBody;
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -22,6 +21,8 @@ use guomen_domain::field::survey::{Finding, Plot, SurveyPlan};
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_service::fail_if as done;
+use guomen_service::fields::required;
 use guomen_store::field::FieldCommand;
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;

@@ -1,7 +1,6 @@
 //! 检疫审批 and 取样送检 — quarantine permits, samples and the laboratory's steps, and the
 //! quarantine figures.
 
-use super::inspection::{done, required};
 use super::today;
 use super::ReasonBody;
 use crate::auth::Caller;
@@ -15,6 +14,8 @@ use guomen_domain::party::Role;
 use guomen_domain::quarantine::permit::PermitDraft;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{FieldError, Refusal};
+use guomen_service::fail_if as done;
+use guomen_service::fields::required;
 use guomen_store::quarantine::{LabStep, QuarantineCommand};
 use guomen_store::{Command, Outcome};
 use rust_decimal::Decimal;

@@ -35,18 +35,9 @@ pub fn view(s: &AppState, m: &Mandate) -> Value {
     v
 }
 
-/// Whether `caller` may see `m`: customs roles see every mandate, a trader those it gave or holds.
-pub fn visible(caller: &Caller, m: &Mandate) -> Result<(), ApiError> {
-    let ok = match caller.role() {
-        Role::Officer | Role::RiskAnalyst | Role::Admin => true,
-        Role::Declarant => caller.0.enterprise.as_ref().is_some_and(|e| e == &m.consignor || e == &m.agent),
-        Role::Terminal | Role::Laboratory => return Err(ApiError::forbidden()),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::Refused(Refusal::not_found("mandate", "委托书")))
-    }
+/// Whether `caller` may see `m`; one it may not does not exist for it.
+fn visible(caller: &Caller, m: &Mandate) -> Result<(), ApiError> {
+    Ok(guomen_service::mandate::visible(&caller.0, m)?)
 }
 
 fn mandate_of(out: Outcome) -> Result<Box<Mandate>, ApiError> {

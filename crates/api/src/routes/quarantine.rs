@@ -1,7 +1,7 @@
 //! 检验检疫 on a declaration — sampling orders, pre-release on commitment, disposition orders
 //! and the second stage of two-stage access.
 
-use super::inspection::{done, one, required};
+use super::inspection::one;
 use super::{NoteBody, ReasonBody};
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -13,6 +13,8 @@ use guomen_domain::declaration::DispositionKind;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
 use guomen_domain::FieldError;
+use guomen_service::fail_if as done;
+use guomen_service::fields::required;
 use guomen_store::DeclarationCommand;
 use serde::Deserialize;
 use serde_json::Value;

@@ -2,7 +2,6 @@
 //! enterprise's own callers (their enterprise's tokens) list and revoke them. A list never shows
 //! a secret or its hash. Who may do what is `guomen_domain::token`'s to say.
 
-use super::admin::{enterprise_code, fail_if, role};
 use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::problem::ApiError;
@@ -11,9 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use guomen_domain::party::Role;
-use guomen_domain::token::{self as policy, TokenScope};
-use guomen_store::tokens::{TokenCommand, TokenRow};
-use guomen_store::{secrets, AdminCommand, Outcome};
+use guomen_domain::token::TokenScope;
+use guomen_service::admin::{revoke_command, token_command};
+use guomen_store::tokens::TokenRow;
+use guomen_store::Outcome;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -70,36 +70,6 @@ pub async fn issue(State(s): State<AppState>, caller: Caller, body: RawBody) -> 
     }
 }
 
-/// The command that issues a token valid for `days` (else `default_days`), and the token itself
-/// (shown once); shared with the console.
-pub fn token_command(
-    role_name: &str,
-    enterprise: Option<&str>,
-    label: Option<String>,
-    days: Option<i64>,
-    default_days: u32,
-) -> Result<(AdminCommand, String), ApiError> {
-    let mut errors = Vec::new();
-    let role = role(&mut errors, role_name);
-    let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
-    let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
-    if label.as_ref().is_some_and(|l| l.chars().count() > 100) {
-        errors.push(guomen_domain::FieldError::new("label", "too_long", "at most 100 characters", "最多 100 个字符"));
-    }
-    let valid_days = policy::check_days("expires_in_days", days.unwrap_or(i64::from(default_days))).map_err(|e| errors.push(e)).ok();
-    fail_if(errors)?;
-    let (token_id, token) = secrets::new_token();
-    let cmd = AdminCommand::IssueToken {
-        token_id,
-        token_hash: secrets::token_hash(&token),
-        role: role.expect("checked"),
-        enterprise,
-        label,
-        valid_days: valid_days.expect("checked"),
-    };
-    Ok((cmd, token))
-}
-
 /// The caller's scope, or 403 for roles that manage no tokens.
 fn scope(caller: &Caller) -> Result<TokenScope, ApiError> {
     TokenScope::of(&caller.0).ok_or_else(ApiError::forbidden)
@@ -117,15 +87,6 @@ pub async fn list(State(s): State<AppState>, caller: Caller) -> Result<Json<Valu
 #[serde(deny_unknown_fields)]
 pub struct RevokeBody {
     reason: Option<String>,
-}
-
-/// The command that revokes token `id`, with an optional reason; shared with the console and the CLI.
-pub fn revoke_command(id: &str, reason: Option<&str>) -> Result<AdminCommand, ApiError> {
-    let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
-    if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(ApiError::Refused(guomen_domain::Refusal::field("reason", "too_long", "at most 500 characters", "最多 500 个字符")));
-    }
-    Ok(AdminCommand::Token(TokenCommand::Revoke { token_id: id.trim().to_owned(), reason }))
 }
 
 /// `POST /api/v1/tokens/{id}/revoke` — the token stops working at once.

@@ -142,7 +142,7 @@ async fn measure(args: &ConsoleArgs, databases: &mut target::Databases) -> anyho
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let files = std::env::temp_dir().join(format!("guomen-bench-files-{}", std::process::id()));
-    let app = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store.clone(), files));
+    let app = guomen_api::router_with_files(store.clone(), files.clone()).merge(guomen_web::router(store.clone()));
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
     let base = format!("http://{addr}");

@@ -30,7 +30,7 @@ pub struct Port {
 
 fn enterprise(code: &str, credit17: &str, zh: &str, en: &str, site: Option<&str>) -> anyhow::Result<Enterprise> {
     let credit = CreditCode::complete(credit17).ok_or_else(|| anyhow!("bad credit code stem {credit17}"))?;
-    guomen_api::parse_enterprise(code, credit.as_str(), zh, en, "registered", site)
+    guomen_service::admin::parse_enterprise(code, credit.as_str(), zh, en, "registered", site)
         .map_err(|errors| anyhow!("bench enterprise {code} is invalid: {errors:?}"))
 }
 

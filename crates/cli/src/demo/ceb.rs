@@ -8,12 +8,12 @@
 
 use crate::bench::ceb::traffic::{self, Parcel, Traffic, CARRIERS, PAYERS, PLATFORMS};
 use anyhow::{anyhow, Context};
-use guomen_api::ceb::{process_at, Sender};
 use guomen_domain::ceb::{GuaranteeKind, InventoryDoc};
 use guomen_domain::party::{Actor, CreditGrade, Enterprise, Role};
 use guomen_domain::risk::{Conditions, Criterion, Lane};
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_messages::ceb::compose::{self, Transfer};
+use guomen_service::ceb::{process_at, Sender};
 use guomen_store::ceb::CebCommand;
 use guomen_store::{secrets, Command, Store};
 use guomen_store::{AdminCommand, RiskCommand};
@@ -57,7 +57,7 @@ struct Sender2<'a> {
 }
 
 impl Sender2<'_> {
-    async fn send(&mut self, xml: String, at: OffsetDateTime) -> anyhow::Result<guomen_api::ceb::Processed> {
+    async fn send(&mut self, xml: String, at: OffsetDateTime) -> anyhow::Result<guomen_service::ceb::Processed> {
         self.seed = traffic::mix(self.seed);
         process_at(self.store, None, &self.actor, Sender::Operator, xml.as_bytes(), self.seed, Some(at)).await.map_err(|e| anyhow!("{e:?}"))
     }

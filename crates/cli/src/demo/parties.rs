@@ -275,7 +275,7 @@ mod tests {
             assert!(enterprise(f).is_ok(), "{}", f.key);
         }
         for u in USERS {
-            assert!(guomen_api::check_user(u.username, u.password).is_empty());
+            assert!(guomen_service::admin::check_user(u.username, u.password).is_empty());
         }
     }
 }

@@ -4,8 +4,8 @@
 
 use crate::ceb_support::*;
 use crate::helpers::{assert_views_match, engines, TestApp};
-use guomen_api::ceb::{process, Sender};
 use guomen_domain::ceb::Ledger;
+use guomen_service::ceb::{process, Sender};
 use guomen_store::ceb::{CebCommand, CebDocuments, Submission};
 use guomen_store::{Command, Outcome};
 use serde_json::json;
@@ -51,7 +51,7 @@ async fn every_other_official_sample_is_refused_as_not_for_customs() {
             }
             let xml = std::fs::read(&path).unwrap();
             match process(&app.store, None, &crate::helpers::admin(), Sender::Operator, &xml, 7).await {
-                Err(guomen_api::problem::ApiError::Refused(r) | guomen_api::problem::ApiError::RefusedWith(r, _)) => {
+                Err(guomen_service::Failure::Refused(r) | guomen_service::Failure::RefusedWith(r, _)) => {
                     assert_eq!(r.errors[0].rule, "wrong_root", "{name}: {r:?}");
                     assert!(r.detail_en.contains("not a message customs accepts"), "{name}: {}", r.detail_en);
                     refused += 1;

@@ -404,7 +404,7 @@ async fn guomen_ceb_import_writes_a_receipt_per_file() {
 
 #[tokio::test]
 async fn waiting_lists_documents_and_answers_survive_a_restart() {
-    use guomen_api::ceb::{process, Sender};
+    use guomen_service::ceb::{process, Sender};
     for engine in engines() {
         let dir = tempfile::tempdir().unwrap();
         let loc = crate::helpers::fresh_location(engine, dir.path()).await;
@@ -465,7 +465,7 @@ async fn open_again(loc: &guomen_store::Location) -> guomen_store::Store {
 
 #[tokio::test]
 async fn documents_that_waited_long_are_let_go_and_read_back_for_their_inventory() {
-    use guomen_api::ceb::{process, process_at, Sender};
+    use guomen_service::ceb::{process, process_at, Sender};
     for engine in engines() {
         let dir = tempfile::tempdir().unwrap();
         let loc = crate::helpers::fresh_location(engine, dir.path()).await;

@@ -208,7 +208,7 @@ impl TestApp {
         let files = std::env::temp_dir().join(format!("guomen-files-{}", std::process::id()));
         let mut state = guomen_api::AppState::new(store.clone(), files);
         state.webhooks = webhooks;
-        let router = guomen_api::router_for(state.clone()).merge(guomen_web::router_for(state));
+        let router = guomen_api::router_for(state).merge(guomen_web::router_for(store.clone(), webhooks));
         // As `guomen serve` does: the client's address comes from the socket.
         tokio::spawn(
             async move { axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap() },

@@ -445,7 +445,7 @@ async fn the_quota_pre_check_needs_the_buyers_name_and_a_platform_or_officer() {
 
 #[tokio::test]
 async fn buyer_names_of_lists_stored_before_the_upgrade_are_filled_in_at_start_up() {
-    use guomen_api::ceb::{process, Sender};
+    use guomen_service::ceb::{process, Sender};
     use sqlx::Executor;
     for engine in engines() {
         let dir = tempfile::tempdir().unwrap();

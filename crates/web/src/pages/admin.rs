@@ -111,7 +111,7 @@ pub async fn enterprises(State(s): State<WebState>, ctx: Ctx, Query(q): Query<Ha
 pub async fn add_enterprise(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ADMIN, &form)?;
     let site = form.text("site_code");
-    let parsed = guomen_api::parse_enterprise(
+    let parsed = guomen_service::admin::parse_enterprise(
         &form.text("code"),
         &form.text("credit_code"),
         &form.text("name_zh"),
@@ -186,7 +186,7 @@ pub async fn users(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<
 /// `POST /admin/users`
 pub async fn add_user(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ADMIN, &form)?;
-    let cmd = guomen_api::user_command(
+    let cmd = guomen_service::admin::user_command(
         &form.text("username"),
         form.get("password").unwrap_or(""),
         &form.text("role"),
@@ -242,7 +242,13 @@ pub async fn issue_token(State(s): State<WebState>, ctx: Ctx, form: Form) -> Res
     let l = ctx.lang;
     let label = Some(form.text("label")).filter(|x| !x.is_empty());
     let days = Some(form.text("expires_in_days")).filter(|d| !d.is_empty()).map(|d| d.parse::<i64>().unwrap_or(0));
-    let cmd = guomen_api::token_command(&form.text("role"), Some(&form.text("enterprise")), label, days, s.store.security().token_days);
+    let cmd = guomen_service::admin::token_command(
+        &form.text("role"),
+        Some(&form.text("enterprise")),
+        label,
+        days,
+        s.store.security().token_days,
+    );
     let refused = match api_step(&ctx, cmd)? {
         Step::Done((cmd, token)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
             Step::Done(_) => {
@@ -304,23 +310,25 @@ pub async fn subscriptions(State(s): State<WebState>, ctx: Ctx) -> Result<Respon
 pub async fn subscribe(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(ADMIN, &form)?;
     let l = ctx.lang;
-    let refused =
-        match api_step(&ctx, guomen_api::subscription_command(s.api.webhooks, Some(&form.text("enterprise")), &form.text("url")).await)? {
-            Step::Done((cmd, secret)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
-                Step::Done(Outcome::Subscription(sub)) => {
-                    let shown = html!(
-                        "<div class=\"alert ok\" role=\"status\">{} <code>{}</code> · {} <code>{}</code></div>",
-                        l.t("已订阅：", "Subscribed:"),
-                        sub.id,
-                        l.t("签名密钥（只显示这一次）：", "signing secret (shown only now):"),
-                        secret
-                    );
-                    return subscriptions_page(&s, &ctx, v, shown, StatusCode::CREATED).await;
-                }
-                Step::Done(other) => return Err(ctx.internal(format!("unexpected outcome {other:?}"))),
-                Step::Refused(r) => r,
-            },
+    let refused = match api_step(
+        &ctx,
+        guomen_service::admin::subscription_command(s.webhooks, Some(&form.text("enterprise")), &form.text("url")).await,
+    )? {
+        Step::Done((cmd, secret)) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
+            Step::Done(Outcome::Subscription(sub)) => {
+                let shown = html!(
+                    "<div class=\"alert ok\" role=\"status\">{} <code>{}</code> · {} <code>{}</code></div>",
+                    l.t("已订阅：", "Subscribed:"),
+                    sub.id,
+                    l.t("签名密钥（只显示这一次）：", "signing secret (shown only now):"),
+                    secret
+                );
+                return subscriptions_page(&s, &ctx, v, shown, StatusCode::CREATED).await;
+            }
+            Step::Done(other) => return Err(ctx.internal(format!("unexpected outcome {other:?}"))),
             Step::Refused(r) => r,
-        };
+        },
+        Step::Refused(r) => r,
+    };
     subscriptions_page(&s, &ctx, v, refusal(l, &refused), StatusCode::UNPROCESSABLE_ENTITY).await
 }

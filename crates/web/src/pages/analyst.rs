@@ -201,10 +201,7 @@ fn criterion_from(form: &Form, id: &str) -> Result<Criterion, Refusal> {
         "check_type": if t("check_type").is_empty() { "examination".to_owned() } else { t("check_type") },
         "weigh": form.checked("weigh"),
     });
-    guomen_api::body::parse_json::<Criterion>(&serde_json::to_vec(&doc).expect("json")).map_err(|e| match e {
-        guomen_api::problem::ApiError::Refused(r) => r,
-        other => Refusal::field("", "malformed", format!("{other:?}"), "规则无法读取"),
-    })
+    guomen_service::json::parse::<Criterion>(&serde_json::to_vec(&doc).expect("json"))
 }
 
 /// The input a rule-set error path points at: `criteria[3].when.hs_prefixes[0]` → `when.hs_prefixes`.

@@ -1,7 +1,7 @@
 //! One cross-border inventory list: its head (the buyer's identity masked), goods lines, the
 //! decision, the tax bill, the buyer's quota, why it was held or rejected, its timeline, and the
 //! officer's steps allowed in its status. The steps are the API's commands, checked by the API's
-//! own helper (`guomen_api::ceb_officer_command`), so a form shows the API's field paths.
+//! own use case (`guomen_service::ceb::officer_command`), so a form shows the API's field paths.
 
 use super::ceb::{status_tag, OFFICER, ROLES};
 use super::ceb_panels as panels;
@@ -27,7 +27,7 @@ const ACTIONS: &[&str] = &["release", "detain", "return", "clear-identity", "con
 /// Loads an inventory list the viewer may see: one it may not see is not found, as in the API.
 pub async fn load(s: &WebState, ctx: &Ctx, v: &Viewer, id: &str) -> Result<InventoryRecord, PageError> {
     let r = s.store.ceb_inventory(id).await.map_err(|e| ctx.internal(e))?.ok_or_else(|| ctx.not_found())?;
-    guomen_api::may_see_inventory(&v.caller(), &r).map_err(|_| ctx.not_found())?;
+    guomen_service::ceb::visible(v.actor(), &r).map_err(|_| ctx.not_found())?;
     Ok(r)
 }
 
@@ -70,12 +70,12 @@ pub async fn officer_step(
         return Err(ctx.not_found());
     }
     let r = load(&s, &ctx, v, &id).await?;
-    let body = guomen_api::CebStepBody {
+    let body = guomen_service::ceb::StepBody {
         note: form.get("note").map(str::to_owned),
         reason: form.get("reason").map(str::to_owned),
         code: form.get("code").and_then(|c| c.trim().parse().ok()),
     };
-    let refused = match api_step(&ctx, guomen_api::ceb_officer_command(id.clone(), &action, &body))? {
+    let refused = match api_step(&ctx, guomen_service::ceb::officer_command(id.clone(), &action, &body))? {
         Step::Done(cmd) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
             Step::Done(_) => return Ok(redirect(&format!("/ceb/inventories/{id}?msg={action}"))),
             Step::Refused(r) => r,

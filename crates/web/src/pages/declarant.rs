@@ -135,7 +135,7 @@ async fn file_draft(
     v: &Viewer,
     draft: &guomen_domain::declaration::DeclarationDraft,
 ) -> Result<Step<String>, PageError> {
-    let content = match api_step(ctx, guomen_api::check_draft(&s.api, draft))? {
+    let content = match api_step(ctx, guomen_service::declaration::check_draft(&s.store, draft))? {
         Step::Done(c) => c,
         Step::Refused(r) => return Ok(Step::Refused(r)),
     };
@@ -182,7 +182,7 @@ pub async fn check(State(s): State<WebState>, ctx: Ctx, headers: HeaderMap, body
     }
     let values = df::values_from(&form);
     let errors = match df::draft_from(&values) {
-        Ok(draft) => match api_step(&ctx, guomen_api::check_draft(&s.api, &draft))? {
+        Ok(draft) => match api_step(&ctx, guomen_service::declaration::check_draft(&s.store, &draft))? {
             Step::Done(_) => Vec::new(),
             Step::Refused(r) => r.errors,
         },

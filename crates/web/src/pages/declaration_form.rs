@@ -378,10 +378,7 @@ pub fn draft_from(values: &Values) -> Result<DeclarationDraft, Refusal> {
         doc.insert(g.into(), Value::Array(rows));
     }
     let bytes = serde_json::to_vec(&Value::Object(doc)).expect("json");
-    guomen_api::body::parse_json::<DeclarationDraft>(&bytes).map_err(|e| match e {
-        guomen_api::problem::ApiError::Refused(r) => r,
-        other => Refusal::field("", "malformed", format!("{other:?}"), "表单无法读取"),
-    })
+    guomen_service::json::parse::<DeclarationDraft>(&bytes)
 }
 
 /// Renumbers the paths of the rows a draft kept, so errors about `items[1]` point at the second

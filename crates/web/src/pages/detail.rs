@@ -24,7 +24,7 @@ pub async fn load(s: &WebState, ctx: &Ctx, v: &Viewer, id: &str) -> Result<Decla
         return Err(ctx.deny(Denied::Forbidden));
     }
     let d = s.store.declaration(id).await.map_err(|e| ctx.internal(e))?.ok_or_else(|| ctx.not_found())?;
-    guomen_api::may_see(&v.caller(), &d).map_err(|_| ctx.not_found())?;
+    guomen_service::declaration::visible(v.actor(), &d).map_err(|_| ctx.not_found())?;
     Ok(d)
 }
 

@@ -242,7 +242,7 @@ pub async fn grant(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Re
 pub async fn revoke(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
     let v = ctx.require_form(REVOKERS, &form)?;
     let m = s.store.mandate(&id).await.map_err(|e| ctx.internal(e))?.ok_or_else(|| ctx.not_found())?;
-    if guomen_api::may_see_mandate(&v.caller(), &m).is_err() {
+    if guomen_service::mandate::visible(v.actor(), &m).is_err() {
         return Err(ctx.not_found());
     }
     let cmd = Command::Mandate(MandateCommand::Revoke { id: m.id.clone(), reason: form.text("reason") });

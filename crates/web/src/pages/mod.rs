@@ -35,11 +35,11 @@ pub fn step<T>(ctx: &Ctx, r: Result<T, StoreError>) -> Result<Step<T>, crate::se
     }
 }
 
-/// An API helper's answer, sorted the same way.
-pub fn api_step<T>(ctx: &Ctx, r: Result<T, guomen_api::problem::ApiError>) -> Result<Step<T>, crate::session::PageError> {
-    match r {
+/// A use case's answer (`guomen_service`), sorted the same way.
+pub fn api_step<T, E: Into<guomen_service::Failure>>(ctx: &Ctx, r: Result<T, E>) -> Result<Step<T>, crate::session::PageError> {
+    match r.map_err(Into::into) {
         Ok(v) => Ok(Step::Done(v)),
-        Err(guomen_api::problem::ApiError::Refused(r)) => Ok(Step::Refused(r)),
+        Err(guomen_service::Failure::Refused(r) | guomen_service::Failure::RefusedWith(r, _)) => Ok(Step::Refused(r)),
         Err(e) => Err(ctx.internal(format!("{e:?}"))),
     }
 }

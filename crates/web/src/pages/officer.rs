@@ -148,11 +148,7 @@ pub async fn result(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
         _ => Err(Refusal::field("outcome", "required", "choose satisfactory or not satisfactory", "请选择合格或不合格")),
     };
     let findings: Vec<String> = form.text("findings").lines().map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
-    let cmd = match outcome.map(|o| guomen_api::result_command(id.clone(), o, &findings, some(form.text("note")))) {
-        Ok(Ok(cmd)) => Ok(cmd),
-        Ok(Err(guomen_api::problem::ApiError::Refused(r))) | Err(r) => Err(r),
-        Ok(Err(e)) => return Err(ctx.internal(format!("{e:?}"))),
-    };
+    let cmd = outcome.and_then(|o| guomen_service::declaration::result_command(id.clone(), o, &findings, some(form.text("note"))));
     act(&s, &ctx, &form, &id, "result", cmd, "result").await
 }
 
@@ -174,10 +170,10 @@ pub async fn hold(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, f
 
 /// `POST /declarations/{id}/reroute`
 pub async fn reroute(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>, form: Form) -> Result<Response, PageError> {
-    let cmd = match guomen_api::parse_lane("lane", &form.text("lane")) {
-        Ok(lane) => Ok(DeclarationCommand::Reroute { declaration_id: id.clone(), lane, reason: form.text("reason") }),
-        Err(guomen_api::problem::ApiError::Refused(r)) => Err(r),
-        Err(e) => return Err(ctx.internal(format!("{e:?}"))),
-    };
+    let cmd = guomen_service::declaration::parse_lane("lane", &form.text("lane")).map(|lane| DeclarationCommand::Reroute {
+        declaration_id: id.clone(),
+        lane,
+        reason: form.text("reason"),
+    });
     act(&s, &ctx, &form, &id, "reroute", cmd, "rerouted").await
 }

@@ -121,7 +121,7 @@ pub async fn position(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String
     let v = ctx.require_form(TERMINAL, &form)?;
     let d = detail::load(&s, &ctx, v, &id).await?;
     let terminal = v.enterprise().ok_or_else(|| ctx.deny(Denied::Forbidden))?.clone();
-    let cmd = guomen_api::position_command(
+    let cmd = guomen_service::declaration::position_command(
         id.clone(),
         terminal,
         &form.text("record_no"),
@@ -135,8 +135,7 @@ pub async fn position(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String
             Step::Done(_) => return Ok(redirect(&format!("/declarations/{id}?msg=position"))),
             Step::Refused(r) => r,
         },
-        Err(guomen_api::problem::ApiError::Refused(r)) => r,
-        Err(e) => return Err(ctx.internal(format!("{e:?}"))),
+        Err(r) => r,
     };
     let status = StatusCode::from_u16(refused.kind.http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     render(&s, &ctx, v, &d, Html::new(), Some(("position", &refused)), status).await

@@ -123,7 +123,7 @@ pub async fn revoke(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
     let v = ctx.require_form(MANAGERS, &form)?;
     let back = if v.role() == Role::Admin { "/admin/tokens" } else { "/tokens" };
     let reason = form.text("reason");
-    let refused = match api_step(&ctx, guomen_api::revoke_command(&id, Some(&reason)))? {
+    let refused = match api_step(&ctx, guomen_service::admin::revoke_command(&id, Some(&reason)))? {
         Step::Done(cmd) => match step(&ctx, s.store.execute(v.actor().clone(), cmd).await)? {
             Step::Done(_) => return Ok(redirect(&format!("{back}?msg=revoked"))),
             Step::Refused(r) => r,

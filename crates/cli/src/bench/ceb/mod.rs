@@ -8,7 +8,7 @@
 //! rows per commit, into a fresh database of the same engine — how far the path is from what
 //! the engine can write at all.
 //!
-//! The messages go through `guomen_api::ceb::process`, the function behind `POST /api/v1/ceb`,
+//! The messages go through `guomen_service::ceb::process`, the use case behind `POST /api/v1/ceb`,
 //! in-process (no HTTP framing); the per-buyer flood guard, an edge protection against abuse,
 //! is off, since heavy buyers are part of the load.
 
@@ -18,10 +18,10 @@ pub(crate) mod traffic;
 use super::target::{self, Databases};
 use super::{rate, say};
 use anyhow::{bail, Context};
-use guomen_api::ceb::{process, Sender};
 use guomen_domain::ceb::GuaranteeKind;
 use guomen_domain::party::{Actor, Role};
 use guomen_messages::ceb::compose::{self, Transfer};
+use guomen_service::ceb::{process, Sender};
 use guomen_store::ceb::CebCommand;
 use guomen_store::RiskCommand;
 use guomen_store::{Command, Store};

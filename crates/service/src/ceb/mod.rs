@@ -8,12 +8,16 @@
 
 pub mod message;
 pub mod receipts;
+mod steps;
+
+pub use steps::{officer_command, visible, StepBody};
 
 use crate::flood::BuyerFlood;
-use crate::problem::ApiError;
+use crate::Failure;
+use guomen_domain::ceb::answer;
 use guomen_domain::{FieldError, Refusal, RefusalKind};
 use guomen_store::ceb::{CebCommand, DocAnswer, Submission};
-use guomen_store::{Command, Outcome, Store};
+use guomen_store::{Outcome, Store};
 use message::Parsed;
 
 /// Who is sending.
@@ -31,19 +35,6 @@ pub struct Processed {
     /// The message had been answered before; nothing changed.
     pub replayed: bool,
     pub answers: Vec<DocAnswer>,
-}
-
-fn draft_answer(at_ms: i64) -> DocAnswer {
-    DocAnswer {
-        status: "100".into(),
-        info: guomen_store::ceb::info(
-            "appStatus 不是 2（申报）：暂存的单证由企业端保存，海关不作处理；申报时请将 appStatus 置为 2",
-            "appStatus is not 2 (declared): a stored draft stays with the sender's client and customs does not process it; send appStatus 2 to declare",
-        ),
-        at_ms,
-        invt_no: None,
-        pre_no: None,
-    }
 }
 
 /// A refusal of the write path counts only the declared documents it was given (`Inventory[1]`
@@ -68,7 +59,7 @@ pub async fn process(
     sender: Sender<'_>,
     xml: &[u8],
     seed: u64,
-) -> Result<Processed, ApiError> {
+) -> Result<Processed, Failure> {
     process_at(store, flood, actor, sender, xml, seed, None).await
 }
 
@@ -82,21 +73,21 @@ pub async fn process_at(
     xml: &[u8],
     seed: u64,
     at: Option<time::OffsetDateTime>,
-) -> Result<Processed, ApiError> {
+) -> Result<Processed, Failure> {
     let parsed = Parsed::read(xml).map_err(|u| {
         let mut members = serde_json::Map::new();
         members.insert("returnStatus".into(), serde_json::json!("-1"));
         if let Some(r) = u.receipt {
             members.insert("receipt".into(), serde_json::Value::String(r));
         }
-        ApiError::RefusedWith(u.refusal, members)
+        Failure::RefusedWith(u.refusal, members)
     })?;
     let docs = parsed.documents();
     let by_token = matches!(sender, Sender::Enterprise(_));
     let sender = match sender {
         Sender::Enterprise(code) => {
             if let Some((path, _, _)) = docs.iter().find(|(_, _, parties)| !parties.contains(&code)) {
-                return Err(ApiError::Refused(Refusal {
+                return Err(Failure::Refused(Refusal {
                     kind: RefusalKind::Forbidden,
                     detail_en: format!("enterprise {code} is not named in this document, so it may not send it"),
                     detail_zh: format!("企业 {code} 不是该单证载明的企业，不能发送"),
@@ -119,7 +110,7 @@ pub async fn process_at(
         let keys: Vec<&str> = buyers.iter().map(|(_, k)| k.as_str()).collect();
         if let Err(hit) = flood.admit(&keys, now_ms) {
             let path = buyers.iter().find(|(_, k)| k == hit).map(|(p, _)| p.clone()).unwrap_or_default();
-            return Err(ApiError::Refused(Refusal {
+            return Err(Failure::Refused(Refusal {
                 kind: RefusalKind::TooManyRequests,
                 detail_en: format!(
                     "more than {} inventory lists a minute for one buyer; nothing was stored, send the rest later",
@@ -135,7 +126,7 @@ pub async fn process_at(
         (Vec::new(), false)
     } else {
         let submission = Submission { guid: parsed.guid().to_owned(), sender, by_token, seed, documents };
-        let command = Command::Ceb(CebCommand::Submit(submission));
+        let command = CebCommand::Submit(submission);
         let outcome = match at {
             Some(at) => store.execute_at(actor.clone(), command, at).await,
             None => store.execute(actor.clone(), command).await,
@@ -143,12 +134,12 @@ pub async fn process_at(
         .map_err(|e| renumbered(e, &declared))?;
         match outcome {
             Outcome::Ceb(a) => (a.answers, a.replayed),
-            other => return Err(ApiError::Internal(format!("unexpected outcome {other:?}"))),
+            other => return Err(Failure::Internal(format!("unexpected outcome {other:?}"))),
         }
     };
     let mut stored = stored.into_iter();
     let answers: Vec<DocAnswer> =
-        declared.iter().map(|d| if *d { stored.next() } else { None }.unwrap_or_else(|| draft_answer(now_ms))).collect();
+        declared.iter().map(|d| if *d { stored.next() } else { None }.unwrap_or_else(|| answer::draft(now_ms))).collect();
     let receipt = receipts::write(&parsed, &answers);
     Ok(Processed { receipt, replayed, answers })
 }

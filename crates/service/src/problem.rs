@@ -22,6 +22,17 @@ impl From<Refusal> for ApiError {
     }
 }
 
+impl From<crate::Failure> for ApiError {
+    fn from(f: crate::Failure) -> Self {
+        match f {
+            crate::Failure::Refused(r) => ApiError::Refused(r),
+            crate::Failure::RefusedWith(r, members) => ApiError::RefusedWith(r, members),
+            crate::Failure::Internal(m) => ApiError::Internal(m),
+            crate::Failure::Unavailable => ApiError::Unavailable,
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -46,13 +57,7 @@ impl ApiError {
     }
 
     pub fn malformed(path: &str, en: impl Into<String>, zh: impl Into<String>) -> Self {
-        let (en, zh) = (en.into(), zh.into());
-        ApiError::Refused(Refusal {
-            kind: RefusalKind::Malformed,
-            detail_en: en.clone(),
-            detail_zh: zh.clone(),
-            errors: vec![FieldError::new(path, "malformed", en, zh)],
-        })
+        ApiError::Refused(crate::json::malformed(path, en, zh))
     }
 }
 
@@ -75,7 +80,7 @@ pub fn problem_body(r: &Refusal) -> serde_json::Value {
     })
 }
 
-/// What the security log keeps of a refusal (see `crate::context`).
+/// What the security log keeps of a refusal (the edges' request middleware writes it).
 fn note(r: &Refusal) -> guomen_store::security::RefusalNote {
     guomen_store::security::RefusalNote { code: r.kind.code().to_owned(), detail: r.detail_en.clone() }
 }

@@ -4,36 +4,16 @@
 //! 401, 403 or 429 that no handler logged itself goes to the security log with the refusal's code.
 
 use crate::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
-use guomen_store::security::{RefusalNote, RequestContext, RequestHeaders, SecuritySettings};
-use std::net::SocketAddr;
-
-/// All values of a header, joined as one list (`X-Forwarded-For` may come several times).
-fn joined(headers: &HeaderMap, name: &str) -> Option<String> {
-    let values: Vec<&str> = headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
-    (!values.is_empty()).then(|| values.join(","))
-}
-
-/// The context of `req` under `settings`: what the API's and the console's middleware insert.
-pub fn context_of(settings: &SecuritySettings, req: &Request) -> RequestContext {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    let h = req.headers();
-    let (xff, xfp) = (joined(h, "x-forwarded-for"), joined(h, "x-forwarded-proto"));
-    let headers = RequestHeaders {
-        forwarded_for: xff.as_deref(),
-        forwarded_proto: xfp.as_deref(),
-        request_id: h.get("x-request-id").and_then(|v| v.to_str().ok()),
-    };
-    RequestContext::new(settings, peer, headers, format!("{} {}", req.method(), req.uri().path()))
-}
+use guomen_store::security::{RefusalNote, RequestContext};
 
 /// The API's middleware.
 pub async fn middleware(State(s): State<AppState>, mut req: Request, next: Next) -> Response {
-    let ctx = context_of(s.store.security(), &req);
+    let ctx = guomen_service::context::of(s.store.security(), &req);
     req.extensions_mut().insert(ctx.clone());
     let mut res = next.run(req).await;
     ctx.log_refusal(&s.store.security().log, res.status().as_u16(), res.extensions().get::<RefusalNote>());

@@ -2,22 +2,13 @@
 //! passwords hashed), API tokens and webhook subscriptions.
 
 use crate::fail_if;
+use crate::fields::required as text;
 use guomen_domain::party::{CreditGrade, Enterprise, Role};
 use guomen_domain::token as policy;
 use guomen_domain::types::{CreditCode, CustomsCode};
 use guomen_domain::{FieldError, Refusal};
 use guomen_store::tokens::TokenCommand;
 use guomen_store::{secrets, AdminCommand};
-
-fn text(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
-    let t = v.trim();
-    if t.is_empty() {
-        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
-    } else if t.chars().count() > max {
-        errors.push(FieldError::new(path, "too_long", format!("at most {max} characters"), format!("最多 {max} 个字符")));
-    }
-    t.to_owned()
-}
 
 pub fn enterprise_code(errors: &mut Vec<FieldError>, path: &str, v: Option<&str>) -> Option<CustomsCode> {
     let v = v?;

@@ -10,6 +10,7 @@
 //!   who may see a declaration.
 //! - `admin` — enterprises, users, API tokens and webhook subscriptions from what was typed.
 //! - `mandate` — who may see a mandate.
+//! - `context` — a request's context for the security log (id, client address, HTTPS).
 //! - `json` — a JSON body read with the path of the first field that does not fit.
 //! - `flood` — how many inventory lists a minute one buyer may send, and lookups per client.
 //! - `problem` — a refusal as an RFC 9457 problem answer (`ApiError`), which both HTTP edges
@@ -17,6 +18,7 @@
 
 pub mod admin;
 pub mod ceb;
+pub mod context;
 pub mod declaration;
 pub mod fields;
 pub mod flood;

@@ -20,13 +20,13 @@ mod session;
 
 pub use i18n::Lang;
 
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
-use guomen_store::security::{RefusalNote, RequestContext, RequestHeaders, SecuritySettings};
+use guomen_store::security::RefusalNote;
 use guomen_store::Store;
 
 /// Shared state of the console's handlers.
@@ -91,26 +91,6 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .with_state(state)
 }
 
-/// All values of a header, joined as one list.
-fn joined(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
-    let values: Vec<&str> = headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
-    (!values.is_empty()).then(|| values.join(","))
-}
-
-/// The request's context for the security log: its id, the client address (the socket's, or a
-/// trusted proxy's `X-Forwarded-For`), whether it came over HTTPS.
-fn request_context(settings: &SecuritySettings, req: &Request) -> RequestContext {
-    let peer = req.extensions().get::<ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-    let h = req.headers();
-    let (xff, xfp) = (joined(h, "x-forwarded-for"), joined(h, "x-forwarded-proto"));
-    let headers = RequestHeaders {
-        forwarded_for: xff.as_deref(),
-        forwarded_proto: xfp.as_deref(),
-        request_id: h.get("x-request-id").and_then(|v| v.to_str().ok()),
-    };
-    RequestContext::new(settings, peer, headers, format!("{} {}", req.method(), req.uri().path()))
-}
-
 /// Every console answer: the language cookie when `?lang=` chose one, security headers, the
 /// request id (`X-Request-Id`), no caching but for the embedded stylesheet and script, a bare
 /// error (an axum rejection's plain text, routing's empty 405) as problem+json like the API's,
@@ -122,7 +102,7 @@ async fn console_headers(State(s): State<WebState>, mut req: Request, next: Next
     let chosen =
         req.uri().query().and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "lang")).and_then(|(_, v)| Lang::parse(&v));
     let asset = req.uri().path().starts_with("/static/");
-    let ctx = request_context(s.store.security(), &req);
+    let ctx = guomen_service::context::of(s.store.security(), &req);
     req.extensions_mut().insert(ctx.clone());
     let res = next.run(req).await;
     ctx.log_refusal(&s.store.security().log, res.status().as_u16(), res.extensions().get::<RefusalNote>());

@@ -600,32 +600,32 @@ mod tests {
         out
     }
 
-    /// `src` without its `#[cfg(test)] mod name { … }` blocks.
+    /// `src` without its `#[cfg(test)] mod name { … }` blocks (a `mod tests;` stays: its file is
+    /// left out by name).
     fn without_test_modules(src: &str) -> String {
+        const MARK: &str = "#[cfg(test)]";
         let mut out = String::new();
         let mut rest = src;
-        while let Some(at) = rest.find("#[cfg(test)]") {
+        while let Some(at) = rest.find(MARK) {
             out.push_str(&rest[..at]);
-            let after = &rest[at + "#[cfg(test)]".len()..];
-            let inline = after.trim_start().strip_prefix("mod ").and_then(|m| m.split_once(|c: char| c == '{' || c == ';'));
-            match inline {
-                Some((name, _)) if after.trim_start()[4 + name.len()..].starts_with('{') => {
-                    let open = at + "#[cfg(test)]".len() + after.find('{').unwrap();
-                    let mut depth = 0;
-                    let end = rest[open..]
-                        .char_indices()
-                        .find(|&(_, c)| {
-                            depth += match c {
-                                '{' => 1,
-                                '}' => -1,
-                                _ => 0,
-                            };
-                            depth == 0
-                        })
-                        .map_or(rest.len(), |(i, _)| open + i + 1);
-                    rest = &rest[end..];
+            rest = &rest[at + MARK.len()..];
+            let inline = rest
+                .trim_start()
+                .strip_prefix("mod ")
+                .and_then(|m| m.find(['{', ';']))
+                .map(|i| (rest.len() - rest.trim_start().len()) + 4 + i);
+            let Some(open) = inline.filter(|&i| rest.as_bytes()[i] == b'{') else { continue };
+            let mut depth = 0;
+            for (i, c) in rest[open..].char_indices() {
+                depth += match c {
+                    '{' => 1,
+                    '}' => -1,
+                    _ => 0,
+                };
+                if depth == 0 {
+                    rest = &rest[open + i + 1..];
+                    break;
                 }
-                _ => rest = after,
             }
         }
         out.push_str(rest);

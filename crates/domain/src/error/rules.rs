@@ -165,7 +165,7 @@ rules! {
             "进出口标志不是 I 或 E。";
         Mode = "mode", 422,
             "The declaration mode is not standard, advance or two-step.",
-            "申报方式不是一般申报、提前申报或两步申报。";
+            "申报方式不是 standard（一般申报）、advance（提前申报）或 two-step（两步申报）。";
         TransMode = "trans_mode", 422,
             "The terms of delivery are not a code from 1 to 7.",
             "成交方式不是1至7的代码。";

@@ -239,6 +239,22 @@ fn record_schemas() -> (Value, Value) {
     (declaration, inventory)
 }
 
+/// `errors[].rule` of the Problem schema: every code of the refusal catalogue
+/// (`guomen_domain::Rule`), and in `x-rules` the status each is answered with and what it means.
+fn rule_schema() -> Value {
+    let rules = guomen_domain::Rule::ALL;
+    let meanings: Map<String, Value> = rules
+        .iter()
+        .map(|r| (r.code().to_owned(), json!({ "status": r.status(), "description": r.en(), "description_zh": r.zh() })))
+        .collect();
+    json!({
+        "type": "string",
+        "description": "The rule the field broke (docs/REFUSALS.md lists them).",
+        "enum": rules.iter().map(|r| r.code()).collect::<Vec<_>>(),
+        "x-rules": meanings
+    })
+}
+
 /// The document served at `/api/v1/openapi.json`.
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
@@ -305,7 +321,7 @@ pub fn document() -> Value {
                         "type": { "type": "string" }, "title": { "type": "string" }, "title_zh": { "type": "string" },
                         "status": { "type": "integer" }, "code": { "type": "string" },
                         "detail": { "type": "string" }, "detail_zh": { "type": "string" },
-                        "errors": { "type": "array", "items": { "type": "object", "properties": { "path": { "type": "string" }, "rule": { "type": "string" }, "message": { "type": "string" }, "message_zh": { "type": "string" } } } }
+                        "errors": { "type": "array", "items": { "type": "object", "properties": { "path": { "type": "string" }, "rule": rule_schema(), "message": { "type": "string" }, "message_zh": { "type": "string" } } } }
                     }
                 },
                 "Role": { "enum": ["declarant", "terminal", "laboratory", "officer", "risk-analyst", "admin"] },

@@ -161,6 +161,12 @@ pub enum Cmd {
         #[command(subcommand)]
         command: crate::mandate_cmd::MandateCmd,
     },
+    /// The refusal catalogue: every refusal kind and rule code with its HTTP status and meaning.
+    Refusals {
+        /// Write the Markdown page kept as docs/REFUSALS.md.
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -428,5 +434,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Ceb { command } => crate::ceb_cmd::run(command).await,
         Cmd::Guarantee { command } => crate::ceb_cmd::guarantee(command).await,
         Cmd::Mandate { command } => crate::mandate_cmd::run(command).await,
+        Cmd::Refusals { markdown } => {
+            print!("{}", crate::refusals::text(markdown));
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -6,6 +6,7 @@ mod ceb_cmd;
 mod cli;
 mod demo;
 mod mandate_cmd;
+mod refusals;
 mod serve;
 
 use clap::Parser;

@@ -10,6 +10,7 @@
 //! addresses explicitly: `GUOMEN_WEBHOOK_ALLOW_PRIVATE=true` or `guomen serve
 //! --webhook-allow-private`.
 
+use guomen_domain::Rule;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -113,14 +114,14 @@ fn internal_v6(ip: Ipv6Addr) -> Option<(&'static str, &'static str)> {
 /// Why a webhook URL is refused: a rule name and the explanation in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UrlRefusal {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub en: String,
     pub zh: String,
 }
 
 fn blocked(host: &str, b: &Blocked) -> UrlRefusal {
     UrlRefusal {
-        rule: "url_internal",
+        rule: Rule::UrlInternal,
         en: format!("{host} is {} ({}); webhooks reach public addresses only unless {ALLOW_PRIVATE_ENV}=true", b.en, b.ip),
         zh: format!("{host} 是{}（{}）；除非设置 {ALLOW_PRIVATE_ENV}=true，推送地址只能是公网地址", b.zh, b.ip),
     }
@@ -131,7 +132,7 @@ fn blocked(host: &str, b: &Blocked) -> UrlRefusal {
 /// delivery resolves and checks it again.
 pub async fn check_url(url: &str, reach: Reach) -> Result<(), UrlRefusal> {
     let format = || UrlRefusal {
-        rule: "url_format",
+        rule: Rule::UrlFormat,
         en: "a webhook URL is an absolute http:// or https:// URL".into(),
         zh: "推送地址应为 http:// 或 https:// 开头的绝对地址".into(),
     };
@@ -253,11 +254,11 @@ mod tests {
             "http://10.1.2.3/",
         ] {
             let e = check_url(url, Reach::PUBLIC).await.unwrap_err();
-            assert_eq!(e.rule, "url_internal", "{url}: {e:?}");
+            assert_eq!(e.rule, Rule::UrlInternal, "{url}: {e:?}");
             assert!(check_url(url, Reach::ANY).await.is_ok(), "{url}");
         }
         for url in ["ftp://example.com/", "not a url", "http://user:pw@203.0.113.9/", "/relative"] {
-            assert_eq!(check_url(url, Reach::ANY).await.unwrap_err().rule, "url_format", "{url}");
+            assert_eq!(check_url(url, Reach::ANY).await.unwrap_err().rule, Rule::UrlFormat, "{url}");
         }
         assert!(check_url("http://203.0.113.9/hook", Reach::PUBLIC).await.is_ok());
         assert!(check_literal("http://127.0.0.1:9/", Reach::PUBLIC).is_err());

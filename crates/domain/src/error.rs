@@ -1,21 +1,28 @@
 //! The refusal catalogue: every way a procedure can say no, with a stable code and words in
-//! Chinese and English. The web edge renders these as RFC 9457 problem+json.
+//! Chinese and English. The web edge renders these as RFC 9457 problem+json: the refusal's
+//! [`RefusalKind`] is the problem's `code`, each [`FieldError`]'s [`Rule`] an `errors[].rule`.
+//! `docs/REFUSALS.md` is [`markdown`] written out.
 
 use serde::{Deserialize, Serialize};
+
+mod page;
+mod rules;
+pub use page::markdown;
+pub use rules::Rule;
 
 /// One failing field: where, which rule, and what is wrong in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
     /// JSON-pointer-like path into the submitted document, e.g. `items[2].code_ts`.
     pub path: String,
-    /// Stable rule name clients can match on, e.g. `hs_unknown`.
-    pub rule: &'static str,
+    /// The catalogued rule clients match on, e.g. `hs_unknown`.
+    pub rule: Rule,
     pub en: String,
     pub zh: String,
 }
 
 impl FieldError {
-    pub fn new(path: impl Into<String>, rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+    pub fn new(path: impl Into<String>, rule: Rule, en: impl Into<String>, zh: impl Into<String>) -> Self {
         FieldError { path: path.into(), rule, en: en.into(), zh: zh.into() }
     }
 }
@@ -49,6 +56,21 @@ pub enum RefusalKind {
 }
 
 impl RefusalKind {
+    /// Every kind, in the order of the catalogue.
+    pub const ALL: &'static [RefusalKind] = &[
+        RefusalKind::Validation,
+        RefusalKind::Malformed,
+        RefusalKind::NotFound,
+        RefusalKind::Forbidden,
+        RefusalKind::Unauthenticated,
+        RefusalKind::InvalidState,
+        RefusalKind::Conflict,
+        RefusalKind::TooLarge,
+        RefusalKind::UnsupportedMedia,
+        RefusalKind::TooManyRequests,
+        RefusalKind::MethodNotAllowed,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             RefusalKind::Validation => "validation_failed",
@@ -138,7 +160,7 @@ impl Refusal {
         }
     }
 
-    pub fn field(path: &str, rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+    pub fn field(path: &str, rule: Rule, en: impl Into<String>, zh: impl Into<String>) -> Self {
         Refusal::validation(vec![FieldError::new(path, rule, en, zh)])
     }
 

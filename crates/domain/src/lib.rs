@@ -24,5 +24,5 @@ pub mod signin;
 pub mod token;
 pub mod types;
 
-pub use error::{FieldError, Refusal, RefusalKind};
+pub use error::{FieldError, Refusal, RefusalKind, Rule};
 pub use event::Event;

@@ -26,7 +26,7 @@
 //! the consignor's name, and the consignor answers for what it declares about the owner.
 
 use crate::declaration::{DeclarationContent, Head};
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::party::{Actor, Role};
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};
@@ -233,7 +233,7 @@ fn parse_date(path: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<Date>
         Err(_) => {
             errors.push(FieldError::new(
                 path,
-                "date_format",
+                Rule::DateFormat,
                 format!("a date is YYYY-MM-DD, got {s:?}"),
                 format!("日期格式应为 YYYY-MM-DD，实际为 {s:?}"),
             ));
@@ -268,14 +268,14 @@ pub fn grant(
     let mut errors = Vec::new();
     let agent = match draft.agent.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
-            errors.push(FieldError::new("agent", "required", "name the agent's customs code", "请填写被委托企业海关编码"));
+            errors.push(FieldError::new("agent", Rule::Required, "name the agent's customs code", "请填写被委托企业海关编码"));
             None
         }
         Some(s) => match CustomsCode::parse(s) {
             Ok(c) if &c == consignor => {
                 errors.push(FieldError::new(
                     "agent",
-                    "mandate_self",
+                    Rule::MandateSelf,
                     "an enterprise declares for itself without a mandate; name another enterprise",
                     "企业自行申报无需委托，请填写其他企业",
                 ));
@@ -292,7 +292,7 @@ pub fn grant(
     if draft.scopes.iter().all(|s| s.trim().is_empty()) {
         errors.push(FieldError::new(
             "scopes",
-            "required",
+            Rule::Required,
             format!("name at least one scope: {}", Scope::ALL.map(Scope::as_str).join(", ")),
             "请至少选择一项委托事项",
         ));
@@ -302,7 +302,7 @@ pub fn grant(
             Some(x) => scopes.push(x),
             None => errors.push(FieldError::new(
                 format!("scopes[{i}]"),
-                "scope_unknown",
+                Rule::ScopeUnknown,
                 format!("{s:?} is not a scope; use {}", Scope::ALL.map(Scope::as_str).join(" or ")),
                 format!("{s:?} 不是委托事项，应为 {}", Scope::ALL.map(Scope::as_str).join(" 或 ")),
             )),
@@ -317,14 +317,14 @@ pub fn grant(
     if let Some(f) = from.filter(|f| *f < today) {
         errors.push(FieldError::new(
             "valid_from",
-            "mandate_backdated",
+            Rule::MandateBackdated,
             format!("a mandate takes effect from today ({today}) or later, not from {f}"),
             format!("委托自今日（{today}）或以后生效，不能自 {f} 起"),
         ));
     }
     let until = match draft.valid_until.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
-            errors.push(FieldError::new("valid_until", "required", "say until which day the mandate holds", "请填写委托截止日期"));
+            errors.push(FieldError::new("valid_until", Rule::Required, "say until which day the mandate holds", "请填写委托截止日期"));
             None
         }
         Some(s) => parse_date("valid_until", s, &mut errors),
@@ -333,7 +333,7 @@ pub fn grant(
         if u < f {
             errors.push(FieldError::new(
                 "valid_until",
-                "date_order",
+                Rule::DateOrder,
                 format!("the last day {u} is before the first day {f}"),
                 format!("截止日期 {u} 早于生效日期 {f}"),
             ));
@@ -419,12 +419,12 @@ impl Mandate {
         }
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(Refusal::field("reason", "required", "a revocation needs a reason", "撤销委托须注明原因"));
+            return Err(Refusal::field("reason", Rule::Required, "a revocation needs a reason", "撤销委托须注明原因"));
         }
         if reason.chars().count() > MAX_REASON {
             return Err(Refusal::field(
                 "reason",
-                "too_long",
+                Rule::TooLong,
                 format!("at most {MAX_REASON} characters"),
                 format!("最多 {MAX_REASON} 个字符"),
             ));
@@ -459,9 +459,6 @@ pub struct MandateMissing {
     pub lapse: Lapse,
 }
 
-/// The stable rule code of a refusal for want of a mandate.
-pub const MANDATE_MISSING: &str = "mandate_missing";
-
 impl MandateMissing {
     fn why(&self) -> (String, String) {
         match &self.lapse {
@@ -495,7 +492,7 @@ impl MandateMissing {
             kind: RefusalKind::Forbidden,
             detail_en: en.clone(),
             detail_zh: zh.clone(),
-            errors: vec![FieldError::new(path, MANDATE_MISSING, en, zh)],
+            errors: vec![FieldError::new(path, Rule::MandateMissing, en, zh)],
         }
     }
 }
@@ -559,7 +556,7 @@ pub fn check_declarant(filer: &CustomsCode, head: &Head, given: &[Mandate], day:
         kind: RefusalKind::Forbidden,
         detail_en: en.clone(),
         detail_zh: zh.clone(),
-        errors: vec![FieldError::new("head.agent_code", "agent_not_named", en, zh)],
+        errors: vec![FieldError::new("head.agent_code", Rule::AgentNotNamed, en, zh)],
     })
 }
 
@@ -591,7 +588,7 @@ pub fn check_ceb_sender(sender: &str, ebc: &str, ebp: &str, given: &[Mandate], d
             kind: RefusalKind::Forbidden,
             detail_en: en.clone(),
             detail_zh: zh.clone(),
-            errors: vec![FieldError::new(path, MANDATE_MISSING, en, zh)],
+            errors: vec![FieldError::new(path, Rule::MandateMissing, en, zh)],
         });
     };
     covers(given, &consignor, &agent, Scope::CebInventories, day).map(|_| ()).map_err(|m| m.refusal(path))
@@ -634,7 +631,7 @@ mod tests {
         Mandate::from_events(&events).unwrap()
     }
 
-    fn rules(r: &Refusal) -> Vec<(&str, &str)> {
+    fn rules(r: &Refusal) -> Vec<(&str, Rule)> {
         r.errors.iter().map(|e| (e.path.as_str(), e.rule)).collect()
     }
 
@@ -666,14 +663,14 @@ mod tests {
 
     #[test]
     fn a_grant_names_every_broken_field() {
-        let cases: Vec<(MandateDraft, Vec<(&str, &str)>)> = vec![
-            (MandateDraft::default(), vec![("agent", "required"), ("scopes", "required"), ("valid_until", "required")]),
-            (draft(CONSIGNOR, &["declarations"], None, "2026-04-01"), vec![("agent", "mandate_self")]),
-            (draft("62019", &["declarations"], None, "2026-04-01"), vec![("agent", "customs_code_format")]),
-            (draft(AGENT, &["declarations", "manifests"], None, "2026-04-01"), vec![("scopes[1]", "scope_unknown")]),
-            (draft(AGENT, &["declarations"], Some("2026-03-09"), "2026-04-01"), vec![("valid_from", "mandate_backdated")]),
-            (draft(AGENT, &["declarations"], Some("2026-05-01"), "2026-04-01"), vec![("valid_until", "date_order")]),
-            (draft(AGENT, &["declarations"], Some("10/03/2026"), "2026-04-01"), vec![("valid_from", "date_format")]),
+        let cases: Vec<(MandateDraft, Vec<(&str, Rule)>)> = vec![
+            (MandateDraft::default(), vec![("agent", Rule::Required), ("scopes", Rule::Required), ("valid_until", Rule::Required)]),
+            (draft(CONSIGNOR, &["declarations"], None, "2026-04-01"), vec![("agent", Rule::MandateSelf)]),
+            (draft("62019", &["declarations"], None, "2026-04-01"), vec![("agent", Rule::CustomsCodeFormat)]),
+            (draft(AGENT, &["declarations", "manifests"], None, "2026-04-01"), vec![("scopes[1]", Rule::ScopeUnknown)]),
+            (draft(AGENT, &["declarations"], Some("2026-03-09"), "2026-04-01"), vec![("valid_from", Rule::MandateBackdated)]),
+            (draft(AGENT, &["declarations"], Some("2026-05-01"), "2026-04-01"), vec![("valid_until", Rule::DateOrder)]),
+            (draft(AGENT, &["declarations"], Some("10/03/2026"), "2026-04-01"), vec![("valid_from", Rule::DateFormat)]),
         ];
         for (d, expected) in cases {
             let r = grant("WT1", &cc(CONSIGNOR), &d, &declarant(CONSIGNOR), NOW).unwrap_err();
@@ -695,7 +692,7 @@ mod tests {
         for by in [declarant(AGENT), officer] {
             assert_eq!(m.revoke("no longer", &by, NOW).unwrap_err().kind, RefusalKind::Forbidden);
         }
-        assert_eq!(rules(&m.revoke("  ", &declarant(CONSIGNOR), NOW).unwrap_err()), vec![("reason", "required")]);
+        assert_eq!(rules(&m.revoke("  ", &declarant(CONSIGNOR), NOW).unwrap_err()), vec![("reason", Rule::Required)]);
         let events = m.revoke("contract ended", &admin(), NOW).unwrap();
         let mut revoked = m.clone();
         revoked.apply(&events[0]);
@@ -739,7 +736,7 @@ mod tests {
 
         let r = covers(std::slice::from_ref(&revoked), &c, &a, Scope::Declarations, day).unwrap_err().refusal("head.agent_code");
         assert_eq!(r.kind.http_status(), 403);
-        assert_eq!(rules(&r), vec![("head.agent_code", MANDATE_MISSING)]);
+        assert_eq!(rules(&r), vec![("head.agent_code", Rule::MandateMissing)]);
         assert!(r.detail_en.contains("6201960001 has not mandated 6201980002 for customs declarations"), "{}", r.detail_en);
         assert!(r.detail_zh.contains("企业 6201960001 未委托 6201980002 办理进出口货物报关单申报及后续手续"), "{}", r.detail_zh);
         assert!(r.detail_zh.contains("已于 2026-04-02 撤销：broker changed"), "{}", r.detail_zh);
@@ -778,16 +775,16 @@ mod tests {
         let given = [granted(&["declarations"], "2026-03-10", "2026-12-31")];
         let (c, a, o) = (cc(CONSIGNOR), cc(AGENT), cc(OTHER));
         // (filer, head, mandates, expected rule)
-        let cases: Vec<(&CustomsCode, Head, &[Mandate], Option<&str>)> = vec![
+        let cases: Vec<(&CustomsCode, Head, &[Mandate], Option<Rule>)> = vec![
             (&c, head(CONSIGNOR, None, None), &[], None),
             (&c, head(CONSIGNOR, Some(OTHER), None), &[], None),
             (&a, head(CONSIGNOR, None, Some(AGENT)), &given, None),
             (&c, head(CONSIGNOR, None, Some(AGENT)), &given, None),
-            (&a, head(CONSIGNOR, None, Some(AGENT)), &[], Some(MANDATE_MISSING)),
+            (&a, head(CONSIGNOR, None, Some(AGENT)), &[], Some(Rule::MandateMissing)),
             // The consignor may not name an agent it has not mandated either.
-            (&c, head(CONSIGNOR, None, Some(AGENT)), &[], Some(MANDATE_MISSING)),
+            (&c, head(CONSIGNOR, None, Some(AGENT)), &[], Some(Rule::MandateMissing)),
             // The owner is not the declarant.
-            (&o, head(CONSIGNOR, Some(OTHER), None), &given, Some("agent_not_named")),
+            (&o, head(CONSIGNOR, Some(OTHER), None), &given, Some(Rule::AgentNotNamed)),
             (&c, head(CONSIGNOR, None, Some(CONSIGNOR)), &[], None),
         ];
         for (filer, h, ms, expected) in cases {
@@ -814,7 +811,7 @@ mod tests {
         assert!(check_step(&cc(AGENT), &content, &given, day).is_ok());
         assert_eq!(
             check_step(&cc(OTHER), &content, &given, day).unwrap_err().errors[0].rule,
-            MANDATE_MISSING,
+            Rule::MandateMissing,
             "the owner holds no mandate"
         );
         assert!(check_step(&cc(AGENT), &content, &given, date!(2027 - 01 - 01)).is_err());
@@ -824,7 +821,7 @@ mod tests {
         assert!(check_ceb_sender(CONSIGNOR, CONSIGNOR, OTHER, &[], day, path).is_ok());
         assert!(check_ceb_sender(OTHER, CONSIGNOR, OTHER, &[], day, path).is_ok());
         let r = check_ceb_sender(AGENT, CONSIGNOR, OTHER, &given, day, path).unwrap_err();
-        assert_eq!((r.errors[0].path.as_str(), r.errors[0].rule), (path, MANDATE_MISSING));
+        assert_eq!((r.errors[0].path.as_str(), r.errors[0].rule), (path, Rule::MandateMissing));
         assert!(r.detail_en.contains("cross-border e-commerce inventory lists"), "{}", r.detail_en);
         let ceb = [granted(&["ceb-inventories"], "2026-03-10", "2026-12-31")];
         assert!(check_ceb_sender(AGENT, CONSIGNOR, OTHER, &ceb, day, path).is_ok());

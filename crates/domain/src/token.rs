@@ -13,7 +13,7 @@
 //! tokens of their enterprise, and a token of another enterprise is not found to them. Officers
 //! and risk analysts manage no tokens.
 
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::party::{Actor, Role};
 use crate::types::CustomsCode;
 use crate::Event;
@@ -116,7 +116,7 @@ pub fn check_days(path: &str, days: i64) -> Result<u32, FieldError> {
     } else {
         Err(FieldError::new(
             path,
-            "token_days",
+            Rule::TokenDays,
             format!("a token lasts 1 to {MAX_DAYS} days"),
             format!("令牌有效期应为 1 至 {MAX_DAYS} 天"),
         ))
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(check_days("days", 1), Ok(1));
         assert_eq!(check_days("days", 3650), Ok(3650));
         for bad in [0, -1, 3651] {
-            assert_eq!(check_days("days", bad).unwrap_err().rule, "token_days");
+            assert_eq!(check_days("days", bad).unwrap_err().rule, Rule::TokenDays);
         }
     }
 

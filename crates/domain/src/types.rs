@@ -1,5 +1,6 @@
 //! Self-checking values: each parses once at the edge and is trusted everywhere behind it.
 
+use crate::Rule;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -33,7 +34,7 @@ macro_rules! string_newtype {
 /// Why a value did not parse, in both languages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub en: String,
     pub zh: String,
 }
@@ -43,7 +44,7 @@ pub struct ParseError {
 const SERDE_MARK: &str = "\u{1}parse\u{1}";
 
 impl ParseError {
-    fn new(rule: &'static str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+    fn new(rule: Rule, en: impl Into<String>, zh: impl Into<String>) -> Self {
         ParseError { rule, en: en.into(), zh: zh.into() }
     }
 
@@ -58,26 +59,10 @@ impl ParseError {
         let start = msg.find(SERDE_MARK)? + SERDE_MARK.len();
         let end = start + msg[start..].find(SERDE_MARK)?;
         let mut parts = msg[start..end].split('\u{1}');
-        let rule = parts.next()?;
-        let rule = RULES.iter().find(|r| **r == rule)?;
+        let rule = Rule::from_code(parts.next()?)?;
         Some(ParseError { rule, en: parts.next()?.to_owned(), zh: parts.next()?.to_owned() })
     }
 }
-
-/// Every rule a value's `parse` can break.
-pub const RULES: &[&str] = &[
-    "customs_code_format",
-    "credit_code_format",
-    "hs_format",
-    "hs_unknown",
-    "country_unknown",
-    "currency_unknown",
-    "office_format",
-    "unit_unknown",
-    "number_format",
-    "number_range",
-    "number_scale",
-];
 
 string_newtype!(
     /// 海关编码 — the 10-character customs registration code of an enterprise.
@@ -90,7 +75,7 @@ impl CustomsCode {
             Ok(CustomsCode(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "customs_code_format",
+                Rule::CustomsCodeFormat,
                 format!("customs code must be 10 digits or upper-case letters, got {s:?}"),
                 format!("海关编码应为10位数字或大写字母，实际为 {s:?}"),
             ))
@@ -109,7 +94,7 @@ impl CreditCode {
         let s = s.trim();
         let bad = |why_en: &str, why_zh: &str| {
             ParseError::new(
-                "credit_code_format",
+                Rule::CreditCodeFormat,
                 format!("unified social credit code {s:?}: {why_en}"),
                 format!("统一社会信用代码 {s:?}：{why_zh}"),
             )
@@ -158,14 +143,14 @@ impl HsCode {
         let s = s.trim();
         if !(s.len() == 10 || s.len() == 8 || s.len() == 6) || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ParseError::new(
-                "hs_format",
+                Rule::HsFormat,
                 format!("commodity code must be 10 digits (6 or 8 accepted), got {s:?}"),
                 format!("商品编码应为10位数字（亦接受6或8位），实际为 {s:?}"),
             ));
         }
         if !guomen_reference::hs::is_hs6(&s[..6]) {
             return Err(ParseError::new(
-                "hs_unknown",
+                Rule::HsUnknown,
                 format!("{} is not an HS 2022 subheading", &s[..6]),
                 format!("{} 不是 HS 2022 子目", &s[..6]),
             ));
@@ -189,7 +174,7 @@ impl CountryCode {
             Ok(CountryCode(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "country_unknown",
+                Rule::CountryUnknown,
                 format!("{s:?} is not an ISO 3166 alpha-3 country code"),
                 format!("{s:?} 不是 ISO 3166 三字母国别代码"),
             ))
@@ -208,7 +193,7 @@ impl CurrencyCode {
             Ok(CurrencyCode(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "currency_unknown",
+                Rule::CurrencyUnknown,
                 format!("{s:?} is not an ISO 4217 currency code"),
                 format!("{s:?} 不是 ISO 4217 币制代码"),
             ))
@@ -227,7 +212,7 @@ impl OfficeCode {
             Ok(OfficeCode(s.to_owned()))
         } else {
             Err(ParseError::new(
-                "office_format",
+                Rule::OfficeFormat,
                 format!("customs office/port code must be 4 digits, got {s:?}"),
                 format!("关区/口岸代码应为4位数字，实际为 {s:?}"),
             ))
@@ -245,7 +230,7 @@ impl UnitCode {
         if guomen_reference::unit::is_unit(s) {
             Ok(UnitCode(s.to_owned()))
         } else {
-            Err(ParseError::new("unit_unknown", format!("{s:?} is not a GACC unit code"), format!("{s:?} 不是海关计量单位代码")))
+            Err(ParseError::new(Rule::UnitUnknown, format!("{s:?} is not a GACC unit code"), format!("{s:?} 不是海关计量单位代码")))
         }
     }
 }
@@ -261,15 +246,16 @@ pub fn money_ceiling() -> Decimal {
 /// product and sum of such amounts far inside `Decimal`'s range.
 pub fn parse_decimal(s: &str, precision: u32, scale: u32, positive: bool) -> Result<Decimal, ParseError> {
     let t = s.trim();
-    let d: Decimal =
-        t.parse().map_err(|_| ParseError::new("number_format", format!("{t:?} is not a decimal number"), format!("{t:?} 不是有效数字")))?;
+    let d: Decimal = t
+        .parse()
+        .map_err(|_| ParseError::new(Rule::NumberFormat, format!("{t:?} is not a decimal number"), format!("{t:?} 不是有效数字")))?;
     if d.is_sign_negative() || (positive && d.is_zero()) {
         let (en, zh) = if positive { ("greater than zero", "大于零") } else { ("zero or more", "不小于零") };
-        return Err(ParseError::new("number_range", format!("must be {en}, got {t}"), format!("应{zh}，实际为 {t}")));
+        return Err(ParseError::new(Rule::NumberRange, format!("must be {en}, got {t}"), format!("应{zh}，实际为 {t}")));
     }
     if d.normalize().scale() > scale {
         return Err(ParseError::new(
-            "number_scale",
+            Rule::NumberScale,
             format!("at most {scale} decimal places, got {t}"),
             format!("最多 {scale} 位小数，实际为 {t}"),
         ));
@@ -277,7 +263,7 @@ pub fn parse_decimal(s: &str, precision: u32, scale: u32, positive: bool) -> Res
     let whole = precision.saturating_sub(scale);
     if d.trunc() >= Decimal::from(10u64.pow(whole.min(18))) {
         return Err(ParseError::new(
-            "number_digits",
+            Rule::NumberDigits,
             format!("at most {whole} digits before the decimal point (N{precision},{scale}), got {t}"),
             format!("整数部分最多 {whole} 位（N{precision},{scale}），实际为 {t}"),
         ));
@@ -297,7 +283,7 @@ mod tests {
         assert!(CreditCode::parse(full.as_str()).is_ok());
         let mut tampered = full.as_str().to_owned();
         tampered.replace_range(5..6, if &full.as_str()[5..6] == "1" { "2" } else { "1" });
-        assert_eq!(CreditCode::parse(&tampered).unwrap_err().rule, "credit_code_format");
+        assert_eq!(CreditCode::parse(&tampered).unwrap_err().rule, Rule::CreditCodeFormat);
         assert!(CreditCode::parse("91350200MA2XN1234I").is_err(), "I is not in the alphabet");
     }
 
@@ -307,13 +293,14 @@ mod tests {
         assert_eq!(ok[1].as_str(), "NZL");
         let err = serde_json::from_str::<Vec<CountryCode>>(r#"["CHN", "XXX"]"#).unwrap_err().to_string();
         let p = ParseError::from_serde_message(&err).expect("the value's own refusal is recognisable");
-        assert_eq!(p.rule, "country_unknown");
+        assert_eq!(p.rule, Rule::CountryUnknown);
         assert!(p.en.contains("XXX") && p.zh.contains("XXX"), "{p:?}");
         let err = serde_json::from_str::<CustomsCode>(r#""62019600""#).unwrap_err().to_string();
-        assert_eq!(ParseError::from_serde_message(&err).map(|p| p.rule), Some("customs_code_format"));
+        assert_eq!(ParseError::from_serde_message(&err).map(|p| p.rule), Some(Rule::CustomsCodeFormat));
         assert_eq!(ParseError::from_serde_message("expected a string at line 1 column 2"), None);
-        for rule in ["hs_unknown", "credit_code_format", "unit_unknown", "currency_unknown", "office_format"] {
-            assert!(RULES.contains(&rule));
+        for &rule in Rule::ALL {
+            let carried = ParseError::new(rule, "en", "中文").to_serde_message();
+            assert_eq!(ParseError::from_serde_message(&format!("{carried} at line 1 column 9")), Some(ParseError::new(rule, "en", "中文")));
         }
     }
 
@@ -327,19 +314,19 @@ mod tests {
     #[test]
     fn hs_code_checks_the_table() {
         assert_eq!(HsCode::parse("1209913000").unwrap().hs6(), "120991");
-        assert_eq!(HsCode::parse("9999990000").unwrap_err().rule, "hs_unknown");
-        assert_eq!(HsCode::parse("12099").unwrap_err().rule, "hs_format");
+        assert_eq!(HsCode::parse("9999990000").unwrap_err().rule, Rule::HsUnknown);
+        assert_eq!(HsCode::parse("12099").unwrap_err().rule, Rule::HsFormat);
     }
 
     #[test]
     fn decimals() {
         assert_eq!(parse_decimal("12.50", 19, 2, true).unwrap().to_string(), "12.50");
-        assert_eq!(parse_decimal("0", 19, 2, true).unwrap_err().rule, "number_range");
-        assert_eq!(parse_decimal("-1", 19, 2, false).unwrap_err().rule, "number_range");
-        assert_eq!(parse_decimal("1.234", 19, 2, false).unwrap_err().rule, "number_scale");
-        assert_eq!(parse_decimal("abc", 19, 2, false).unwrap_err().rule, "number_format");
-        assert_eq!(parse_decimal("79228162514264337593543950335", 19, 4, true).unwrap_err().rule, "number_digits");
-        assert_eq!(parse_decimal("100000000000000", 19, 5, true).unwrap_err().rule, "number_digits");
+        assert_eq!(parse_decimal("0", 19, 2, true).unwrap_err().rule, Rule::NumberRange);
+        assert_eq!(parse_decimal("-1", 19, 2, false).unwrap_err().rule, Rule::NumberRange);
+        assert_eq!(parse_decimal("1.234", 19, 2, false).unwrap_err().rule, Rule::NumberScale);
+        assert_eq!(parse_decimal("abc", 19, 2, false).unwrap_err().rule, Rule::NumberFormat);
+        assert_eq!(parse_decimal("79228162514264337593543950335", 19, 4, true).unwrap_err().rule, Rule::NumberDigits);
+        assert_eq!(parse_decimal("100000000000000", 19, 5, true).unwrap_err().rule, Rule::NumberDigits);
         assert!(parse_decimal("99999999999999.99999", 19, 5, true).is_ok());
     }
 }

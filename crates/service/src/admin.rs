@@ -6,7 +6,7 @@ use crate::fields::required as text;
 use guomen_domain::party::{CreditGrade, Enterprise, Role};
 use guomen_domain::token as policy;
 use guomen_domain::types::{CreditCode, CustomsCode};
-use guomen_domain::{FieldError, Refusal};
+use guomen_domain::{FieldError, Refusal, Rule};
 use guomen_store::tokens::TokenCommand;
 use guomen_store::{secrets, AdminCommand};
 
@@ -20,7 +20,7 @@ pub fn role(errors: &mut Vec<FieldError>, v: &str) -> Option<Role> {
     if r.is_none() {
         errors.push(FieldError::new(
             "role",
-            "role_unknown",
+            Rule::RoleUnknown,
             "role is one of declarant, terminal, laboratory, officer, risk-analyst, admin",
             "角色应为 declarant、terminal、laboratory、officer、risk-analyst、admin 之一",
         ));
@@ -46,7 +46,7 @@ pub fn parse_enterprise(
     if grade.is_none() {
         errors.push(FieldError::new(
             "grade",
-            "grade_unknown",
+            Rule::GradeUnknown,
             "grade is advanced (advanced-certified), registered or untrustworthy",
             "信用等级应为 advanced（高级认证）、registered（一般信用）或 untrustworthy（失信）",
         ));
@@ -56,7 +56,7 @@ pub fn parse_enterprise(
         if s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
             errors.push(FieldError::new(
                 "site_code",
-                "site_code_format",
+                Rule::SiteCodeFormat,
                 "a supervision-site code is 1–16 letters or digits",
                 "监管场所代码应为1至16位字母或数字",
             ));
@@ -74,13 +74,13 @@ pub fn check_user(username: &str, password: &str) -> Vec<FieldError> {
     if !(3..=64).contains(&username.len()) || !username.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) {
         errors.push(FieldError::new(
             "username",
-            "username_format",
+            Rule::UsernameFormat,
             "a username is 3–64 letters, digits, '.', '_' or '-'",
             "用户名应为3至64位字母、数字、'.'、'_' 或 '-'",
         ));
     }
     if password.chars().count() < 8 {
-        errors.push(FieldError::new("password", "password_short", "a password has at least 8 characters", "密码至少8位"));
+        errors.push(FieldError::new("password", Rule::PasswordShort, "a password has at least 8 characters", "密码至少8位"));
     }
     errors
 }
@@ -118,7 +118,7 @@ pub async fn subscription_command(
     if url.len() > 2000 || url.chars().any(char::is_whitespace) {
         errors.push(FieldError::new(
             "url",
-            "url_format",
+            Rule::UrlFormat,
             "a webhook URL is an absolute http:// or https:// URL",
             "推送地址应为 http:// 或 https:// 开头的绝对地址",
         ));
@@ -145,7 +145,7 @@ pub fn token_command(
     let enterprise = enterprise_code(&mut errors, "enterprise", enterprise.filter(|e| !e.trim().is_empty()));
     let label = label.map(|l| l.trim().to_owned()).filter(|l| !l.is_empty());
     if label.as_ref().is_some_and(|l| l.chars().count() > 100) {
-        errors.push(guomen_domain::FieldError::new("label", "too_long", "at most 100 characters", "最多 100 个字符"));
+        errors.push(guomen_domain::FieldError::new("label", Rule::TooLong, "at most 100 characters", "最多 100 个字符"));
     }
     let valid_days = policy::check_days("expires_in_days", days.unwrap_or(i64::from(default_days))).map_err(|e| errors.push(e)).ok();
     fail_if(errors)?;
@@ -165,7 +165,7 @@ pub fn token_command(
 pub fn revoke_command(id: &str, reason: Option<&str>) -> Result<AdminCommand, Refusal> {
     let reason = reason.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(Refusal::field("reason", "too_long", "at most 500 characters", "最多 500 个字符"));
+        return Err(Refusal::field("reason", Rule::TooLong, "at most 500 characters", "最多 500 个字符"));
     }
     Ok(AdminCommand::Token(TokenCommand::Revoke { token_id: id.trim().to_owned(), reason }))
 }

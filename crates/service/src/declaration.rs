@@ -7,7 +7,7 @@ use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::risk::Lane;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::Refusal;
+use guomen_domain::{Refusal, Rule};
 use guomen_store::{DeclarationCommand, Store};
 
 /// Today at the edge (UTC), the day a draft's dates are checked against.
@@ -81,6 +81,6 @@ pub fn result_command(
 /// A lane named in a request.
 pub fn parse_lane(path: &str, v: &str) -> Result<Lane, Refusal> {
     Lane::parse(v.trim()).ok_or_else(|| {
-        Refusal::field(path, "lane_unknown", "the lane is green, blue, yellow or red", "通道应为 green、blue、yellow 或 red")
+        Refusal::field(path, Rule::LaneUnknown, "the lane is green, blue, yellow or red", "通道应为 green、blue、yellow 或 red")
     })
 }

@@ -1,7 +1,7 @@
 //! A JSON body read whole: exactly one value, with the path of the first field that does not
 //! fit (a self-checking value that refused itself is a field error with its rule).
 
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use serde::de::DeserializeOwned;
 
 /// A body that could not be read (400), naming where.
@@ -11,7 +11,7 @@ pub fn malformed(path: &str, en: impl Into<String>, zh: impl Into<String>) -> Re
         kind: RefusalKind::Malformed,
         detail_en: en.clone(),
         detail_zh: zh.clone(),
-        errors: vec![FieldError::new(path, "malformed", en, zh)],
+        errors: vec![FieldError::new(path, Rule::Malformed, en, zh)],
     }
 }
 

@@ -2,7 +2,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use guomen_store::StoreError;
 use serde_json::json;
 
@@ -176,7 +176,7 @@ fn refusal_for(kind: RefusalKind, text: &str) -> Refusal {
         .filter(|name| !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
     let mut r = Refusal::new(kind, en.clone(), zh.clone());
     if let Some(name) = field {
-        r.errors.push(FieldError::new(name, "malformed", en, zh));
+        r.errors.push(FieldError::new(name, Rule::Malformed, en, zh));
     }
     r
 }

@@ -14,7 +14,7 @@ use axum::Json;
 use guomen_domain::ceb::quota::china_year;
 use guomen_domain::ceb::{BuyerId, InventoryRecord, InventoryStatus};
 use guomen_domain::party::Role;
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use guomen_service::ceb::{officer_command, process, visible as may_see, Sender, StepBody};
 use guomen_store::ceb::{CebCommand, InventoryFilter};
 use guomen_store::security::{mask_identity, RequestContext, SecurityLog};
@@ -60,18 +60,18 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
     if !matches!(q.buyer_id_type.as_str(), "1" | "2") {
         errors.push(FieldError::new(
             "buyerIdType",
-            "enumeration",
+            Rule::Enumeration,
             "1 (resident identity card) or 2 (other)",
             "应为 1（身份证）或 2（其他）",
         ));
     }
     let n = q.buyer_id_number.trim();
     if n.is_empty() || n.chars().count() > 60 {
-        errors.push(FieldError::new("buyerIdNumber", "length", "1 to 60 characters", "应为1至60个字符"));
+        errors.push(FieldError::new("buyerIdNumber", Rule::Length, "1 to 60 characters", "应为1至60个字符"));
     }
     let name = q.buyer_name.trim();
     if name.is_empty() || name.chars().count() > 60 {
-        errors.push(FieldError::new("buyerName", "length", "1 to 60 characters", "应为1至60个字符"));
+        errors.push(FieldError::new("buyerName", Rule::Length, "1 to 60 characters", "应为1至60个字符"));
     }
     let amount = q
         .amount
@@ -82,7 +82,7 @@ fn quota_errors(q: &QuotaQuery) -> Result<(BuyerId, Decimal), ApiError> {
     if amount.is_none() {
         errors.push(FieldError::new(
             "amount",
-            "decimal",
+            Rule::Decimal,
             "a sum in CNY of 0 or more, to the fen, at most 15 digits before the point",
             "应为不小于0、最多两位小数、整数部分最多15位的人民币金额",
         ));
@@ -130,7 +130,7 @@ fn admit_lookup(
         kind: RefusalKind::TooManyRequests,
         detail_en: en,
         detail_zh: zh,
-        errors: vec![FieldError::new(path, "lookup_rate", "too many lookups", "查询过于频繁")],
+        errors: vec![FieldError::new(path, Rule::LookupRate, "too many lookups", "查询过于频繁")],
     }))
 }
 
@@ -241,7 +241,7 @@ pub async fn parcel(
     let errors: Vec<FieldError> = [("number", n), ("buyerIdNumber", id), ("buyerName", name)]
         .into_iter()
         .filter(|(_, v)| v.is_empty() || v.chars().count() > 60)
-        .map(|(path, _)| FieldError::new(path, "length", "1 to 60 characters", "应为1至60个字符"))
+        .map(|(path, _)| FieldError::new(path, Rule::Length, "1 to 60 characters", "应为1至60个字符"))
         .collect();
     if !errors.is_empty() {
         return Err(ApiError::Refused(Refusal::validation(errors)));
@@ -369,7 +369,7 @@ pub async fn pay_tax(State(s): State<AppState>, caller: Caller, body: RawBody) -
     let guarantee = match (caller.role(), b.guarantee) {
         (Role::Officer, Some(g)) => g,
         (Role::Officer, None) => {
-            return Err(ApiError::Refused(Refusal::field("guarantee", "required", "name the guarantee", "请填写担保企业")))
+            return Err(ApiError::Refused(Refusal::field("guarantee", Rule::Required, "name the guarantee", "请填写担保企业")))
         }
         (_, g) => {
             let own = caller.enterprise()?.to_string();

@@ -13,7 +13,7 @@ use axum::Json;
 use guomen_domain::declaration::{Declaration, DeclarationContent, DeclarationDraft};
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_domain::{Event, Refusal, RefusalKind, Rule};
 use guomen_store::DeclarationCommand;
 use guomen_store::{DeclarationFilter, IdempotencyKey, Outcome};
 use serde::Deserialize;
@@ -47,7 +47,7 @@ fn idempotency(headers: &HeaderMap, scope: &CustomsCode, body: &RawBody) -> Resu
     let key = v.to_str().ok().map(str::trim).filter(|k| (1..=255).contains(&k.len())).ok_or_else(|| {
         ApiError::Refused(Refusal::field(
             "Idempotency-Key",
-            "idempotency_key",
+            Rule::IdempotencyKey,
             "the Idempotency-Key header must be 1–255 visible ASCII characters",
             "Idempotency-Key 请求头应为1至255个可见ASCII字符",
         ))

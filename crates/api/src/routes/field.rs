@@ -20,7 +20,7 @@ use guomen_domain::field::evidence::{self, RemoteInspection, ALLOWED_MEDIA_TYPES
 use guomen_domain::field::survey::{Finding, Plot, SurveyPlan};
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use guomen_service::fail_if as done;
 use guomen_service::fields::required;
 use guomen_store::field::FieldCommand;
@@ -81,7 +81,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 fn date(errors: &mut Vec<FieldError>, path: &str, v: &str) -> Option<Date> {
     let d = Date::parse(v.trim(), &time::macros::format_description!("[year]-[month]-[day]")).ok();
     if d.is_none() {
-        errors.push(FieldError::new(path, "date_format", "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD"));
+        errors.push(FieldError::new(path, Rule::DateFormat, "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD"));
     }
     d
 }
@@ -98,7 +98,7 @@ fn decimal(errors: &mut Vec<FieldError>, path: &str, v: &Value) -> Decimal {
     parsed.filter(|d| d.abs() < bound).unwrap_or_else(|| {
         errors.push(FieldError::new(
             path,
-            "decimal_format",
+            Rule::DecimalFormat,
             "a decimal number such as \"8.5\", at most 14 digits before the point",
             "应为十进制数，如 \"8.5\"，整数部分最多14位",
         ));
@@ -106,8 +106,11 @@ fn decimal(errors: &mut Vec<FieldError>, path: &str, v: &Value) -> Decimal {
     })
 }
 
-/// A problem document with its own status and code (for answers no refusal kind names).
-fn custom_problem(status: StatusCode, code: &str, base: Refusal) -> Response {
+/// A problem document whose code is the rule itself, answered with the rule's catalogued status
+/// (for answers no refusal kind names).
+fn custom_problem(rule: Rule, base: Refusal) -> Response {
+    let status = StatusCode::from_u16(rule.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let code = rule.code();
     let mut body = problem_body(&base);
     body["status"] = json!(status.as_u16());
     body["code"] = json!(code);
@@ -256,7 +259,7 @@ pub async fn close_plan(State(s): State<AppState>, caller: Caller, Path(id): Pat
 fn slot_kind(errors: &mut Vec<FieldError>, v: &str) -> Option<SlotKind> {
     let k = SlotKind::parse(v);
     if k.is_none() {
-        errors.push(FieldError::new("kind", "slot_kind", "kind is inspection or clearance", "预约类型应为 inspection 或 clearance"));
+        errors.push(FieldError::new("kind", Rule::SlotKind, "kind is inspection or clearance", "预约类型应为 inspection 或 clearance"));
     }
     k
 }
@@ -281,7 +284,7 @@ pub async fn set_schedule(State(s): State<AppState>, caller: Caller, body: RawBo
     if hours.is_none() {
         errors.push(FieldError::new(
             "hours",
-            "service_hours",
+            Rule::ServiceHours,
             "hours are office, five-plus-two or seven-by-twenty-four",
             "服务时间应为 office、five-plus-two 或 seven-by-twenty-four",
         ));
@@ -323,7 +326,7 @@ pub async fn book(State(s): State<AppState>, caller: Caller, body: RawBody) -> R
     if start.is_none() {
         errors.push(FieldError::new(
             "start",
-            "datetime_format",
+            Rule::DatetimeFormat,
             "an RFC 3339 date-time such as 2026-03-11T03:00:00+08:00",
             "应为 RFC 3339 时间，如 2026-03-11T03:00:00+08:00",
         ));
@@ -369,7 +372,7 @@ pub async fn day_view(
     let day = match q.date.as_deref() {
         Some(d) => date(&mut errors, "date", d),
         None => {
-            errors.push(FieldError::new("date", "required", "give the day as ?date=YYYY-MM-DD", "请以 ?date=YYYY-MM-DD 指定日期"));
+            errors.push(FieldError::new("date", Rule::Required, "give the day as ?date=YYYY-MM-DD", "请以 ?date=YYYY-MM-DD 指定日期"));
             None
         }
     };
@@ -570,7 +573,7 @@ pub async fn upload(
     if q.instruction.is_none() {
         errors.push(FieldError::new(
             "instruction",
-            "required",
+            Rule::Required,
             "give the instruction answered as ?instruction=N",
             "请以 ?instruction=N 指定所答复的监管指令",
         ));
@@ -579,7 +582,7 @@ pub async fn upload(
     if file_name.is_empty() {
         errors.push(FieldError::new(
             "file_name",
-            "required",
+            Rule::Required,
             "give the file's name as ?file_name=NAME",
             "请以 ?file_name=文件名 指定文件名",
         ));
@@ -608,7 +611,12 @@ pub async fn upload(
     }
     let size = bytes.len() as u64;
     if bytes.is_empty() {
-        return Err(ApiError::Refused(Refusal::validation(vec![FieldError::new("size", "file_empty", "the file is empty", "文件为空")])));
+        return Err(ApiError::Refused(Refusal::validation(vec![FieldError::new(
+            "size",
+            Rule::FileEmpty,
+            "the file is empty",
+            "文件为空",
+        )])));
     }
     let Some(media_type) = evidence::sniff(&bytes).map(str::to_owned) else {
         return Err(ApiError::Refused(Refusal {
@@ -620,7 +628,7 @@ pub async fn upload(
             detail_zh: format!("文件内容不属于 {}（申报类型为 {declared:?}）；类型按文件内容识别", ALLOWED_MEDIA_TYPES.join("、")),
             errors: vec![FieldError::new(
                 "media_type",
-                "media_type_not_allowed",
+                Rule::MediaTypeNotAllowed,
                 format!("the content is not an image, a video or a PDF of an accepted type; allowed: {}", ALLOWED_MEDIA_TYPES.join(", ")),
                 format!("文件内容不是可接受的图片、视频或 PDF；允许的类型：{}", ALLOWED_MEDIA_TYPES.join("、")),
             )],
@@ -676,7 +684,7 @@ fn too_large() -> ApiError {
         detail_zh: format!("影像资料不得超过 {MAX_EVIDENCE_BYTES} 字节"),
         errors: vec![FieldError::new(
             "size",
-            "file_too_large",
+            Rule::FileTooLarge,
             format!("the file is larger than {MAX_EVIDENCE_BYTES} bytes"),
             format!("文件超过 {MAX_EVIDENCE_BYTES} 字节"),
         )],
@@ -716,9 +724,9 @@ pub async fn download(
                 kind: RefusalKind::InvalidState,
                 detail_en: format!("the file of evidence {} (sha256 {}) is no longer in storage", ev.id, ev.sha256),
                 detail_zh: format!("影像资料 {}（SHA-256 {}）的文件已不在存储中", ev.id, ev.sha256),
-                errors: vec![FieldError::new("evidence_id", "evidence_missing", "the stored file is missing", "存储的文件已缺失")],
+                errors: vec![FieldError::new("evidence_id", Rule::EvidenceMissing, "the stored file is missing", "存储的文件已缺失")],
             };
-            return Ok(custom_problem(StatusCode::GONE, "evidence_missing", r));
+            return Ok(custom_problem(Rule::EvidenceMissing, r));
         }
         Err(e) => return Err(ApiError::Internal(format!("cannot read evidence {}: {e}", ev.id))),
     };
@@ -742,12 +750,12 @@ pub async fn download(
             ),
             errors: vec![FieldError::new(
                 "evidence_id",
-                "evidence_tampered",
+                Rule::EvidenceTampered,
                 "the stored file was altered after upload",
                 "存储的文件在上传后被改动",
             )],
         };
-        return Ok(custom_problem(StatusCode::CONFLICT, "evidence_tampered", r));
+        return Ok(custom_problem(Rule::EvidenceTampered, r));
     }
     let mut res = Response::new(axum::body::Body::from(bytes));
     let h = res.headers_mut();

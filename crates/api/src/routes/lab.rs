@@ -13,7 +13,7 @@ use axum::Json;
 use guomen_domain::party::Role;
 use guomen_domain::quarantine::permit::PermitDraft;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{FieldError, Refusal};
+use guomen_domain::{FieldError, Refusal, Rule};
 use guomen_service::fail_if as done;
 use guomen_service::fields::required;
 use guomen_store::quarantine::{LabStep, QuarantineCommand};
@@ -248,13 +248,13 @@ pub async fn figures(
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     let mut date = |path: &str, v: &str| {
         time::Date::parse(v.trim(), &fmt)
-            .map_err(|_| errors.push(FieldError::new(path, "date_format", "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD")))
+            .map_err(|_| errors.push(FieldError::new(path, Rule::DateFormat, "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD")))
             .ok()
     };
     let (from, to) = (date("from", &q.from), date("to", &q.to));
     if let (Some(f), Some(t)) = (from, to) {
         if t < f {
-            errors.push(FieldError::new("to", "date_order", "`to` is before `from`", "截止日期早于开始日期"));
+            errors.push(FieldError::new("to", Rule::DateOrder, "`to` is before `from`", "截止日期早于开始日期"));
         }
     }
     let office = q.office.map(|o| required(&mut errors, "office", &o, 4));

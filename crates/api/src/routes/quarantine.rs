@@ -12,7 +12,7 @@ use axum::Json;
 use guomen_domain::declaration::DispositionKind;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
-use guomen_domain::FieldError;
+use guomen_domain::{FieldError, Rule};
 use guomen_service::fail_if as done;
 use guomen_service::fields::required;
 use guomen_store::DeclarationCommand;
@@ -116,14 +116,14 @@ pub async fn order_disposition(
     if kind.is_none() {
         errors.push(FieldError::new(
             "kind",
-            "disposition_kind",
+            Rule::DispositionKind,
             "kind is recall, treatment, return or destruction",
             "处置方式应为 recall、treatment、return 或 destruction",
         ));
     }
     let deadline = time::Date::parse(b.deadline.trim(), &time::macros::format_description!("[year]-[month]-[day]")).ok();
     if deadline.is_none() {
-        errors.push(FieldError::new("deadline", "date_format", "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD"));
+        errors.push(FieldError::new("deadline", Rule::DateFormat, "a date is YYYY-MM-DD", "日期格式应为 YYYY-MM-DD"));
     }
     done(errors)?;
     let (kind, deadline) = (kind.expect("checked"), deadline.expect("checked"));

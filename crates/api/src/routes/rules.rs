@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use guomen_domain::party::Role;
 use guomen_domain::risk::{Criterion, RuleSet};
-use guomen_domain::Refusal;
+use guomen_domain::{Refusal, Rule};
 use guomen_store::Outcome;
 use guomen_store::RiskCommand;
 use serde::Deserialize;
@@ -92,7 +92,7 @@ pub async fn put_criterion(
     if b.criterion.id != id {
         return Err(ApiError::Refused(Refusal::field(
             "criterion.id",
-            "id_mismatch",
+            Rule::IdMismatch,
             "the criterion's id must match the URL",
             "规则编号须与请求路径一致",
         )));

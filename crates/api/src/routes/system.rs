@@ -7,7 +7,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::Json;
 use guomen_domain::party::Role;
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -48,7 +48,7 @@ pub async fn verify(
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::Refused(Refusal::field(
             "limit",
-            "limit_range",
+            Rule::LimitRange,
             format!("limit is 1 to {MAX_LIMIT}, got {limit}"),
             format!("limit 应为 1 至 {MAX_LIMIT}，实际为 {limit}"),
         )));
@@ -58,7 +58,7 @@ pub async fn verify(
             kind: RefusalKind::TooManyRequests,
             detail_en: "a verification of the journal is already running on this server; ask again when it has finished".into(),
             detail_zh: "本服务器正在进行一次日志核验，请待其完成后再试".into(),
-            errors: vec![FieldError::new("", "verify_running", "one verification at a time", "同一时间只进行一次核验")],
+            errors: vec![FieldError::new("", Rule::VerifyRunning, "one verification at a time", "同一时间只进行一次核验")],
         }));
     };
     let r = s.store.verify().await?;

@@ -15,6 +15,7 @@ use guomen_domain::inspection::Outcome as Check;
 use guomen_domain::party::{Actor, Role};
 use guomen_domain::risk::Lane;
 use guomen_domain::types::CustomsCode;
+use guomen_domain::Rule;
 use guomen_store::{Command, Outcome, Store, StoreError};
 use guomen_store::{DeclarationCommand, RiskCommand};
 use rand::rngs::StdRng;
@@ -266,7 +267,7 @@ impl<'a> World<'a> {
             // The permit this filing names is used up: refused, and filed again once the
             // supplementary permit is issued.
             match self.sim.attempt(actor, command, t).await {
-                Err(StoreError::Refused(r)) if r.errors.iter().any(|e| e.rule == "permit_exhausted") => {
+                Err(StoreError::Refused(r)) if r.errors.iter().any(|e| e.rule == Rule::PermitExhausted) => {
                     self.cases[i].run.refused = true;
                     self.stats.refused_filings += 1;
                     self.at(t + Duration::minutes(80), Task::Supplementary(i));

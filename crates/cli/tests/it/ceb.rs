@@ -52,7 +52,7 @@ async fn every_other_official_sample_is_refused_as_not_for_customs() {
             let xml = std::fs::read(&path).unwrap();
             match process(&app.store, None, &crate::helpers::admin(), Sender::Operator, &xml, 7).await {
                 Err(guomen_service::Failure::Refused(r) | guomen_service::Failure::RefusedWith(r, _)) => {
-                    assert_eq!(r.errors[0].rule, "wrong_root", "{name}: {r:?}");
+                    assert_eq!(r.errors[0].rule, guomen_domain::Rule::WrongRoot, "{name}: {r:?}");
                     assert!(r.detail_en.contains("not a message customs accepts"), "{name}: {}", r.detail_en);
                     refused += 1;
                 }

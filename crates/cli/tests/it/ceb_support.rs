@@ -150,7 +150,11 @@ pub async fn post_xml(app: &TestApp, who: &str, xml: &str) -> (u16, String, bool
         .unwrap();
     let status = res.status().as_u16();
     let replayed = res.headers().get("guomen-replayed").is_some();
-    (status, res.text().await.unwrap(), replayed)
+    let text = res.text().await.unwrap();
+    if let Ok(problem) = serde_json::from_str(&text) {
+        crate::helpers::assert_catalogued(status, &problem);
+    }
+    (status, text, replayed)
 }
 
 /// Sends a parcel's four messages, each by the firm that sends it; returns the inventory list's

@@ -31,6 +31,16 @@ pub struct TestApp {
     pub location: Location,
 }
 
+/// Every rule a problem document names is in the refusal catalogue, answered with the status
+/// the catalogue gives it: every request a test sends through [`TestApp::send`] checks this.
+pub fn assert_catalogued(status: u16, body: &Value) {
+    for e in body.get("errors").and_then(Value::as_array).into_iter().flatten() {
+        let code = e["rule"].as_str().unwrap_or_default();
+        let rule = guomen_domain::Rule::from_code(code).unwrap_or_else(|| panic!("rule {code:?} is not catalogued: {body}"));
+        assert_eq!(rule.status(), status, "rule {code} is catalogued with {} but answered with {status}: {body}", rule.status());
+    }
+}
+
 /// Which engines to run a test on: SQLite always; PostgreSQL when `GUOMEN_TEST_POSTGRES` is set.
 pub fn engines() -> Vec<Engine> {
     let mut v = vec![Engine::Sqlite];
@@ -254,7 +264,9 @@ impl TestApp {
         let res = req.send().await.unwrap();
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        assert_catalogued(status, &body);
+        (status, body)
     }
 
     pub async fn post(&self, path: &str, who: &str, body: &Value) -> (u16, Value) {

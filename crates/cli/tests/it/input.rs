@@ -21,7 +21,9 @@ async fn raw(app: &TestApp, content_type: &str, body: Vec<u8>, who: &str) -> (u1
     let status = res.status().as_u16();
     let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
     let text = res.text().await.unwrap();
-    (status, ct, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    assert_catalogued(status, &body);
+    (status, ct, body)
 }
 
 fn paths(p: &Value) -> Vec<(String, String)> {

@@ -18,6 +18,7 @@ mod input;
 mod journal;
 mod mandates;
 mod quarantine;
+mod refusals;
 mod security;
 mod spine;
 mod targeting;

@@ -4,7 +4,7 @@
 
 use super::events::CebEvent;
 use super::inventory::{InventoryRecord, TaxState};
-use crate::{FieldError, Refusal, RefusalKind};
+use crate::{FieldError, Refusal, RefusalKind, Rule};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -70,7 +70,7 @@ pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount
     if amount <= Decimal::ZERO || amount.scale() > 2 {
         return Err(Refusal::field(
             "amount",
-            "amount",
+            Rule::Amount,
             "the amount is a positive sum in CNY, to the fen",
             "担保金额应为正数，最多两位小数",
         ));
@@ -78,7 +78,7 @@ pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount
     if code.is_empty() || code.chars().count() > 30 {
         return Err(Refusal::field(
             "enterprise",
-            "required",
+            Rule::Required,
             "name the enterprise holding the guarantee (1–30 characters)",
             "请填写担保企业编号（1至30个字符）",
         ));
@@ -88,7 +88,7 @@ pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount
     g.amount = g.amount.checked_add(amount).filter(|t| *t < ceiling).ok_or_else(|| {
         Refusal::field(
             "amount",
-            "number_range",
+            Rule::NumberRange,
             format!("the guarantee would reach {ceiling} CNY or more; at most 15 digits before the point"),
             format!("担保总额将达到或超过 {ceiling} 元；整数部分最多15位"),
         )
@@ -102,18 +102,18 @@ pub fn add(existing: Option<&Guarantee>, code: &str, kind: GuaranteeKind, amount
 /// found) is paid, and the guarantee's reservation given back.
 pub fn pay_tax(g: &Guarantee, ids: &[String], records: &[Option<InventoryRecord>]) -> Result<CebEvent, Refusal> {
     if ids.is_empty() {
-        return Err(Refusal::field("inventories", "required", "name the inventory lists whose tax is paid", "请列出已缴税的清单"));
+        return Err(Refusal::field("inventories", Rule::Required, "name the inventory lists whose tax is paid", "请列出已缴税的清单"));
     }
     let mut amount = Decimal::ZERO;
     for (i, (id, rec)) in ids.iter().zip(records).enumerate() {
         let path = format!("inventories[{i}]");
         if ids[..i].contains(id) {
-            return Err(Refusal::field(&path, "duplicate", format!("{id} is listed twice"), format!("{id} 重复")));
+            return Err(Refusal::field(&path, Rule::Duplicate, format!("{id} is listed twice"), format!("{id} 重复")));
         }
         let Some(rec) = rec.as_ref().filter(|r| r.acceptance.as_ref().is_some_and(|a| a.guarantee == g.code)) else {
             return Err(Refusal::field(
                 &path,
-                "inventory_unknown",
+                Rule::InventoryUnknown,
                 format!("no inventory list {id} under the guarantee of {}", g.code),
                 format!("{} 担保下没有清单 {id}", g.code),
             ));
@@ -123,7 +123,7 @@ pub fn pay_tax(g: &Guarantee, ids: &[String], records: &[Option<InventoryRecord>
                 kind: RefusalKind::Conflict,
                 detail_en: format!("the tax of {id} is not awaiting payment"),
                 detail_zh: format!("清单 {id} 没有待缴税款"),
-                errors: vec![FieldError::new(path, "tax_state", "no tax awaiting payment", "没有待缴税款")],
+                errors: vec![FieldError::new(path, Rule::TaxState, "no tax awaiting payment", "没有待缴税款")],
             });
         }
         amount += rec.tax_due;

@@ -6,7 +6,7 @@
 use super::events::{CebEvent, QuotaChange, RefundLine};
 use super::inventory::{InventoryRecord, InventoryStatus, REFUND_DAYS};
 use super::quota::Ledger;
-use crate::{Refusal, RefusalKind};
+use crate::{Refusal, RefusalKind, Rule};
 use rust_decimal::Decimal;
 
 fn wrong_state(rec: &InventoryRecord, action_en: &str, action_zh: &str) -> Refusal {
@@ -36,7 +36,7 @@ pub fn release(rec: &InventoryRecord, officer: &str, note: &str, ledger: Ledger)
 /// 扣留 after inspection found a problem.
 pub fn detain(rec: &InventoryRecord, officer: &str, code: u16, reason: &str) -> Result<CebEvent, Refusal> {
     if !(501..=599).contains(&code) {
-        return Err(Refusal::field("code", "detention_code", "a detention code is 501 to 599", "扣留代码应为 501 至 599"));
+        return Err(Refusal::field("code", Rule::DetentionCode, "a detention code is 501 to 599", "扣留代码应为 501 至 599"));
     }
     if rec.status != InventoryStatus::Inspection {
         return Err(wrong_state(rec, "detained", "扣留"));
@@ -127,7 +127,7 @@ pub fn refund(
         let Some(item) = rec.inventory.items.iter().find(|it| it.gnum == l.gnum) else {
             return Err(Refusal::field(
                 &format!("InvtRefundList[{i}]/gnum"),
-                "refund_line",
+                Rule::RefundLine,
                 format!("inventory {} has no goods line {}", rec.id, l.gnum),
                 format!("清单 {} 没有第 {} 项商品", rec.id, l.gnum),
             ));
@@ -136,7 +136,7 @@ pub fn refund(
         if l.qty <= Decimal::ZERO || before + l.qty > item.qty {
             return Err(Refusal::field(
                 &format!("InvtRefundList[{i}]/qty"),
-                "refund_qty",
+                Rule::RefundQty,
                 format!("line {} had {} and {} were already returned; {} cannot be returned", l.gnum, item.qty, before, l.qty),
                 format!("第 {} 项申报数量 {}，已退 {}，不能再退 {}", l.gnum, item.qty, before, l.qty),
             ));

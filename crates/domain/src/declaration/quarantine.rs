@@ -10,7 +10,7 @@
 //! ```
 
 use super::record::{Declaration, Status};
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::event::Event;
 use crate::inspection::{Conclusion, InspectionResult, Outcome, ReleaseKind};
 use crate::types::CustomsCode;
@@ -177,9 +177,9 @@ impl DispositionOrder {
 fn required(errors: &mut Vec<FieldError>, path: &str, v: &str, max: usize) -> String {
     let t = v.trim();
     if t.is_empty() {
-        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
+        errors.push(FieldError::new(path, Rule::Required, "this field is required", "此字段为必填项"));
     } else if t.chars().count() > max {
-        errors.push(FieldError::new(path, "too_long", format!("at most {max} characters"), format!("最多 {max} 个字符")));
+        errors.push(FieldError::new(path, Rule::TooLong, format!("at most {max} characters"), format!("最多 {max} 个字符")));
     }
     t.to_owned()
 }
@@ -277,7 +277,7 @@ impl Declaration {
         if !promise_accepted {
             errors.push(FieldError::new(
                 "promise_accepted",
-                "promise_required",
+                Rule::PromiseRequired,
                 "the commitment must accept the promise not to sow, sell or move the goods",
                 "须承诺在检测合格前不播种、不销售、不调运",
             ));
@@ -347,7 +347,7 @@ impl Declaration {
         let mut errors = Vec::new();
         let instructions = required(&mut errors, "instructions", instructions, 1000);
         if deadline < today {
-            errors.push(FieldError::new("deadline", "deadline_past", "the deadline is in the past", "处置期限早于今日"));
+            errors.push(FieldError::new("deadline", Rule::DeadlinePast, "the deadline is in the past", "处置期限早于今日"));
         }
         done(errors)?;
         Ok(vec![Event::DispositionOrdered {
@@ -384,7 +384,7 @@ impl Declaration {
         if result.outcome == Outcome::NotSatisfactory && result.findings.iter().all(|f| f.trim().is_empty()) {
             return Err(Refusal::field(
                 "findings",
-                "findings_required",
+                Rule::FindingsRequired,
                 "a result that is not satisfactory must list the findings",
                 "检验结果不合格时必须填写发现",
             ));

@@ -10,7 +10,7 @@
 //! changed nothing. [`Declaration::apply`] folds events into the record.
 
 use super::{DeclarationContent, DeclarationMode};
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::event::Event;
 use crate::inspection::*;
 use crate::party::Enterprise;
@@ -185,7 +185,7 @@ pub fn file(f: Filing<'_>) -> Result<Vec<Event>, Refusal> {
             detail_zh: format!("企业 {} 不是报关单所列的收发货人、消费使用单位或申报单位", f.filed_by),
             errors: vec![FieldError::new(
                 "head.trade_code",
-                "not_a_party",
+                Rule::NotAParty,
                 "you may file only for your own enterprise or as its named agent",
                 "只能为本企业或作为所列代理申报",
             )],
@@ -451,7 +451,7 @@ impl Declaration {
         if report.record_no != notice.record_no {
             errors.push(FieldError::new(
                 "record_no",
-                "record_no_mismatch",
+                Rule::RecordNoMismatch,
                 format!("the inspection record number is {}", notice.record_no),
                 format!("查验记录编号应为 {}", notice.record_no),
             ));
@@ -463,7 +463,7 @@ impl Declaration {
             if unit.is_empty() || unit.len() > 20 || !unit.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-') {
                 errors.push(FieldError::new(
                     "container_no",
-                    "unit_mark",
+                    Rule::UnitMark,
                     "the container, ULD or package mark is 1–20 characters of A–Z, 0–9, '-'",
                     "集装箱号、集装器号或唛头应为1至20位大写字母、数字或 '-'",
                 ));
@@ -471,14 +471,14 @@ impl Declaration {
         } else if !super::container_number_valid(unit) {
             errors.push(FieldError::new(
                 "container_no",
-                "container_number",
+                Rule::ContainerNumber,
                 "not an ISO 6346 container number with a correct check digit",
                 "不是校验位正确的 ISO 6346 集装箱号",
             ));
         } else if !notice.containers.iter().any(|c| c == unit) {
             errors.push(FieldError::new(
                 "container_no",
-                "container_not_declared",
+                Rule::ContainerNotDeclared,
                 format!("container {unit} is not on the declaration"),
                 format!("集装箱 {unit} 不在报关单中"),
             ));
@@ -486,7 +486,7 @@ impl Declaration {
         if self.positions.iter().any(|p| p.container_no == report.container_no) {
             errors.push(FieldError::new(
                 "container_no",
-                "container_reported",
+                Rule::ContainerReported,
                 format!("{} is already reported in position", report.container_no),
                 format!("{} 已反馈到位", report.container_no),
             ));
@@ -517,7 +517,7 @@ impl Declaration {
         if result.outcome == Outcome::NotSatisfactory && result.findings.iter().all(|f| f.trim().is_empty()) {
             return Err(Refusal::field(
                 "findings",
-                "findings_required",
+                Rule::FindingsRequired,
                 "a result that is not satisfactory must list the findings",
                 "查验结果不合格时必须填写查验发现",
             ));
@@ -560,7 +560,7 @@ impl Declaration {
         if needs_note && note.as_deref().is_none_or(|n| n.trim().is_empty()) {
             return Err(Refusal::field(
                 "note",
-                "release_note_required",
+                Rule::ReleaseNoteRequired,
                 "releasing held or non-conforming goods needs a note of the official intervention",
                 "放行扣留或不合格货物须注明处置情况",
             ));
@@ -576,7 +576,7 @@ impl Declaration {
             return Err(self.wrong_state("hold", "扣留"));
         }
         if reason.trim().is_empty() {
-            return Err(Refusal::field("reason", "required", "a hold needs a reason", "扣留须注明原因"));
+            return Err(Refusal::field("reason", Rule::Required, "a hold needs a reason", "扣留须注明原因"));
         }
         Ok(vec![Event::Held {
             declaration_id: self.id.clone(),
@@ -610,7 +610,7 @@ impl Declaration {
             if !same {
                 errors.push(FieldError::new(
                     path,
-                    "summary_mismatch",
+                    Rule::SummaryMismatch,
                     "must be the same as in the summary declaration",
                     "须与概要申报一致",
                 ));

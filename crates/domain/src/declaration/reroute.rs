@@ -12,7 +12,7 @@
 //! re-routings beside it and [`Declaration::lane`] answers with the last one.
 
 use super::record::{automatic_kind, Declaration, Status};
-use crate::error::Refusal;
+use crate::error::{Refusal, Rule};
 use crate::event::Event;
 use crate::risk::Lane;
 use serde::{Deserialize, Serialize};
@@ -45,15 +45,15 @@ impl Declaration {
         let reason = reason.trim();
         let mut errors = Vec::new();
         if reason.is_empty() {
-            errors.push(crate::FieldError::new("reason", "required", "a re-routing needs a reason", "改变通道须说明原因"));
+            errors.push(crate::FieldError::new("reason", Rule::Required, "a re-routing needs a reason", "改变通道须说明原因"));
         } else if reason.chars().count() > 500 {
-            errors.push(crate::FieldError::new("reason", "too_long", "at most 500 characters", "最多 500 个字符"));
+            errors.push(crate::FieldError::new("reason", Rule::TooLong, "at most 500 characters", "最多 500 个字符"));
         }
         let from = self.lane();
         if to == from {
             errors.push(crate::FieldError::new(
                 "lane",
-                "same_lane",
+                Rule::SameLane,
                 format!("the declaration is already in the {} lane", from.as_str()),
                 format!("报关单已在{}通道", lane_zh(from)),
             ));
@@ -61,7 +61,7 @@ impl Declaration {
         if !to.needs_inspection() && self.sampling.as_ref().is_some_and(|s| s.pending()) {
             errors.push(crate::FieldError::new(
                 "lane",
-                "sampling_pending",
+                Rule::SamplingPending,
                 "laboratory sampling is ordered: the goods cannot go to a lane without a check",
                 "已下达取样送检指令，不能改为免于查验的通道",
             ));

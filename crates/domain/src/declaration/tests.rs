@@ -1,7 +1,7 @@
 //! Declaration tests: field validation, the record's state machine and notice fan-out.
 
 use super::*;
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::event::Event;
 use crate::inspection::*;
 use crate::notice::{self, Outgoing};
@@ -140,11 +140,11 @@ fn valid_draft() -> DeclarationDraft {
     }
 }
 
-fn paths_rules(errors: &[FieldError]) -> Vec<(String, &'static str)> {
+fn paths_rules(errors: &[FieldError]) -> Vec<(String, Rule)> {
     errors.iter().map(|e| (e.path.clone(), e.rule)).collect()
 }
 
-fn expect_errors(draft: &DeclarationDraft, today: Date) -> Vec<(String, &'static str)> {
+fn expect_errors(draft: &DeclarationDraft, today: Date) -> Vec<(String, Rule)> {
     match check_on(draft, today) {
         Ok(c) => panic!("expected validation errors, got content {c:?}"),
         Err(errors) => {
@@ -156,7 +156,7 @@ fn expect_errors(draft: &DeclarationDraft, today: Date) -> Vec<(String, &'static
     }
 }
 
-fn owned(v: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
+fn owned(v: &[(&str, Rule)]) -> Vec<(String, Rule)> {
     v.iter().map(|(p, r)| ((*p).to_owned(), *r)).collect()
 }
 
@@ -245,42 +245,42 @@ fn other_valid_modes_pass() {
 
 type Mutation = fn(&mut DeclarationDraft);
 /// (case name, how the valid draft is broken, the (path, rule) errors expected in order)
-type Case = (&'static str, Mutation, Vec<(&'static str, &'static str)>);
+type Case = (&'static str, Mutation, Vec<(&'static str, Rule)>);
 
 #[test]
 fn each_broken_field_is_named_with_its_rule() {
     let cases: Vec<Case> = vec![
-        ("missing ie_flag", |d| d.head.ie_flag = None, vec![("head.ie_flag", "required")]),
-        ("blank ie_flag", |d| d.head.ie_flag = s("  "), vec![("head.ie_flag", "required")]),
-        ("ie_flag neither I nor E", |d| d.head.ie_flag = s("X"), vec![("head.ie_flag", "ie_flag")]),
-        ("unknown mode", |d| d.head.mode = s("express"), vec![("head.mode", "mode")]),
-        ("missing ie_date on a standard declaration", |d| d.head.ie_date = None, vec![("head.ie_date", "required")]),
-        ("ie_date not a date", |d| d.head.ie_date = s("08/03/2025"), vec![("head.ie_date", "date_format")]),
-        ("customs office not 4 digits", |d| d.head.customs_master = s("37A2"), vec![("head.customs_master", "office_format")]),
-        ("HS code not in HS 2022", |d| d.items[0].code_ts = s("9999990000"), vec![("items[0].code_ts", "hs_unknown")]),
-        ("HS code malformed", |d| d.items[1].code_ts = s("12099"), vec![("items[1].code_ts", "hs_format")]),
-        ("unknown currency", |d| d.items[0].trade_curr = s("QQQ"), vec![("items[0].trade_curr", "currency_unknown")]),
-        ("unknown origin country", |d| d.items[1].origin_country = s("XXX"), vec![("items[1].origin_country", "country_unknown")]),
-        ("unknown trade country", |d| d.head.trade_country = s("XXX"), vec![("head.trade_country", "country_unknown")]),
-        ("unknown unit", |d| d.items[0].g_unit = s("999"), vec![("items[0].g_unit", "unit_unknown")]),
-        ("total is not qty × price", |d| d.items[0].decl_total = s("2600.00"), vec![("items[0].decl_total", "total_mismatch")]),
-        ("total two fen off", |d| d.items[0].decl_total = s("2500.02"), vec![("items[0].decl_total", "total_mismatch")]),
-        ("duplicate item number", |d| d.items[1].g_no = s("1"), vec![("items[1].g_no", "g_no_duplicate")]),
-        ("item number out of range", |d| d.items[1].g_no = s("0"), vec![("items[1].g_no", "integer_range")]),
-        ("net weight over gross", |d| d.head.net_wt = s("6400.6"), vec![("head.net_wt", "net_over_gross")]),
-        ("unknown consignee", |d| d.head.trade_code = s("3502969999"), vec![("head.trade_code", "enterprise_unknown")]),
-        ("unknown agent", |d| d.head.agent_code = s("3502989999"), vec![("head.agent_code", "enterprise_unknown")]),
-        ("malformed customs code", |d| d.head.owner_code = s("35029"), vec![("head.owner_code", "customs_code_format")]),
-        ("unknown supervision site", |d| d.head.site_code = s("ZZ99"), vec![("head.site_code", "site_unknown")]),
+        ("missing ie_flag", |d| d.head.ie_flag = None, vec![("head.ie_flag", Rule::Required)]),
+        ("blank ie_flag", |d| d.head.ie_flag = s("  "), vec![("head.ie_flag", Rule::Required)]),
+        ("ie_flag neither I nor E", |d| d.head.ie_flag = s("X"), vec![("head.ie_flag", Rule::IeFlag)]),
+        ("unknown mode", |d| d.head.mode = s("express"), vec![("head.mode", Rule::Mode)]),
+        ("missing ie_date on a standard declaration", |d| d.head.ie_date = None, vec![("head.ie_date", Rule::Required)]),
+        ("ie_date not a date", |d| d.head.ie_date = s("08/03/2025"), vec![("head.ie_date", Rule::DateFormat)]),
+        ("customs office not 4 digits", |d| d.head.customs_master = s("37A2"), vec![("head.customs_master", Rule::OfficeFormat)]),
+        ("HS code not in HS 2022", |d| d.items[0].code_ts = s("9999990000"), vec![("items[0].code_ts", Rule::HsUnknown)]),
+        ("HS code malformed", |d| d.items[1].code_ts = s("12099"), vec![("items[1].code_ts", Rule::HsFormat)]),
+        ("unknown currency", |d| d.items[0].trade_curr = s("QQQ"), vec![("items[0].trade_curr", Rule::CurrencyUnknown)]),
+        ("unknown origin country", |d| d.items[1].origin_country = s("XXX"), vec![("items[1].origin_country", Rule::CountryUnknown)]),
+        ("unknown trade country", |d| d.head.trade_country = s("XXX"), vec![("head.trade_country", Rule::CountryUnknown)]),
+        ("unknown unit", |d| d.items[0].g_unit = s("999"), vec![("items[0].g_unit", Rule::UnitUnknown)]),
+        ("total is not qty × price", |d| d.items[0].decl_total = s("2600.00"), vec![("items[0].decl_total", Rule::TotalMismatch)]),
+        ("total two fen off", |d| d.items[0].decl_total = s("2500.02"), vec![("items[0].decl_total", Rule::TotalMismatch)]),
+        ("duplicate item number", |d| d.items[1].g_no = s("1"), vec![("items[1].g_no", Rule::GNoDuplicate)]),
+        ("item number out of range", |d| d.items[1].g_no = s("0"), vec![("items[1].g_no", Rule::IntegerRange)]),
+        ("net weight over gross", |d| d.head.net_wt = s("6400.6"), vec![("head.net_wt", Rule::NetOverGross)]),
+        ("unknown consignee", |d| d.head.trade_code = s("3502969999"), vec![("head.trade_code", Rule::EnterpriseUnknown)]),
+        ("unknown agent", |d| d.head.agent_code = s("3502989999"), vec![("head.agent_code", Rule::EnterpriseUnknown)]),
+        ("malformed customs code", |d| d.head.owner_code = s("35029"), vec![("head.owner_code", Rule::CustomsCodeFormat)]),
+        ("unknown supervision site", |d| d.head.site_code = s("ZZ99"), vec![("head.site_code", Rule::SiteUnknown)]),
         (
             "bad container check digit",
             |d| d.containers[0].container_id = s("CSQU3054384"),
-            vec![("containers[0].container_id", "container_number")],
+            vec![("containers[0].container_id", Rule::ContainerNumber)],
         ),
         (
             "container listed twice",
             |d| d.containers[1].container_id = s(BOX_A),
-            vec![("containers[1].container_id", "container_duplicate")],
+            vec![("containers[1].container_id", Rule::ContainerDuplicate)],
         ),
         (
             "advance export more than 3 days ahead",
@@ -289,16 +289,16 @@ fn each_broken_field_is_named_with_its_rule() {
                 d.head.mode = s("advance");
                 d.head.ie_date = s("2025-03-14");
             },
-            vec![("head.ie_date", "advance_export_window")],
+            vec![("head.ie_date", Rule::AdvanceExportWindow)],
         ),
-        ("standard import dated in the future", |d| d.head.ie_date = s("2025-03-11"), vec![("head.ie_date", "ie_date_future")]),
+        ("standard import dated in the future", |d| d.head.ie_date = s("2025-03-11"), vec![("head.ie_date", Rule::IeDateFuture)]),
         (
             "two-step import dated in the future",
             |d| {
                 d.head.mode = s("two-step");
                 d.head.ie_date = s("2025-04-01");
             },
-            vec![("head.ie_date", "ie_date_future")],
+            vec![("head.ie_date", Rule::IeDateFuture)],
         ),
         (
             "two-step export",
@@ -306,25 +306,25 @@ fn each_broken_field_is_named_with_its_rule() {
                 d.head.ie_flag = s("E");
                 d.head.mode = s("two-step");
             },
-            vec![("head.mode", "two_step_import_only")],
+            vec![("head.mode", Rule::TwoStepImportOnly)],
         ),
-        ("no items", |d| d.items.clear(), vec![("items", "items_required")]),
+        ("no items", |d| d.items.clear(), vec![("items", Rule::ItemsRequired)]),
         (
             "51 items",
             |d| {
                 // Every number from 1 to 50 is used once; the 51st item can only repeat or exceed.
                 d.items = (1..=51).map(|n| item(&n.to_string(), "0808100000", "1", "1", "1", "USA")).collect();
             },
-            vec![("items", "items_too_many"), ("items[50].g_no", "integer_range")],
+            vec![("items", Rule::ItemsTooMany), ("items[50].g_no", Rule::IntegerRange)],
         ),
         (
             "import destination not CHN",
             |d| d.items[0].destination_country = s("USA"),
-            vec![("items[0].destination_country", "import_destination")],
+            vec![("items[0].destination_country", Rule::ImportDestination)],
         ),
-        ("pack_no not a whole number", |d| d.head.pack_no = s("1.5"), vec![("head.pack_no", "integer_range")]),
-        ("trans_mode outside 1–7", |d| d.head.trans_mode = s("8"), vec![("head.trans_mode", "trans_mode")]),
-        ("licence without number", |d| d.licences[0].cert_code = None, vec![("licences[0].cert_code", "required")]),
+        ("pack_no not a whole number", |d| d.head.pack_no = s("1.5"), vec![("head.pack_no", Rule::IntegerRange)]),
+        ("trans_mode outside 1–7", |d| d.head.trans_mode = s("8"), vec![("head.trans_mode", Rule::TransMode)]),
+        ("licence without number", |d| d.licences[0].cert_code = None, vec![("licences[0].cert_code", Rule::Required)]),
     ];
     for (name, mutate, expected) in cases {
         let mut d = valid_draft();
@@ -357,15 +357,15 @@ fn a_draft_with_several_broken_fields_reports_all_of_them() {
     assert_eq!(
         expect_errors(&d, TODAY),
         owned(&[
-            ("head.ie_flag", "required"),
-            ("head.trade_code", "enterprise_unknown"),
-            ("head.net_wt", "net_over_gross"),
-            ("head.site_code", "site_unknown"),
-            ("items[0].code_ts", "hs_unknown"),
-            ("items[0].trade_curr", "currency_unknown"),
-            ("items[1].g_no", "g_no_duplicate"),
-            ("items[1].decl_total", "total_mismatch"),
-            ("containers[1].container_id", "container_number"),
+            ("head.ie_flag", Rule::Required),
+            ("head.trade_code", Rule::EnterpriseUnknown),
+            ("head.net_wt", Rule::NetOverGross),
+            ("head.site_code", Rule::SiteUnknown),
+            ("items[0].code_ts", Rule::HsUnknown),
+            ("items[0].trade_curr", Rule::CurrencyUnknown),
+            ("items[1].g_no", Rule::GNoDuplicate),
+            ("items[1].decl_total", Rule::TotalMismatch),
+            ("containers[1].container_id", Rule::ContainerNumber),
         ])
     );
 }
@@ -375,7 +375,7 @@ fn the_date_rules_follow_today() {
     // The same draft is fine a day later: the rule compares with the office's date, not a clock.
     let mut d = valid_draft();
     d.head.ie_date = s("2025-03-11");
-    assert_eq!(expect_errors(&d, TODAY), owned(&[("head.ie_date", "ie_date_future")]));
+    assert_eq!(expect_errors(&d, TODAY), owned(&[("head.ie_date", Rule::IeDateFuture)]));
     assert!(check_on(&d, date!(2025 - 03 - 11)).is_ok());
 }
 
@@ -509,7 +509,7 @@ fn refused(r: Result<Vec<Event>, Refusal>) -> Refusal {
     }
 }
 
-fn assert_field_refusal(r: Result<Vec<Event>, Refusal>, path: &str, rule: &str) {
+fn assert_field_refusal(r: Result<Vec<Event>, Refusal>, path: &str, rule: Rule) {
     let e = refused(r);
     assert_eq!(e.kind, RefusalKind::Validation, "{e:?}");
     assert_eq!(e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect::<Vec<_>>(), vec![(path, rule)]);
@@ -656,17 +656,17 @@ fn file_by_the_consignee_or_its_mandated_agent_and_by_others_forbidden() {
     let mut without = filing(standard(), &rules, &t, AGENT);
     without.mandates = &[];
     let e = assert_kind(file(without), RefusalKind::Forbidden);
-    assert_eq!(e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect::<Vec<_>>(), vec![("head.agent_code", "mandate_missing")]);
+    assert_eq!(e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect::<Vec<_>>(), vec![("head.agent_code", Rule::MandateMissing)]);
     let mut with_owner = standard();
     with_owner.head.owner_code = Some(cc(OWNER));
     let e = assert_kind(file(filing(with_owner, &rules, &t, OWNER)), RefusalKind::Forbidden);
-    assert_eq!(e.errors[0].rule, "agent_not_named", "the named owner does not declare for the consignee");
+    assert_eq!(e.errors[0].rule, Rule::AgentNotNamed, "the named owner does not declare for the consignee");
 
     for outsider in [STRANGER, TERMINAL, OWNER] {
         let e = assert_kind(file(filing(standard(), &rules, &t, outsider)), RefusalKind::Forbidden);
         assert_eq!(
             e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect::<Vec<_>>(),
-            vec![("head.trade_code", "not_a_party")],
+            vec![("head.trade_code", Rule::NotAParty)],
             "{outsider}"
         );
     }
@@ -789,7 +789,7 @@ fn terminal_reports_containers_in_position() {
     let d = then(&d, &events);
     assert_eq!(d.status, Status::InPosition);
     assert_eq!(d.positions.iter().map(|p| p.container_no.as_str()).collect::<Vec<_>>(), vec![BOX_A, BOX_B]);
-    assert_field_refusal(d.report_position(position(&d, BOX_A, TERMINAL)), "container_no", "container_reported");
+    assert_field_refusal(d.report_position(position(&d, BOX_A, TERMINAL)), "container_no", Rule::ContainerReported);
 }
 
 #[test]
@@ -825,17 +825,17 @@ fn position_report_by_another_terminal_is_not_found() {
 #[test]
 fn position_report_field_checks() {
     let (d, _) = filed(standard(), Lane::Red);
-    assert_field_refusal(d.report_position(position(&d, BOX_ELSEWHERE, TERMINAL)), "container_no", "container_not_declared");
-    assert_field_refusal(d.report_position(position(&d, "CSQU3054384", TERMINAL)), "container_no", "container_number");
+    assert_field_refusal(d.report_position(position(&d, BOX_ELSEWHERE, TERMINAL)), "container_no", Rule::ContainerNotDeclared);
+    assert_field_refusal(d.report_position(position(&d, "CSQU3054384", TERMINAL)), "container_no", Rule::ContainerNumber);
     let mut wrong_record = position(&d, BOX_A, TERMINAL);
     wrong_record.record_no = "CY999".into();
-    assert_field_refusal(d.report_position(wrong_record), "record_no", "record_no_mismatch");
+    assert_field_refusal(d.report_position(wrong_record), "record_no", Rule::RecordNoMismatch);
 
     // Both problems at once are both reported.
     let mut both = position(&d, BOX_ELSEWHERE, TERMINAL);
     both.record_no = "CY999".into();
     let e = assert_kind(d.report_position(both), RefusalKind::Validation);
-    assert_eq!(e.errors.iter().map(|f| f.rule).collect::<Vec<_>>(), vec!["record_no_mismatch", "container_not_declared"]);
+    assert_eq!(e.errors.iter().map(|f| f.rule).collect::<Vec<_>>(), vec![Rule::RecordNoMismatch, Rule::ContainerNotDeclared]);
 }
 
 #[test]
@@ -884,8 +884,8 @@ fn yellow_lane_result_needs_no_position() {
 #[test]
 fn not_satisfactory_needs_findings() {
     let d = red_in_position();
-    assert_field_refusal(d.record_result(result(Outcome::NotSatisfactory, &[])), "findings", "findings_required");
-    assert_field_refusal(d.record_result(result(Outcome::NotSatisfactory, &["  ", ""])), "findings", "findings_required");
+    assert_field_refusal(d.record_result(result(Outcome::NotSatisfactory, &[])), "findings", Rule::FindingsRequired);
+    assert_field_refusal(d.record_result(result(Outcome::NotSatisfactory, &["  ", ""])), "findings", Rule::FindingsRequired);
     let d = then(&d, &d.record_result(result(Outcome::NotSatisfactory, &["origin labels say CHL"])).unwrap());
     assert_eq!(d.status, Status::Inspected);
     assert_eq!(d.result.as_ref().unwrap().outcome, Outcome::NotSatisfactory);
@@ -939,8 +939,8 @@ fn release_after_satisfactory_inspection() {
 #[test]
 fn release_of_non_conforming_goods_needs_a_note() {
     let d = red_inspected(result(Outcome::NotSatisfactory, &["origin labels say CHL"]));
-    assert_field_refusal(d.release(OFFICER, None, NOW), "note", "release_note_required");
-    assert_field_refusal(d.release(OFFICER, Some("   ".into()), NOW), "note", "release_note_required");
+    assert_field_refusal(d.release(OFFICER, None, NOW), "note", Rule::ReleaseNoteRequired);
+    assert_field_refusal(d.release(OFFICER, Some("   ".into()), NOW), "note", Rule::ReleaseNoteRequired);
     let events = d.release(OFFICER, Some("relabelled under supervision".into()), NOW).unwrap();
     let n = released_notice(&events);
     assert_eq!(n.kind, ReleaseKind::AfterInspection);
@@ -951,7 +951,7 @@ fn release_of_non_conforming_goods_needs_a_note() {
 #[test]
 fn lifting_a_hold_needs_a_note() {
     let d = red_held();
-    assert_field_refusal(d.release(OFFICER, None, NOW), "note", "release_note_required");
+    assert_field_refusal(d.release(OFFICER, None, NOW), "note", Rule::ReleaseNoteRequired);
     let events = d.release(OFFICER, Some("origin certificate produced".into()), NOW).unwrap();
     let n = released_notice(&events);
     assert_eq!(n.kind, ReleaseKind::HoldLifted);
@@ -985,8 +985,8 @@ fn hold_at_any_point_of_the_inspection() {
 #[test]
 fn hold_needs_a_reason() {
     let d = red_in_position();
-    assert_field_refusal(d.hold(OFFICER, "", NOW), "reason", "required");
-    assert_field_refusal(d.hold(OFFICER, " \t ", NOW), "reason", "required");
+    assert_field_refusal(d.hold(OFFICER, "", NOW), "reason", Rule::Required);
+    assert_field_refusal(d.hold(OFFICER, " \t ", NOW), "reason", Rule::Required);
 }
 
 #[test]
@@ -1058,7 +1058,7 @@ fn completion_must_match_the_summary() {
     for (path, change) in cases {
         let mut c = two_step();
         change(&mut c.head);
-        assert_field_refusal(d.complete(c, NOW), path, "summary_mismatch");
+        assert_field_refusal(d.complete(c, NOW), path, Rule::SummaryMismatch);
     }
 }
 
@@ -1241,12 +1241,12 @@ fn amounts_beyond_the_field_lengths_are_refused_not_overflowed() {
         let mut d = valid_draft();
         set(&mut d, huge);
         let errors = expect_errors(&d, TODAY);
-        assert!(errors.contains(&(path.to_owned(), "number_digits")), "{path}: {errors:?}");
+        assert!(errors.contains(&(path.to_owned(), Rule::NumberDigits)), "{path}: {errors:?}");
     }
     let mut d = valid_draft();
     d.items[0].g_qty = s("99999999999999.99999");
     d.items[0].decl_price = s("999999999999999.9999");
     d.items[0].decl_total = s("999999999999999.99");
     let errors = expect_errors(&d, TODAY);
-    assert!(errors.contains(&("items[0].decl_total".to_owned(), "number_range")), "{errors:?}");
+    assert!(errors.contains(&("items[0].decl_total".to_owned(), Rule::NumberRange)), "{errors:?}");
 }

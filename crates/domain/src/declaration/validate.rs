@@ -1,7 +1,7 @@
 //! Validation: a draft becomes content, or every failing field is named with the rule it broke.
 
 use super::*;
-use crate::error::FieldError;
+use crate::error::{FieldError, Rule};
 use crate::party::Enterprise;
 use crate::types::{parse_decimal, ParseError};
 use std::collections::BTreeSet;
@@ -32,7 +32,7 @@ impl Checker {
         match v.as_deref().map(str::trim) {
             Some(s) if !s.is_empty() => Some(s),
             _ => {
-                self.errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
+                self.errors.push(FieldError::new(path, Rule::Required, "this field is required", "此字段为必填项"));
                 None
             }
         }
@@ -49,7 +49,7 @@ impl Checker {
         if n > max {
             self.errors.push(FieldError::new(
                 path,
-                "too_long",
+                Rule::TooLong,
                 format!("at most {max} characters, got {n}"),
                 format!("最多 {max} 个字符，实际 {n} 个"),
             ));
@@ -78,7 +78,7 @@ impl Checker {
             let n = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
             self.errors.push(FieldError::new(
                 path,
-                "code_format",
+                Rule::CodeFormat,
                 format!("must be {n} {what_en}, got {s:?}"),
                 format!("应为 {n} {what_zh}，实际为 {s:?}"),
             ));
@@ -91,7 +91,7 @@ impl Checker {
 fn parse_date(s: &str) -> Result<Date, ParseError> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(s, &fmt).map_err(|_| ParseError {
-        rule: "date_format",
+        rule: Rule::DateFormat,
         en: format!("a date is YYYY-MM-DD, got {s:?}"),
         zh: format!("日期格式应为 YYYY-MM-DD，实际为 {s:?}"),
     })
@@ -108,7 +108,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         Some(other) => {
             c.errors.push(FieldError::new(
                 "head.ie_flag",
-                "ie_flag",
+                Rule::IeFlag,
                 format!("must be I (import) or E (export), got {other:?}"),
                 format!("应为 I（进口）或 E（出口），实际为 {other:?}"),
             ));
@@ -123,7 +123,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         other => {
             c.errors.push(FieldError::new(
                 "head.mode",
-                "mode",
+                Rule::Mode,
                 format!("must be standard, advance or two-step, got {other:?}"),
                 format!("应为 standard、advance 或 two-step，实际为 {other:?}"),
             ));
@@ -145,7 +145,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             if mode != Some(DeclarationMode::Advance) {
                 c.errors.push(FieldError::new(
                     "head.ie_date",
-                    "required",
+                    Rule::Required,
                     "the import/export date is required unless the declaration is filed in advance",
                     "除提前申报外，进出口日期为必填项",
                 ));
@@ -158,7 +158,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             (IeFlag::Import, DeclarationMode::Standard | DeclarationMode::TwoStep) if d > ctx.today => {
                 c.errors.push(FieldError::new(
                     "head.ie_date",
-                    "ie_date_future",
+                    Rule::IeDateFuture,
                     format!("the goods have not arrived yet ({d}); file an advance declaration instead"),
                     format!("货物尚未到达（{d}），请改用提前申报"),
                 ));
@@ -166,7 +166,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             (IeFlag::Export, DeclarationMode::Advance) if d > ctx.today + Duration::days(3) => {
                 c.errors.push(FieldError::new(
                     "head.ie_date",
-                    "advance_export_window",
+                    Rule::AdvanceExportWindow,
                     "an advance export declaration may be filed at most 3 days before the goods reach the customs area",
                     "出口提前申报最早可在货物运抵海关监管作业场所前3日内进行",
                 ));
@@ -177,7 +177,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
     if ie_flag == Some(IeFlag::Export) && mode == Some(DeclarationMode::TwoStep) {
         c.errors.push(FieldError::new(
             "head.mode",
-            "two_step_import_only",
+            Rule::TwoStepImportOnly,
             "two-step declaration applies to imports only",
             "两步申报仅适用于进口",
         ));
@@ -193,7 +193,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         if (ctx.enterprise)(&code).is_none() {
             c.errors.push(FieldError::new(
                 path,
-                "enterprise_unknown",
+                Rule::EnterpriseUnknown,
                 format!("no enterprise is registered with customs code {code}"),
                 format!("海关编码 {code} 未注册"),
             ));
@@ -217,7 +217,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         if !("1"..="7").contains(&t.as_str()) {
             c.errors.push(FieldError::new(
                 "head.trans_mode",
-                "trans_mode",
+                Rule::TransMode,
                 "terms of delivery are 1 CIF, 2 C&F, 3 FOB, 4 C&I, 5 market price, 6 lump sum or 7 EXW",
                 "成交方式应为 1 CIF、2 C&F、3 FOB、4 C&I、5 市场价、6 垫仓、7 EXW",
             ));
@@ -225,7 +225,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
     }
     let pack_no = c.parsed("head.pack_no", &h.pack_no, |s| {
         s.parse::<u32>().ok().filter(|n| (1..=99_999_999).contains(n)).ok_or(ParseError {
-            rule: "integer_range",
+            rule: Rule::IntegerRange,
             en: format!("the number of packages is a whole number from 1 to 99999999, got {s:?}"),
             zh: format!("件数应为1至99999999的整数，实际为 {s:?}"),
         })
@@ -236,7 +236,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         if n > g {
             c.errors.push(FieldError::new(
                 "head.net_wt",
-                "net_over_gross",
+                Rule::NetOverGross,
                 format!("net weight {n} kg exceeds gross weight {g} kg"),
                 format!("净重 {n} 千克大于毛重 {g} 千克"),
             ));
@@ -247,7 +247,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         if !(ctx.site_known)(s) {
             c.errors.push(FieldError::new(
                 "head.site_code",
-                "site_unknown",
+                Rule::SiteUnknown,
                 format!("no terminal or yard is registered with supervision-site code {s:?}"),
                 format!("监管场所代码 {s:?} 未登记"),
             ));
@@ -260,7 +260,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             None => {
                 c.errors.push(FieldError::new(
                     "head.priority",
-                    "priority_kind",
+                    Rule::PriorityKind,
                     format!("priority is perishable, live-animals, seeds-in-season or other, got {k:?}"),
                     format!("优先类型应为 perishable、live-animals、seeds-in-season 或 other，实际为 {k:?}"),
                 ));
@@ -272,12 +272,12 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
 
     // Items.
     if draft.items.is_empty() {
-        c.errors.push(FieldError::new("items", "items_required", "at least one item is required", "至少需要一项商品"));
+        c.errors.push(FieldError::new("items", Rule::ItemsRequired, "at least one item is required", "至少需要一项商品"));
     }
     if draft.items.len() > MAX_ITEMS {
         c.errors.push(FieldError::new(
             "items",
-            "items_too_many",
+            Rule::ItemsTooMany,
             format!("at most {MAX_ITEMS} items, got {}", draft.items.len()),
             format!("最多 {MAX_ITEMS} 项商品，实际 {} 项", draft.items.len()),
         ));
@@ -288,7 +288,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
         let p = |f: &str| format!("items[{i}].{f}");
         let g_no = c.parsed(&p("g_no"), &it.g_no, |s| {
             s.parse::<u32>().ok().filter(|n| (1..=MAX_ITEMS as u32).contains(n)).ok_or(ParseError {
-                rule: "integer_range",
+                rule: Rule::IntegerRange,
                 en: format!("item number is a whole number from 1 to {MAX_ITEMS}, got {s:?}"),
                 zh: format!("商品序号应为1至{MAX_ITEMS}的整数，实际为 {s:?}"),
             })
@@ -297,7 +297,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             if !seen.insert(n) {
                 c.errors.push(FieldError::new(
                     p("g_no"),
-                    "g_no_duplicate",
+                    Rule::GNoDuplicate,
                     format!("item number {n} is used twice"),
                     format!("商品序号 {n} 重复"),
                 ));
@@ -319,13 +319,13 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
                 Some(expected) if (expected - t).abs() <= rust_decimal::Decimal::new(1, 2) => {}
                 Some(expected) => c.errors.push(FieldError::new(
                     p("decl_total"),
-                    "total_mismatch",
+                    Rule::TotalMismatch,
                     format!("total {t} does not equal quantity {q} × unit price {pr} = {expected}"),
                     format!("总价 {t} 不等于 数量 {q} × 单价 {pr} = {expected}"),
                 )),
                 None => c.errors.push(FieldError::new(
                     p("decl_total"),
-                    "number_range",
+                    Rule::NumberRange,
                     format!("quantity {q} × unit price {pr} is beyond any amount a declaration can carry"),
                     format!("数量 {q} × 单价 {pr} 超出报关单可申报的金额范围"),
                 )),
@@ -335,7 +335,7 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             if dest.as_str() != "CHN" {
                 c.errors.push(FieldError::new(
                     p("destination_country"),
-                    "import_destination",
+                    Rule::ImportDestination,
                     format!("imported goods are destined for CHN, got {dest}"),
                     format!("进口货物最终目的国应为 CHN，实际为 {dest}"),
                 ));
@@ -378,14 +378,14 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
             if !container_number_valid(id) {
                 c.errors.push(FieldError::new(
                     &path,
-                    "container_number",
+                    Rule::ContainerNumber,
                     format!("{id:?} is not an ISO 6346 container number with a correct check digit"),
                     format!("{id:?} 不是校验位正确的 ISO 6346 集装箱号"),
                 ));
             } else if !seen_containers.insert(id.to_owned()) {
                 c.errors.push(FieldError::new(
                     &path,
-                    "container_duplicate",
+                    Rule::ContainerDuplicate,
                     format!("container {id} is listed twice"),
                     format!("集装箱 {id} 重复"),
                 ));

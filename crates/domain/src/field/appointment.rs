@@ -12,7 +12,7 @@
 //! Public holidays are not modelled: under [`ServiceHours::Office`] a holiday weekday counts as
 //! a working day.
 
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};
 use time::macros::offset;
@@ -283,17 +283,17 @@ pub fn book(
     if start.minute() != 0 || start.second() != 0 || start.nanosecond() != 0 {
         errors.push(FieldError::new(
             "start",
-            "slot_start",
+            Rule::SlotStart,
             format!("slots start on the hour, got {}", hm(local)),
             format!("预约时段须为整点开始，实际为 {}", hm(local)),
         ));
     }
     if start <= now {
-        errors.push(FieldError::new("start", "slot_past", "the slot has already started", "该时段已开始或已过"));
+        errors.push(FieldError::new("start", Rule::SlotPast, "the slot has already started", "该时段已开始或已过"));
     } else if start > now + Duration::days(BOOKING_HORIZON_DAYS) {
         errors.push(FieldError::new(
             "start",
-            "slot_too_far",
+            Rule::SlotTooFar,
             format!("slots may be booked at most {BOOKING_HORIZON_DAYS} days ahead"),
             format!("最多可预约 {BOOKING_HORIZON_DAYS} 天内的时段"),
         ));
@@ -301,7 +301,7 @@ pub fn book(
     if !schedule.hours.open_at(start) {
         errors.push(FieldError::new(
             "start",
-            "slot_closed",
+            Rule::SlotClosed,
             format!(
                 "site {} does not serve {} at {} {} China time (service hours: {})",
                 schedule.site_code,
@@ -325,12 +325,17 @@ pub fn book(
     if outside && reason.is_empty() {
         errors.push(FieldError::new(
             "reason",
-            "required",
+            Rule::Required,
             "an appointment outside office hours needs a reason",
             "非正常办公时间预约须填写申请理由",
         ));
     } else if reason.chars().count() > MAX_REASON {
-        errors.push(FieldError::new("reason", "too_long", format!("at most {MAX_REASON} characters"), format!("最多 {MAX_REASON} 个字符")));
+        errors.push(FieldError::new(
+            "reason",
+            Rule::TooLong,
+            format!("at most {MAX_REASON} characters"),
+            format!("最多 {MAX_REASON} 个字符"),
+        ));
     }
     if !errors.is_empty() {
         return Err(Refusal::validation(errors));
@@ -341,7 +346,7 @@ pub fn book(
             kind: RefusalKind::Conflict,
             detail_en: format!("the {} slot at {} is full ({n} of {n} booked)", schedule.kind.as_str(), hm(local)),
             detail_zh: format!("{} 时段 {} 已约满（{n}/{n}）", schedule.kind.name_zh(), hm(local)),
-            errors: vec![FieldError::new("start", "slot_full", "this hour is fully booked; choose another", "该时段已约满，请另选时段")],
+            errors: vec![FieldError::new("start", Rule::SlotFull, "this hour is fully booked; choose another", "该时段已约满，请另选时段")],
         });
     }
     let appointment = Appointment {
@@ -439,7 +444,7 @@ impl Appointment {
         if reason.chars().count() > MAX_REASON {
             return Err(Refusal::field(
                 "reason",
-                "too_long",
+                Rule::TooLong,
                 format!("at most {MAX_REASON} characters"),
                 format!("最多 {MAX_REASON} 个字符"),
             ));
@@ -504,7 +509,7 @@ mod tests {
         /// Booked, with this out-of-hours flag.
         Ok(bool),
         /// Refused with this kind and these rules.
-        No(RefusalKind, &'static [&'static str]),
+        No(RefusalKind, &'static [Rule]),
     }
 
     #[test]
@@ -516,29 +521,36 @@ mod tests {
             ("Tuesday 10:00 in office hours", Office, 3, 0, datetime!(2025-03-11 02:00 UTC), Ok(false)),
             ("first slot 09:00", Office, 3, 0, datetime!(2025-03-11 01:00 UTC), Ok(false)),
             ("last slot 16:00", Office, 3, 0, datetime!(2025-03-11 08:00 UTC), Ok(false)),
-            ("08:00 local is before opening", Office, 3, 0, datetime!(2025-03-11 00:00 UTC), No(V, &["slot_closed"])),
-            ("17:00 local is after closing", Office, 3, 0, datetime!(2025-03-11 09:00 UTC), No(V, &["slot_closed"])),
-            ("20:00 local under Office", Office, 3, 0, datetime!(2025-03-11 12:00 UTC), No(V, &["slot_closed"])),
-            ("Sunday 10:00 under Office", Office, 3, 0, datetime!(2025-03-16 02:00 UTC), No(V, &["slot_closed"])),
+            ("08:00 local is before opening", Office, 3, 0, datetime!(2025-03-11 00:00 UTC), No(V, &[Rule::SlotClosed])),
+            ("17:00 local is after closing", Office, 3, 0, datetime!(2025-03-11 09:00 UTC), No(V, &[Rule::SlotClosed])),
+            ("20:00 local under Office", Office, 3, 0, datetime!(2025-03-11 12:00 UTC), No(V, &[Rule::SlotClosed])),
+            ("Sunday 10:00 under Office", Office, 3, 0, datetime!(2025-03-16 02:00 UTC), No(V, &[Rule::SlotClosed])),
             // Sunday 17:00 UTC is Monday 01:00 in China: the local day and hour decide.
-            ("Monday 01:00 local", Office, 3, 0, datetime!(2025-03-16 17:00 UTC), No(V, &["slot_closed"])),
+            ("Monday 01:00 local", Office, 3, 0, datetime!(2025-03-16 17:00 UTC), No(V, &[Rule::SlotClosed])),
             ("Monday 09:00 local, Sunday in UTC", Office, 3, 0, datetime!(2025-03-17 01:00 UTC), Ok(false)),
-            ("this morning's 09:00 has started", Office, 3, 0, datetime!(2025-03-10 01:00 UTC), No(V, &["slot_past"])),
-            ("a week ago", SevenByTwentyFour, 3, 0, datetime!(2025-03-03 01:00 UTC), No(V, &["slot_past"])),
-            ("10:30 is not a whole hour", Office, 3, 0, datetime!(2025-03-11 02:30 UTC), No(V, &["slot_start"])),
-            ("10:00:01 is not a whole hour", Office, 3, 0, datetime!(2025-03-11 02:00:01 UTC), No(V, &["slot_start"])),
-            ("past, not whole, closed", Office, 3, 0, datetime!(2025-03-09 20:15 UTC), No(V, &["slot_start", "slot_past", "slot_closed"])),
+            ("this morning's 09:00 has started", Office, 3, 0, datetime!(2025-03-10 01:00 UTC), No(V, &[Rule::SlotPast])),
+            ("a week ago", SevenByTwentyFour, 3, 0, datetime!(2025-03-03 01:00 UTC), No(V, &[Rule::SlotPast])),
+            ("10:30 is not a whole hour", Office, 3, 0, datetime!(2025-03-11 02:30 UTC), No(V, &[Rule::SlotStart])),
+            ("10:00:01 is not a whole hour", Office, 3, 0, datetime!(2025-03-11 02:00:01 UTC), No(V, &[Rule::SlotStart])),
+            (
+                "past, not whole, closed",
+                Office,
+                3,
+                0,
+                datetime!(2025-03-09 20:15 UTC),
+                No(V, &[Rule::SlotStart, Rule::SlotPast, Rule::SlotClosed]),
+            ),
             ("7×24 at 03:00 local", SevenByTwentyFour, 3, 0, datetime!(2025-03-11 19:00 UTC), Ok(true)),
             ("7×24 on Sunday 09:00", SevenByTwentyFour, 3, 0, datetime!(2025-03-16 01:00 UTC), Ok(true)),
             ("7×24 inside office hours", SevenByTwentyFour, 3, 0, datetime!(2025-03-11 02:00 UTC), Ok(false)),
             ("5+2 on Saturday 10:00", FivePlusTwo, 3, 0, datetime!(2025-03-15 02:00 UTC), Ok(true)),
             ("5+2 on Tuesday 10:00", FivePlusTwo, 3, 0, datetime!(2025-03-11 02:00 UTC), Ok(false)),
-            ("5+2 at 20:00 local", FivePlusTwo, 3, 0, datetime!(2025-03-15 12:00 UTC), No(V, &["slot_closed"])),
+            ("5+2 at 20:00 local", FivePlusTwo, 3, 0, datetime!(2025-03-15 12:00 UTC), No(V, &[Rule::SlotClosed])),
             ("60 days ahead", Office, 3, 0, datetime!(2025-05-09 01:00 UTC), Ok(false)),
-            ("beyond 60 days", Office, 3, 0, datetime!(2025-05-09 02:00 UTC), No(V, &["slot_too_far"])),
+            ("beyond 60 days", Office, 3, 0, datetime!(2025-05-09 02:00 UTC), No(V, &[Rule::SlotTooFar])),
             ("last place", Office, 3, 2, datetime!(2025-03-11 02:00 UTC), Ok(false)),
-            ("full", Office, 3, 3, datetime!(2025-03-11 02:00 UTC), No(RefusalKind::Conflict, &["slot_full"])),
-            ("no capacity", SevenByTwentyFour, 0, 0, datetime!(2025-03-11 19:00 UTC), No(RefusalKind::Conflict, &["slot_full"])),
+            ("full", Office, 3, 3, datetime!(2025-03-11 02:00 UTC), No(RefusalKind::Conflict, &[Rule::SlotFull])),
+            ("no capacity", SevenByTwentyFour, 0, 0, datetime!(2025-03-11 19:00 UTC), No(RefusalKind::Conflict, &[Rule::SlotFull])),
         ];
         for (name, hours, capacity, already, start, want) in cases {
             let got = book_at(hours, capacity, already, start, "鲜活种苗，需连夜查验 / live seedlings");
@@ -606,7 +618,7 @@ mod tests {
         let r = book_at(ServiceHours::SevenByTwentyFour, 3, 0, datetime!(2025-03-11 19:00 UTC), "  ").unwrap_err();
         assert_eq!(r.kind, RefusalKind::Validation);
         assert_eq!(r.errors.len(), 1);
-        assert_eq!((r.errors[0].path.as_str(), r.errors[0].rule), ("reason", "required"));
+        assert_eq!((r.errors[0].path.as_str(), r.errors[0].rule), ("reason", Rule::Required));
         // In office hours the reason may be left out.
         let a = booked();
         assert_eq!(a.reason, "");

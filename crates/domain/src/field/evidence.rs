@@ -14,7 +14,7 @@
 //! A further instruction puts the inspection back to `instructed`: the enterprise owes more
 //! evidence. The officer may still conclude on the evidence already received.
 
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::inspection::Outcome;
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};
@@ -218,7 +218,7 @@ fn instruction_text(path: &str, text: &str) -> Result<String, Refusal> {
     if t.is_empty() {
         return Err(Refusal::field(
             path,
-            "required",
+            Rule::Required,
             "an instruction needs a text saying what to film or photograph",
             "监管指令须写明拍摄内容",
         ));
@@ -237,7 +237,7 @@ pub fn open(
 ) -> Result<Vec<RemoteEvent>, Refusal> {
     let mut errors = Vec::new();
     if declaration_id.trim().is_empty() {
-        errors.push(FieldError::new("declaration_id", "required", "the declaration is required", "报关单号为必填项"));
+        errors.push(FieldError::new("declaration_id", Rule::Required, "the declaration is required", "报关单号为必填项"));
     }
     match instruction_text("instruction", first_instruction_text) {
         Ok(_) => {}
@@ -377,7 +377,7 @@ impl RemoteInspection {
         if !self.instructions.iter().any(|i| i.no == instruction_no) {
             errors.push(FieldError::new(
                 "instruction_no",
-                "instruction_unknown",
+                Rule::InstructionUnknown,
                 format!("there are instructions 1 to {}, not {instruction_no}", self.instructions.len()),
                 format!("监管指令编号应为1至{}，没有第 {instruction_no} 条", self.instructions.len()),
             ));
@@ -386,14 +386,14 @@ impl RemoteInspection {
         if name_chars == 0 || name_chars > MAX_FILE_NAME_CHARS {
             errors.push(FieldError::new(
                 "file_name",
-                "file_name_length",
+                Rule::FileNameLength,
                 format!("the file name must be 1 to {MAX_FILE_NAME_CHARS} characters, got {name_chars}"),
                 format!("文件名应为1至{MAX_FILE_NAME_CHARS}个字符，实际为 {name_chars} 个"),
             ));
         } else if file_name.chars().any(|c| c == '/' || c == '\\' || c.is_control()) || file_name == "." || file_name == ".." {
             errors.push(FieldError::new(
                 "file_name",
-                "file_name_chars",
+                Rule::FileNameChars,
                 "the file name is a plain name: no '/', '\\' or control characters",
                 "文件名不得包含 '/'、'\\' 或控制字符",
             ));
@@ -402,17 +402,17 @@ impl RemoteInspection {
         if !ALLOWED_MEDIA_TYPES.contains(&media_type.as_str()) {
             errors.push(FieldError::new(
                 "media_type",
-                "media_type_not_allowed",
+                Rule::MediaTypeNotAllowed,
                 format!("{media_type:?} is not accepted; allowed: {}", ALLOWED_MEDIA_TYPES.join(", ")),
                 format!("不接受 {media_type:?} 类型；允许的类型：{}", ALLOWED_MEDIA_TYPES.join("、")),
             ));
         }
         if size == 0 {
-            errors.push(FieldError::new("size", "file_empty", "the file is empty", "文件为空"));
+            errors.push(FieldError::new("size", Rule::FileEmpty, "the file is empty", "文件为空"));
         } else if size > MAX_EVIDENCE_BYTES {
             errors.push(FieldError::new(
                 "size",
-                "file_too_large",
+                Rule::FileTooLarge,
                 format!("the file is {size} bytes; at most {MAX_EVIDENCE_BYTES} are accepted"),
                 format!("文件大小为 {size} 字节，上限为 {MAX_EVIDENCE_BYTES} 字节"),
             ));
@@ -420,7 +420,7 @@ impl RemoteInspection {
         if !is_sha256_hex(sha256) {
             errors.push(FieldError::new(
                 "sha256",
-                "sha256_format",
+                Rule::Sha256Format,
                 "the SHA-256 must be 64 lower-case hexadecimal digits",
                 "SHA-256 应为64位小写十六进制数字",
             ));
@@ -458,7 +458,7 @@ impl RemoteInspection {
         if outcome == Outcome::NotSatisfactory && findings.is_empty() {
             return Err(Refusal::field(
                 "findings",
-                "findings_required",
+                Rule::FindingsRequired,
                 "a result that is not satisfactory must list the findings",
                 "查验结果不合格时必须填写查验发现",
             ));
@@ -506,7 +506,7 @@ mod tests {
     }
 
     /// Uploads with one field changed; returns the failing (path, rule) pairs.
-    fn refused(media_type: &str, size: u64, sha: &str, name: &str) -> Vec<(String, &'static str)> {
+    fn refused(media_type: &str, size: u64, sha: &str, name: &str) -> Vec<(String, Rule)> {
         let r = opened().upload(&cc(ENTERPRISE), "EV1", 1, name, media_type, size, sha, CLERK, LATER).unwrap_err();
         assert_eq!(r.kind, RefusalKind::Validation);
         r.errors.iter().map(|e| (e.path.clone(), e.rule)).collect()
@@ -528,8 +528,8 @@ mod tests {
         assert_eq!(r.conclusion, None);
 
         let e = open("RI1", " ", cc(ENTERPRISE), "", OFFICER, NOW).unwrap_err();
-        let got: Vec<(&str, &str)> = e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect();
-        assert_eq!(got, vec![("declaration_id", "required"), ("instruction", "required")]);
+        let got: Vec<(&str, Rule)> = e.errors.iter().map(|f| (f.path.as_str(), f.rule)).collect();
+        assert_eq!(got, vec![("declaration_id", Rule::Required), ("instruction", Rule::Required)]);
     }
 
     #[test]
@@ -571,7 +571,7 @@ mod tests {
             let r = opened().upload(&cc(ENTERPRISE), "EV1", 1, "a.bin", media, 10, &good_hash(), CLERK, LATER).unwrap_err();
             assert_eq!(r.errors.len(), 1, "{media}");
             let e = &r.errors[0];
-            assert_eq!((e.path.as_str(), e.rule), ("media_type", "media_type_not_allowed"));
+            assert_eq!((e.path.as_str(), e.rule), ("media_type", Rule::MediaTypeNotAllowed));
             for allowed in ALLOWED_MEDIA_TYPES {
                 assert!(e.en.contains(allowed), "{}", e.en);
                 assert!(e.zh.contains(allowed), "{}", e.zh);
@@ -582,8 +582,8 @@ mod tests {
     #[test]
     fn size_limits() {
         let h = good_hash();
-        assert_eq!(refused("video/mp4", MAX_EVIDENCE_BYTES + 1, &h, "a.mp4"), vec![("size".to_owned(), "file_too_large")]);
-        assert_eq!(refused("video/mp4", 0, &h, "a.mp4"), vec![("size".to_owned(), "file_empty")]);
+        assert_eq!(refused("video/mp4", MAX_EVIDENCE_BYTES + 1, &h, "a.mp4"), vec![("size".to_owned(), Rule::FileTooLarge)]);
+        assert_eq!(refused("video/mp4", 0, &h, "a.mp4"), vec![("size".to_owned(), Rule::FileEmpty)]);
         for ok in [1, MAX_EVIDENCE_BYTES] {
             assert!(opened().upload(&cc(ENTERPRISE), "EV1", 1, "a.mp4", "video/mp4", ok, &h, CLERK, LATER).is_ok());
         }
@@ -597,7 +597,7 @@ mod tests {
         let long = format!("{h}0");
         let not_hex = format!("{}g", &h[..63]);
         for bad in [upper.as_str(), short, long.as_str(), not_hex.as_str(), ""] {
-            assert_eq!(refused("image/png", 10, bad, "a.png"), vec![("sha256".to_owned(), "sha256_format")], "{bad:?}");
+            assert_eq!(refused("image/png", 10, bad, "a.png"), vec![("sha256".to_owned(), Rule::Sha256Format)], "{bad:?}");
         }
     }
 
@@ -607,12 +607,12 @@ mod tests {
         let long = "a".repeat(256);
         let max = format!("{}.jpg", "长".repeat(251));
         for (name, rule) in [
-            ("", "file_name_length"),
-            (long.as_str(), "file_name_length"),
-            ("../etc/passwd", "file_name_chars"),
-            ("C:\\photos\\a.jpg", "file_name_chars"),
-            ("a\nb.jpg", "file_name_chars"),
-            ("..", "file_name_chars"),
+            ("", Rule::FileNameLength),
+            (long.as_str(), Rule::FileNameLength),
+            ("../etc/passwd", Rule::FileNameChars),
+            ("C:\\photos\\a.jpg", Rule::FileNameChars),
+            ("a\nb.jpg", Rule::FileNameChars),
+            ("..", Rule::FileNameChars),
         ] {
             assert_eq!(refused("image/jpeg", 10, &h, name), vec![("file_name".to_owned(), rule)], "{name:?}");
         }
@@ -623,8 +623,8 @@ mod tests {
     #[test]
     fn every_bad_field_is_reported_at_once() {
         let r = opened().upload(&cc(ENTERPRISE), "EV1", 7, "a/b", "image/gif", 0, "x", CLERK, LATER).unwrap_err();
-        let rules: Vec<&str> = r.errors.iter().map(|e| e.rule).collect();
-        assert_eq!(rules, ["instruction_unknown", "file_name_chars", "media_type_not_allowed", "file_empty", "sha256_format"]);
+        let rules: Vec<Rule> = r.errors.iter().map(|e| e.rule).collect();
+        assert_eq!(rules, [Rule::InstructionUnknown, Rule::FileNameChars, Rule::MediaTypeNotAllowed, Rule::FileEmpty, Rule::Sha256Format]);
     }
 
     #[test]
@@ -640,7 +640,7 @@ mod tests {
         for no in [0u32, 2] {
             let e = r.upload(&cc(ENTERPRISE), "EV1", no, "a.jpg", "image/jpeg", 10, &good_hash(), CLERK, LATER).unwrap_err();
             assert_eq!(e.errors.len(), 1);
-            assert_eq!((e.errors[0].path.as_str(), e.errors[0].rule), ("instruction_no", "instruction_unknown"));
+            assert_eq!((e.errors[0].path.as_str(), e.errors[0].rule), ("instruction_no", Rule::InstructionUnknown));
         }
     }
 
@@ -689,7 +689,7 @@ mod tests {
         for findings in [vec![], vec![" ".to_owned()]] {
             let e = r.conclude(Outcome::NotSatisfactory, findings, OFFICER, LATER).unwrap_err();
             assert_eq!(e.kind, RefusalKind::Validation);
-            assert_eq!((e.errors[0].path.as_str(), e.errors[0].rule), ("findings", "findings_required"));
+            assert_eq!((e.errors[0].path.as_str(), e.errors[0].rule), ("findings", Rule::FindingsRequired));
         }
         let ev =
             r.conclude(Outcome::NotSatisfactory, vec![" marks do not match the declaration ".into(), "".into()], OFFICER, LATER).unwrap();

@@ -5,7 +5,7 @@ use super::appointment::{Appointment, Schedule, CHINA_TIME};
 use super::evidence::RemoteInspection;
 use super::survey::{SurveyEvent, SurveyPlan};
 use crate::notice::Outgoing;
-use crate::{FieldError, Refusal};
+use crate::{FieldError, Refusal, Rule};
 use serde_json::{json, Value};
 use time::OffsetDateTime;
 
@@ -25,11 +25,11 @@ pub fn check_schedule(schedule: &Schedule) -> Result<Schedule, Refusal> {
     let site = schedule.site_code.trim();
     let mut errors = Vec::new();
     if site.is_empty() {
-        errors.push(FieldError::new("site_code", "required", "the supervision-site code is required", "监管场所代码为必填项"));
+        errors.push(FieldError::new("site_code", Rule::Required, "the supervision-site code is required", "监管场所代码为必填项"));
     } else if site.chars().count() > MAX_SITE_CODE || !site.chars().all(|c| c.is_ascii_alphanumeric()) {
         errors.push(FieldError::new(
             "site_code",
-            "site_code_format",
+            Rule::SiteCodeFormat,
             format!("a site code is 1 to {MAX_SITE_CODE} letters or digits"),
             format!("监管场所代码应为1至{MAX_SITE_CODE}位字母或数字"),
         ));
@@ -37,7 +37,7 @@ pub fn check_schedule(schedule: &Schedule) -> Result<Schedule, Refusal> {
     if !(1..=MAX_CAPACITY_PER_HOUR).contains(&schedule.capacity_per_hour) {
         errors.push(FieldError::new(
             "capacity_per_hour",
-            "capacity_range",
+            Rule::CapacityRange,
             format!("capacity per hour is 1 to {MAX_CAPACITY_PER_HOUR}, got {}", schedule.capacity_per_hour),
             format!("每小时可预约数应为1至{MAX_CAPACITY_PER_HOUR}，实际为 {}", schedule.capacity_per_hour),
         ));

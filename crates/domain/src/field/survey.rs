@@ -17,7 +17,7 @@
 //! and 3 at the growth stage 45 and 70 days after sowing. A plan may ask for 1 to 6 surveys; the
 //! schedule then takes that many slots of [`SCHEDULE`], 25 days apart, the later ones before harvest.
 
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::types::CustomsCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -318,7 +318,7 @@ fn blank(s: &str) -> bool {
 
 fn required(errors: &mut Vec<FieldError>, path: &str, value: &str, en: &str, zh: &str) {
     if blank(value) {
-        errors.push(FieldError::new(path, "required", format!("{en} is required"), format!("{zh}为必填项")));
+        errors.push(FieldError::new(path, Rule::Required, format!("{en} is required"), format!("{zh}为必填项")));
     }
 }
 
@@ -351,7 +351,7 @@ pub fn plan(
     if plot.area_mu <= Decimal::ZERO {
         errors.push(FieldError::new(
             "plot.area_mu",
-            "area_positive",
+            Rule::AreaPositive,
             format!("the plot area must be greater than zero mu, got {}", plot.area_mu),
             format!("地块面积应大于零亩，实际为 {}", plot.area_mu),
         ));
@@ -361,7 +361,7 @@ pub fn plan(
     if !(1..=MAX_SURVEYS).contains(&count) {
         errors.push(FieldError::new(
             "surveys",
-            "survey_count",
+            Rule::SurveyCount,
             format!("a season has 1 to {MAX_SURVEYS} surveys, got {count}"),
             format!("每季监测次数应为1至{MAX_SURVEYS}次，实际为 {count}"),
         ));
@@ -458,7 +458,7 @@ impl SurveyPlan {
         let Some(survey) = self.surveys.iter().find(|s| s.no == no) else {
             return Err(Refusal::field(
                 "no",
-                "survey_unknown",
+                Rule::SurveyUnknown,
                 format!("the plan has surveys 1 to {}, not {no}", self.planned_count()),
                 format!("该计划的监测次序为1至{}，没有第 {no} 次", self.planned_count()),
             ));
@@ -476,7 +476,7 @@ impl SurveyPlan {
             if f.pest.as_deref().is_some_and(blank) {
                 errors.push(FieldError::new(
                     format!("findings[{i}].pest"),
-                    "required",
+                    Rule::Required,
                     "give the pest's scientific name, or leave it out when not identified",
                     "请填写有害生物学名；未鉴定的请留空",
                 ));
@@ -485,14 +485,14 @@ impl SurveyPlan {
                 if a <= Decimal::ZERO {
                     errors.push(FieldError::new(
                         format!("findings[{i}].affected_area_mu"),
-                        "area_positive",
+                        Rule::AreaPositive,
                         format!("the affected area must be greater than zero mu, got {a}"),
                         format!("发生面积应大于零亩，实际为 {a}"),
                     ));
                 } else if a > self.plot.area_mu {
                     errors.push(FieldError::new(
                         format!("findings[{i}].affected_area_mu"),
-                        "area_exceeds_plot",
+                        Rule::AreaExceedsPlot,
                         format!("the affected area {a} mu exceeds the plot's {} mu", self.plot.area_mu),
                         format!("发生面积 {a} 亩超过地块面积 {} 亩", self.plot.area_mu),
                     ));
@@ -549,7 +549,7 @@ impl SurveyPlan {
         if blank(note) {
             return Err(Refusal::field(
                 "note",
-                "required",
+                Rule::Required,
                 "closing an action needs a note of what was done",
                 "办结处置措施须注明处置情况",
             ));
@@ -655,7 +655,7 @@ mod tests {
         }
     }
 
-    fn paths(r: &Refusal) -> Vec<(&str, &str)> {
+    fn paths(r: &Refusal) -> Vec<(&str, Rule)> {
         r.errors.iter().map(|e| (e.path.as_str(), e.rule)).collect()
     }
 
@@ -714,21 +714,21 @@ mod tests {
         for n in [0u8, 7, 255] {
             let r = new_plan(Some(n)).unwrap_err();
             assert_eq!(r.kind, RefusalKind::Validation, "{n} surveys");
-            assert_eq!(paths(&r), vec![("surveys", "survey_count")]);
+            assert_eq!(paths(&r), vec![("surveys", Rule::SurveyCount)]);
         }
     }
 
     /// (area, location, crop) and the (path, rule) pairs refused.
-    type PlotCase<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+    type PlotCase<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, Rule)]);
 
     #[test]
     fn plan_validation_names_the_fields() {
         let cases: &[PlotCase] = &[
-            ("0", "x", "y", &[("plot.area_mu", "area_positive")]),
-            ("-1", "x", "y", &[("plot.area_mu", "area_positive")]),
-            ("1", " ", "y", &[("plot.location", "required")]),
-            ("1", "x", "", &[("plot.crop", "required")]),
-            ("0", "", " ", &[("plot.location", "required"), ("plot.crop", "required"), ("plot.area_mu", "area_positive")]),
+            ("0", "x", "y", &[("plot.area_mu", Rule::AreaPositive)]),
+            ("-1", "x", "y", &[("plot.area_mu", Rule::AreaPositive)]),
+            ("1", " ", "y", &[("plot.location", Rule::Required)]),
+            ("1", "x", "", &[("plot.crop", Rule::Required)]),
+            ("0", "", " ", &[("plot.location", Rule::Required), ("plot.crop", Rule::Required), ("plot.area_mu", Rule::AreaPositive)]),
         ];
         for (area, location, crop, want) in cases {
             let r = plan(
@@ -747,7 +747,7 @@ mod tests {
             assert!(r.errors.iter().all(|e| !e.en.is_empty() && !e.zh.is_empty()));
         }
         let r = plan("SV1", "", CustomsCode::parse("6201960001").unwrap(), plot(), " ", SOWN, None, NOW).unwrap_err();
-        assert_eq!(paths(&r), vec![("declaration_id", "required"), ("season", "required")]);
+        assert_eq!(paths(&r), vec![("declaration_id", Rule::Required), ("season", Rule::Required)]);
     }
 
     #[test]
@@ -802,7 +802,7 @@ mod tests {
         for no in [0u8, 4, 200] {
             let r = p.record(no, OFFICER, clean(), at(SOWN)).unwrap_err();
             assert_eq!(r.kind, RefusalKind::Validation, "survey {no}");
-            assert_eq!(paths(&r), vec![("no", "survey_unknown")]);
+            assert_eq!(paths(&r), vec![("no", Rule::SurveyUnknown)]);
         }
     }
 
@@ -820,10 +820,10 @@ mod tests {
         assert_eq!(
             paths(&r),
             vec![
-                ("findings[0].description", "required"),
-                ("findings[1].affected_area_mu", "area_exceeds_plot"),
-                ("findings[2].affected_area_mu", "area_positive"),
-                ("findings[3].pest", "required"),
+                ("findings[0].description", Rule::Required),
+                ("findings[1].affected_area_mu", Rule::AreaExceedsPlot),
+                ("findings[2].affected_area_mu", Rule::AreaPositive),
+                ("findings[3].pest", Rule::Required),
             ]
         );
     }
@@ -885,7 +885,7 @@ mod tests {
         let r = p.close_action("SV2026001-A9", OFFICER, "done", later).unwrap_err();
         assert_eq!(r.kind, RefusalKind::NotFound);
         let r = p.close_action("SV2026001-A1", OFFICER, "  ", later).unwrap_err();
-        assert_eq!(paths(&r), vec![("note", "required")]);
+        assert_eq!(paths(&r), vec![("note", Rule::Required)]);
 
         let ev = p.close_action("SV2026001-A1", OFFICER, " sampled, sealed, registered, sent to lab ", later).unwrap();
         assert_eq!(

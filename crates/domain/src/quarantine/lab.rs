@@ -28,7 +28,7 @@
 //! named on the sample (or is an officer, for ordering and cancelling) is checked at the edge,
 //! which knows the credentials.
 
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::types::CustomsCode;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -486,7 +486,7 @@ impl SampleEvent {
 // ---------------------------------------------------------------------------------------------
 
 fn required(path: &str, en: &str, zh: &str) -> FieldError {
-    FieldError::new(path, "required", en, zh)
+    FieldError::new(path, Rule::Required, en, zh)
 }
 
 fn reason_required(reason: &str, what_en: &str, what_zh: &str) -> Result<String, Refusal> {
@@ -529,7 +529,7 @@ pub fn order(
         errors.push(required("declaration_id", "a sample belongs to a declaration", "样品须关联报关单"));
     }
     if analytes.is_empty() {
-        errors.push(FieldError::new("analytes", "analytes_required", "order at least one analyte", "至少须指定一个检测项目"));
+        errors.push(FieldError::new("analytes", Rule::AnalytesRequired, "order at least one analyte", "至少须指定一个检测项目"));
     }
     let mut seen = HashSet::new();
     for (i, a) in analytes.iter().enumerate() {
@@ -538,7 +538,7 @@ pub fn order(
         } else if !seen.insert(a.code.as_str()) {
             errors.push(FieldError::new(
                 format!("analytes[{i}].code"),
-                "analyte_duplicate",
+                Rule::AnalyteDuplicate,
                 format!("analyte {} is ordered twice", a.code),
                 format!("检测项目 {} 重复", a.code),
             ));
@@ -548,13 +548,13 @@ pub fn order(
             match (min, max) {
                 (None, None) => errors.push(FieldError::new(
                     path,
-                    "range_unbounded",
+                    Rule::RangeUnbounded,
                     "a range needs a minimum, a maximum or both",
                     "限量范围须至少有下限或上限",
                 )),
                 (Some(lo), Some(hi)) if lo > hi => errors.push(FieldError::new(
                     path,
-                    "range_inverted",
+                    Rule::RangeInverted,
                     format!("the minimum {lo} is above the maximum {hi}"),
                     format!("下限 {lo} 高于上限 {hi}"),
                 )),
@@ -725,7 +725,7 @@ impl Sample {
         if !seal_no_valid(seal_no) {
             errors.push(FieldError::new(
                 "seal_no",
-                "seal_no_format",
+                Rule::SealNoFormat,
                 "the seal number is 4–32 characters of A–Z, 0–9 and '-'",
                 "封条号应为4至32位大写字母、数字或 '-'",
             ));
@@ -733,7 +733,7 @@ impl Sample {
         if !quantity_valid(quantity) {
             errors.push(FieldError::new(
                 "quantity",
-                "quantity_format",
+                Rule::QuantityFormat,
                 "the quantity is an amount above zero and a unit, e.g. 2 kg",
                 "取样数量应为大于零的数量加单位，如 2 kg",
             ));
@@ -772,7 +772,7 @@ impl Sample {
         let Some(spec) = self.analyte(code) else {
             return Err(Refusal::field(
                 "analyte",
-                "analyte_not_ordered",
+                Rule::AnalyteNotOrdered,
                 format!("{code} is not among the analytes ordered for this sample"),
                 format!("{code} 不是本样品的检测项目"),
             ));
@@ -783,7 +783,7 @@ impl Sample {
                 if value.is_none() {
                     errors.push(FieldError::new(
                         "value",
-                        "value_required",
+                        Rule::ValueRequired,
                         format!("{code} is measured: enter the value"),
                         format!("{code} 为限量项目，须录入检测值"),
                     ));
@@ -791,7 +791,7 @@ impl Sample {
                 if detected.is_some() {
                     errors.push(FieldError::new(
                         "detected",
-                        "detected_not_applicable",
+                        Rule::DetectedNotApplicable,
                         format!("{code} is measured, not detected"),
                         format!("{code} 为限量项目，不适用检出/未检出"),
                     ));
@@ -801,7 +801,7 @@ impl Sample {
                 if detected.is_none() {
                     errors.push(FieldError::new(
                         "detected",
-                        "detected_required",
+                        Rule::DetectedRequired,
                         format!("{code} is a presence test: enter detected or not detected"),
                         format!("{code} 为检出项目，须录入检出或未检出"),
                     ));
@@ -830,7 +830,7 @@ impl Sample {
                 detail_zh: format!("双人复核：{by} 录入了样品 {} 的检测结果，不能审核", self.id),
                 errors: vec![FieldError::new(
                     "by",
-                    "four_eyes",
+                    Rule::FourEyes,
                     "results are verified by someone who entered none of them",
                     "检测结果须由未参与录入的人员审核",
                 )],
@@ -848,7 +848,7 @@ impl Sample {
             Some(n) if n.trim().is_empty() => {
                 return Err(Refusal::field(
                     "note",
-                    "note_required",
+                    Rule::NoteRequired,
                     "a conclusion of not interpretable needs a note of why",
                     "结论为无法判定时须注明原因",
                 ))

@@ -265,7 +265,7 @@ fn four_eyes() {
     let s = to_be_verified();
     let err = s.verify("lab:li", at(120)).unwrap_err();
     assert_eq!(err.kind, RefusalKind::Forbidden);
-    assert_eq!(err.errors[0].rule, "four_eyes");
+    assert_eq!(err.errors[0].rule, Rule::FourEyes);
     assert_eq!(err.errors[0].path, "by");
     assert!(err.detail_en.contains("lab:li"));
 
@@ -273,8 +273,8 @@ fn four_eyes() {
     let s = received(two());
     let s = step(&s, s.enter_result("TOBRFV", None, Some(false), "lab:li", at(100)));
     let s = step(&s, s.enter_result("GERMINATION", Some(dec("90")), None, "lab:zhao", at(101)));
-    assert_eq!(s.verify("lab:li", at(120)).unwrap_err().errors[0].rule, "four_eyes");
-    assert_eq!(s.verify("lab:zhao", at(120)).unwrap_err().errors[0].rule, "four_eyes");
+    assert_eq!(s.verify("lab:li", at(120)).unwrap_err().errors[0].rule, Rule::FourEyes);
+    assert_eq!(s.verify("lab:zhao", at(120)).unwrap_err().errors[0].rule, Rule::FourEyes);
     let v = step(&s, s.verify("lab:wang", at(120)));
     assert_eq!(v.status, SampleStatus::Verified);
     assert_eq!(v.verified.unwrap().by, "lab:wang");
@@ -299,23 +299,23 @@ fn analyte_not_ordered() {
     assert_eq!(err.kind, RefusalKind::Validation);
     assert_eq!(err.errors.len(), 1);
     assert_eq!(err.errors[0].path, "analyte");
-    assert_eq!(err.errors[0].rule, "analyte_not_ordered");
+    assert_eq!(err.errors[0].rule, Rule::AnalyteNotOrdered);
     assert!(err.errors[0].en.contains("ERWIAM"));
 }
 
 /// (analyte, value, detected, expected rules — empty means accepted)
-type EntryCase = (&'static str, Option<&'static str>, Option<bool>, &'static [&'static str]);
+type EntryCase = (&'static str, Option<&'static str>, Option<bool>, &'static [Rule]);
 
 #[test]
 fn what_each_kind_of_analyte_needs() {
     let s = received(two());
     let cases: &[EntryCase] = &[
-        ("GERMINATION", None, None, &["value_required"]),
-        ("GERMINATION", None, Some(false), &["value_required", "detected_not_applicable"]),
-        ("GERMINATION", Some("90"), Some(true), &["detected_not_applicable"]),
+        ("GERMINATION", None, None, &[Rule::ValueRequired]),
+        ("GERMINATION", None, Some(false), &[Rule::ValueRequired, Rule::DetectedNotApplicable]),
+        ("GERMINATION", Some("90"), Some(true), &[Rule::DetectedNotApplicable]),
         ("GERMINATION", Some("90"), None, &[]),
-        ("TOBRFV", None, None, &["detected_required"]),
-        ("TOBRFV", Some("31.5"), None, &["detected_required"]),
+        ("TOBRFV", None, None, &[Rule::DetectedRequired]),
+        ("TOBRFV", Some("31.5"), None, &[Rule::DetectedRequired]),
         ("TOBRFV", None, Some(true), &[]),
         // A presence test may carry a value, e.g. the Ct of a positive RT-qPCR.
         ("TOBRFV", Some("24.8"), Some(true), &[]),
@@ -333,7 +333,7 @@ fn what_each_kind_of_analyte_needs() {
         } else {
             let err = r.unwrap_err();
             assert_eq!(err.kind, RefusalKind::Validation);
-            let got: Vec<&str> = err.errors.iter().map(|e| e.rule).collect();
+            let got: Vec<Rule> = err.errors.iter().map(|e| e.rule).collect();
             assert_eq!(&got, rules, "{code} {value:?} {detected:?}");
         }
     }
@@ -418,7 +418,7 @@ fn not_interpretable_needs_a_note() {
         let err = s.publish("lab:wang", Some(blank.into()), at(130)).unwrap_err();
         assert_eq!(err.kind, RefusalKind::Validation);
         assert_eq!(err.errors[0].path, "note");
-        assert_eq!(err.errors[0].rule, "note_required");
+        assert_eq!(err.errors[0].rule, Rule::NoteRequired);
     }
     let p = step(&s, s.publish("lab:wang", Some(" sample degraded in transit ".into()), at(130)));
     let publication = p.published.unwrap();
@@ -498,21 +498,21 @@ fn order_checks_its_fields() {
     let ok_reason = SamplingReason::Targeting { criterion: "C1".into() };
     let err = order("S9", "D9", lab(), vec![], ok_reason.clone(), "o", T0).unwrap_err();
     assert_eq!(err.errors[0].path, "analytes");
-    assert_eq!(err.errors[0].rule, "analytes_required");
+    assert_eq!(err.errors[0].rule, Rule::AnalytesRequired);
 
     let dup = vec![spec("TOBRFV"), spec("GERMINATION"), spec("TOBRFV")];
     let err = order("S9", "D9", lab(), dup, ok_reason.clone(), "o", T0).unwrap_err();
     assert_eq!(err.errors.len(), 1);
     assert_eq!(err.errors[0].path, "analytes[2].code");
-    assert_eq!(err.errors[0].rule, "analyte_duplicate");
+    assert_eq!(err.errors[0].rule, Rule::AnalyteDuplicate);
 
     let mut inverted = spec("GERMINATION");
     inverted.kind = AnalyteKind::Range { min: Some(dec("90")), max: Some(dec("80")), unit: "%".into() };
     let mut unbounded = spec("PURITY");
     unbounded.kind = AnalyteKind::Range { min: None, max: None, unit: "%".into() };
     let err = order("S9", "D9", lab(), vec![inverted, unbounded], ok_reason, "o", T0).unwrap_err();
-    let got: Vec<(&str, &str)> = err.errors.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(got, [("analytes[0].kind", "range_inverted"), ("analytes[1].kind", "range_unbounded")]);
+    let got: Vec<(&str, Rule)> = err.errors.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(got, [("analytes[0].kind", Rule::RangeInverted), ("analytes[1].kind", Rule::RangeUnbounded)]);
 
     let err = order(
         "S9",
@@ -534,20 +534,20 @@ fn order_checks_its_fields() {
 fn take_checks_seal_and_quantity() {
     let s = two();
     // (seal_no, quantity, expected rules)
-    let cases: &[(&str, &str, &[&str])] = &[
+    let cases: &[(&str, &str, &[Rule])] = &[
         ("SEAL-0042", "2 kg", &[]),
         ("AB12", "500 g", &[]),
         (" GS-2024-0042 ", "3 bags", &[]),
-        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "1kg", &[]),                   // 32 characters
-        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "1 kg", &["seal_no_format"]), // 33
-        ("AB1", "2 kg", &["seal_no_format"]),
-        ("seal-0042", "2 kg", &["seal_no_format"]),
-        ("SEAL 0042", "2 kg", &["seal_no_format"]),
-        ("SEAL-0042", "", &["quantity_format"]),
-        ("SEAL-0042", "kg", &["quantity_format"]),
-        ("SEAL-0042", "0 kg", &["quantity_format"]),
-        ("SEAL-0042", "2", &["quantity_format"]),
-        ("", "", &["seal_no_format", "quantity_format"]),
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ012345", "1kg", &[]), // 32 characters
+        ("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", "1 kg", &[Rule::SealNoFormat]), // 33
+        ("AB1", "2 kg", &[Rule::SealNoFormat]),
+        ("seal-0042", "2 kg", &[Rule::SealNoFormat]),
+        ("SEAL 0042", "2 kg", &[Rule::SealNoFormat]),
+        ("SEAL-0042", "", &[Rule::QuantityFormat]),
+        ("SEAL-0042", "kg", &[Rule::QuantityFormat]),
+        ("SEAL-0042", "0 kg", &[Rule::QuantityFormat]),
+        ("SEAL-0042", "2", &[Rule::QuantityFormat]),
+        ("", "", &[Rule::SealNoFormat, Rule::QuantityFormat]),
     ];
     for (seal, qty, rules) in cases {
         match s.take(seal, qty, "officer:pan", at(10)) {
@@ -559,7 +559,7 @@ fn take_checks_seal_and_quantity() {
                 assert_eq!(taken.seal_no, seal.trim());
             }
             Err(err) => {
-                let got: Vec<&str> = err.errors.iter().map(|e| e.rule).collect();
+                let got: Vec<Rule> = err.errors.iter().map(|e| e.rule).collect();
                 assert_eq!(&got, rules, "{seal:?} {qty:?}");
             }
         }

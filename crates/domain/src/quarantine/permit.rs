@@ -13,7 +13,7 @@
 //! Seed 000 (L customs): original seeds for propagation are imported after "办理检疫审批手续".
 
 use crate::declaration::{DeclarationContent, IeFlag};
-use crate::error::{FieldError, Refusal, RefusalKind};
+use crate::error::{FieldError, Refusal, RefusalKind, Rule};
 use crate::types::{parse_decimal, CountryCode, CustomsCode, ParseError, UnitCode};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -256,29 +256,29 @@ impl Permit {
     }
 
     /// Why the permit cannot be used on `today`, as (rule, en, zh); None when it is active.
-    fn unusable(&self, today: Date) -> Option<(&'static str, String, String)> {
+    fn unusable(&self, today: Date) -> Option<(Rule, String, String)> {
         let id = &self.id;
         match self.status(today) {
             PermitStatus::Active => None,
             PermitStatus::Expired => Some((
-                "permit_expired",
+                Rule::PermitExpired,
                 format!("quarantine permit {id} expired on {}", self.valid_to),
                 format!("检疫许可证 {id} 已于 {} 过期", self.valid_to),
             )),
             PermitStatus::NotYetValid => Some((
-                "permit_not_yet_valid",
+                Rule::PermitNotYetValid,
                 format!("quarantine permit {id} is valid from {}", self.valid_from),
                 format!("检疫许可证 {id} 自 {} 起生效", self.valid_from),
             )),
             PermitStatus::Exhausted => Some((
-                "permit_exhausted",
+                Rule::PermitExhausted,
                 format!("quarantine permit {id} is used up ({} of {} written off, unit {})", self.used, self.quantity, self.unit),
                 format!("检疫许可证 {id} 已核销完毕（已核销 {}，批准 {}{}）", self.used, self.quantity, unit_zh(&self.unit)),
             )),
             PermitStatus::Revoked => {
                 let reason = self.revoked.as_ref().map_or("", |r| r.reason.as_str());
                 Some((
-                    "permit_revoked",
+                    Rule::PermitRevoked,
                     format!("quarantine permit {id} was revoked: {reason}"),
                     format!("检疫许可证 {id} 已撤销：{reason}"),
                 ))
@@ -317,7 +317,7 @@ impl Permit {
         if quantity <= Decimal::ZERO {
             return Err(Refusal::field(
                 "quantity",
-                "number_range",
+                Rule::NumberRange,
                 format!("the quantity written off must be greater than zero, got {quantity}"),
                 format!("核销数量应大于零，实际为 {quantity}"),
             ));
@@ -337,7 +337,7 @@ impl Permit {
         };
         FieldError::new(
             path,
-            "permit_quantity",
+            Rule::PermitQuantity,
             format!("quantity {quantity}{earlier_en} exceeds the {rem} remaining on quarantine permit {id} (unit {unit})"),
             format!("数量 {quantity}{}{earlier_zh}超过检疫许可证 {id} 剩余可核销数量 {rem}{}", unit_zh(unit), unit_zh(unit)),
         )
@@ -349,7 +349,7 @@ impl Permit {
             return Err(self.wrong_state(now.date(), "revoke", "撤销"));
         }
         if reason.trim().is_empty() {
-            return Err(Refusal::field("reason", "required", "a revocation needs a reason", "撤销须注明原因"));
+            return Err(Refusal::field("reason", Rule::Required, "a revocation needs a reason", "撤销须注明原因"));
         }
         Ok(vec![PermitEvent::Revoked { permit_id: self.id.clone(), reason: reason.trim().to_owned(), by: by.to_owned(), at: now }])
     }
@@ -389,7 +389,7 @@ fn required<'s>(errors: &mut Vec<FieldError>, path: &str, v: &'s Option<String>)
     match v.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => Some(s),
         _ => {
-            errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
+            errors.push(FieldError::new(path, Rule::Required, "this field is required", "此字段为必填项"));
             None
         }
     }
@@ -405,7 +405,7 @@ fn too_long(errors: &mut Vec<FieldError>, path: &str, s: &str, max: usize) -> bo
     if n > max {
         errors.push(FieldError::new(
             path,
-            "too_long",
+            Rule::TooLong,
             format!("at most {max} characters, got {n}"),
             format!("最多 {max} 个字符，实际 {n} 个"),
         ));
@@ -416,7 +416,7 @@ fn too_long(errors: &mut Vec<FieldError>, path: &str, s: &str, max: usize) -> bo
 fn parse_date(s: &str) -> Result<Date, ParseError> {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(s, &fmt).map_err(|_| ParseError {
-        rule: "date_format",
+        rule: Rule::DateFormat,
         en: format!("a date is YYYY-MM-DD, got {s:?}"),
         zh: format!("日期格式应为 YYYY-MM-DD，实际为 {s:?}"),
     })
@@ -430,7 +430,7 @@ fn permit_id_valid(s: &str) -> bool {
 fn check_hs_prefix(s: &str) -> Result<(), ParseError> {
     if !(2..=10).contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ParseError {
-            rule: "hs_prefix_format",
+            rule: Rule::HsPrefixFormat,
             en: format!("an HS prefix is 2 to 10 digits, got {s:?}"),
             zh: format!("商品编码前缀应为2至10位数字，实际为 {s:?}"),
         });
@@ -438,7 +438,7 @@ fn check_hs_prefix(s: &str) -> Result<(), ParseError> {
     let known = &s[..s.len().min(6) / 2 * 2];
     if guomen_reference::hs::lookup(known).is_none() {
         return Err(ParseError {
-            rule: "hs_unknown",
+            rule: Rule::HsUnknown,
             en: format!("{known} is not an HS 2022 chapter, heading or subheading"),
             zh: format!("{known} 不是 HS 2022 的章、品目或子目"),
         });
@@ -459,7 +459,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         } else {
             e.push(FieldError::new(
                 "id",
-                "code_format",
+                Rule::CodeFormat,
                 format!("a permit number is 1–{MAX_PERMIT_ID_LEN} characters of A–Z, 0–9, '-', got {s:?}"),
                 format!("许可证编号应为1至{MAX_PERMIT_ID_LEN}位大写字母、数字或 '-'，实际为 {s:?}"),
             ));
@@ -471,7 +471,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
     if draft.hs_prefixes.is_empty() {
         e.push(FieldError::new(
             "hs_prefixes",
-            "required",
+            Rule::Required,
             "name at least one HS prefix the permit covers",
             "至少填写一个许可证适用的商品编码前缀",
         ));
@@ -483,7 +483,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         if let Err(err) = check_hs_prefix(p) {
             e.push(FieldError::new(path, err.rule, err.en, err.zh));
         } else if hs_prefixes.iter().any(|q: &String| q == p) {
-            e.push(FieldError::new(path, "duplicate", format!("HS prefix {p} is listed twice"), format!("商品编码前缀 {p} 重复")));
+            e.push(FieldError::new(path, Rule::Duplicate, format!("HS prefix {p} is listed twice"), format!("商品编码前缀 {p} 重复")));
         } else {
             hs_prefixes.push(p.to_owned());
         }
@@ -493,7 +493,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         required(e, "botanical_name", &draft.botanical_name).filter(|s| !too_long(e, "botanical_name", s, 100)).map(str::to_owned);
 
     if draft.origin_countries.is_empty() {
-        e.push(FieldError::new("origin_countries", "required", "name at least one country of origin", "至少填写一个原产国"));
+        e.push(FieldError::new("origin_countries", Rule::Required, "name at least one country of origin", "至少填写一个原产国"));
     }
     let mut origin_countries: Vec<CountryCode> = Vec::new();
     for (i, c) in draft.origin_countries.iter().enumerate() {
@@ -501,7 +501,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         match CountryCode::parse(c) {
             Err(err) => e.push(FieldError::new(path, err.rule, err.en, err.zh)),
             Ok(c) if origin_countries.contains(&c) => {
-                e.push(FieldError::new(path, "duplicate", format!("country {c} is listed twice"), format!("国别 {c} 重复")))
+                e.push(FieldError::new(path, Rule::Duplicate, format!("country {c} is listed twice"), format!("国别 {c} 重复")))
             }
             Ok(c) => origin_countries.push(c),
         }
@@ -515,7 +515,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         if to < from {
             e.push(FieldError::new(
                 "valid_to",
-                "valid_to_before_from",
+                Rule::ValidToBeforeFrom,
                 format!("the last valid day {to} is before the first {from}"),
                 format!("有效期截止日 {to} 早于起始日 {from}"),
             ));
@@ -525,7 +525,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         if to < now.date() {
             e.push(FieldError::new(
                 "valid_to",
-                "valid_to_past",
+                Rule::ValidToPast,
                 format!("the last valid day {to} is already past"),
                 format!("有效期截止日 {to} 已过"),
             ));
@@ -537,7 +537,7 @@ pub fn issue(draft: &PermitDraft, now: OffsetDateTime) -> Result<Vec<PermitEvent
         let path = format!("conditions[{i}]");
         let c = c.trim();
         if c.is_empty() {
-            e.push(FieldError::new(path, "required", "a condition cannot be empty", "检疫要求不能为空"));
+            e.push(FieldError::new(path, Rule::Required, "a condition cannot be empty", "检疫要求不能为空"));
         } else if !too_long(e, &path, c, 500) {
             conditions.push(c.to_owned());
         }
@@ -610,7 +610,7 @@ pub fn check_declaration(
                 &mut errors,
                 FieldError::new(
                     format!("licences[{j}].cert_code"),
-                    "permit_unknown",
+                    Rule::PermitUnknown,
                     format!("no quarantine permit {cert:?} is on record"),
                     format!("检疫许可证 {cert:?} 不存在"),
                 ),
@@ -635,7 +635,7 @@ pub fn check_declaration(
                 &mut errors,
                 FieldError::new(
                     format!("items[{i}].code_ts"),
-                    "permit_required",
+                    Rule::PermitRequired,
                     format!(
                         "{code} ({}) needs a quarantine permit covering it, named as a licence with docu code {PERMIT_DOCU_CODE}",
                         req.en
@@ -702,7 +702,7 @@ fn item_problems(
     if &p.holder != trader {
         out.push(FieldError::new(
             &licence,
-            "permit_holder",
+            Rule::PermitHolder,
             format!("quarantine permit {} is held by {}, not by the consignee {trader}", p.id, p.holder),
             format!("检疫许可证 {} 的持证企业为 {}，不是收货人 {trader}", p.id, p.holder),
         ));
@@ -714,7 +714,7 @@ fn item_problems(
         let list = p.origin_countries.iter().map(CountryCode::as_str).collect::<Vec<_>>().join(", ");
         out.push(FieldError::new(
             format!("items[{i}].origin_country"),
-            "permit_origin",
+            Rule::PermitOrigin,
             format!("quarantine permit {} allows origins {list}, not {}", p.id, item.origin_country),
             format!("检疫许可证 {} 允许的原产国为 {list}，不含 {}", p.id, item.origin_country),
         ));
@@ -722,7 +722,7 @@ fn item_problems(
     if p.unit != item.g_unit {
         out.push(FieldError::new(
             format!("items[{i}].g_unit"),
-            "permit_unit",
+            Rule::PermitUnit,
             format!("quarantine permit {} is in unit {}, the item in {}", p.id, p.unit, item.g_unit),
             format!("检疫许可证 {} 的计量单位为{}，商品为{}", p.id, unit_zh(&p.unit), unit_zh(&item.g_unit)),
         ));
@@ -879,7 +879,7 @@ mod tests {
     }
 
     /// (path, rule) of each error, for compact assertions.
-    fn rules(errors: &[FieldError]) -> Vec<(String, &'static str)> {
+    fn rules(errors: &[FieldError]) -> Vec<(String, Rule)> {
         errors.iter().map(|e| (e.path.clone(), e.rule)).collect()
     }
 
@@ -939,34 +939,34 @@ mod tests {
     #[test]
     fn issue_validation_table() {
         type Edit = fn(&mut PermitDraft);
-        let cases: Vec<(&str, Edit, &str, &str)> = vec![
-            ("id missing", |d| d.id = None, "id", "required"),
-            ("id blank", |d| d.id = Some("  ".into()), "id", "required"),
-            ("id lower case", |d| d.id = Some("lz2025-1".into()), "id", "code_format"),
-            ("id with space", |d| d.id = Some("LZ 2025".into()), "id", "code_format"),
-            ("id 33 characters", |d| d.id = Some("A".repeat(33)), "id", "code_format"),
-            ("holder short", |d| d.holder = Some("620196".into()), "holder", "customs_code_format"),
-            ("holder missing", |d| d.holder = None, "holder", "required"),
-            ("no hs prefix", |d| d.hs_prefixes.clear(), "hs_prefixes", "required"),
-            ("hs prefix letter", |d| d.hs_prefixes = vec!["12a9".into()], "hs_prefixes[0]", "hs_prefix_format"),
-            ("hs prefix 1 digit", |d| d.hs_prefixes = vec!["1".into()], "hs_prefixes[0]", "hs_prefix_format"),
-            ("hs prefix 11 digits", |d| d.hs_prefixes = vec!["12099130001".into()], "hs_prefixes[0]", "hs_prefix_format"),
-            ("hs prefix not in HS", |d| d.hs_prefixes = vec!["1209".into(), "9999".into()], "hs_prefixes[1]", "hs_unknown"),
-            ("hs prefix twice", |d| d.hs_prefixes = vec!["1209".into(), "1209".into()], "hs_prefixes[1]", "duplicate"),
-            ("botanical name missing", |d| d.botanical_name = None, "botanical_name", "required"),
-            ("botanical name too long", |d| d.botanical_name = Some("x".repeat(101)), "botanical_name", "too_long"),
-            ("no origin", |d| d.origin_countries.clear(), "origin_countries", "required"),
-            ("origin alpha-2", |d| d.origin_countries = vec!["NLD".into(), "NL".into()], "origin_countries[1]", "country_unknown"),
-            ("origin twice", |d| d.origin_countries = vec!["NLD".into(), "NLD".into()], "origin_countries[1]", "duplicate"),
-            ("quantity missing", |d| d.quantity = None, "quantity", "required"),
-            ("quantity zero", |d| d.quantity = Some("0".into()), "quantity", "number_range"),
-            ("quantity negative", |d| d.quantity = Some("-5".into()), "quantity", "number_range"),
-            ("quantity 6 decimals", |d| d.quantity = Some("1.000001".into()), "quantity", "number_scale"),
-            ("quantity text", |d| d.quantity = Some("ten".into()), "quantity", "number_format"),
-            ("unit unknown", |d| d.unit = Some("999".into()), "unit", "unit_unknown"),
-            ("valid_from slashes", |d| d.valid_from = Some("2025/03/01".into()), "valid_from", "date_format"),
-            ("valid_to impossible", |d| d.valid_to = Some("2025-02-30".into()), "valid_to", "date_format"),
-            ("valid_to missing", |d| d.valid_to = None, "valid_to", "required"),
+        let cases: Vec<(&str, Edit, &str, Rule)> = vec![
+            ("id missing", |d| d.id = None, "id", Rule::Required),
+            ("id blank", |d| d.id = Some("  ".into()), "id", Rule::Required),
+            ("id lower case", |d| d.id = Some("lz2025-1".into()), "id", Rule::CodeFormat),
+            ("id with space", |d| d.id = Some("LZ 2025".into()), "id", Rule::CodeFormat),
+            ("id 33 characters", |d| d.id = Some("A".repeat(33)), "id", Rule::CodeFormat),
+            ("holder short", |d| d.holder = Some("620196".into()), "holder", Rule::CustomsCodeFormat),
+            ("holder missing", |d| d.holder = None, "holder", Rule::Required),
+            ("no hs prefix", |d| d.hs_prefixes.clear(), "hs_prefixes", Rule::Required),
+            ("hs prefix letter", |d| d.hs_prefixes = vec!["12a9".into()], "hs_prefixes[0]", Rule::HsPrefixFormat),
+            ("hs prefix 1 digit", |d| d.hs_prefixes = vec!["1".into()], "hs_prefixes[0]", Rule::HsPrefixFormat),
+            ("hs prefix 11 digits", |d| d.hs_prefixes = vec!["12099130001".into()], "hs_prefixes[0]", Rule::HsPrefixFormat),
+            ("hs prefix not in HS", |d| d.hs_prefixes = vec!["1209".into(), "9999".into()], "hs_prefixes[1]", Rule::HsUnknown),
+            ("hs prefix twice", |d| d.hs_prefixes = vec!["1209".into(), "1209".into()], "hs_prefixes[1]", Rule::Duplicate),
+            ("botanical name missing", |d| d.botanical_name = None, "botanical_name", Rule::Required),
+            ("botanical name too long", |d| d.botanical_name = Some("x".repeat(101)), "botanical_name", Rule::TooLong),
+            ("no origin", |d| d.origin_countries.clear(), "origin_countries", Rule::Required),
+            ("origin alpha-2", |d| d.origin_countries = vec!["NLD".into(), "NL".into()], "origin_countries[1]", Rule::CountryUnknown),
+            ("origin twice", |d| d.origin_countries = vec!["NLD".into(), "NLD".into()], "origin_countries[1]", Rule::Duplicate),
+            ("quantity missing", |d| d.quantity = None, "quantity", Rule::Required),
+            ("quantity zero", |d| d.quantity = Some("0".into()), "quantity", Rule::NumberRange),
+            ("quantity negative", |d| d.quantity = Some("-5".into()), "quantity", Rule::NumberRange),
+            ("quantity 6 decimals", |d| d.quantity = Some("1.000001".into()), "quantity", Rule::NumberScale),
+            ("quantity text", |d| d.quantity = Some("ten".into()), "quantity", Rule::NumberFormat),
+            ("unit unknown", |d| d.unit = Some("999".into()), "unit", Rule::UnitUnknown),
+            ("valid_from slashes", |d| d.valid_from = Some("2025/03/01".into()), "valid_from", Rule::DateFormat),
+            ("valid_to impossible", |d| d.valid_to = Some("2025-02-30".into()), "valid_to", Rule::DateFormat),
+            ("valid_to missing", |d| d.valid_to = None, "valid_to", Rule::Required),
             (
                 "valid_to before from",
                 |d| {
@@ -974,7 +974,7 @@ mod tests {
                     d.valid_to = Some("2025-05-31".into());
                 },
                 "valid_to",
-                "valid_to_before_from",
+                Rule::ValidToBeforeFrom,
             ),
             (
                 "valid_to past",
@@ -983,9 +983,9 @@ mod tests {
                     d.valid_to = Some("2025-03-09".into());
                 },
                 "valid_to",
-                "valid_to_past",
+                Rule::ValidToPast,
             ),
-            ("blank condition", |d| d.conditions.push(" ".into()), "conditions[1]", "required"),
+            ("blank condition", |d| d.conditions.push(" ".into()), "conditions[1]", Rule::Required),
         ];
         for (name, edit, path, rule) in cases {
             let mut d = draft();
@@ -1003,15 +1003,15 @@ mod tests {
         assert_eq!(
             rules(&r.errors),
             [
-                ("id", "required"),
-                ("holder", "required"),
-                ("hs_prefixes", "required"),
-                ("botanical_name", "required"),
-                ("origin_countries", "required"),
-                ("quantity", "required"),
-                ("unit", "required"),
-                ("valid_from", "required"),
-                ("valid_to", "required"),
+                ("id", Rule::Required),
+                ("holder", Rule::Required),
+                ("hs_prefixes", Rule::Required),
+                ("botanical_name", Rule::Required),
+                ("origin_countries", Rule::Required),
+                ("quantity", Rule::Required),
+                ("unit", Rule::Required),
+                ("valid_from", Rule::Required),
+                ("valid_to", Rule::Required),
             ]
             .map(|(p, r)| (p.to_owned(), r))
         );
@@ -1121,7 +1121,7 @@ mod tests {
         // Second: 30.5 kg exceeds the 30 kg left → refused, nothing written off.
         let second = content(vec![seed(1, "30.5")], vec![qp(PERMIT_ID)]);
         let errs = check_declaration(&second, std::slice::from_ref(&p), TODAY, "D2", NOW).unwrap_err();
-        assert_eq!(rules(&errs), [("items[0].g_qty".to_owned(), "permit_quantity")]);
+        assert_eq!(rules(&errs), [("items[0].g_qty".to_owned(), Rule::PermitQuantity)]);
         assert_eq!(errs[0].en, "quantity 30.5 exceeds the 30 remaining on quarantine permit LZ2025-00042 (unit 035)");
         assert_eq!(errs[0].zh, "数量 30.5千克超过检疫许可证 LZ2025-00042 剩余可核销数量 30千克");
         assert_eq!(p.used, dec("70"));
@@ -1137,7 +1137,7 @@ mod tests {
         // Any further use is refused, through a declaration or directly.
         let more = content(vec![seed(1, "0.001")], vec![qp(PERMIT_ID)]);
         let errs = check_declaration(&more, std::slice::from_ref(&p), TODAY, "D4", NOW).unwrap_err();
-        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), "permit_exhausted")]);
+        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), Rule::PermitExhausted)]);
         let r = p.write_off("D4", 1, dec("0.001"), TODAY, NOW).unwrap_err();
         assert_eq!(r.kind, RefusalKind::InvalidState);
         assert!(r.detail_en.contains("exhausted"), "{}", r.detail_en);
@@ -1147,7 +1147,7 @@ mod tests {
     #[test]
     fn validity_dates_are_checked_on_the_day() {
         let c = content(vec![seed(1, "1")], vec![qp(PERMIT_ID)]);
-        for (day, rule) in [(date!(2025 - 02 - 28), "permit_not_yet_valid"), (date!(2025 - 09 - 01), "permit_expired")] {
+        for (day, rule) in [(date!(2025 - 02 - 28), Rule::PermitNotYetValid), (date!(2025 - 09 - 01), Rule::PermitExpired)] {
             let errs = check(&c, &[permit()], day).unwrap_err();
             assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), rule)], "{day}");
         }
@@ -1162,14 +1162,14 @@ mod tests {
             c
         };
         let cases = [
-            ("held by another firm", other_holder, "licences[0].cert_code", "permit_holder"),
+            ("held by another firm", other_holder, "licences[0].cert_code", Rule::PermitHolder),
             (
                 "origin not on the permit",
                 content(vec![item(1, VEG_SEED, "1", "035", "CHL")], vec![qp(PERMIT_ID)]),
                 "items[0].origin_country",
-                "permit_origin",
+                Rule::PermitOrigin,
             ),
-            ("unit differs", content(vec![item(1, VEG_SEED, "1", "036", "NLD")], vec![qp(PERMIT_ID)]), "items[0].g_unit", "permit_unit"),
+            ("unit differs", content(vec![item(1, VEG_SEED, "1", "036", "NLD")], vec![qp(PERMIT_ID)]), "items[0].g_unit", Rule::PermitUnit),
         ];
         for (name, c, path, rule) in cases {
             let errs = check(&c, &[permit()], TODAY).unwrap_err();
@@ -1185,10 +1185,10 @@ mod tests {
         assert_eq!(
             rules(&errs),
             [
-                ("licences[0].cert_code", "permit_holder"),
-                ("licences[0].cert_code", "permit_expired"),
-                ("items[0].origin_country", "permit_origin"),
-                ("items[0].g_unit", "permit_unit"),
+                ("licences[0].cert_code", Rule::PermitHolder),
+                ("licences[0].cert_code", Rule::PermitExpired),
+                ("items[0].origin_country", Rule::PermitOrigin),
+                ("items[0].g_unit", Rule::PermitUnit),
             ]
             .map(|(p, r)| (p.to_owned(), r))
         );
@@ -1202,7 +1202,7 @@ mod tests {
             vec![qp(PERMIT_ID)],
         );
         let errs = check(&c, &[permit()], TODAY).unwrap_err();
-        assert_eq!(rules(&errs), [("items[3].g_qty".to_owned(), "permit_quantity")]);
+        assert_eq!(rules(&errs), [("items[3].g_qty".to_owned(), Rule::PermitQuantity)]);
         assert_eq!(
             errs[0].en,
             "quantity 20 plus 90 drawn by earlier items exceeds the 100 remaining on quarantine permit LZ2025-00042 (unit 035)"
@@ -1220,12 +1220,12 @@ mod tests {
         let errs = check(&c, &[permit()], TODAY).unwrap_err();
         assert_eq!(
             rules(&errs),
-            [("licences[1].cert_code", "permit_unknown"), ("items[0].code_ts", "permit_required"),].map(|(p, r)| (p.to_owned(), r))
+            [("licences[1].cert_code", Rule::PermitUnknown), ("items[0].code_ts", Rule::PermitRequired),].map(|(p, r)| (p.to_owned(), r))
         );
         // No licence at all: the item is named.
         let bare = content(vec![item(1, APPLES, "5", "035", "USA"), seed(2, "1")], vec![]);
         let errs = check(&bare, &[permit()], TODAY).unwrap_err();
-        assert_eq!(rules(&errs), [("items[1].code_ts".to_owned(), "permit_required")]);
+        assert_eq!(rules(&errs), [("items[1].code_ts".to_owned(), Rule::PermitRequired)]);
         assert!(errs[0].zh.contains("QP"), "{}", errs[0].zh);
     }
 
@@ -1234,7 +1234,7 @@ mod tests {
         // The permit covers 120991 (vegetable seeds), not flower seeds (120930).
         let c = content(vec![seed(1, "1"), item(2, FLOWER_SEED, "1", "035", "NLD")], vec![qp(PERMIT_ID)]);
         let errs = check(&c, &[permit()], TODAY).unwrap_err();
-        assert_eq!(rules(&errs), [("items[1].code_ts".to_owned(), "permit_required")]);
+        assert_eq!(rules(&errs), [("items[1].code_ts".to_owned(), Rule::PermitRequired)]);
         assert!(permit().covers(VEG_SEED));
         assert!(!permit().covers(FLOWER_SEED));
     }
@@ -1263,7 +1263,7 @@ mod tests {
         // With only the used-up one named, its problem is reported.
         let c = content(vec![seed(1, "20")], vec![qp("QP-A")]);
         let errs = check(&c, &[used_up, fresh], TODAY).unwrap_err();
-        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), "permit_exhausted")]);
+        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), Rule::PermitExhausted)]);
     }
 
     #[test]
@@ -1287,10 +1287,10 @@ mod tests {
         let dup = p.write_off("D1", 1, dec("1"), TODAY, NOW).unwrap_err();
         assert_eq!(dup.kind, RefusalKind::Conflict);
         let zero = p.write_off("D1", 2, Decimal::ZERO, TODAY, NOW).unwrap_err();
-        assert_eq!(rules(&zero.errors), [("quantity".to_owned(), "number_range")]);
+        assert_eq!(rules(&zero.errors), [("quantity".to_owned(), Rule::NumberRange)]);
         let over = p.write_off("D1", 2, dec("74.6"), TODAY, NOW).unwrap_err();
         assert_eq!(over.kind, RefusalKind::Validation);
-        assert_eq!(rules(&over.errors), [("quantity".to_owned(), "permit_quantity")]);
+        assert_eq!(rules(&over.errors), [("quantity".to_owned(), Rule::PermitQuantity)]);
         let late = p.write_off("D1", 2, dec("1"), date!(2025 - 09 - 01), NOW).unwrap_err();
         assert_eq!(late.kind, RefusalKind::InvalidState);
         assert!(late.detail_en.contains("is expired"), "{}", late.detail_en);
@@ -1302,7 +1302,7 @@ mod tests {
     #[test]
     fn revoke_stops_all_use() {
         let p = permit();
-        assert_eq!(p.revoke("  ", "潘", NOW).unwrap_err().errors[0].rule, "required");
+        assert_eq!(p.revoke("  ", "潘", NOW).unwrap_err().errors[0].rule, Rule::Required);
         let ev = p.revoke(" 原产国发生检疫性有害生物疫情 ", "潘", NOW).unwrap();
         assert_eq!(ev[0].stream(), "permit:LZ2025-00042");
         let p = fold(&p, &ev);
@@ -1314,7 +1314,7 @@ mod tests {
         assert_eq!(p.write_off("D1", 1, dec("1"), TODAY, NOW).unwrap_err().kind, RefusalKind::InvalidState);
         let c = content(vec![seed(1, "1")], vec![qp(PERMIT_ID)]);
         let errs = check(&c, &[p], TODAY).unwrap_err();
-        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), "permit_revoked")]);
+        assert_eq!(rules(&errs), [("licences[0].cert_code".to_owned(), Rule::PermitRevoked)]);
         assert!(errs[0].en.contains("原产国"), "reason quoted: {}", errs[0].en);
     }
 

@@ -4,7 +4,7 @@
 use super::lab::{specification_for, AnalyteSpec, Sample, SamplingReason};
 use crate::declaration::{Declaration, SamplingSource};
 use crate::notice::Outgoing;
-use crate::{FieldError, Refusal};
+use crate::{FieldError, Refusal, Rule};
 
 /// The analytes to test: the commodity specifications of the declaration's goods, or the
 /// officer's choice among them.
@@ -25,7 +25,7 @@ pub fn analytes_for(d: &Declaration, chosen: Option<&[String]>) -> Result<Vec<An
             Some(s) => out.push(s.clone()),
             None => errors.push(FieldError::new(
                 format!("analytes[{i}]"),
-                "analyte_unknown",
+                Rule::AnalyteUnknown,
                 format!(
                     "{c} is not in the specification of these goods ({})",
                     specs.iter().map(|s| s.code.as_str()).collect::<Vec<_>>().join(", ")

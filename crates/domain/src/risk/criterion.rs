@@ -1,7 +1,7 @@
 //! 布控规则 — targeting criteria and the versioned rule set that holds them.
 
 use crate::declaration::IeFlag;
-use crate::error::FieldError;
+use crate::error::{FieldError, Rule};
 use crate::party::CreditGrade;
 use crate::types::{CountryCode, CurrencyCode, CustomsCode, UnitCode};
 use rust_decimal::Decimal;
@@ -244,7 +244,7 @@ fn check_percent(errors: &mut Vec<FieldError>, path: String, p: Decimal) {
     if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED || p.normalize().scale() > 2 {
         errors.push(FieldError::new(
             path,
-            "percent_range",
+            Rule::PercentRange,
             format!("must be a percentage from 0 to 100 with at most two decimals, got {p}"),
             format!("应为0至100之间、最多两位小数的百分比，实际为 {p}"),
         ));
@@ -257,19 +257,19 @@ impl Criterion {
         if !valid_id(&self.id) {
             errors.push(FieldError::new(
                 format!("{path}.id"),
-                "criterion_id_format",
+                Rule::CriterionIdFormat,
                 "criterion id must be 1–32 characters of A–Z, 0–9, '-' or '_'",
                 "规则编号应为1至32位大写字母、数字、'-' 或 '_'",
             ));
         }
         if self.description.trim().is_empty() {
-            errors.push(FieldError::new(format!("{path}.description"), "required", "a description is required", "必须填写规则说明"));
+            errors.push(FieldError::new(format!("{path}.description"), Rule::Required, "a description is required", "必须填写规则说明"));
         }
         check_percent(errors, format!("{path}.rate_percent"), self.rate_percent);
         if self.lane == Lane::Green {
             errors.push(FieldError::new(
                 format!("{path}.lane"),
-                "lane_green",
+                Rule::LaneGreen,
                 "a criterion selects for red, yellow or blue; green is what is left",
                 "规则只能指定红、黄或蓝色通道；未命中即为绿色通道",
             ));
@@ -278,7 +278,7 @@ impl Criterion {
             if !(2..=10).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
                 errors.push(FieldError::new(
                     format!("{path}.when.hs_prefixes[{i}]"),
-                    "hs_prefix_format",
+                    Rule::HsPrefixFormat,
                     format!("an HS prefix is 2 to 10 digits, got {p:?}"),
                     format!("商品编码前缀应为2至10位数字，实际为 {p:?}"),
                 ));
@@ -288,7 +288,7 @@ impl Criterion {
             if m.len() != 4 || !m.bytes().all(|b| b.is_ascii_digit()) {
                 errors.push(FieldError::new(
                     format!("{path}.when.trade_modes[{i}]"),
-                    "trade_mode_format",
+                    Rule::TradeModeFormat,
                     format!("a trade mode is 4 digits, got {m:?}"),
                     format!("监管方式应为4位数字，实际为 {m:?}"),
                 ));
@@ -298,7 +298,7 @@ impl Criterion {
             if band.below.is_none() && band.above.is_none() {
                 errors.push(FieldError::new(
                     format!("{path}.when.unit_price"),
-                    "price_band_empty",
+                    Rule::PriceBandEmpty,
                     "a price band needs `below`, `above` or both",
                     "价格区间需设置 below 或 above",
                 ));
@@ -308,7 +308,7 @@ impl Criterion {
             if !lists.contains_key(&c.list) {
                 errors.push(FieldError::new(
                     format!("{path}.when.on_lists[{i}].list"),
-                    "list_unknown",
+                    Rule::ListUnknown,
                     format!("no list named {:?} in the rule set", c.list),
                     format!("规则集中没有名为 {:?} 的清单", c.list),
                 ));
@@ -330,7 +330,7 @@ impl RuleSet {
             if f < Decimal::ZERO || f > Decimal::TEN {
                 errors.push(FieldError::new(
                     format!("grade_modifiers.{name}"),
-                    "factor_range",
+                    Rule::FactorRange,
                     "a grade modifier is a factor from 0 to 10",
                     "信用等级系数应在0至10之间",
                 ));
@@ -343,7 +343,7 @@ impl RuleSet {
             if !seen.insert(c.id.as_str()) {
                 errors.push(FieldError::new(
                     format!("{path}.id"),
-                    "criterion_id_duplicate",
+                    Rule::CriterionIdDuplicate,
                     format!("criterion id {:?} appears twice", c.id),
                     format!("规则编号 {:?} 重复", c.id),
                 ));

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::declaration::*;
+use crate::error::Rule;
 use crate::party::CreditGrade;
 use crate::types::*;
 use rust_decimal::Decimal;
@@ -226,15 +227,15 @@ fn named_lists() {
     assert_eq!(decide(&content("1209913000", "NLD", "5"), CreditGrade::Registered, &r, 1).lane, Lane::Green);
     assert!(r.check().is_empty());
     r.lists.clear();
-    assert_eq!(r.check()[0].rule, "list_unknown");
+    assert_eq!(r.check()[0].rule, Rule::ListUnknown);
 }
 
 #[test]
 fn ruleset_check_and_successor_revisions() {
     let mut bad = rules(vec![criterion("bad id", Conditions::default(), Lane::Green, "120")]);
     bad.criteria.push(bad.criteria[0].clone());
-    let rules_broken: Vec<&str> = bad.check().iter().map(|e| e.rule).collect();
-    for r in ["criterion_id_format", "percent_range", "lane_green", "criterion_id_duplicate"] {
+    let rules_broken: Vec<Rule> = bad.check().iter().map(|e| e.rule).collect();
+    for r in [Rule::CriterionIdFormat, Rule::PercentRange, Rule::LaneGreen, Rule::CriterionIdDuplicate] {
         assert!(rules_broken.contains(&r), "{r} in {rules_broken:?}");
     }
     let v1 = rules(vec![criterion("A", Conditions::default(), Lane::Red, "5"), criterion("B", Conditions::default(), Lane::Red, "5")]);

@@ -215,19 +215,19 @@ impl<'a> Checker<'a> {
             match (index, last) {
                 (None, _) => errors.push(CebError::new(
                     child_path(),
-                    "unexpected",
+                    guomen_domain::Rule::Unexpected,
                     format!("element {} (namespace {}) is not allowed here", child.name, child.ns.as_deref().unwrap_or("none")),
                     format!("此处不允许出现元素 {}（命名空间 {}）", child.name, child.ns.as_deref().unwrap_or("无")),
                 )),
                 (Some(i), Some(l)) if i == l => errors.push(CebError::new(
                     child_path(),
-                    "duplicate",
+                    guomen_domain::Rule::Duplicate,
                     format!("element {} appears more than once", child.name),
                     format!("元素 {} 出现了多次", child.name),
                 )),
                 (Some(i), Some(l)) if i < l => errors.push(CebError::new(
                     child_path(),
-                    "order",
+                    guomen_domain::Rule::Order,
                     format!("element {} must come before {}", child.name, spec[l].name),
                     format!("元素 {} 必须位于 {} 之前", child.name, spec[l].name),
                 )),
@@ -267,7 +267,7 @@ impl<'a> Checker<'a> {
                 } else {
                     (format!("required element {name} must not be empty"), format!("必填元素 {name} 不能为空"))
                 };
-                self.errors.push(CebError::new(self.path(name), "required", en, zh));
+                self.errors.push(CebError::new(self.path(name), guomen_domain::Rule::Required, en, zh));
                 return None;
             }
             None => return None,
@@ -278,13 +278,13 @@ impl<'a> Checker<'a> {
         match field.simple {
             Simple::Str { max, .. } if chars > max => self.errors.push(CebError::new(
                 self.path(name),
-                "max_length",
+                guomen_domain::Rule::MaxLength,
                 format!("{name} is {chars} characters long; at most {max} are allowed"),
                 format!("{name} 长度为 {chars} 个字符，最多允许 {max} 个"),
             )),
             Simple::Len(n) if chars != n => self.errors.push(CebError::new(
                 self.path(name),
-                "length",
+                guomen_domain::Rule::Length,
                 format!("{name} must be exactly {n} characters long, found {chars}"),
                 format!("{name} 长度必须为 {n} 个字符，实际为 {chars} 个"),
             )),
@@ -294,7 +294,7 @@ impl<'a> Checker<'a> {
             if text != fixed {
                 self.errors.push(CebError::new(
                     self.path(name),
-                    "fixed",
+                    guomen_domain::Rule::Fixed,
                     format!("{name} must be {fixed}, found {text:?}"),
                     format!("{name} 必须为 {fixed}，实际为 {text:?}"),
                 ));
@@ -304,7 +304,7 @@ impl<'a> Checker<'a> {
             let list = field.allowed.join(", ");
             self.errors.push(CebError::new(
                 self.path(name),
-                "enumeration",
+                guomen_domain::Rule::Enumeration,
                 format!("{name} must be one of {list}, found {text:?}"),
                 format!("{name} 必须为 {list} 之一，实际为 {text:?}"),
             ));
@@ -313,7 +313,7 @@ impl<'a> Checker<'a> {
             let (en, zh) = table.names();
             self.errors.push(CebError::new(
                 self.path(name),
-                "enumeration",
+                guomen_domain::Rule::Enumeration,
                 format!("{name} must be a {en}, found {text:?}"),
                 format!("{name} 必须是{zh}，实际为 {text:?}"),
             ));
@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
         match parse_decimal(text, total, fraction) {
             Ok(d) => Some(d),
             Err(rule) => {
-                let (en, zh) = if rule == "decimal" {
+                let (en, zh) = if rule == guomen_domain::Rule::Decimal {
                     (format!("{name} must be a decimal number, found {text:?}"), format!("{name} 必须是十进制数字，实际为 {text:?}"))
                 } else {
                     (
@@ -347,7 +347,7 @@ impl<'a> Checker<'a> {
         match parse_int(text, total) {
             Ok(n) => Some(n),
             Err(rule) => {
-                let (en, zh) = if rule == "integer" {
+                let (en, zh) = if rule == guomen_domain::Rule::Integer {
                     (
                         format!("{name} must be a whole number between -2147483648 and 2147483647, found {text:?}"),
                         format!("{name} 必须是 -2147483648 到 2147483647 之间的整数，实际为 {text:?}"),
@@ -366,17 +366,17 @@ impl<'a> Checker<'a> {
 /// `xs:decimal` lexical form (no exponent), then `totalDigits`/`fractionDigits` on the
 /// value (leading integer zeros and trailing fraction zeros do not count).
 /// Errors are the rule names `decimal` and `digits`.
-pub(crate) fn parse_decimal(text: &str, total: u32, fraction: u32) -> Result<Decimal, &'static str> {
+pub(crate) fn parse_decimal(text: &str, total: u32, fraction: u32) -> Result<Decimal, guomen_domain::Rule> {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     let (int_part, frac_part) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if int_part.len() + frac_part.len() == 0 || !digits_only(int_part) || !digits_only(frac_part) {
-        return Err("decimal");
+        return Err(guomen_domain::Rule::Decimal);
     }
     let int_sig = int_part.trim_start_matches('0').len();
     let frac_sig = frac_part.trim_end_matches('0').len();
     if frac_sig > fraction as usize || int_sig + frac_sig > total as usize {
-        return Err("digits");
+        return Err(guomen_domain::Rule::Digits);
     }
     // At most 19 significant digits: rust_decimal (28 digits) represents it exactly.
     let normalised = format!(
@@ -386,24 +386,24 @@ pub(crate) fn parse_decimal(text: &str, total: u32, fraction: u32) -> Result<Dec
         if frac_sig == 0 { "" } else { "." },
         &frac_part[..frac_sig]
     );
-    Decimal::from_str(&normalised).map_err(|_| "decimal")
+    Decimal::from_str(&normalised).map_err(|_| guomen_domain::Rule::Decimal)
 }
 
 /// `xs:int` lexical form and range, then `totalDigits`. Errors: `integer`, `digits`.
-pub(crate) fn parse_int(text: &str, total: Option<u32>) -> Result<i32, &'static str> {
+pub(crate) fn parse_int(text: &str, total: Option<u32>) -> Result<i32, guomen_domain::Rule> {
     let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
     if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return Err("integer");
+        return Err(guomen_domain::Rule::Integer);
     }
     let significant = unsigned.trim_start_matches('0');
     if significant.len() > 10 {
-        return Err("integer");
+        return Err(guomen_domain::Rule::Integer);
     }
-    let magnitude: i64 = if significant.is_empty() { 0 } else { significant.parse().map_err(|_| "integer")? };
+    let magnitude: i64 = if significant.is_empty() { 0 } else { significant.parse().map_err(|_| guomen_domain::Rule::Integer)? };
     let value = if text.starts_with('-') { -magnitude } else { magnitude };
-    let value = i32::try_from(value).map_err(|_| "integer")?;
+    let value = i32::try_from(value).map_err(|_| guomen_domain::Rule::Integer)?;
     if total.is_some_and(|t| significant.len() > t as usize) {
-        return Err("digits");
+        return Err(guomen_domain::Rule::Digits);
     }
     Ok(value)
 }

@@ -5,6 +5,7 @@
 //!
 //! Also [`message_kind`], which tells a document's kind from its root element alone.
 
+use guomen_domain::Rule;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -221,7 +222,7 @@ pub fn message_kind(xml: &[u8]) -> Result<Root, CebError> {
         };
         return Err(CebError::new(
             &name,
-            "wrong_namespace",
+            Rule::WrongNamespace,
             format!("{name} must be in namespace {NAMESPACE}, found {found}"),
             format!("{name} 的命名空间必须是 {NAMESPACE}，实际为 {found}"),
         ));

@@ -23,6 +23,7 @@ use super::receipt::{Answer, Fill, Receipt};
 use super::schema::{group, Group, Writer};
 use super::tree::{read_tree, Element};
 use super::{CebError, NAMESPACE};
+use guomen_domain::Rule;
 
 /// `maxOccurs` of the wrapper element in a message and of goods lines in a wrapper.
 pub(crate) const MAX_WRAPPERS: usize = 100;
@@ -274,7 +275,7 @@ fn read_root(xml: &[u8], root_name: &str) -> Result<Element, Vec<CebError>> {
     if root.name != root_name {
         return Err(vec![CebError::new(
             root_name,
-            "wrong_root",
+            Rule::WrongRoot,
             format!("root element must be {root_name}, found {}", root.name),
             format!("根元素必须是 {root_name}，实际为 {}", root.name),
         )]);
@@ -283,7 +284,7 @@ fn read_root(xml: &[u8], root_name: &str) -> Result<Element, Vec<CebError>> {
         let found = root.ns.as_deref().unwrap_or("none");
         return Err(vec![CebError::new(
             root_name,
-            "wrong_namespace",
+            Rule::WrongNamespace,
             format!("{root_name} must be in namespace {NAMESPACE}, found {found}"),
             format!("{root_name} 的命名空间必须是 {NAMESPACE}，实际为 {found}"),
         )]);
@@ -304,21 +305,21 @@ fn root_attr(root: &Element, name: &str, exact: Option<usize>, max: usize, error
     if value.is_empty() {
         errors.push(CebError::new(
             path,
-            "required",
+            Rule::Required,
             format!("attribute {name} on {root_name} is required"),
             format!("{root_name} 缺少必填属性 {name}"),
         ));
     } else if let Some(n) = exact.filter(|&n| n != chars) {
         errors.push(CebError::new(
             path,
-            "length",
+            Rule::Length,
             format!("attribute {name} must be exactly {n} characters long, found {chars}"),
             format!("属性 {name} 长度必须为 {n} 个字符，实际为 {chars} 个"),
         ));
     } else if chars > max {
         errors.push(CebError::new(
             path,
-            "max_length",
+            Rule::MaxLength,
             format!("attribute {name} is {chars} characters long; at most {max} are allowed"),
             format!("属性 {name} 长度为 {chars} 个字符，最多允许 {max} 个"),
         ));
@@ -329,7 +330,7 @@ fn root_attr(root: &Element, name: &str, exact: Option<usize>, max: usize, error
 fn max_occurs(path: &str, found: usize, max: usize) -> CebError {
     CebError::new(
         path,
-        "max_occurs",
+        Rule::MaxOccurs,
         format!("{path} may appear at most {max} times, found {found}"),
         format!("{path} 最多允许出现 {max} 次，实际为 {found} 次"),
     )
@@ -345,12 +346,12 @@ fn wrappers<'a>(root: &'a Element, spec: &Spec, errors: &mut Vec<CebError>) -> V
             Some(_) => (format!("required element {name} is missing"), format!("缺少必填元素 {name}")),
             None => (format!("at least one {name} element is required"), format!("至少需要一个 {name} 元素")),
         };
-        errors.push(CebError::new(name, "required", en, zh));
+        errors.push(CebError::new(name, Rule::Required, en, zh));
     } else if let Some((en, zh)) = spec.one.filter(|_| els.len() > 1) {
         let root = spec.root;
         errors.push(CebError::new(
             name,
-            "duplicate",
+            Rule::Duplicate,
             format!("{name} appears more than once; a {root} holds one {en}"),
             format!("{name} 出现了多次；一个 {root} 只能包含一个{zh}"),
         ));
@@ -392,7 +393,7 @@ fn parts<'a>(
         if !(child.is(NAMESPACE, head) || list.is_some_and(|(l, _)| child.is(NAMESPACE, l))) {
             errors.push(CebError::new(
                 format!("{path}/{}", child.name),
-                "unexpected",
+                Rule::Unexpected,
                 format!("element {} is not allowed in {}", child.name, el.name),
                 format!("{} 中不允许出现元素 {}", el.name, child.name),
             ));
@@ -401,9 +402,14 @@ fn parts<'a>(
     let heads: Vec<&Element> = el.children.iter().filter(|c| c.is(NAMESPACE, head)).collect();
     let head_path = format!("{path}/{head}");
     if heads.is_empty() {
-        errors.push(CebError::new(&head_path, "required", format!("required element {head} is missing"), format!("缺少必填元素 {head}")));
+        errors.push(CebError::new(
+            &head_path,
+            Rule::Required,
+            format!("required element {head} is missing"),
+            format!("缺少必填元素 {head}"),
+        ));
     } else if heads.len() > 1 {
-        errors.push(CebError::new(&head_path, "duplicate", format!("{head} appears more than once"), format!("{head} 出现了多次")));
+        errors.push(CebError::new(&head_path, Rule::Duplicate, format!("{head} appears more than once"), format!("{head} 出现了多次")));
     }
     let mut lines = Vec::new();
     if let Some((list, max_lines)) = list {
@@ -412,7 +418,7 @@ fn parts<'a>(
         if lines.is_empty() {
             errors.push(CebError::new(
                 list_path,
-                "required",
+                Rule::Required,
                 format!("at least one {list} element is required"),
                 format!("至少需要一个 {list} 元素"),
             ));
@@ -425,7 +431,7 @@ fn parts<'a>(
             if l < h {
                 errors.push(CebError::new(
                     &head_path,
-                    "order",
+                    Rule::Order,
                     format!("{head} must come before {list}"),
                     format!("{head} 必须位于 {list} 之前"),
                 ));

@@ -96,14 +96,14 @@ pub use crate::xml::MAX_DEPTH;
 /// attribute, the root name for a wrong root or namespace, and empty for document-level
 /// problems (`malformed`, `encoding`).
 ///
-/// `rule` is one of: `malformed`, `encoding`, `wrong_root`, `wrong_namespace`, `required`,
-/// `length`, `max_length`, `decimal`, `digits`, `integer`, `fixed`, `enumeration` (a
-/// documented code list or a customs parameter table), `max_occurs`, `unexpected`, `order`,
-/// `duplicate`.
+/// `rule` is one of the refusal catalogue's (`guomen_domain::Rule`): `malformed`, `encoding`,
+/// `wrong_root`, `wrong_namespace`, `required`, `length`, `max_length`, `decimal`, `digits`,
+/// `integer`, `fixed`, `enumeration` (a documented code list or a customs parameter table),
+/// `max_occurs`, `unexpected`, `order`, `duplicate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CebError {
     pub path: String,
-    pub rule: &'static str,
+    pub rule: guomen_domain::Rule,
     /// English message.
     pub en: String,
     /// Chinese message.
@@ -111,7 +111,7 @@ pub struct CebError {
 }
 
 impl CebError {
-    pub(crate) fn new(path: impl Into<String>, rule: &'static str, en: String, zh: String) -> Self {
+    pub(crate) fn new(path: impl Into<String>, rule: guomen_domain::Rule, en: String, zh: String) -> Self {
         CebError { path: path.into(), rule, en, zh }
     }
 }

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::{Answer, BaseTransfer, CebError, Kind, Message, Receipt};
+use guomen_domain::Rule;
 
 pub(crate) fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/ceb").join(rel)
@@ -49,7 +50,7 @@ pub(crate) fn replace_first(xml: &str, from: &str, to: &str) -> String {
 }
 
 /// Each case must yield an error with the given path and rule; single-error rules alone.
-pub(crate) fn check_broken<T: std::fmt::Debug>(parse: fn(&[u8]) -> Result<T, Vec<CebError>>, cases: Vec<(&str, String, &str, &str)>) {
+pub(crate) fn check_broken<T: std::fmt::Debug>(parse: fn(&[u8]) -> Result<T, Vec<CebError>>, cases: Vec<(&str, String, &str, Rule)>) {
     for (name, xml, path, rule) in cases {
         let errs = match parse(xml.as_bytes()) {
             Ok(v) => panic!("{name}: expected errors, got {v:?}"),
@@ -59,7 +60,7 @@ pub(crate) fn check_broken<T: std::fmt::Debug>(parse: fn(&[u8]) -> Result<T, Vec
         for e in &errs {
             assert!(!e.en.is_empty() && !e.zh.is_empty(), "{name}: messages must be filled: {e:?}");
         }
-        if matches!(rule, "malformed" | "wrong_root" | "wrong_namespace") {
+        if matches!(rule, Rule::Malformed | Rule::WrongRoot | Rule::WrongNamespace) {
             assert_eq!(errs.len(), 1, "{name}: {errs:#?}");
         }
     }

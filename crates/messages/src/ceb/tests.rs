@@ -2,6 +2,7 @@ use super::fields::{parse_decimal, parse_int};
 use super::test_support::{answer, answer_all, dec, read_sample, replace_first, transfer, xmllint_validate, VERSIONS};
 use super::tree::read_tree;
 use super::*;
+use guomen_domain::Rule;
 
 fn sample(version: &str) -> String {
     super::test_support::sample(version, "CEB621Message")
@@ -82,60 +83,60 @@ fn official_samples_parse() {
 fn broken_variants_report_path_and_rule() {
     let base = sample("2018");
     let long_order = "o".repeat(61);
-    let cases: Vec<(&str, String, &str, &str)> = vec![
+    let cases: Vec<(&str, String, &str, Rule)> = vec![
         (
             "missing buyerIdNumber",
             replace_first(&base, "<ceb:buyerIdNumber>130681136250023332</ceb:buyerIdNumber>", ""),
             "Inventory[0]/InventoryHead/buyerIdNumber",
-            "required",
+            Rule::Required,
         ),
         (
             "empty buyerIdNumber",
             replace_first(&base, "<ceb:buyerIdNumber>130681136250023332</ceb:buyerIdNumber>", "<ceb:buyerIdNumber> </ceb:buyerIdNumber>"),
             "Inventory[0]/InventoryHead/buyerIdNumber",
-            "required",
+            Rule::Required,
         ),
         (
             "over-long orderNo",
             replace_first(&base, "order2016030811340001", &long_order),
             "Inventory[0]/InventoryHead/orderNo",
-            "max_length",
+            Rule::MaxLength,
         ),
         (
             "non-numeric price",
             replace_first(&base, "<ceb:price>20</ceb:price>", "<ceb:price>2O</ceb:price>"),
             "Inventory[0]/InventoryList[0]/price",
-            "decimal",
+            Rule::Decimal,
         ),
         (
             "too many fraction digits",
             replace_first(&base, "<ceb:freight>500</ceb:freight>", "<ceb:freight>500.123456</ceb:freight>"),
             "Inventory[0]/InventoryHead/freight",
-            "digits",
+            Rule::Digits,
         ),
         (
             "non-integer packNo",
             replace_first(&base, "<ceb:packNo>6000</ceb:packNo>", "<ceb:packNo>6.5</ceb:packNo>"),
             "Inventory[0]/InventoryHead/packNo",
-            "integer",
+            Rule::Integer,
         ),
         (
             "customs code length",
             replace_first(&base, "<ceb:customsCode>3700</ceb:customsCode>", "<ceb:customsCode>37000</ceb:customsCode>"),
             "Inventory[0]/InventoryHead/customsCode",
-            "length",
+            Rule::Length,
         ),
         (
             "currency not 142",
             replace_first(&base, "<ceb:currency>142</ceb:currency>", "<ceb:currency>502</ceb:currency>"),
             "Inventory[0]/InventoryHead/currency",
-            "fixed",
+            Rule::Fixed,
         ),
         (
             "ieFlag not I/E",
             replace_first(&base, "<ceb:ieFlag>I</ceb:ieFlag>", "<ceb:ieFlag>X</ceb:ieFlag>"),
             "Inventory[0]/InventoryHead/ieFlag",
-            "enumeration",
+            Rule::Enumeration,
         ),
         (
             "elements out of order",
@@ -145,24 +146,24 @@ fn broken_variants_report_path_and_rule() {
                 "<ceb:gmodel>44mm</ceb:gmodel>\n\t\t\t<ceb:gname>小米盒子</ceb:gname>",
             ),
             "Inventory[0]/InventoryList[0]/gname",
-            "order",
+            Rule::Order,
         ),
         (
             "unknown element",
             replace_first(&base, "<ceb:note></ceb:note>", "<ceb:note></ceb:note><ceb:colour>red</ceb:colour>"),
             "Inventory[0]/InventoryHead/colour",
-            "unexpected",
+            Rule::Unexpected,
         ),
-        ("bad root guid", replace_first(&base, "guid=\"4CDE1CFD-EDED-46B1-946C-B8022E42FC94\"", "guid=\"123\""), "@guid", "length"),
+        ("bad root guid", replace_first(&base, "guid=\"4CDE1CFD-EDED-46B1-946C-B8022E42FC94\"", "guid=\"123\""), "@guid", Rule::Length),
         (
             "wrong namespace",
             replace_first(&base, "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"", "xmlns:ceb=\"http://www.chinaport.gov.cn/dec\""),
             "CEB621Message",
-            "wrong_namespace",
+            Rule::WrongNamespace,
         ),
-        ("wrong root", base.replace("CEB621Message", "CEB311Message"), "CEB621Message", "wrong_root"),
-        ("malformed XML", replace_first(&base, "</ceb:gname>", ""), "", "malformed"),
-        ("DOCTYPE", base.replacen("<ceb:CEB621Message", "<!DOCTYPE x [<!ENTITY a \"b\">]>\n<ceb:CEB621Message", 1), "", "malformed"),
+        ("wrong root", base.replace("CEB621Message", "CEB311Message"), "CEB621Message", Rule::WrongRoot),
+        ("malformed XML", replace_first(&base, "</ceb:gname>", ""), "", Rule::Malformed),
+        ("DOCTYPE", base.replacen("<ceb:CEB621Message", "<!DOCTYPE x [<!ENTITY a \"b\">]>\n<ceb:CEB621Message", 1), "", Rule::Malformed),
     ];
     for (name, xml, path, rule) in cases {
         let errs = parse_err(&xml);
@@ -170,7 +171,7 @@ fn broken_variants_report_path_and_rule() {
         for e in &errs {
             assert!(!e.en.is_empty() && !e.zh.is_empty(), "{name}: messages must be filled: {e:?}");
         }
-        if matches!(rule, "malformed" | "wrong_root" | "wrong_namespace") {
+        if matches!(rule, Rule::Malformed | Rule::WrongRoot | Rule::WrongNamespace) {
             assert_eq!(errs.len(), 1, "{name}: {errs:#?}");
         }
     }
@@ -181,7 +182,7 @@ fn malformed_xml_reports_line_and_column() {
     let xml = "<?xml version=\"1.0\"?>\n<ceb:CEB621Message xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\">\n  <ceb:Inventory>\n</ceb:CEB621Message>\n";
     let errs = parse_err(xml);
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].rule, "malformed");
+    assert_eq!(errs[0].rule, Rule::Malformed);
     assert!(errs[0].en.contains("line 4"), "{}", errs[0].en);
     assert!(errs[0].en.contains("column"), "{}", errs[0].en);
     assert!(errs[0].zh.contains("第 4 行"), "{}", errs[0].zh);
@@ -195,23 +196,23 @@ fn all_errors_are_reported_at_once() {
     // Third inventory (the pattern repeats every two) gets a bad gcode.
     let xml = xml.replacen("<ceb:gcode>8541401000</ceb:gcode>", "<ceb:gcode>85414</ceb:gcode>", 5);
     let errs = parse_err(&xml);
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert!(found.contains(&("Inventory[0]/InventoryHead/buyerIdNumber", "required")), "{found:?}");
-    assert!(found.contains(&("Inventory[0]/InventoryList[0]/price", "decimal")), "{found:?}");
-    assert!(found.contains(&("Inventory[2]/InventoryList[0]/gcode", "length")), "{found:?}");
-    assert_eq!(found.iter().filter(|(_, r)| *r == "length").count(), 5, "{found:?}");
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert!(found.contains(&("Inventory[0]/InventoryHead/buyerIdNumber", Rule::Required)), "{found:?}");
+    assert!(found.contains(&("Inventory[0]/InventoryList[0]/price", Rule::Decimal)), "{found:?}");
+    assert!(found.contains(&("Inventory[2]/InventoryList[0]/gcode", Rule::Length)), "{found:?}");
+    assert_eq!(found.iter().filter(|(_, r)| *r == Rule::Length).count(), 5, "{found:?}");
 }
 
 #[test]
 fn missing_head_and_items_are_reported_once() {
     let xml = r#"<CEB621Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb"><Inventory/></CEB621Message>"#;
     let errs = parse_err(xml);
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("Inventory[0]/InventoryHead", "required"), ("Inventory[0]/InventoryList", "required")]);
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("Inventory[0]/InventoryHead", Rule::Required), ("Inventory[0]/InventoryList", Rule::Required)]);
 
     let errs = parse_err(r#"<CEB621Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#);
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("@guid", "required"), ("@version", "required"), ("Inventory", "required")]);
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("@guid", Rule::Required), ("@version", Rule::Required), ("Inventory", Rule::Required)]);
 }
 
 #[test]
@@ -222,7 +223,7 @@ fn nesting_is_limited() {
     }
     let errs = parse_err(&xml);
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].rule, "malformed");
+    assert_eq!(errs[0].rule, Rule::Malformed);
     assert!(errs[0].en.contains("nested deeper"), "{}", errs[0].en);
 }
 
@@ -230,7 +231,7 @@ fn nesting_is_limited() {
 fn non_utf8_is_refused() {
     let errs = parse_ceb621(b"<CEB621Message \xff/>").unwrap_err();
     assert_eq!(errs.len(), 1);
-    assert_eq!(errs[0].rule, "encoding");
+    assert_eq!(errs[0].rule, Rule::Encoding);
 }
 
 #[test]
@@ -240,17 +241,17 @@ fn decimal_and_int_rules() {
     assert_eq!(parse_decimal("+007", 19, 5), Ok(dec("7")));
     assert_eq!(parse_decimal(".5", 19, 5), Ok(dec("0.5")));
     assert_eq!(parse_decimal("1234567890123456789", 19, 5), Ok(dec("1234567890123456789")));
-    assert_eq!(parse_decimal("12345678901234567890", 19, 5), Err("digits"));
-    assert_eq!(parse_decimal("1.123456", 19, 5), Err("digits"));
+    assert_eq!(parse_decimal("12345678901234567890", 19, 5), Err(Rule::Digits));
+    assert_eq!(parse_decimal("1.123456", 19, 5), Err(Rule::Digits));
     for bad in ["", ".", "-", "1e5", "1,5", "1.2.3", " 1", "NaN", "+-1"] {
-        assert_eq!(parse_decimal(bad, 19, 5), Err("decimal"), "{bad:?}");
+        assert_eq!(parse_decimal(bad, 19, 5), Err(Rule::Decimal), "{bad:?}");
     }
     assert_eq!(parse_int("6000", Some(9)), Ok(6000));
     assert_eq!(parse_int("-12", None), Ok(-12));
-    assert_eq!(parse_int("1234567890", Some(9)), Err("digits"));
-    assert_eq!(parse_int("2147483648", None), Err("integer"));
-    assert_eq!(parse_int("99999999999999999999", None), Err("integer"));
-    assert_eq!(parse_int("1.0", None), Err("integer"));
+    assert_eq!(parse_int("1234567890", Some(9)), Err(Rule::Digits));
+    assert_eq!(parse_int("2147483648", None), Err(Rule::Integer));
+    assert_eq!(parse_int("99999999999999999999", None), Err(Rule::Integer));
+    assert_eq!(parse_int("1.0", None), Err(Rule::Integer));
 }
 
 fn sample_receipts() -> Receipt {

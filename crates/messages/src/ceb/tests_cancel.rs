@@ -3,6 +3,7 @@
 use super::test_support::{answer, answer_all, check_broken, read_sample, replace_first, sample, transfer, xmllint_validate, VERSIONS};
 use super::tree::read_tree;
 use super::*;
+use guomen_domain::Rule;
 
 fn check_623_sample(version: &str) {
     let msg = read_sample::<Ceb623>(version);
@@ -58,33 +59,43 @@ fn ceb623_broken_variants_report_path_and_rule() {
     check_broken(
         parse_ceb623,
         vec![
-            ("missing reason", replace_first(&base, "<ceb:reason>a</ceb:reason>", ""), "InvtCancel[0]/reason", "required"),
+            ("missing reason", replace_first(&base, "<ceb:reason>a</ceb:reason>", ""), "InvtCancel[0]/reason", Rule::Required),
             (
                 "blank reason",
                 replace_first(&base, "<ceb:reason>a</ceb:reason>", "<ceb:reason> </ceb:reason>"),
                 "InvtCancel[0]/reason",
-                "required",
+                Rule::Required,
             ),
-            ("missing invtNo", replace_first(&base, "<ceb:invtNo>150201613031520001</ceb:invtNo>", ""), "InvtCancel[0]/invtNo", "required"),
-            ("over-long invtNo", replace_first(&base, "150201613031520001", "1502016130315200019"), "InvtCancel[0]/invtNo", "max_length"),
-            ("over-long copNo", replace_first(&base, "NBBH20160308001", "NBBH2016030800100000X"), "InvtCancel[0]/copNo", "max_length"),
+            (
+                "missing invtNo",
+                replace_first(&base, "<ceb:invtNo>150201613031520001</ceb:invtNo>", ""),
+                "InvtCancel[0]/invtNo",
+                Rule::Required,
+            ),
+            (
+                "over-long invtNo",
+                replace_first(&base, "150201613031520001", "1502016130315200019"),
+                "InvtCancel[0]/invtNo",
+                Rule::MaxLength,
+            ),
+            ("over-long copNo", replace_first(&base, "NBBH20160308001", "NBBH2016030800100000X"), "InvtCancel[0]/copNo", Rule::MaxLength),
             (
                 "customsCode length",
                 replace_first(&base, "<ceb:customsCode>3700</ceb:customsCode>", "<ceb:customsCode>370</ceb:customsCode>"),
                 "InvtCancel[0]/customsCode",
-                "length",
+                Rule::Length,
             ),
             (
                 "appType 2 (only 1 is documented)",
                 replace_first(&base, "<ceb:appType>1</ceb:appType>", "<ceb:appType>2</ceb:appType>"),
                 "InvtCancel[0]/appType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "buyerIdType not 1/2",
                 replace_first(&base, "<ceb:buyerIdType>1</ceb:buyerIdType>", "<ceb:buyerIdType>3</ceb:buyerIdType>"),
                 "InvtCancel[0]/buyerIdType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "buyerName before buyerIdNumber",
@@ -94,29 +105,34 @@ fn ceb623_broken_variants_report_path_and_rule() {
                     "<ceb:buyerName>李小宝</ceb:buyerName>\n\t\t<ceb:buyerIdNumber>130681136250023332</ceb:buyerIdNumber>",
                 ),
                 "InvtCancel[0]/buyerIdNumber",
-                "order",
+                Rule::Order,
             ),
             (
                 "repeated reason",
                 replace_first(&base, "<ceb:reason>a</ceb:reason>", "<ceb:reason>a</ceb:reason><ceb:reason>b</ceb:reason>"),
                 "InvtCancel[0]/reason",
-                "duplicate",
+                Rule::Duplicate,
             ),
             (
                 "unknown element",
                 replace_first(&base, "<ceb:reason>a</ceb:reason>", "<ceb:reason>a</ceb:reason><ceb:refund>1</ceb:refund>"),
                 "InvtCancel[0]/refund",
-                "unexpected",
+                Rule::Unexpected,
             ),
-            ("root guid length", replace_first(&base, "guid=\"4CDE1CFD-EDED-46B1-946C-B8022E42FC94\"", "guid=\"4CDE\""), "@guid", "length"),
-            ("wrong root", base.replace("CEB623Message", "CEB625Message"), "CEB623Message", "wrong_root"),
+            (
+                "root guid length",
+                replace_first(&base, "guid=\"4CDE1CFD-EDED-46B1-946C-B8022E42FC94\"", "guid=\"4CDE\""),
+                "@guid",
+                Rule::Length,
+            ),
+            ("wrong root", base.replace("CEB623Message", "CEB625Message"), "CEB623Message", Rule::WrongRoot),
             (
                 "wrong namespace",
                 replace_first(&base, "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"", "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb2\""),
                 "CEB623Message",
-                "wrong_namespace",
+                Rule::WrongNamespace,
             ),
-            ("malformed XML", replace_first(&base, "</ceb:reason>", ""), "", "malformed"),
+            ("malformed XML", replace_first(&base, "</ceb:reason>", ""), "", Rule::Malformed),
         ],
     );
 }
@@ -127,16 +143,16 @@ fn ceb623_needs_one_to_a_hundred_cancellations() {
         br#"<CEB623Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb"/>"#,
     )
     .unwrap_err();
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("InvtCancel", "required")]);
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("InvtCancel", Rule::Required)]);
 
     let base = sample("2018", "CEB623Message");
     let first = &base[base.find("\t<ceb:InvtCancel>").unwrap()..];
     let block = &first[..first.find("</ceb:InvtCancel>").unwrap() + "</ceb:InvtCancel>\n".len()];
     let xml = replace_first(&base, "\t<ceb:BaseTransfer>", &format!("{}\t<ceb:BaseTransfer>", block.repeat(91)));
     let errs = parse_ceb623(xml.as_bytes()).unwrap_err();
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("InvtCancel", "max_occurs")], "101 cancellations");
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("InvtCancel", Rule::MaxOccurs)], "101 cancellations");
     let xml = replace_first(&base, "\t<ceb:BaseTransfer>", &format!("{}\t<ceb:BaseTransfer>", block.repeat(90)));
     assert_eq!(parse_ceb623(xml.as_bytes()).map(|m| m.documents.len()), Ok(100));
 }
@@ -158,10 +174,14 @@ fn ceb623_reports_every_error_at_once() {
         3,
     );
     let errs = parse_ceb623(xml.as_bytes()).unwrap_err();
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
     assert_eq!(
         found,
-        vec![("InvtCancel[0]/reason", "required"), ("InvtCancel[3]/buyerIdType", "enumeration"), ("InvtCancel[3]/agentName", "max_length"),]
+        vec![
+            ("InvtCancel[0]/reason", Rule::Required),
+            ("InvtCancel[3]/buyerIdType", Rule::Enumeration),
+            ("InvtCancel[3]/agentName", Rule::MaxLength),
+        ]
     );
 }
 

@@ -6,6 +6,7 @@ use guomen_reference::{gacc_country, unit};
 use super::test_support::{check_broken, replace_first, sample};
 use super::tree::{read_tree, Element};
 use super::*;
+use guomen_domain::Rule;
 
 const SAMPLES: [&str; 16] = [
     "CEB311Message",
@@ -84,10 +85,10 @@ fn message_kind_reads_only_up_to_the_root() {
 #[test]
 fn message_kind_errors() {
     let e = kind_err(sample("2018", "CEB623Message").replace("http://www.chinaport.gov.cn/ceb", "urn:other").as_bytes());
-    assert_eq!((e.path.as_str(), e.rule), ("CEB623Message", "wrong_namespace"));
+    assert_eq!((e.path.as_str(), e.rule), ("CEB623Message", Rule::WrongNamespace));
     assert!(e.en.contains("urn:other") && e.zh.contains("urn:other"), "{e:?}");
     let e = kind_err(b"<CEB311Message/>");
-    assert_eq!((e.path.as_str(), e.rule), ("CEB311Message", "wrong_namespace"));
+    assert_eq!((e.path.as_str(), e.rule), ("CEB311Message", Rule::WrongNamespace));
     assert!(e.en.ends_with("found none"), "{}", e.en);
 
     for (name, xml, line) in [
@@ -101,15 +102,15 @@ fn message_kind_errors() {
         ("broken tag", "<?xml version=\"1.0\"?>\n<CEB311Message", 2),
     ] {
         let e = kind_err(xml.as_bytes());
-        assert_eq!((e.path.as_str(), e.rule), ("", "malformed"), "{name}: {e:?}");
+        assert_eq!((e.path.as_str(), e.rule), ("", Rule::Malformed), "{name}: {e:?}");
         assert!(e.en.contains(&format!("line {line},")), "{name}: {}", e.en);
         assert!(!e.zh.is_empty());
     }
 
     let e = kind_err(b"<!-- \xff -->");
-    assert_eq!((e.path.as_str(), e.rule), ("", "encoding"), "{e:?}");
+    assert_eq!((e.path.as_str(), e.rule), ("", Rule::Encoding), "{e:?}");
     let e = kind_err(b"<CEB\xff11Message xmlns=\"http://www.chinaport.gov.cn/ceb\"/>");
-    assert_eq!((e.path.as_str(), e.rule, e.en.contains("offset 4")), ("", "encoding", true), "{e:?}");
+    assert_eq!((e.path.as_str(), e.rule, e.en.contains("offset 4")), ("", Rule::Encoding, true), "{e:?}");
 }
 
 /// Every text of an element with this local name, anywhere in the tree.
@@ -156,7 +157,7 @@ fn ceb621_country_and_unit_codes_are_checked() {
                 "head country",
                 line("<ceb:country>116</ceb:country>", "<ceb:country>000</ceb:country>"),
                 "Inventory[0]/InventoryHead/country",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "line country (ISO numeric 392 is not a customs code)",
@@ -166,26 +167,26 @@ fn ceb621_country_and_unit_codes_are_checked() {
                     "<ceb:country>392</ceb:country>\n\t\t\t<ceb:tradeCountry>",
                 ),
                 "Inventory[0]/InventoryList[0]/country",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "tradeCountry",
                 line("<ceb:tradeCountry>116</ceb:tradeCountry>", "<ceb:tradeCountry>140</ceb:tradeCountry>"),
                 "Inventory[0]/InventoryList[0]/tradeCountry",
-                "enumeration",
+                Rule::Enumeration,
             ),
-            ("unit", line("<ceb:unit>007</ceb:unit>", "<ceb:unit>024</ceb:unit>"), "Inventory[0]/InventoryList[0]/unit", "enumeration"),
+            ("unit", line("<ceb:unit>007</ceb:unit>", "<ceb:unit>024</ceb:unit>"), "Inventory[0]/InventoryList[0]/unit", Rule::Enumeration),
             (
                 "unit1",
                 line("<ceb:unit1>007</ceb:unit1>", "<ceb:unit1>999</ceb:unit1>"),
                 "Inventory[0]/InventoryList[0]/unit1",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "unit2",
                 line("<ceb:unit2>035</ceb:unit2>", "<ceb:unit2>KGM</ceb:unit2>"),
                 "Inventory[0]/InventoryList[0]/unit2",
-                "enumeration",
+                Rule::Enumeration,
             ),
         ],
     );
@@ -214,13 +215,13 @@ fn ceb311_country_and_unit_codes_are_checked() {
                 "line country",
                 replace_first(&base, "<ceb:country>116</ceb:country>", "<ceb:country>CHN</ceb:country>"),
                 "Order[0]/OrderList[0]/country",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "line unit",
                 replace_first(&base, "<ceb:unit>007</ceb:unit>", "<ceb:unit>000</ceb:unit>"),
                 "Order[0]/OrderList[0]/unit",
-                "enumeration",
+                Rule::Enumeration,
             ),
         ],
     );

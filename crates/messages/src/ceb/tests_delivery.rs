@@ -3,6 +3,7 @@
 use super::test_support::{answer, answer_all, check_broken, read_sample, replace_first, sample, transfer, xmllint_validate, VERSIONS};
 use super::tree::{read_tree, Element};
 use super::*;
+use guomen_domain::Rule;
 
 fn check_711_sample(version: &str) {
     let msg = read_sample::<Ceb711>(version);
@@ -61,38 +62,38 @@ fn ceb711_broken_variants_report_path_and_rule() {
                 "missing billNo",
                 replace_first(&base, "<ceb:billNo>B00024204001</ceb:billNo>", ""),
                 "Delivery/DeliveryHead/billNo",
-                "required",
+                Rule::Required,
             ),
             (
                 "blank operatorName",
                 replace_first(&base, "<ceb:operatorName>监管人</ceb:operatorName>", "<ceb:operatorName></ceb:operatorName>"),
                 "Delivery/DeliveryHead/operatorName",
-                "required",
+                Rule::Required,
             ),
-            ("over-long voyageNo", replace_first(&base, "BJ20160308", &"V".repeat(33)), "Delivery/DeliveryHead/voyageNo", "max_length"),
+            ("over-long voyageNo", replace_first(&base, "BJ20160308", &"V".repeat(33)), "Delivery/DeliveryHead/voyageNo", Rule::MaxLength),
             (
                 "over-long rkdNo",
                 replace_first(&base, "010220160308000005", "0102201603080000051"),
                 "Delivery/DeliveryHead/rkdNo",
-                "max_length",
+                Rule::MaxLength,
             ),
             (
                 "trafMode length",
                 replace_first(&base, "<ceb:trafMode>1</ceb:trafMode>", "<ceb:trafMode>10</ceb:trafMode>"),
                 "Delivery/DeliveryHead/trafMode",
-                "length",
+                Rule::Length,
             ),
             (
                 "ieFlag not I/E",
                 replace_first(&base, "<ceb:ieFlag>I</ceb:ieFlag>", "<ceb:ieFlag>i</ceb:ieFlag>"),
                 "Delivery/DeliveryHead/ieFlag",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "appType not 1/2/3",
                 replace_first(&base, "<ceb:appType>1</ceb:appType>", "<ceb:appType>0</ceb:appType>"),
                 "Delivery/DeliveryHead/appType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "billNo before voyageNo",
@@ -102,39 +103,39 @@ fn ceb711_broken_variants_report_path_and_rule() {
                     "<ceb:billNo>B00024204001</ceb:billNo>\n\t\t\t<ceb:voyageNo>BJ20160308</ceb:voyageNo>",
                 ),
                 "Delivery/DeliveryHead/voyageNo",
-                "order",
+                Rule::Order,
             ),
             (
                 "line gnum not an integer",
                 replace_first(&base, "<ceb:gnum>1</ceb:gnum>", "<ceb:gnum>one</ceb:gnum>"),
                 "Delivery/DeliveryList[0]/gnum",
-                "integer",
+                Rule::Integer,
             ),
             (
                 "over-long line logisticsNo",
                 replace_first(&base, "L201603081138001", &"L".repeat(61)),
                 "Delivery/DeliveryList[0]/logisticsNo",
-                "max_length",
+                Rule::MaxLength,
             ),
             (
                 "unknown line element",
                 replace_first(&base, "<ceb:gnum>1</ceb:gnum>", "<ceb:gnum>1</ceb:gnum><ceb:weight>3</ceb:weight>"),
                 "Delivery/DeliveryList[0]/weight",
-                "unexpected",
+                Rule::Unexpected,
             ),
-            ("no lines", replace_first(&base, list, ""), "Delivery/DeliveryList", "required"),
-            ("no head", replace_first(&base, head, ""), "Delivery/DeliveryHead", "required"),
-            ("no delivery", replace_first(&base, delivery, ""), "Delivery", "required"),
-            ("two deliveries", replace_first(&base, delivery, &format!("{delivery}{delivery}")), "Delivery", "duplicate"),
-            ("wrong root", base.replace("CEB711Message", "CEB712Message"), "CEB711Message", "wrong_root"),
+            ("no lines", replace_first(&base, list, ""), "Delivery/DeliveryList", Rule::Required),
+            ("no head", replace_first(&base, head, ""), "Delivery/DeliveryHead", Rule::Required),
+            ("no delivery", replace_first(&base, delivery, ""), "Delivery", Rule::Required),
+            ("two deliveries", replace_first(&base, delivery, &format!("{delivery}{delivery}")), "Delivery", Rule::Duplicate),
+            ("wrong root", base.replace("CEB711Message", "CEB712Message"), "CEB711Message", Rule::WrongRoot),
             (
                 "wrong namespace",
                 replace_first(&base, "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"", "xmlns:ceb=\"http://www.chinaport.gov.cn/CEB\""),
                 "CEB711Message",
-                "wrong_namespace",
+                Rule::WrongNamespace,
             ),
-            ("malformed XML", replace_first(&base, "<ceb:gnum>1</ceb:gnum>", "<ceb:gnum>1<ceb:gnum>"), "", "malformed"),
-            ("unknown entity", replace_first(&base, "监管人", "&nbsp;"), "", "malformed"),
+            ("malformed XML", replace_first(&base, "<ceb:gnum>1</ceb:gnum>", "<ceb:gnum>1<ceb:gnum>"), "", Rule::Malformed),
+            ("unknown entity", replace_first(&base, "监管人", "&nbsp;"), "", Rule::Malformed),
         ],
     );
 }

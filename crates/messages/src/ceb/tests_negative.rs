@@ -3,6 +3,7 @@
 use super::test_support::{replace_first, sample, xmllint_validate};
 use super::tree::{read_tree, Element};
 use super::*;
+use guomen_domain::Rule;
 
 const TIME: &str = "20240102030405678";
 const OTHER: &str = "another document in this message failed format validation";
@@ -242,7 +243,7 @@ fn errors_of_inventory_1_do_not_go_to_inventory_10() {
     let start = base.find("<ceb:Inventory>").unwrap();
     let end = base.find("</ceb:Inventory>").unwrap() + "</ceb:Inventory>".len();
     let xml = format!("{}{}{}", &base[..end], &base[start..end], &base[end..]);
-    let err = CebError::new("Inventory[10]/InventoryHead/note", "max_length", "en".into(), "zh".into());
+    let err = CebError::new("Inventory[10]/InventoryHead/note", Rule::MaxLength, "en".into(), "zh".into());
     let receipt = negative_receipt(xml.as_bytes(), &[err], "-1", TIME).expect("receipt");
     let tree = items(&receipt, "CEB622Message", "InventoryReturn");
     assert_eq!(tree.children.len(), 11);
@@ -370,7 +371,7 @@ fn cancellations_and_returns_use_the_same_fallbacks() {
 #[test]
 fn malformed_or_unknown_documents_give_no_receipt() {
     let base = sample("2018", "CEB621Message");
-    let err = [CebError::new("", "malformed", "en".into(), "zh".into())];
+    let err = [CebError::new("", Rule::Malformed, "en".into(), "zh".into())];
     let truncated = &base[..base.len() / 2];
     assert_eq!(negative_receipt(truncated.as_bytes(), &err, "-1", TIME), None);
     assert_eq!(negative_receipt(b"not xml", &err, "-1", TIME), None);
@@ -401,7 +402,7 @@ fn status_and_time_must_fit_the_receipt() {
 fn long_return_info_is_cut_to_1000_characters() {
     let xml = sample("2018", "CEB621Message");
     let errs: Vec<CebError> = (0..40)
-        .map(|i| CebError::new(format!("Inventory[0]/InventoryList[{i}]/gname"), "max_length", "x".repeat(30), "名".repeat(30)))
+        .map(|i| CebError::new(format!("Inventory[0]/InventoryList[{i}]/gname"), Rule::MaxLength, "x".repeat(30), "名".repeat(30)))
         .collect();
     let receipt = negative_receipt(xml.as_bytes(), &errs, "-1", TIME).expect("receipt");
     let tree = items(&receipt, "CEB622Message", "InventoryReturn");
@@ -413,7 +414,7 @@ fn long_return_info_is_cut_to_1000_characters() {
 
     // Exactly 1000 characters are kept whole.
     let en = "e".repeat(1000 - "p: z / ".len());
-    let exact = [CebError::new("p", "required", en, "z".into())];
+    let exact = [CebError::new("p", Rule::Required, en, "z".into())];
     let receipt = negative_receipt(xml.as_bytes(), &exact, "-1", TIME).expect("receipt");
     let tree = items(&receipt, "CEB622Message", "InventoryReturn");
     let info = text(&tree.children[0], "returnInfo").unwrap();
@@ -429,7 +430,7 @@ fn only_the_first_100_wrappers_get_receipts() {
     let extra = base[start..end].repeat(91);
     let xml = format!("{}{}{}", &base[..end], extra, &base[end..]);
     let errs = errors_of(parse_ceb621, &xml);
-    assert!(errs.iter().any(|e| e.path == "Inventory" && e.rule == "max_occurs"), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.path == "Inventory" && e.rule == Rule::MaxOccurs), "{errs:#?}");
     let receipt = negative_receipt(xml.as_bytes(), &errs, "-1", TIME).expect("receipt");
     let tree = items(&receipt, "CEB622Message", "InventoryReturn");
     assert_eq!(tree.children.len(), 100);

@@ -5,6 +5,7 @@ use super::test_support::{
 };
 use super::tree::read_tree;
 use super::*;
+use guomen_domain::Rule;
 
 // ---- CEB311 / CEB312 ----
 
@@ -71,19 +72,19 @@ fn ceb311_broken_variants_report_path_and_rule() {
                 "missing buyerRegNo",
                 replace_first(&base, "<ceb:buyerRegNo>ID20160001</ceb:buyerRegNo>", ""),
                 "Order[0]/OrderHead/buyerRegNo",
-                "required",
+                Rule::Required,
             ),
             (
                 "orderType not I",
                 replace_first(&base, "<ceb:orderType>I</ceb:orderType>", "<ceb:orderType>E</ceb:orderType>"),
                 "Order[0]/OrderHead/orderType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "non-numeric acturalPaid",
                 replace_first(&base, "<ceb:acturalPaid>19050</ceb:acturalPaid>", "<ceb:acturalPaid>19,050</ceb:acturalPaid>"),
                 "Order[0]/OrderHead/acturalPaid",
-                "decimal",
+                Rule::Decimal,
             ),
             (
                 "consigneeDistrict length",
@@ -93,7 +94,7 @@ fn ceb311_broken_variants_report_path_and_rule() {
                     "<ceb:consigneeDistrict>0727</ceb:consigneeDistrict>",
                 ),
                 "Order[0]/OrderHead/consigneeDistrict",
-                "length",
+                Rule::Length,
             ),
             (
                 "line currency not 142",
@@ -103,7 +104,7 @@ fn ceb311_broken_variants_report_path_and_rule() {
                     "<ceb:totalPrice>2000</ceb:totalPrice>\n\t\t\t<ceb:currency>502</ceb:currency>",
                 ),
                 "Order[0]/OrderList[0]/currency",
-                "fixed",
+                Rule::Fixed,
             ),
             (
                 "line elements out of order",
@@ -113,15 +114,15 @@ fn ceb311_broken_variants_report_path_and_rule() {
                     "<ceb:gmodel>33mm</ceb:gmodel>\n\t\t\t<ceb:itemName>b</ceb:itemName>",
                 ),
                 "Order[0]/OrderList[0]/itemName",
-                "order",
+                Rule::Order,
             ),
             (
                 "too many fraction digits",
                 replace_first(&base, "<ceb:price>20</ceb:price>", "<ceb:price>20.000001</ceb:price>"),
                 "Order[0]/OrderList[0]/price",
-                "digits",
+                Rule::Digits,
             ),
-            ("wrong root", base.replace("CEB311Message", "CEB621Message"), "CEB311Message", "wrong_root"),
+            ("wrong root", base.replace("CEB311Message", "CEB621Message"), "CEB311Message", Rule::WrongRoot),
         ],
     );
 }
@@ -130,22 +131,22 @@ fn ceb311_broken_variants_report_path_and_rule() {
 fn ceb311_missing_head_and_lines() {
     let xml = r#"<CEB311Message guid="4CDE1CFD-EDED-46B1-946C-B8022E42FC94" version="1.0" xmlns="http://www.chinaport.gov.cn/ceb"><Order/><Order><OrderList/><x/></Order></CEB311Message>"#;
     let errs = parse_ceb311(xml.as_bytes()).unwrap_err();
-    let found: Vec<(&str, &str)> =
+    let found: Vec<(&str, Rule)> =
         errs.iter().filter(|e| !e.path.starts_with("Order[1]/OrderList[0]/")).map(|e| (e.path.as_str(), e.rule)).collect();
     assert_eq!(
         found,
         vec![
-            ("Order[0]/OrderHead", "required"),
-            ("Order[0]/OrderList", "required"),
-            ("Order[1]/x", "unexpected"),
-            ("Order[1]/OrderHead", "required"),
+            ("Order[0]/OrderHead", Rule::Required),
+            ("Order[0]/OrderList", Rule::Required),
+            ("Order[1]/x", Rule::Unexpected),
+            ("Order[1]/OrderHead", Rule::Required),
         ]
     );
-    assert!(errs.iter().any(|e| e.path == "Order[1]/OrderList[0]/gnum" && e.rule == "required"), "{errs:#?}");
+    assert!(errs.iter().any(|e| e.path == "Order[1]/OrderList[0]/gnum" && e.rule == Rule::Required), "{errs:#?}");
 
     let errs = parse_ceb311(br#"<CEB311Message xmlns="http://www.chinaport.gov.cn/ceb"/>"#).unwrap_err();
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("@guid", "required"), ("@version", "required"), ("Order", "required")]);
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("@guid", Rule::Required), ("@version", Rule::Required), ("Order", Rule::Required)]);
 }
 
 fn order_receipts() -> Receipt {
@@ -230,38 +231,43 @@ fn ceb411_broken_variants_report_path_and_rule() {
                 "missing payTransactionId",
                 replace_first(&base, "<ceb:payTransactionId>P0242250007</ceb:payTransactionId>", ""),
                 "Payment[0]/PaymentHead/payTransactionId",
-                "required",
+                Rule::Required,
             ),
             (
                 "payTime length",
                 replace_first(&base, "<ceb:payTime>20160315153555</ceb:payTime>", "<ceb:payTime>2016-03-15</ceb:payTime>"),
                 "Payment[0]/PaymentHead/payTime",
-                "length",
+                Rule::Length,
             ),
             (
                 "payerIdType not 1/2",
                 replace_first(&base, "<ceb:payerIdType>1</ceb:payerIdType>", "<ceb:payerIdType>9</ceb:payerIdType>"),
                 "Payment[0]/PaymentHead/payerIdType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "amountPaid too many digits",
                 replace_first(&base, "<ceb:amountPaid>19050</ceb:amountPaid>", "<ceb:amountPaid>12345678901234567890</ceb:amountPaid>"),
                 "Payment[0]/PaymentHead/amountPaid",
-                "digits",
+                Rule::Digits,
             ),
-            ("over-long telephone", replace_first(&base, "13256254445", &"1".repeat(61)), "Payment[0]/PaymentHead/telephone", "max_length"),
+            (
+                "over-long telephone",
+                replace_first(&base, "13256254445", &"1".repeat(61)),
+                "Payment[0]/PaymentHead/telephone",
+                Rule::MaxLength,
+            ),
             (
                 "second head",
                 replace_first(&base, "</ceb:PaymentHead>", "</ceb:PaymentHead><ceb:PaymentHead/>"),
                 "Payment[0]/PaymentHead",
-                "duplicate",
+                Rule::Duplicate,
             ),
             (
                 "wrong namespace",
                 replace_first(&base, "xmlns:ceb=\"http://www.chinaport.gov.cn/ceb\"", "xmlns:ceb=\"urn:other\""),
                 "CEB411Message",
-                "wrong_namespace",
+                Rule::WrongNamespace,
             ),
         ],
     );
@@ -349,31 +355,31 @@ fn ceb511_broken_variants_report_path_and_rule() {
                 "missing consignee",
                 replace_first(&base, "<ceb:consignee>李小可</ceb:consignee>", ""),
                 "Logistics[0]/LogisticsHead/consignee",
-                "required",
+                Rule::Required,
             ),
             (
                 "non-integer packNo",
                 replace_first(&base, "<ceb:packNo>6000</ceb:packNo>", "<ceb:packNo>one</ceb:packNo>"),
                 "Logistics[0]/LogisticsHead/packNo",
-                "integer",
+                Rule::Integer,
             ),
             (
                 "packNo over 9 digits",
                 replace_first(&base, "<ceb:packNo>6000</ceb:packNo>", "<ceb:packNo>1000000000</ceb:packNo>"),
                 "Logistics[0]/LogisticsHead/packNo",
-                "digits",
+                Rule::Digits,
             ),
             (
                 "bad optional freight",
                 replace_first(&base, "<ceb:freight>5000</ceb:freight>", "<ceb:freight>5e3</ceb:freight>"),
                 "Logistics[0]/LogisticsHead/freight",
-                "decimal",
+                Rule::Decimal,
             ),
             (
                 "over-long billNo",
                 replace_first(&base, "TY201603081344007", &"T".repeat(38)),
                 "Logistics[0]/LogisticsHead/billNo",
-                "max_length",
+                Rule::MaxLength,
             ),
             (
                 "weight before currency",
@@ -383,15 +389,15 @@ fn ceb511_broken_variants_report_path_and_rule() {
                     "<ceb:weight>4000</ceb:weight>\n\t\t\t<ceb:currency>142</ceb:currency>",
                 ),
                 "Logistics[0]/LogisticsHead/currency",
-                "order",
+                Rule::Order,
             ),
             (
                 "unexpected wrapper child",
                 replace_first(&base, "</ceb:LogisticsHead>", "</ceb:LogisticsHead><ceb:LogisticsList/>"),
                 "Logistics[0]/LogisticsList",
-                "unexpected",
+                Rule::Unexpected,
             ),
-            ("malformed XML", replace_first(&base, "</ceb:consignee>", ""), "", "malformed"),
+            ("malformed XML", replace_first(&base, "</ceb:consignee>", ""), "", Rule::Malformed),
         ],
     );
     // Optional freight and insuredFee may be left out.

@@ -5,6 +5,7 @@ use super::test_support::{
 };
 use super::tree::{read_tree, Element};
 use super::*;
+use guomen_domain::Rule;
 
 fn check_625_sample(version: &str) {
     let msg = read_sample::<Ceb625>(version);
@@ -71,61 +72,61 @@ fn ceb625_broken_variants_report_path_and_rule() {
                 "missing buyerName",
                 replace_first(&base, "<ceb:buyerName>王方</ceb:buyerName>", ""),
                 "InvtRefund[0]/InvtRefundHead/buyerName",
-                "required",
+                Rule::Required,
             ),
             (
                 "over-long invtNo",
                 replace_first(&base, "15003213300400111", "1500321330040011100"),
                 "InvtRefund[0]/InvtRefundHead/invtNo",
-                "max_length",
+                Rule::MaxLength,
             ),
             (
                 "over-long reason",
                 replace_first(&base, "<ceb:reason>1105910158</ceb:reason>", &format!("<ceb:reason>{}</ceb:reason>", "因".repeat(1001))),
                 "InvtRefund[0]/InvtRefundHead/reason",
-                "max_length",
+                Rule::MaxLength,
             ),
             (
                 "appType not 1/2/3",
                 replace_first(&base, "<ceb:appType>1</ceb:appType>", "<ceb:appType>4</ceb:appType>"),
                 "InvtRefund[0]/InvtRefundHead/appType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "buyerIdType not 1/2",
                 replace_first(&base, "<ceb:buyerIdType>1</ceb:buyerIdType>", "<ceb:buyerIdType>9</ceb:buyerIdType>"),
                 "InvtRefund[0]/InvtRefundHead/buyerIdType",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "gcode length",
                 replace_first(&base, "<ceb:gcode>2412342134</ceb:gcode>", "<ceb:gcode>24123421</ceb:gcode>"),
                 "InvtRefund[0]/InvtRefundList[0]/gcode",
-                "length",
+                Rule::Length,
             ),
             (
                 "qty with six decimals",
                 replace_first(&base, "<ceb:qty>12</ceb:qty>", "<ceb:qty>12.000001</ceb:qty>"),
                 "InvtRefund[0]/InvtRefundList[0]/qty",
-                "digits",
+                Rule::Digits,
             ),
             (
                 "qty not a number",
                 replace_first(&base, "<ceb:qty>12</ceb:qty>", "<ceb:qty>twelve</ceb:qty>"),
                 "InvtRefund[0]/InvtRefundList[0]/qty",
-                "decimal",
+                Rule::Decimal,
             ),
             (
                 "gnum not an integer",
                 replace_first(&base, "<ceb:gnum>1</ceb:gnum>", "<ceb:gnum>1.5</ceb:gnum>"),
                 "InvtRefund[0]/InvtRefundList[0]/gnum",
-                "integer",
+                Rule::Integer,
             ),
             (
                 "unit not in the customs unit table",
                 replace_first(&base, "<ceb:unit>007</ceb:unit>", "<ceb:unit>024</ceb:unit>"),
                 "InvtRefund[0]/InvtRefundList[0]/unit",
-                "enumeration",
+                Rule::Enumeration,
             ),
             (
                 "gname before gcode",
@@ -135,14 +136,14 @@ fn ceb625_broken_variants_report_path_and_rule() {
                     "<ceb:gname>可乐</ceb:gname>\n\t\t\t<ceb:gcode>2412342134</ceb:gcode>",
                 ),
                 "InvtRefund[0]/InvtRefundList[0]/gcode",
-                "order",
+                Rule::Order,
             ),
-            ("missing lines", replace_first(&base, list, ""), "InvtRefund[0]/InvtRefundList", "required"),
+            ("missing lines", replace_first(&base, list, ""), "InvtRefund[0]/InvtRefundList", Rule::Required),
             (
                 "lines before the head",
                 replace_first(&replace_first(&base, list, ""), "<ceb:InvtRefundHead>", &format!("{list}<ceb:InvtRefundHead>")),
                 "InvtRefund[0]/InvtRefundHead",
-                "order",
+                Rule::Order,
             ),
             (
                 "missing head",
@@ -152,16 +153,16 @@ fn ceb625_broken_variants_report_path_and_rule() {
                     "",
                 ),
                 "InvtRefund[0]/InvtRefundHead",
-                "required",
+                Rule::Required,
             ),
-            ("wrong root", base.replace("CEB625Message", "CEB623Message"), "CEB625Message", "wrong_root"),
+            ("wrong root", base.replace("CEB625Message", "CEB623Message"), "CEB625Message", Rule::WrongRoot),
             (
                 "no namespace",
                 replace_first(&base, "<ceb:CEB625Message", "<CEB625Message xmlns=\"\"").replace("</ceb:CEB625Message>", "</CEB625Message>"),
                 "CEB625Message",
-                "wrong_namespace",
+                Rule::WrongNamespace,
             ),
-            ("malformed XML", replace_first(&base, "<ceb:gname>可乐</ceb:gname>", "<ceb:gname>可乐</ceb:gnam>"), "", "malformed"),
+            ("malformed XML", replace_first(&base, "<ceb:gname>可乐</ceb:gname>", "<ceb:gname>可乐</ceb:gnam>"), "", Rule::Malformed),
         ],
     );
 }
@@ -175,8 +176,8 @@ fn ceb625_allows_99_lines_per_request() {
     let msg = parse_ceb625(with(99).as_bytes()).unwrap_or_else(|errs| panic!("{errs:#?}"));
     assert_eq!(msg.documents[0].items.len(), 99);
     let errs = parse_ceb625(with(100).as_bytes()).unwrap_err();
-    let found: Vec<(&str, &str)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
-    assert_eq!(found, vec![("InvtRefund[0]/InvtRefundList", "max_occurs")]);
+    let found: Vec<(&str, Rule)> = errs.iter().map(|e| (e.path.as_str(), e.rule)).collect();
+    assert_eq!(found, vec![("InvtRefund[0]/InvtRefundList", Rule::MaxOccurs)]);
 }
 
 fn refund_receipts() -> Receipt {

@@ -3,6 +3,7 @@
 
 use super::CebError;
 use crate::xml::{self, ReadError};
+use guomen_domain::Rule;
 
 pub(crate) use crate::xml::Element;
 
@@ -17,7 +18,7 @@ pub(crate) fn read_tree(bytes: &[u8]) -> Result<Element, CebError> {
 pub(crate) fn not_utf8(valid_up_to: usize) -> CebError {
     CebError::new(
         "",
-        "encoding",
+        Rule::Encoding,
         format!("message is not valid UTF-8 (invalid byte at offset {valid_up_to}); CEB messages must be UTF-8 encoded"),
         format!("报文不是有效的 UTF-8 编码（第 {valid_up_to} 字节处无效）；CEB 报文必须使用 UTF-8 编码"),
     )
@@ -27,7 +28,7 @@ pub(crate) fn not_utf8(valid_up_to: usize) -> CebError {
 pub(crate) fn malformed(line: usize, column: usize, message: &str) -> CebError {
     CebError::new(
         "",
-        "malformed",
+        Rule::Malformed,
         format!("malformed XML at line {line}, column {column}: {message}"),
         format!("XML 格式错误（第 {line} 行，第 {column} 列）：{message}"),
     )

@@ -2,7 +2,7 @@
 //! are declared (appStatus 2) and go to the write path.
 
 use guomen_domain::ceb::RefundLine;
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use guomen_messages::ceb::{self, convert, CebError, CebMessage, Root};
 use guomen_store::ceb::{CancelRequest, CebDocuments, DepartureRequest, RefundRequest};
 
@@ -15,7 +15,8 @@ fn field_errors(errors: Vec<CebError>) -> Vec<FieldError> {
 
 /// Why a message was not read: malformed or foreign documents are 400, rule breaks 422.
 pub fn refusal(errors: Vec<CebError>) -> Refusal {
-    let unreadable = errors.iter().any(|e| matches!(e.rule, "malformed" | "encoding" | "wrong_namespace"));
+    // `malformed`, `encoding` and `wrong_namespace`: the catalogue answers them with 400.
+    let unreadable = errors.iter().any(|e| e.rule.status() == RefusalKind::Malformed.http_status());
     let (kind, en, zh) = if unreadable {
         (RefusalKind::Malformed, "the message is not a well-formed CEB message", "报文不是格式正确的跨境电商报文")
     } else {
@@ -55,7 +56,7 @@ impl Parsed {
                         kind: RefusalKind::Validation,
                         detail_en: format!("{root} is not a message customs accepts here (CEB311, 411, 511, 621, 623, 625, 711)"),
                         detail_zh: format!("此处不受理 {root}（受理 CEB311、411、511、621、623、625、711）"),
-                        errors: vec![FieldError::new(&root, "wrong_root", format!("{root} is not accepted"), format!("不受理 {root}"))],
+                        errors: vec![FieldError::new(&root, Rule::WrongRoot, format!("{root} is not accepted"), format!("不受理 {root}"))],
                     },
                     Vec::new(),
                 ))

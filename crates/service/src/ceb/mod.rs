@@ -15,7 +15,7 @@ pub use steps::{officer_command, visible, StepBody};
 use crate::flood::BuyerFlood;
 use crate::Failure;
 use guomen_domain::ceb::answer;
-use guomen_domain::{FieldError, Refusal, RefusalKind};
+use guomen_domain::{FieldError, Refusal, RefusalKind, Rule};
 use guomen_store::ceb::{CebCommand, DocAnswer, Submission};
 use guomen_store::{Outcome, Store};
 use message::Parsed;
@@ -93,7 +93,7 @@ pub async fn process_at(
                     detail_zh: format!("企业 {code} 不是该单证载明的企业，不能发送"),
                     errors: vec![FieldError::new(
                         path.clone(),
-                        "sender_not_named",
+                        Rule::SenderNotNamed,
                         format!("the sender {code} must be one of the enterprises this document names"),
                         format!("发送企业 {code} 必须是本单证载明的企业之一"),
                     )],
@@ -117,7 +117,7 @@ pub async fn process_at(
                     flood.per_minute()
                 ),
                 detail_zh: format!("同一订购人每分钟超过 {} 票清单，未作处理，请稍后再发", flood.per_minute()),
-                errors: vec![FieldError::new(path, "buyer_flood", "too many inventory lists for this buyer", "该订购人清单过多")],
+                errors: vec![FieldError::new(path, Rule::BuyerFlood, "too many inventory lists for this buyer", "该订购人清单过多")],
             }));
         }
     }

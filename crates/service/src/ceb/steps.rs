@@ -3,7 +3,7 @@
 
 use guomen_domain::ceb::InventoryRecord;
 use guomen_domain::party::Actor;
-use guomen_domain::{FieldError, Refusal};
+use guomen_domain::{FieldError, Refusal, Rule};
 use guomen_store::ceb::{CebCommand, OfficerStep};
 use serde::Deserialize;
 
@@ -19,9 +19,9 @@ pub struct StepBody {
 fn text(errors: &mut Vec<FieldError>, path: &str, v: &Option<String>) -> String {
     let t = v.as_deref().unwrap_or("").trim().to_owned();
     if t.is_empty() {
-        errors.push(FieldError::new(path, "required", "this field is required", "此字段为必填项"));
+        errors.push(FieldError::new(path, Rule::Required, "this field is required", "此字段为必填项"));
     } else if t.chars().count() > 500 {
-        errors.push(FieldError::new(path, "too_long", "at most 500 characters", "最多500个字符"));
+        errors.push(FieldError::new(path, Rule::TooLong, "at most 500 characters", "最多500个字符"));
     }
     t
 }
@@ -39,7 +39,7 @@ pub fn officer_command(id: String, action: &str, b: &StepBody) -> Result<CebComm
             if !(501..=599).contains(&code) {
                 errors.push(FieldError::new(
                     "code",
-                    "detention_code",
+                    Rule::DetentionCode,
                     "501 to 599 (501 customs, 502 anti-smuggling, 503 legal affairs, 599 other)",
                     "应为501至599（501移送通关、502移送缉私、503移送法规、599其它）",
                 ));

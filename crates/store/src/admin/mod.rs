@@ -8,7 +8,7 @@ use crate::kernel::{bind_row, Handled, Tx};
 use guomen_domain::event::Subscription;
 use guomen_domain::party::{Enterprise, Role};
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_domain::{Event, Refusal, RefusalKind, Rule};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
@@ -197,7 +197,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, state: &AdminState, rows: &mut Admi
                 if !parties.exists(e) {
                     return Ok(Err(Refusal::field(
                         "enterprise",
-                        "enterprise_unknown",
+                        Rule::EnterpriseUnknown,
                         format!("no enterprise {e}"),
                         format!("企业 {e} 不存在"),
                     )));
@@ -219,18 +219,18 @@ fn check_enterprise(parties: &Parties<'_>, role: Role, enterprise: &Option<Custo
     match (role.needs_enterprise(), enterprise) {
         (true, None) => Err(Refusal::field(
             "enterprise",
-            "required",
+            Rule::Required,
             format!("role {} acts for an enterprise; name it", role.as_str()),
             format!("角色 {} 须指定所属企业", role.as_str()),
         )),
         (false, Some(_)) => Err(Refusal::field(
             "enterprise",
-            "not_allowed",
+            Rule::NotAllowed,
             format!("role {} acts for customs, not for an enterprise", role.as_str()),
             format!("角色 {} 属于海关，不能指定企业", role.as_str()),
         )),
         (true, Some(e)) if !parties.exists(e) => {
-            Err(Refusal::field("enterprise", "enterprise_unknown", format!("no enterprise {e}"), format!("企业 {e} 不存在")))
+            Err(Refusal::field("enterprise", Rule::EnterpriseUnknown, format!("no enterprise {e}"), format!("企业 {e} 不存在")))
         }
         _ => Ok(()),
     }

@@ -7,7 +7,7 @@ use crate::kernel::{Handled, Tx};
 use guomen_domain::ceb::answer::{self, DocAnswer};
 use guomen_domain::ceb::inventory as proc;
 use guomen_domain::ceb::{CebEvent, InventoryRecord};
-use guomen_domain::{Event, Refusal};
+use guomen_domain::{Event, Refusal, Rule};
 
 /// The inventory a cancellation or return names: by its number, or else the latest of its order.
 async fn find(
@@ -156,7 +156,7 @@ pub(super) async fn officer(tx: &mut Tx<'_>, c: &mut Ceb<'_>, id: &str, step: &O
 pub(super) async fn pay_tax(tx: &mut Tx<'_>, c: &mut Ceb<'_>, guarantee: &str, ids: &[String]) -> Handled<CebOutcome> {
     let Some(mut g) = c.state.guarantees.get(guarantee).cloned().filter(|_| !ids.is_empty()) else {
         return Ok(Err(if ids.is_empty() {
-            Refusal::field("inventories", "required", "name the inventory lists whose tax is paid", "请列出已缴税的清单")
+            Refusal::field("inventories", Rule::Required, "name the inventory lists whose tax is paid", "请列出已缴税的清单")
         } else {
             Refusal::not_found("guarantee", "担保")
         }));

@@ -21,7 +21,7 @@ use guomen_domain::inspection::{InspectionResult, Outcome as InspectionOutcome, 
 use guomen_domain::notice::outgoing;
 use guomen_domain::risk::Lane;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_domain::{Event, Refusal, RefusalKind, Rule};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
@@ -396,7 +396,7 @@ async fn file(
     // The trader and the site's terminal come from the directory (this batch's registrations
     // first): no query on the writer's serial path.
     let Some(trader) = parties.enterprise(content.head.trade_code.as_str()) else {
-        return Ok(Err(Refusal::field("head.trade_code", "enterprise_unknown", "no such enterprise", "企业不存在")));
+        return Ok(Err(Refusal::field("head.trade_code", Rule::EnterpriseUnknown, "no such enterprise", "企业不存在")));
     };
     let terminal = content.head.site_code.as_deref().and_then(|site| parties.site_operator(site));
     // The number is taken only once the filing is accepted, so refusals leave no gaps.

@@ -21,7 +21,7 @@ use guomen_domain::field::survey::{self, Finding, Plot, SurveyEvent, SurveyPlan}
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::notice::Outgoing;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, FieldError, Refusal, RefusalKind};
+use guomen_domain::{Event, FieldError, Refusal, RefusalKind, Rule};
 use serde::de::DeserializeOwned;
 use sqlx::{AnyConnection, Row};
 use time::{Date, OffsetDateTime};
@@ -177,7 +177,7 @@ pub(crate) async fn execute(
                         detail_zh: format!("在贵企业的报关单中未找到 {did}"),
                         errors: vec![FieldError::new(
                             "declaration_id",
-                            "declaration_unknown",
+                            Rule::DeclarationUnknown,
                             "no such declaration of yours",
                             "贵企业无此报关单",
                         )],

@@ -21,7 +21,7 @@ use guomen_domain::declaration::DeclarationContent;
 use guomen_domain::mandate::{self, Mandate, MandateDraft, MandateEvent};
 use guomen_domain::party::Role;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, Refusal};
+use guomen_domain::{Event, Refusal, Rule};
 use sqlx::{AnyConnection, Row};
 
 #[cfg(test)]
@@ -161,7 +161,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, book: &mut MandateBook, parties: &P
             if !parties.exists(consignor) {
                 return Ok(Err(Refusal::field(
                     "consignor",
-                    "enterprise_unknown",
+                    Rule::EnterpriseUnknown,
                     format!("no enterprise is registered with customs code {consignor}"),
                     format!("海关编码 {consignor} 未注册"),
                 )));
@@ -175,7 +175,7 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, book: &mut MandateBook, parties: &P
             if !parties.exists(&m.agent) {
                 return Ok(Err(Refusal::field(
                     "agent",
-                    "enterprise_unknown",
+                    Rule::EnterpriseUnknown,
                     format!("no enterprise is registered with customs code {}", m.agent),
                     format!("海关编码 {} 未注册", m.agent),
                 )));

@@ -18,7 +18,7 @@ use guomen_domain::quarantine::lab::{self, Sample, SampleEvent};
 use guomen_domain::quarantine::permit::{self, Permit, PermitDraft, PermitEvent};
 use guomen_domain::quarantine::sampling;
 use guomen_domain::types::CustomsCode;
-use guomen_domain::{Event, Refusal, RefusalKind};
+use guomen_domain::{Event, Refusal, RefusalKind, Rule};
 use rust_decimal::Decimal;
 use sqlx::AnyConnection;
 
@@ -173,7 +173,7 @@ pub(crate) async fn execute(
             if !labs.exists(&p.holder) {
                 return Ok(Err(Refusal::field(
                     "holder",
-                    "enterprise_unknown",
+                    Rule::EnterpriseUnknown,
                     format!("no enterprise {}", p.holder),
                     format!("企业 {} 不存在", p.holder),
                 )));
@@ -209,7 +209,7 @@ pub(crate) async fn execute(
             if !labs.exists(lab_code) {
                 return Ok(Err(Refusal::field(
                     "lab",
-                    "enterprise_unknown",
+                    Rule::EnterpriseUnknown,
                     format!("no laboratory {lab_code}"),
                     format!("实验室 {lab_code} 不存在"),
                 )));

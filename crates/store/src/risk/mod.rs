@@ -6,7 +6,7 @@ pub(crate) mod rows;
 
 use crate::kernel::{bind_row, Handled, Tx};
 use guomen_domain::risk::{Criterion, Decision, RuleSet};
-use guomen_domain::{Event, FieldError, Refusal};
+use guomen_domain::{Event, FieldError, Refusal, Rule};
 use sqlx::AnyConnection;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -103,7 +103,7 @@ async fn publish(tx: &mut Tx<'_>, state: &mut RiskState, rows: &mut RiskRows, ne
         return Ok(Err(Refusal::validation(errors)));
     }
     if reason.trim().is_empty() {
-        return Ok(Err(Refusal::field("reason", "required", "say why the rules change", "请说明规则变更原因")));
+        return Ok(Err(Refusal::field("reason", Rule::Required, "say why the rules change", "请说明规则变更原因")));
     }
     let (published, changed) = state.rules.successor(next);
     tx.append(&Event::RuleSetPublished { ruleset: published.clone(), changed: changed.clone(), reason: reason.to_owned() });

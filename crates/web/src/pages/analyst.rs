@@ -17,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::party::{CreditGrade, Role};
 use guomen_domain::risk::Criterion;
-use guomen_domain::Refusal;
+use guomen_domain::{Refusal, Rule};
 use guomen_store::console::reads::{FiguresFilter, GroupBy};
 use guomen_store::RiskCommand;
 use guomen_store::Store;
@@ -367,7 +367,7 @@ pub async fn save_criterion(State(s): State<WebState>, ctx: Ctx, Path(id): Path<
         Err(r) => return Ok(form_page(&ctx, v, shown_id, &values, Some(&r), StatusCode::UNPROCESSABLE_ENTITY, Html::new())),
     };
     if is_new && s.store.rules().criteria.iter().any(|c| c.id == id) {
-        let r = Refusal::field("id", "id_taken", format!("criterion {id} already exists"), format!("规则 {id} 已存在"));
+        let r = Refusal::field("id", Rule::IdTaken, format!("criterion {id} already exists"), format!("规则 {id} 已存在"));
         return Ok(form_page(&ctx, v, shown_id, &values, Some(&r), StatusCode::CONFLICT, Html::new()));
     }
     match step(&ctx, s.store.execute(v.actor().clone(), RiskCommand::PutCriterion { criterion, reason: form.text("reason") }).await)? {

@@ -337,9 +337,8 @@ pub fn draft_from(values: &Values) -> Result<DeclarationDraft, Refusal> {
             Some((g, i.parse::<usize>().ok()?, field))
         });
         let Some((g, i, field)) = parsed else {
-            return Err(Refusal::field(
+            return Err(guomen_service::json::malformed(
                 path,
-                "malformed",
                 format!("{path} is not a field of a declaration"),
                 format!("{path} 不是报关单字段"),
             ));
@@ -349,9 +348,8 @@ pub fn draft_from(values: &Values) -> Result<DeclarationDraft, Refusal> {
             "containers" => "containers",
             "licences" => "licences",
             _ => {
-                return Err(Refusal::field(
+                return Err(guomen_service::json::malformed(
                     path,
-                    "malformed",
                     format!("{path} is not a field of a declaration"),
                     format!("{path} 不是报关单字段"),
                 ))
@@ -443,10 +441,13 @@ mod tests {
 
     #[test]
     fn unknown_inputs_are_refused_with_their_path() {
-        let mut v = Values::new();
-        v.insert("items[0].colour".into(), "red".into());
-        let r = draft_from(&v).unwrap_err();
-        assert_eq!(r.errors[0].rule, "malformed");
-        assert!(r.errors[0].path.contains("colour"), "{:?}", r.errors);
+        use guomen_domain::{RefusalKind, Rule};
+        for name in ["items[0].colour", "colour", "pallets[0].id"] {
+            let mut v = Values::new();
+            v.insert(name.into(), "red".into());
+            let r = draft_from(&v).unwrap_err();
+            assert_eq!((r.kind, r.errors[0].rule), (RefusalKind::Malformed, Rule::Malformed), "{name}");
+            assert!(r.errors[0].path.contains("colour") || r.errors[0].path.contains("pallets"), "{:?}", r.errors);
+        }
     }
 }

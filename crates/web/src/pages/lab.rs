@@ -15,7 +15,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::party::Role;
 use guomen_domain::quarantine::lab::{AnalyteKind, Sample, SampleStatus};
-use guomen_domain::Refusal;
+use guomen_domain::{Refusal, Rule};
 use guomen_store::quarantine::{LabStep, QuarantineCommand};
 use guomen_store::Command;
 use std::collections::HashMap;
@@ -175,7 +175,7 @@ pub async fn step_(s: &WebState, ctx: &Ctx, id: String, form: &Form) -> Result<R
             let value = if value.is_empty() {
                 Ok(None)
             } else {
-                value.parse::<rust_decimal::Decimal>().map(Some).map_err(|_| Refusal::field("value", "decimal", "a number", "应为数字"))
+                value.parse::<rust_decimal::Decimal>().map(Some).map_err(|_| Refusal::field("value", Rule::Decimal, "a number", "应为数字"))
             };
             value.map(|value| LabStep::EnterResult {
                 analyte: form.text("analyte"),
@@ -187,7 +187,7 @@ pub async fn step_(s: &WebState, ctx: &Ctx, id: String, form: &Form) -> Result<R
                 },
             })
         }
-        _ => Err(Refusal::field("step", "unknown", "no such laboratory step", "没有这个检测步骤")),
+        _ => Err(Refusal::field("step", Rule::Unknown, "no such laboratory step", "没有这个检测步骤")),
     };
     let refused = match parsed {
         Ok(st) => match step(

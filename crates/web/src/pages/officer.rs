@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guomen_domain::inspection::Outcome as InspectionOutcome;
 use guomen_domain::party::Role;
-use guomen_domain::Refusal;
+use guomen_domain::{Refusal, Rule};
 use guomen_store::console::reads::QueueFilter;
 use guomen_store::DeclarationCommand;
 use std::collections::HashMap;
@@ -145,7 +145,7 @@ pub async fn result(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
     let outcome = match form.get("outcome") {
         Some("satisfactory") => Ok(InspectionOutcome::Satisfactory),
         Some("not-satisfactory") => Ok(InspectionOutcome::NotSatisfactory),
-        _ => Err(Refusal::field("outcome", "required", "choose satisfactory or not satisfactory", "请选择合格或不合格")),
+        _ => Err(Refusal::field("outcome", Rule::Required, "choose satisfactory or not satisfactory", "请选择合格或不合格")),
     };
     let findings: Vec<String> = form.text("findings").lines().map(str::trim).filter(|x| !x.is_empty()).map(str::to_owned).collect();
     let cmd = outcome.and_then(|o| guomen_service::declaration::result_command(id.clone(), o, &findings, some(form.text("note"))));

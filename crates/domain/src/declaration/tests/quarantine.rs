@@ -47,8 +47,8 @@ fn held_for_the_laboratory_cannot_be_released_but_can_be_pre_released_on_commitm
 
     // Only a trader named on the declaration may commit, and must accept the promise.
     assert_kind(d.submit_commitment(&cc(STRANGER), "x", "y", "z", true, NOW), RefusalKind::NotFound);
-    assert_field_refusal(d.submit_commitment(&cc(TRADER), "张明", "库", "123", false, NOW), "promise_accepted", "promise_required");
-    assert_field_refusal(d.submit_commitment(&cc(TRADER), "  ", "库", "123", true, NOW), "signed_by", "required");
+    assert_field_refusal(d.submit_commitment(&cc(TRADER), "张明", "库", "123", false, NOW), "promise_accepted", Rule::PromiseRequired);
+    assert_field_refusal(d.submit_commitment(&cc(TRADER), "  ", "库", "123", true, NOW), "signed_by", Rule::Required);
 
     let d = commit(&d);
     assert_kind(d.submit_commitment(&cc(TRADER), "张明", "库", "123", true, NOW), RefusalKind::Conflict);
@@ -70,7 +70,7 @@ fn held_for_the_laboratory_cannot_be_released_but_can_be_pre_released_on_commitm
 #[test]
 fn a_refused_commitment_can_be_submitted_again() {
     let d = commit(&pending_laboratory());
-    assert_field_refusal(d.reject_commitment(OFFICER, " ", NOW), "reason", "required");
+    assert_field_refusal(d.reject_commitment(OFFICER, " ", NOW), "reason", Rule::Required);
     let d = then(&d, &d.reject_commitment(OFFICER, "存放地点不符合隔离要求", NOW).unwrap());
     assert!(d.commitment.is_none());
     assert_eq!(d.status, Status::PendingLaboratory);
@@ -110,15 +110,15 @@ fn failing_result_after_pre_release_orders_a_disposition_tracked_to_closure() {
     assert_field_refusal(
         d.order_disposition(OFFICER, DispositionKind::Return, "退运", TODAY - Duration::days(1), TODAY, NOW),
         "deadline",
-        "deadline_past",
+        Rule::DeadlinePast,
     );
-    assert_field_refusal(d.order_disposition(OFFICER, DispositionKind::Return, " ", TODAY, TODAY, NOW), "instructions", "required");
+    assert_field_refusal(d.order_disposition(OFFICER, DispositionKind::Return, " ", TODAY, TODAY, NOW), "instructions", Rule::Required);
     let deadline = TODAY + Duration::days(10);
     let d = then(&d, &d.order_disposition(OFFICER, DispositionKind::Return, "原种退运至荷兰", deadline, TODAY, NOW).unwrap());
     assert_eq!(d.status, Status::UnderDisposition);
     assert!(!d.disposition_overdue(deadline));
     assert!(d.disposition_overdue(deadline + Duration::days(1)));
-    assert_field_refusal(d.complete_disposition(OFFICER, "", NOW), "note", "required");
+    assert_field_refusal(d.complete_disposition(OFFICER, "", NOW), "note", Rule::Required);
     let d = then(&d, &d.complete_disposition(OFFICER, "已退运，提单 MAEU99887766", NOW).unwrap());
     assert_eq!(d.status, Status::Disposed);
     assert!(!d.disposition_overdue(deadline + Duration::days(30)));
@@ -130,7 +130,7 @@ fn officer_orders_sampling_of_goods_under_inspection() {
     let (d, _) = filed(standard(), Lane::Yellow);
     assert!(d.sampling.is_none());
     assert_kind(d.take_sample("S9", NOW), RefusalKind::InvalidState);
-    assert_field_refusal(d.order_sampling(OFFICER, "", NOW), "note", "required");
+    assert_field_refusal(d.order_sampling(OFFICER, "", NOW), "note", Rule::Required);
     let d = then(&d, &d.order_sampling(OFFICER, "疑似携带检疫性有害生物", NOW).unwrap());
     assert!(matches!(d.sampling.as_ref().unwrap().source, SamplingSource::Officer { .. }));
     let d = then(&d, &d.take_sample("S9", NOW).unwrap());
@@ -147,7 +147,7 @@ fn two_stage_access_ends_qualified_or_in_disposition() {
     let d = then(&d, &d.release_stage(OFFICER, None, true, NOW).unwrap());
     assert_eq!(d.status, Status::PermittedToEnter);
     assert!(d.release.as_ref().unwrap().permitted_to_enter_only);
-    assert_field_refusal(d.record_destination_result(result(Outcome::NotSatisfactory, &[])), "findings", "findings_required");
+    assert_field_refusal(d.record_destination_result(result(Outcome::NotSatisfactory, &[])), "findings", Rule::FindingsRequired);
     let ok = then(&d, &d.record_destination_result(result(Outcome::Satisfactory, &[])).unwrap());
     assert_eq!(ok.status, Status::QualifiedForMarket);
     let bad = then(&d, &d.record_destination_result(result(Outcome::NotSatisfactory, &["标签不符"])).unwrap());
@@ -163,10 +163,10 @@ fn priority_handling_needs_a_known_kind_and_a_reason() {
     let c = check(&d).expect("valid");
     assert_eq!(c.head.priority, Some(Priority { kind: PriorityKind::SeedsInSeason, reason: "春播在即，原种需尽快下地".into() }));
     d.head.priority_reason = None;
-    assert_eq!(paths_rules(&check(&d).unwrap_err()), vec![("head.priority_reason".to_owned(), "required")]);
+    assert_eq!(paths_rules(&check(&d).unwrap_err()), vec![("head.priority_reason".to_owned(), Rule::Required)]);
     d.head.priority = s("vip");
     d.head.priority_reason = s("x");
-    assert_eq!(paths_rules(&check(&d).unwrap_err()), vec![("head.priority".to_owned(), "priority_kind")]);
+    assert_eq!(paths_rules(&check(&d).unwrap_err()), vec![("head.priority".to_owned(), Rule::PriorityKind)]);
 }
 
 #[test]

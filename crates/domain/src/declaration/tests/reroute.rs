@@ -69,8 +69,8 @@ fn red_rerouted_to_blue_before_arrival_waits_for_the_goods() {
 #[test]
 fn rerouting_is_refused_without_reason_to_the_same_lane_after_examination_or_with_sampling_pending() {
     let (d, _) = filed(standard(), Lane::Red);
-    assert_field_refusal(d.reroute(Lane::Yellow, "  ", OFFICER, NOW), "reason", "required");
-    assert_field_refusal(d.reroute(Lane::Red, "why not", OFFICER, NOW), "lane", "same_lane");
+    assert_field_refusal(d.reroute(Lane::Yellow, "  ", OFFICER, NOW), "reason", Rule::Required);
+    assert_field_refusal(d.reroute(Lane::Red, "why not", OFFICER, NOW), "lane", Rule::SameLane);
     let d = red_inspected(satisfactory());
     assert_kind(d.reroute(Lane::Green, "too late", OFFICER, NOW), RefusalKind::InvalidState);
 
@@ -78,7 +78,7 @@ fn rerouting_is_refused_without_reason_to_the_same_lane_after_examination_or_wit
     rules.criteria[0].lab_sampling = true;
     let t = trader();
     let d = fold(&file(filing(standard(), &rules, &t, AGENT)).unwrap());
-    assert_field_refusal(d.reroute(Lane::Green, "skip it", OFFICER, NOW), "lane", "sampling_pending");
+    assert_field_refusal(d.reroute(Lane::Green, "skip it", OFFICER, NOW), "lane", Rule::SamplingPending);
     assert!(d.reroute(Lane::Yellow, "documents first", OFFICER, NOW).is_ok(), "another checked lane is fine");
 }
 

@@ -325,6 +325,17 @@ impl<'a> Checker<'a> {
     pub fn decimal(&mut self, name: &str, text: &str) -> Option<Decimal> {
         let Simple::Decimal { total, fraction } = self.field(name).simple else { panic!("{name} is not a decimal field") };
         match parse_decimal(text, total, fraction) {
+            // Amounts, prices, quantities and weights: the XSD's xs:decimal allows a sign, but
+            // none of them can be less than nothing.
+            Ok(d) if d.is_sign_negative() && !d.is_zero() => {
+                self.errors.push(CebError::new(
+                    self.path(name),
+                    guomen_domain::Rule::NumberRange,
+                    format!("{name} cannot be negative, found {text}"),
+                    format!("{name} 不能为负数，实际为 {text}"),
+                ));
+                None
+            }
             Ok(d) => Some(d),
             Err(rule) => {
                 let (en, zh) = if rule == guomen_domain::Rule::Decimal {

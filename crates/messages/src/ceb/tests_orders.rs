@@ -122,6 +122,18 @@ fn ceb311_broken_variants_report_path_and_rule() {
                 "Order[0]/OrderList[0]/price",
                 Rule::Digits,
             ),
+            (
+                "negative price",
+                replace_first(&base, "<ceb:price>20</ceb:price>", "<ceb:price>-20</ceb:price>"),
+                "Order[0]/OrderList[0]/price",
+                Rule::NumberRange,
+            ),
+            (
+                "negative amount paid",
+                replace_first(&base, "<ceb:acturalPaid>19050</ceb:acturalPaid>", "<ceb:acturalPaid>-19050</ceb:acturalPaid>"),
+                "Order[0]/OrderHead/acturalPaid",
+                Rule::NumberRange,
+            ),
             ("wrong root", base.replace("CEB311Message", "CEB621Message"), "CEB311Message", Rule::WrongRoot),
         ],
     );

@@ -119,3 +119,83 @@
 
   form.addEventListener("submit", function () { touched["*"] = true; });
 })();
+
+// The language switch keeps what was typed: the values of the page's forms travel in
+// sessionStorage (this tab only) and are put back when the page comes back in the other
+// language. Passwords, files and hidden fields (the CSRF token) are never kept.
+(function () {
+  "use strict";
+  var key = "gm-typed:" + location.pathname;
+  function kept(el) {
+    return el.name && !el.closest("header") && ["hidden", "password", "file", "submit", "button"].indexOf(el.type) < 0;
+  }
+  function fields() {
+    return Array.prototype.filter.call(document.querySelectorAll("main input, main select, main textarea"), kept);
+  }
+  var sw = document.getElementById("lang-switch");
+  if (sw) {
+    sw.addEventListener("click", function () {
+      var saved = [];
+      fields().forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") saved.push([el.name, el.value, el.checked]);
+        else saved.push([el.name, el.value]);
+      });
+      try { sessionStorage.setItem(key, JSON.stringify(saved)); } catch (e) { /* storage off: nothing kept */ }
+    });
+  }
+  var raw = null;
+  try { raw = sessionStorage.getItem(key); sessionStorage.removeItem(key); } catch (e) { return; }
+  if (!raw) return;
+  var saved;
+  try { saved = JSON.parse(raw); } catch (e) { return; }
+  // Rows the page's script had added (items, containers, licences) are added again first.
+  saved.forEach(function (s) {
+    var m = /^(\w+)\[(\d+)\]\./.exec(s[0]);
+    if (!m) return;
+    var add = document.getElementById("add-" + m[1]);
+    for (var i = 0; add && i < 50 && !document.querySelector('[name="' + CSS.escape(s[0]) + '"]'); i++) add.click();
+  });
+  var seen = {};
+  saved.forEach(function (s) {
+    var all = document.querySelectorAll('main [name="' + CSS.escape(s[0]) + '"]');
+    if (s.length === 3) {
+      Array.prototype.forEach.call(all, function (el) { if (el.value === s[1]) el.checked = s[2]; });
+      return;
+    }
+    var n = seen[s[0]] || 0;
+    seen[s[0]] = n + 1;
+    var el = all[n];
+    if (el && kept(el)) el.value = s[1];
+  });
+})();
+
+// Live notices: the bell's unread count, and new rows on the notices page, from the server's
+// event stream (the browser reconnects by itself when the connection drops).
+(function () {
+  "use strict";
+  var badge = document.getElementById("unread");
+  if (!badge || !window.EventSource) return;
+  var es = new EventSource("/notices/stream");
+  es.addEventListener("unread", function (e) {
+    badge.textContent = e.data;
+    badge.hidden = e.data === "0";
+    badge.setAttribute("aria-label", e.data);
+  });
+  es.addEventListener("notice", function (e) {
+    var rows = document.getElementById("notice-rows");
+    if (!rows) return;
+    var t = document.createElement("tbody");
+    t.innerHTML = e.data;
+    var empty = document.getElementById("no-notices");
+    if (empty) empty.remove();
+    Array.prototype.slice.call(t.children).reverse().forEach(function (r) { rows.insertBefore(r, rows.firstChild); });
+  });
+  window.addEventListener("pagehide", function () { es.close(); });
+})();
+
+// The print button of a printable document.
+(function () {
+  "use strict";
+  var b = document.querySelector("[data-print]");
+  if (b) b.addEventListener("click", function () { window.print(); });
+})();

@@ -33,6 +33,7 @@ fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static s
         Some(Role::Laboratory) => &[("/samples", "样品", "Samples"), ("/tokens", "接口令牌", "API tokens")],
         Some(Role::Officer) => &[
             ("/queue", "作业队列", "Work queue"),
+            ("/declarations", "报关单查询", "Declarations"),
             ("/ceb/inventories", "跨境电商清单", "Cross-border inventory lists"),
             ("/mandates", "委托", "Mandates"),
             ("/dashboard", "通关数据", "Clearance figures"),
@@ -84,6 +85,11 @@ fn header(ctx: &Ctx) -> Html {
         ),
         None => Html::new(),
     };
+    let bell = match &ctx.viewer {
+        Some(v) if crate::pages::notices::has_notices(v.role()) => crate::pages::notices::bell(ctx.lang),
+        _ => Html::new(),
+    };
+    let who = concat([bell, who]);
     html!(
         "<header class=\"top\"><a class=\"brand\" href=\"{}\"><span class=\"seal\">国</span>{}</a><nav>{}</nav><div class=\"right\">{}{}</div></header>",
         if ctx.viewer.is_some() { "/home" } else { "/" },

@@ -12,6 +12,7 @@ pub mod markup;
 
 mod assets;
 mod chart;
+mod export;
 mod form;
 mod formkit;
 mod i18n;
@@ -61,11 +62,14 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/declarations/upload", post(declarant::upload))
         .route("/declarations/{id}", get(detail::show))
         .route("/declarations/{id}/position", post(terminal::position))
+        .route("/declarations/{id}/print/{which}", get(print::notice))
         .route("/declarations/{id}/result", post(officer::result))
         .route("/declarations/{id}/release", post(officer::release))
         .route("/declarations/{id}/hold", post(officer::hold))
         .route("/declarations/{id}/reroute", post(officer::reroute))
         .route("/inbox", get(terminal::inbox))
+        .route("/notices", get(notices::list))
+        .route("/notices/stream", get(notices::stream))
         .route("/queue", get(officer::queue))
         .route("/ceb/inventories", get(ceb::list))
         .route("/ceb/inventories/{id}", get(ceb_detail::show))
@@ -87,6 +91,7 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/samples", get(lab::samples))
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))
+        .route("/samples/{id}/report", get(print::lab_report))
         // Any other path: the console's 404 page (an unknown API path: the API's problem).
         .route("/{*path}", axum::routing::any(public::not_found))
         .layer(DefaultBodyLimit::max(form::MAX_FORM))

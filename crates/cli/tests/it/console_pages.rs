@@ -419,3 +419,290 @@ async fn the_laboratory_offers_verification_to_another_analyst_and_shows_the_pub
     b.screenshot("lab-published.png").await;
     b.quit().await;
 }
+
+/// Files `draft` as the trader itself, `days` ago, through the write path with its clock.
+async fn filed_days_ago(app: &TestApp, mut draft: Value, days: i64) -> String {
+    draft["head"]["agent_code"] = Value::Null;
+    draft["head"]["ie_date"] = json!((time::OffsetDateTime::now_utc().date() - time::Duration::days(days)).to_string());
+    let draft: guomen_domain::declaration::DeclarationDraft = serde_json::from_value(draft).unwrap();
+    let content = guomen_service::declaration::check_draft(&app.store, &draft).unwrap();
+    let cmd =
+        guomen_store::DeclarationCommand::File { content, filed_by: CustomsCode::parse(TRADER).unwrap(), idempotency: None, seed: 11 };
+    let at = time::OffsetDateTime::now_utc() - time::Duration::days(days);
+    match app.store.execute_at(declarant_of(TRADER), cmd, at).await.unwrap() {
+        guomen_store::Outcome::Declaration { record, .. } => record.id.clone(),
+        other => panic!("unexpected outcome {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn lists_search_say_when_a_search_finds_nothing_flag_what_is_overdue_and_export() {
+    use crate::visitor::Visitor;
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    let p = port(&mut app).await;
+    let mut two = green_draft("TWO-LATE");
+    two["head"]["mode"] = json!("two-step");
+    let late = filed_days_ago(&app, two, 20).await;
+
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    let page = trader.get("/declarations").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("data-id=\"{}\"", p.red)) && page.body.contains("id=\"declaration-search\""));
+    // The overdue two-step declaration is flagged in the list and on its page.
+    let row = &page.body[page.body.find(&format!("<tr data-id=\"{late}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains("class=\"overdue\"") && row.contains("完整申报逾期"), "{row}");
+    assert!(trader.get(&format!("/declarations/{late}")).await.body.contains("id=\"overdue\""));
+    assert!(!trader.get(&format!("/declarations/{}", p.green)).await.body.contains("id=\"overdue\""));
+    // A search: by bill, by status; and one that finds nothing says so, not "no declarations yet".
+    let page = trader.get("/declarations?q=PAGES-RED").await;
+    assert!(page.body.contains(&format!("data-id=\"{}\"", p.red)) && !page.body.contains(&format!("data-id=\"{}\"", p.green)));
+    let page = trader.get(&format!("/declarations?q={}", p.green)).await;
+    assert_eq!(page.body.matches("<tr data-id=").count(), 1);
+    let page = trader.get("/declarations?status=disposed").await;
+    assert!(page.body.contains("id=\"no-hits\"") && !page.body.contains("id=\"none-yet\""), "a search that finds nothing");
+    assert!(page.body.contains("没有符合筛选条件的报关单"));
+    let tomorrow = (time::OffsetDateTime::now_utc().date() + time::Duration::days(2)).to_string();
+    assert!(trader.get(&format!("/declarations?from={tomorrow}")).await.body.contains("id=\"no-hits\""));
+    let mut fresh = Visitor::signed_in(&app, "trader2").await;
+    assert!(fresh.get("/declarations").await.body.contains("id=\"none-yet\""), "no declarations at all");
+    // Exports of the same search.
+    let csv = trader.get("/declarations?q=PAGES-RED&format=csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv.headers["content-type"].to_str().unwrap().starts_with("text/csv"));
+    assert!(csv.headers["content-disposition"].to_str().unwrap().contains("declarations.csv"));
+    let lines: Vec<&str> = csv.body.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines[0].starts_with("\u{feff}报关单号") && lines[1].starts_with(&p.red), "{lines:?}");
+    let xlsx = trader.get("/declarations?format=xlsx").await;
+    assert_eq!(xlsx.headers["content-type"].to_str().unwrap(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(xlsx.body.starts_with("PK"));
+    // Officers search every trader's declarations, by enterprise too; traders see only theirs.
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    let page = officer.get(&format!("/declarations?enterprise={TRADER}&lane=red")).await;
+    assert!(page.body.contains(&format!("data-id=\"{}\"", p.red)) && !page.body.contains(&format!("data-id=\"{}\"", p.green)));
+    assert!(!fresh.get("/declarations?q=PAGES-RED").await.body.contains(&p.red), "another trader's declaration is not found");
+    // The dashboard exports its days.
+    let days = officer.get("/dashboard?days=7&format=csv").await;
+    assert_eq!(days.body.trim_end().split("\r\n").count(), 8, "a header and seven days");
+}
+
+#[tokio::test]
+async fn unknown_addresses_answer_the_console_404_errors_keep_the_menu_and_signed_in_pages_are_not_stored() {
+    use crate::visitor::Visitor;
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let mut anon = Visitor::new(&app);
+    let p = anon.get("/no-such-page").await;
+    assert_eq!(p.status, 404);
+    assert!(p.headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(p.body.contains("id=\"not-found\""));
+    let api = app.http.get(app.url("/api/v1/no-such-route")).send().await.unwrap();
+    assert_eq!(api.status(), 404);
+    assert_eq!(api.headers()["content-type"], "application/problem+json", "the API keeps its problem documents");
+    let api = app.http.post(app.url("/api/v1/no-such-route")).send().await.unwrap();
+    assert_eq!(api.status(), 404);
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    for (path, status) in [("/no-such-page", 404), ("/queue", 403), ("/declarations/000000000000000000", 404)] {
+        let p = trader.get(path).await;
+        assert_eq!(p.status, status, "{path}");
+        assert!(p.body.contains("<nav>") && p.body.contains("id=\"sign-out\""), "{path} keeps the menu");
+    }
+    for path in ["/declarations", "/declarations/new", "/mandates", "/tokens"] {
+        let p = trader.get(path).await;
+        assert_eq!(p.headers["cache-control"], "no-store", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_platform_starts_at_its_inventory_lists_and_sees_the_guarantees_of_its_shops() {
+    use crate::visitor::Visitor;
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let mut platform = Visitor::signed_in(&app, "platform").await;
+    let home = platform.get("/home").await;
+    assert_eq!((home.status, home.location()), (303, "/ceb/inventories"));
+    let page = platform.get("/ceb/inventories").await;
+    assert!(page.body.contains(&format!("data-guarantee=\"{}\"", ceb_support::ECOMMERCE)), "the shop's guarantee");
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    assert_eq!(trader.get("/home").await.location(), "/declarations", "a trader that declares starts at its declarations");
+}
+
+#[tokio::test]
+async fn the_language_switch_keeps_what_was_typed() {
+    if !available() {
+        return;
+    }
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, "trader").await;
+    b.goto(&app.url("/declarations/new")).await;
+    b.type_into("[name=\"head.bill_no\"]", "KEEP-784").await;
+    b.type_into("[name=\"items[0].g_name\"]", "南瓜种子").await;
+    b.click("#add-containers").await;
+    b.type_into("[name=\"containers[0].container_id\"]", "MSKU1234565").await;
+    b.click("select[name=\"head.traf_mode\"] option[value=\"2\"]").await;
+    b.click("#lang-switch").await;
+    b.wait_text("h1", "New declaration").await;
+    let value = |name: &str| format!("return document.querySelector('[name=\"{name}\"]').value");
+    assert_eq!(b.script(&value("head.bill_no"), json!([])).await, "KEEP-784");
+    assert_eq!(b.script(&value("items[0].g_name"), json!([])).await, "南瓜种子");
+    assert_eq!(b.script(&value("containers[0].container_id"), json!([])).await, "MSKU1234565");
+    assert_eq!(b.script(&value("head.traf_mode"), json!([])).await, "2");
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn the_dashboard_counts_in_whole_numbers_labels_the_last_day_and_gives_rates_with_their_counts() {
+    use crate::visitor::Visitor;
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    let page = officer.get("/dashboard?days=30").await;
+    let lanes = &page.body[page.body.find("id=\"chart-lanes\"").unwrap()..];
+    let lanes = &lanes[..lanes.find("</figure>").unwrap()];
+    let ticks: Vec<&str> = lanes.split("class=\"ylab\">").skip(1).map(|t| &t[..t.find('<').unwrap()]).collect();
+    assert_eq!(ticks.len(), 5);
+    assert!(ticks.iter().all(|t| t.parse::<u32>().is_ok()), "whole declarations: {ticks:?}");
+    let today = guomen_domain::clearance::cst_day(time::OffsetDateTime::now_utc()).to_string();
+    assert!(lanes.contains(&format!(">{}</text>", &today[5..])), "the last day is labelled");
+    let rates = &page.body[page.body.find("id=\"chart-rates\"").unwrap()..];
+    assert!(rates.contains("data-note=\"1 / 3\"") || rates.contains(" / 3)"), "a rate gives its counts");
+}
+
+#[tokio::test]
+async fn notices_reach_every_role_live_with_an_unread_count() {
+    if !available() {
+        return;
+    }
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, "trader").await;
+    // The notices of the port so far are unread; opening the notices marks them seen.
+    let first = b.wait_text("#unread", "").await;
+    assert!(first.parse::<u32>().is_ok_and(|n| n > 0), "{first:?}");
+    b.click("#notices-link").await;
+    b.find("#notices tr[data-notice]").await;
+    b.goto(&app.url("/declarations")).await;
+    for _ in 0..50 {
+        if b.script("return document.getElementById('unread').hidden", json!([])).await == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(b.script("return document.getElementById('unread').hidden", json!([])).await, true, "nothing unread");
+    // A notice sent meanwhile shows at once, without reloading.
+    let (s, d) = app.post("/api/v1/declarations", "declarant", &seed_draft("LIVE-1")).await;
+    assert_eq!(s, 201, "{d}");
+    let live = b.wait_text("#unread", "").await;
+    assert!(live.parse::<u32>().is_ok_and(|n| n >= 1), "{live:?}");
+    // On the notices page, new rows arrive live too.
+    b.goto(&app.url("/notices")).await;
+    let before = b.count("#notice-rows tr").await;
+    let (s, _) = app.post("/api/v1/declarations", "declarant", &seed_draft("LIVE-2")).await;
+    assert_eq!(s, 201);
+    for _ in 0..100 {
+        if b.count("#notice-rows tr").await > before {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(b.count("#notice-rows tr").await > before, "the new notice's row appears");
+    assert!(b.text("#notice-rows").await.contains("查验"));
+    sign_out(&b).await;
+    // Officers read every notice customs sent, with its recipient; analysts have none.
+    sign_in(&b, &app, "officer").await;
+    b.click("#notices-link").await;
+    assert!(b.text("#notices").await.contains(TRADER));
+    sign_out(&b).await;
+    sign_in(&b, &app, "analyst").await;
+    assert_eq!(b.count("#notices-link").await, 0);
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn notices_and_the_laboratory_report_print_on_a4_without_the_menu() {
+    if !available() {
+        return;
+    }
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    let p = port(&mut app).await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, "trader").await;
+    b.goto(&app.url(&format!("/declarations/{}", p.red))).await;
+    b.click("#print-inspection").await;
+    let doc = b.text("#print-doc").await;
+    assert!(doc.contains("查验通知书") && doc.contains(&format!("CY{}", p.red)), "{doc}");
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "print" })).await;
+    let hidden = b.script("return [getComputedStyle(document.querySelector('header.top')).display, getComputedStyle(document.querySelector('[data-print]').closest('.no-print')).display]", json!([])).await;
+    assert_eq!(hidden, json!(["none", "none"]), "the menu and the button are not printed");
+    b.screenshot("print-inspection-notice.png").await;
+    b.cdp("Emulation.setEmulatedMedia", json!({ "media": "screen" })).await;
+    b.goto(&app.url(&format!("/declarations/{}", p.green))).await;
+    b.click("#print-release").await;
+    assert!(b.text("#print-doc").await.contains("放行通知书"));
+    sign_out(&b).await;
+    use crate::visitor::Visitor;
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    assert_eq!(trader.get(&format!("/declarations/{}/print/release", p.red)).await.status, 404, "not released: nothing to print");
+    let mut other = Visitor::signed_in(&app, "trader2").await;
+    assert_eq!(other.get(&format!("/declarations/{}/print/inspection", p.red)).await.status, 404, "another trader's notice");
+    // The laboratory's report, once published.
+    for (user, step) in [("lab", "receive"), ("lab", "result"), ("lab2", "verify"), ("lab2", "publish")] {
+        let mut v = Visitor::signed_in(&app, user).await;
+        let csrf = v.csrf().await;
+        let mut f = vec![("csrf", csrf.as_str()), ("step", step)];
+        if step == "result" {
+            f.extend([("analyte", "TOBRFV"), ("value", ""), ("detected", "false")]);
+        }
+        let r = v.post(&format!("/samples/{}/step", p.sample), &f).await;
+        assert_eq!(r.status, 303, "{step}: {}", r.body);
+    }
+    sign_in(&b, &app, "lab").await;
+    b.goto(&app.url(&format!("/samples/{}", p.sample))).await;
+    b.click("#print-report").await;
+    let doc = b.text("#print-doc").await;
+    assert!(doc.contains("检测报告") && doc.contains("TOBRFV") && doc.contains("合格"), "{doc}");
+    b.screenshot("print-lab-report.png").await;
+    b.quit().await;
+}
+
+#[tokio::test]
+async fn an_air_waybill_with_a_wrong_check_digit_is_refused_in_the_form_as_by_the_api() {
+    if !available() {
+        return;
+    }
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    port(&mut app).await;
+    let mut by_air = green_draft("784-20260311");
+    by_air["head"]["traf_mode"] = json!("5");
+    let (s, p) = app.post("/api/v1/declarations", "declarant", &by_air).await;
+    assert_eq!(s, 422, "{p}");
+    assert_eq!((p["errors"][0]["path"].as_str(), p["errors"][0]["rule"].as_str()), (Some("head.bill_no"), Some("air_waybill")));
+    by_air["head"]["bill_no"] = json!("784-20260310");
+    assert_eq!(app.post("/api/v1/declarations", "declarant", &by_air).await.0, 201, "the right check digit");
+    let mut by_sea = green_draft("784-20260311");
+    by_sea["head"]["traf_mode"] = json!("2");
+    assert_eq!(app.post("/api/v1/declarations", "declarant", &by_sea).await.0, 201, "a sea bill is no air waybill");
+
+    let b = Browser::start().await;
+    sign_in(&b, &app, "trader").await;
+    b.goto(&app.url("/declarations/new")).await;
+    b.click("select[name=\"head.traf_mode\"] option[value=\"5\"]").await;
+    b.type_into("[name=\"head.bill_no\"]", "784-20260311").await;
+    b.click("h1").await;
+    let live = b.wait_text("[data-error-for=\"head.bill_no\"]", "校验位").await;
+    assert!(live.contains("784-20260311"), "{live}");
+    b.type_into("[name=\"head.bill_no\"]", "784-20260310").await;
+    b.click("h1").await;
+    for _ in 0..50 {
+        if b.text("[data-error-for=\"head.bill_no\"]").await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(b.text("[data-error-for=\"head.bill_no\"]").await, "", "a right check digit passes");
+    b.quit().await;
+}

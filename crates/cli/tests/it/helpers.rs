@@ -314,7 +314,7 @@ pub fn seed_draft(bill: &str) -> Value {
             "ie_date": time::OffsetDateTime::now_utc().date().to_string(),
             "trade_code": TRADER,
             "agent_code": BROKER,
-            "traf_mode": "5",
+            "traf_mode": "2",
             "traf_name": "CA1046",
             "voyage_no": "20260310",
             "bill_no": bill,

@@ -120,7 +120,7 @@ async fn the_same_check_holds_for_decmessage_xml_and_the_owner() {
         // DecMessage XML goes the same way.
         let xml = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?><DecMessage><DecHead><IEFlag>I</IEFlag><CustomMaster>9501</CustomMaster><IEPort>9501</IEPort>\
-             <IEDate>{}</IEDate><TradeCode>{TRADER}</TradeCode><AgentCode>{OTHER_TRADER}</AgentCode><TrafMode>5</TrafMode><BillNo>XML-0001</BillNo>\
+             <IEDate>{}</IEDate><TradeCode>{TRADER}</TradeCode><AgentCode>{OTHER_TRADER}</AgentCode><TrafMode>2</TrafMode><BillNo>XML-0001</BillNo>\
              <TradeMode>0110</TradeMode><TradeCountry>DEU</TradeCountry><TransMode>1</TransMode><PackNo>1</PackNo><GrossWet>10</GrossWet><NetWt>9</NetWt></DecHead>\
              <DecLists><DecList><GNo>1</GNo><CodeTS>8483109000</CodeTS><GName>传动轴</GName><GQty>10</GQty><GUnit>007</GUnit><DeclPrice>35.5</DeclPrice>\
              <DeclTotal>355</DeclTotal><TradeCurr>EUR</TradeCurr><OriginCountry>DEU</OriginCountry><DestinationCountry>CHN</DestinationCountry></DecList></DecLists></DecMessage>",

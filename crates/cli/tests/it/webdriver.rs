@@ -201,6 +201,11 @@ impl Browser {
         path
     }
 
+    /// Runs a DevTools protocol command (e.g. `Emulation.setEmulatedMedia` to see print styles).
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params }))).await
+    }
+
     /// Resizes the window, e.g. to a phone's 390 px.
     pub async fn window_size(&self, width: u32, height: u32) {
         self.call(reqwest::Method::POST, "/window/rect", Some(json!({ "width": width, "height": height }))).await;

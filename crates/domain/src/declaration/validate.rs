@@ -209,6 +209,11 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
     let traf_name = c.optional("head.traf_name", &h.traf_name, 50).map(str::to_owned);
     let voyage_no = c.optional("head.voyage_no", &h.voyage_no, 32).map(str::to_owned);
     let bill_no = c.code("head.bill_no", &h.bill_no, 1..=32, false);
+    if let (Some("5"), Some(bill)) = (traf_mode.as_deref(), bill_no.as_deref()) {
+        if let Err((en, zh)) = air_waybill(bill) {
+            c.errors.push(FieldError::new("head.bill_no", Rule::AirWaybill, en, zh));
+        }
+    }
     let manifest_no = c.optional("head.manifest_no", &h.manifest_no, 32).map(str::to_owned);
     let trade_mode = c.code("head.trade_mode", &h.trade_mode, 4..=4, true);
     let trade_country = c.parsed("head.trade_country", &h.trade_country, CountryCode::parse);
@@ -434,4 +439,47 @@ pub fn validate(draft: &DeclarationDraft, ctx: &ValidationContext<'_>) -> Result
     };
     items.sort_by_key(|i| i.g_no);
     Ok(DeclarationContent { head, items, containers, licences })
+}
+
+/// 航空运单号 — by air the bill is the master air waybill (IATA Resolution 600a): a 3-digit
+/// airline prefix and an 8-digit serial, written `784-20260310` or `78420260310`, whose last
+/// digit is the first seven modulo 7.
+pub fn air_waybill(bill: &str) -> Result<(), (String, String)> {
+    let digits: String = match bill.split_once('-') {
+        Some((prefix, serial)) if prefix.len() == 3 && serial.len() == 8 => format!("{prefix}{serial}"),
+        Some(_) => String::new(),
+        None => bill.to_owned(),
+    };
+    if digits.len() != 11 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err((
+            format!(
+                "by air the bill is an air waybill number: a 3-digit airline prefix and an 8-digit serial (784-20260310), got {bill:?}"
+            ),
+            format!("航空运输的提运单号应为航空运单号：3 位航空公司代码和 8 位序号（如 784-20260310），实际为 {bill:?}"),
+        ));
+    }
+    let serial: u32 = digits[3..10].parse().expect("digits");
+    let check = u32::from(digits.as_bytes()[10] - b'0');
+    if serial % 7 != check {
+        return Err((
+            format!("air waybill {bill}: the check digit is {check}, but {serial} modulo 7 is {}", serial % 7),
+            format!("航空运单号 {bill} 校验位为 {check}，但 {serial} 除以 7 的余数为 {}", serial % 7),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod air_waybill_tests {
+    use super::air_waybill;
+
+    #[test]
+    fn the_check_digit_is_the_serial_modulo_seven() {
+        for ok in ["784-20260310", "78420260310", "074-12345675", "999-00000000"] {
+            assert!(air_waybill(ok).is_ok(), "{ok}");
+        }
+        for bad in ["784-20260311", "074-12345670", "784-2026031", "78-420260310", "7842026031X", "BILL-1", ""] {
+            assert!(air_waybill(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -120,6 +120,9 @@ rules! {
         HsUnknown = "hs_unknown", 422,
             "A commodity code or HS prefix is not in HS 2022.",
             "商品编码或前缀不在 HS 2022 中。";
+        AirWaybill = "air_waybill", 422,
+            "By air, the bill is not an IATA air waybill number (3-digit airline prefix, 8-digit serial) or its check digit is wrong.",
+            "航空运输的提运单号不是 IATA 航空运单号（3 位航空公司代码、8 位序号），或校验位不正确。";
         HsPrefixFormat = "hs_prefix_format", 422,
             "An HS prefix is not 2 to 10 digits.",
             "商品编码前缀不是2至10位数字。";

@@ -867,7 +867,7 @@ mod tests {
                 trade_code: s(HOLDER),
                 traf_mode: s("5"),
                 traf_name: s("CA1234"),
-                bill_no: s("99912345678"),
+                bill_no: s("99912345675"),
                 trade_mode: s("0110"),
                 trade_country: s("NLD"),
                 trans_mode: s("1"),

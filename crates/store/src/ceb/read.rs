@@ -137,6 +137,18 @@ impl Store {
         Ok(rows.iter().map(summary).collect::<Result<_, _>>()?)
     }
 
+    /// The e-commerce enterprises selling on a platform: those named in the platform's most
+    /// recent inventory lists (at most the last 10,000), each once.
+    pub async fn ceb_shops_of(&self, platform: &str) -> Result<Vec<String>, StoreError> {
+        let rows: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT ebc_code FROM (SELECT ebc_code FROM ceb_inventories WHERE ebp_code = $1 ORDER BY received_at_ms DESC LIMIT 10000) recent",
+        )
+        .bind(platform.to_owned())
+        .fetch_all(self.read_pool())
+        .await?;
+        Ok(rows.into_iter().filter(|c| c != platform).collect())
+    }
+
     /// How many inventory lists are in each status, for the console's tabs, optionally only those
     /// of one enterprise (as [`InventoryFilter::party`]). Open lists are counted exactly through
     /// their partial index; the others (released, rejected, …, the bulk of the table) from at most

@@ -292,14 +292,35 @@ impl Store {
 
     /// Messages addressed to `recipient`, newest first, before outbox id `before` (all when None).
     pub async fn inbox(&self, recipient: &str, before: Option<i64>, limit: i64) -> Result<Vec<crate::OutboxMessage>, StoreError> {
-        let rows = sqlx::query(&format!(
-            "SELECT id, event_seq, stream, recipient, topic, body, created_at_ms FROM outbox WHERE recipient = $1 AND id < $2 ORDER BY id DESC LIMIT {}",
-            limit.clamp(1, 500)
-        ))
-        .bind(recipient.to_owned())
-        .bind(before.unwrap_or(i64::MAX))
-        .fetch_all(self.read_pool())
-        .await?;
+        self.recent_notices(Some(recipient), before, limit).await
+    }
+
+    /// Messages addressed to `recipient`, or to anyone when None (what customs sent), newest
+    /// first, before outbox id `before`.
+    pub async fn recent_notices(
+        &self,
+        recipient: Option<&str>,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<crate::OutboxMessage>, StoreError> {
+        let cols = "SELECT id, event_seq, stream, recipient, topic, body, created_at_ms FROM outbox";
+        let limit = limit.clamp(1, 500);
+        let before = before.unwrap_or(i64::MAX);
+        let rows = match recipient {
+            Some(r) => {
+                sqlx::query(&format!("{cols} WHERE recipient = $1 AND id < $2 ORDER BY id DESC LIMIT {limit}"))
+                    .bind(r.to_owned())
+                    .bind(before)
+                    .fetch_all(self.read_pool())
+                    .await?
+            }
+            None => {
+                sqlx::query(&format!("{cols} WHERE id < $1 ORDER BY id DESC LIMIT {limit}"))
+                    .bind(before)
+                    .fetch_all(self.read_pool())
+                    .await?
+            }
+        };
         rows.iter()
             .map(|r| {
                 let body: String = r.try_get("body")?;

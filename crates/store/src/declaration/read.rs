@@ -42,6 +42,14 @@ pub struct DeclarationFilter {
     pub priority_only: bool,
     /// Two-step declarations whose complete declaration is past due on this date (YYYY-MM-DD).
     pub overdue_on: Option<String>,
+    /// Only this declaration (its number), or only those of this bill of lading.
+    pub id: Option<String>,
+    pub bill_no: Option<String>,
+    /// Only those naming this enterprise as consignee/consignor.
+    pub trade_code: Option<String>,
+    /// Only those filed in `[from, to)` (milliseconds since the epoch).
+    pub filed_from_ms: Option<i64>,
+    pub filed_to_ms: Option<i64>,
     /// Only those after this (filed_at_ms, id) in list order: the cursor of the previous page's
     /// last row. Filings committed together share a millisecond, so the id breaks ties.
     pub before: Option<(i64, String)>,
@@ -113,6 +121,22 @@ impl Store {
         }
         if let Some(d) = &f.overdue_on {
             param(&mut sql, " AND completion_due IS NOT NULL AND completed_at_ms IS NULL AND completion_due < ?", d.clone());
+        }
+        if let Some(id) = &f.id {
+            param(&mut sql, " AND id = ?", id.clone());
+        }
+        if let Some(b) = &f.bill_no {
+            param(&mut sql, " AND bill_no = ?", b.clone());
+        }
+        if let Some(t) = &f.trade_code {
+            param(&mut sql, " AND trade_code = ?", t.clone());
+        }
+        // Numbers are bound as text (one bind type for the whole list) and cast back.
+        if let Some(ms) = f.filed_from_ms {
+            param(&mut sql, " AND filed_at_ms >= CAST(? AS BIGINT)", ms.to_string());
+        }
+        if let Some(ms) = f.filed_to_ms {
+            param(&mut sql, " AND filed_at_ms < CAST(? AS BIGINT)", ms.to_string());
         }
         let mut q_sql = sql;
         if f.before.is_some() {

@@ -109,12 +109,14 @@ fn tabs(l: Lang, counts: &[StatusCount], current: Option<&str>) -> Html {
     html!("<nav class=\"tabs\" id=\"status-tabs\">{}</nav>", out)
 }
 
-fn guarantees_panel(l: Lang, mine: &[Guarantee]) -> Html {
+fn guarantees_panel(s: &WebState, l: Lang, me: &str, mine: &[Guarantee]) -> Html {
     let rows = concat(mine.iter().map(|g| {
+        let whose = if g.code == me { l.t("本企业", "this enterprise").to_owned() } else { enterprise_name(s, l, &g.code) };
         html!(
-            "<tr data-guarantee=\"{}\"><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-left>{}</td></tr>",
+            "<tr data-guarantee=\"{}\"><td><span class=\"mono\">{}</span><br><small>{}</small></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\" data-left>{}</td></tr>",
             g.code,
             g.code,
+            whose,
             guarantee_kind(l, g.kind),
             g.amount.to_string(),
             g.reserved.to_string(),
@@ -125,7 +127,13 @@ fn guarantees_panel(l: Lang, mine: &[Guarantee]) -> Html {
         "<section class=\"panel\" id=\"guarantees\"><h2>{}</h2>{}<p class=\"muted\">{}</p></section>",
         l.t("总担保", "General guarantees"),
         if mine.is_empty() {
-            html!("<p class=\"empty\">{}</p>", l.t("本企业没有登记总担保。", "No general guarantee is registered for this enterprise."))
+            html!(
+                "<p class=\"empty\">{}</p>",
+                l.t(
+                    "本企业及在本平台销售的电商企业没有登记总担保。",
+                    "No general guarantee is registered for this enterprise or the shops selling on it."
+                )
+            )
         } else {
             html!(
                 "<table class=\"list\"><thead><tr><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead><tbody>{}</tbody></table>",
@@ -138,8 +146,8 @@ fn guarantees_panel(l: Lang, mine: &[Guarantee]) -> Html {
             )
         },
         l.t(
-            "清单审结时税款从总担保中预占，缴纳税款后恢复额度。",
-            "A list's tax is reserved against the guarantee when it is accepted; paying the tax restores the balance."
+            "清单审结时税款从电商企业的总担保中预占，缴纳税款后恢复额度；平台可见在其上销售的电商企业的总担保。",
+            "A list's tax is reserved against the e-commerce enterprise's guarantee when it is accepted; paying the tax restores the balance. A platform sees the guarantees of the shops selling on it."
         )
     )
 }
@@ -209,11 +217,14 @@ pub async fn list(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
         ),
         None => Html::new(),
     };
+    // An enterprise's own guarantees, and for a platform those of the shops selling on it: the
+    // tax of the lists it sends is reserved against them.
     let mine = match &party {
         Some(me) => {
+            let shops = s.store.ceb_shops_of(me).await.map_err(|e| ctx.internal(e))?;
             let all = s.store.ceb_guarantees().await.map_err(|e| ctx.internal(e))?;
-            let mine: Vec<Guarantee> = all.into_iter().filter(|g| &g.code == me).collect();
-            guarantees_panel(l, &mine)
+            let mine: Vec<Guarantee> = all.into_iter().filter(|g| &g.code == me || shops.contains(&g.code)).collect();
+            guarantees_panel(&s, l, me, &mine)
         }
         None => Html::new(),
     };

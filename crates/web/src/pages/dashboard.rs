@@ -20,6 +20,9 @@ use time::{Date, Duration, OffsetDateTime};
 
 const READERS: &[Role] = &[Role::Officer, Role::RiskAnalyst, Role::Admin];
 
+/// Days in the rolling window of the daily rates.
+const WINDOW: usize = 7;
+
 fn pct(n: i64, d: i64) -> Option<f64> {
     (d > 0).then(|| 100.0 * n as f64 / d as f64)
 }
@@ -74,6 +77,9 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
     let labels: Vec<String> = (0..days).map(|i| (from + Duration::days(i)).to_string()).collect();
     let day = |d: &str| by_day.iter().find(|(k, _)| k == d).map(|(_, f)| f.clone()).unwrap_or_default();
     let per_day: Vec<ClearanceFigures> = labels.iter().map(|d| day(d)).collect();
+    if let Some(format) = param(&q, "format").filter(|f| f == "csv" || f == "xlsx") {
+        return Ok(export(l, &labels, &per_day, &format));
+    }
     let mut total = ClearanceFigures::default();
     for (_, f) in &by_day {
         total.add(f);
@@ -133,10 +139,8 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
         kpi("time-limits", l.t("时限达标率", "Time-limit compliance"), pct_text(pct(met, due)), format!("{met} / {due}")),
     ]);
 
-    let seg = |name: &str, colour: &'static str, f: fn(&ClearanceFigures) -> i64| Series {
-        name: name.to_owned(),
-        colour,
-        values: per_day.iter().map(|d| hours(f(d), d.timed)).collect(),
+    let seg = |name: &str, colour: &'static str, f: fn(&ClearanceFigures) -> i64| {
+        Series::new(name, colour, per_day.iter().map(|d| hours(f(d), d.timed)).collect())
     };
     let segments = stacked_bars(
         "chart-segments",
@@ -150,19 +154,30 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
         ],
         " h",
     );
-    let rate = |name: &str, colour: &'static str, f: fn(&ClearanceFigures) -> Option<f64>| Series {
-        name: name.to_owned(),
-        colour,
-        values: per_day.iter().map(f).collect(),
+    // Rates over the 7 days up to each day: one small day no longer swings a line between 0 %
+    // and 100 %. Each point's tooltip gives the counts it is made of.
+    let rolling: Vec<ClearanceFigures> = (0..per_day.len())
+        .map(|i| {
+            let mut w = ClearanceFigures::default();
+            for d in &per_day[i.saturating_sub(WINDOW - 1)..=i] {
+                w.add(d);
+            }
+            w
+        })
+        .collect();
+    let rate = |name: &str, colour: &'static str, f: fn(&ClearanceFigures) -> Option<f64>, n: fn(&ClearanceFigures) -> (i64, i64)| {
+        let mut s = Series::new(name, colour, rolling.iter().map(f).collect());
+        s.notes = rolling.iter().map(|w| n(w)).map(|(a, b)| format!("{a} / {b}")).collect();
+        s
     };
     let rates = lines(
         "chart-rates",
-        l.t("查验率、查获率与秒级放行（%）", "Inspection, detection and under-a-second release (%)"),
+        l.t("查验率、查获率与秒级放行（%，近 7 天滚动）", "Inspection, detection and under-a-second release (%, rolling 7 days)"),
         &labels,
         &[
-            rate(l.t("查验率", "inspection rate"), "#c0392b", inspection_rate),
-            rate(l.t("查获率", "detection rate"), "#6c3483", detection_rate),
-            rate(l.t("秒级放行", "released < 1 s"), "#2e7d5b", instant_share),
+            rate(l.t("查验率", "inspection rate"), "#c0392b", inspection_rate, |w| (w.red + w.yellow, w.declared)),
+            rate(l.t("查获率", "detection rate"), "#6c3483", detection_rate, |w| (w.non_conforming, w.inspected)),
+            rate(l.t("秒级放行", "released < 1 s"), "#2e7d5b", instant_share, |w| (w.released_instantly, w.released)),
         ],
         "%",
         Some(100.0),
@@ -185,6 +200,17 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
             f.released
         )
     }));
+    let query = {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        ser.append_pair("days", &days.to_string());
+        if let Some(o) = &office {
+            ser.append_pair("office", o);
+        }
+        if let Some(x) = &ie {
+            ser.append_pair("ie", x);
+        }
+        ser.finish()
+    };
     let choice = |name: &str, value: &str, label: &str, current: bool| {
         html!(
             "<option value=\"{}\"{}>{}</option>",
@@ -196,7 +222,9 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
     let filters = html!(
         "<form method=\"get\" action=\"/dashboard\" class=\"filters\" id=\"dashboard-filters\">\
          <label>{}<select name=\"days\">{}</select></label><label>{}<select name=\"office\"><option value=\"\">{}</option>{}</select></label>\
-         <label>{}<select name=\"ie\"><option value=\"\">{}</option>{}{}</select></label><button type=\"submit\">{}</button></form>",
+         <label>{}<select name=\"ie\"><option value=\"\">{}</option>{}{}</select></label><button type=\"submit\">{}</button>\
+         <span class=\"exports\"><a class=\"button secondary\" id=\"export-csv\" download href=\"/dashboard?{}&amp;format=csv\">{}</a> \
+         <a class=\"button secondary\" id=\"export-xlsx\" download href=\"/dashboard?{}&amp;format=xlsx\">{}</a></span></form>",
         l.t("期间", "Period"),
         concat([7, 30, 90, 365].iter().map(|d| choice("", &d.to_string(), &l.pick(format!("近 {d} 天"), format!("last {d} days")), *d == days))),
         l.t("关区", "Office"),
@@ -206,7 +234,11 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
         l.t("进出口合计", "Both"),
         choice("", "I", l.t("进口", "Import"), ie.as_deref() == Some("I")),
         choice("", "E", l.t("出口", "Export"), ie.as_deref() == Some("E")),
-        l.t("查看", "Show")
+        l.t("查看", "Show"),
+        query.clone(),
+        l.t("导出 CSV", "Export CSV"),
+        query,
+        l.t("导出 Excel", "Export Excel")
     );
     let body = html!(
         "<div class=\"title-row\"><h1>{}</h1><span class=\"muted\">{} {} — {}</span></div>{}<div class=\"kpis\" id=\"kpis\">{}</div>\
@@ -240,12 +272,61 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
     Ok(page(&ctx, l.t("通关数据", "Clearance figures"), body))
 }
 
+/// The figures of each day of the period as a file.
+fn export(l: Lang, labels: &[String], per_day: &[ClearanceFigures], format: &str) -> Response {
+    let header = [
+        l.t("申报日", "Day"),
+        l.t("报关单", "Declarations"),
+        l.t("绿色通道", "Green"),
+        l.t("蓝色通道", "Blue"),
+        l.t("黄色通道", "Yellow"),
+        l.t("红色通道", "Red"),
+        l.t("已查验", "Inspected"),
+        l.t("不合格", "Non-conforming"),
+        l.t("已放行", "Released"),
+        l.t("秒级放行", "Released < 1 s"),
+        l.t("预提离", "Pre-released"),
+        l.t("平均通关时间（小时）", "Average clearance (hours)"),
+    ];
+    let rows = labels
+        .iter()
+        .zip(per_day)
+        .map(|(d, f)| {
+            let avg = hours(f.arrival_ms + f.decision_ms + f.inspection_ms + f.release_ms, f.timed)
+                .map(|h| format!("{h:.2}"))
+                .unwrap_or_default();
+            let mut r = vec![d.clone()];
+            r.extend(
+                [
+                    f.declared,
+                    f.green,
+                    f.blue,
+                    f.yellow,
+                    f.red,
+                    f.inspected,
+                    f.non_conforming,
+                    f.released,
+                    f.released_instantly,
+                    f.pre_released,
+                ]
+                .map(|n| n.to_string()),
+            );
+            r.push(avg);
+            r
+        })
+        .collect();
+    let t = crate::export::Table {
+        name: l.t("通关数据", "Clearance figures").to_owned(),
+        header: header.iter().map(|x| x.to_string()).collect(),
+        rows,
+    };
+    crate::export::download(&t, "clearance-figures", format)
+}
+
 /// 通道分布 — declarations per lane per day; the analyst's page shows it too.
 pub fn lane_mix(l: Lang, labels: &[String], per_day: &[ClearanceFigures]) -> Html {
-    let lane = |key: &str, colour: &'static str, f: fn(&ClearanceFigures) -> i64| Series {
-        name: l.lane(key).to_owned(),
-        colour,
-        values: per_day.iter().map(|d| Some(f(d) as f64)).collect(),
+    let lane = |key: &str, colour: &'static str, f: fn(&ClearanceFigures) -> i64| {
+        Series::new(l.lane(key), colour, per_day.iter().map(|d| Some(f(d) as f64)).collect())
     };
     stacked_bars(
         "chart-lanes",

@@ -34,66 +34,306 @@ fn sites(s: &WebState, l: crate::Lang) -> Vec<(String, String)> {
     v
 }
 
-/// `GET /declarations` — the trader's declarations, newest first, a page at a time.
+/// The search of a declaration list, from its query: number or bill, status, lane, filing
+/// dates (China Standard Time) and, for officers, the consignee/consignor.
+struct Search {
+    q: Option<String>,
+    status: Option<String>,
+    lane: Option<String>,
+    from: Option<time::Date>,
+    to: Option<time::Date>,
+    enterprise: Option<String>,
+}
+
+fn date(q: &HashMap<String, String>, k: &str) -> Option<time::Date> {
+    param(q, k).and_then(|d| time::Date::parse(&d, time::macros::format_description!("[year]-[month]-[day]")).ok())
+}
+
+/// Midnight at the start of a customs day (CST), in milliseconds.
+fn day_start_ms(d: time::Date) -> i64 {
+    let t = time::PrimitiveDateTime::new(d, time::Time::MIDNIGHT).assume_offset(guomen_domain::clearance::CST);
+    (t.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+impl Search {
+    fn of(q: &HashMap<String, String>, officer: bool) -> Search {
+        let statuses: Vec<&str> = guomen_domain::declaration::Status::ALL.iter().map(|s| s.as_str()).collect();
+        Search {
+            q: param(q, "q"),
+            status: param(q, "status").filter(|s| statuses.contains(&s.as_str())),
+            lane: param(q, "lane").filter(|x| ["red", "yellow", "blue", "green"].contains(&x.as_str())),
+            from: date(q, "from"),
+            to: date(q, "to"),
+            enterprise: param(q, "enterprise").filter(|_| officer),
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.q.is_some()
+            || self.status.is_some()
+            || self.lane.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+            || self.enterprise.is_some()
+    }
+
+    fn filter(&self, party: Option<String>, before: Option<(i64, String)>, limit: i64) -> DeclarationFilter {
+        let (id, bill_no) = match &self.q {
+            Some(q) if q.len() == 18 && q.bytes().all(|b| b.is_ascii_digit()) => (Some(q.clone()), None),
+            Some(q) => (None, Some(q.clone())),
+            None => (None, None),
+        };
+        DeclarationFilter {
+            party,
+            status: self.status.clone(),
+            lane: self.lane.clone(),
+            id,
+            bill_no,
+            trade_code: self.enterprise.clone(),
+            filed_from_ms: self.from.map(day_start_ms),
+            filed_to_ms: self.to.map(|d| day_start_ms(d + time::Duration::days(1))),
+            before,
+            limit,
+            ..Default::default()
+        }
+    }
+
+    /// The query string of this search (without paging), `&`-joined, for links.
+    fn query(&self) -> String {
+        let mut ser = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", self.q.clone()),
+            ("status", self.status.clone()),
+            ("lane", self.lane.clone()),
+            ("from", self.from.map(|d| d.to_string())),
+            ("to", self.to.map(|d| d.to_string())),
+            ("enterprise", self.enterprise.clone()),
+        ] {
+            if let Some(v) = v {
+                ser.append_pair(k, &v);
+            }
+        }
+        ser.finish()
+    }
+
+    fn form(&self, l: crate::Lang, officer: bool) -> Html {
+        let opt = |v: &str, label: &str, current: &Option<String>| {
+            html!(
+                "<option value=\"{}\"{}>{}</option>",
+                v,
+                if current.as_deref() == Some(v) { Html::lit(" selected") } else { Html::new() },
+                label
+            )
+        };
+        let statuses = concat(guomen_domain::declaration::Status::ALL.iter().map(|s| opt(s.as_str(), l.status(s.as_str()), &self.status)));
+        let lanes = concat(["red", "yellow", "blue", "green"].iter().map(|x| opt(x, l.lane(x), &self.lane)));
+        let enterprise = if officer {
+            html!(
+                "<label for=\"f-enterprise\">{}<input name=\"enterprise\" id=\"f-enterprise\" value=\"{}\" inputmode=\"numeric\" maxlength=\"10\"></label>",
+                l.t("收发货人海关编码", "Consignee/consignor code"),
+                self.enterprise.clone().unwrap_or_default()
+            )
+        } else {
+            Html::new()
+        };
+        let q = self.query();
+        let sep = if q.is_empty() { "" } else { "&" };
+        html!(
+            "<form method=\"get\" action=\"/declarations\" class=\"filters\" id=\"declaration-search\" role=\"search\">\
+             <label for=\"f-q\">{}<input name=\"q\" id=\"f-q\" value=\"{}\"></label>{}\
+             <label for=\"f-status\">{}<select name=\"status\" id=\"f-status\"><option value=\"\">{}</option>{}</select></label>\
+             <label for=\"f-lane\">{}<select name=\"lane\" id=\"f-lane\"><option value=\"\">{}</option>{}</select></label>\
+             <label for=\"f-from\">{}<input type=\"date\" name=\"from\" id=\"f-from\" value=\"{}\"></label>\
+             <label for=\"f-to\">{}<input type=\"date\" name=\"to\" id=\"f-to\" value=\"{}\"></label>\
+             <button type=\"submit\" id=\"search\">{}</button>\
+             <span class=\"exports\"><a class=\"button secondary\" href=\"/declarations?{}{}format=csv\" id=\"export-csv\" download>{}</a> \
+             <a class=\"button secondary\" href=\"/declarations?{}{}format=xlsx\" id=\"export-xlsx\" download>{}</a></span></form>",
+            l.t("报关单号或提运单号", "Declaration or bill no."),
+            self.q.clone().unwrap_or_default(),
+            enterprise,
+            l.t("状态", "Status"),
+            l.t("全部", "All"),
+            statuses,
+            l.t("通道", "Lane"),
+            l.t("全部", "All"),
+            lanes,
+            l.t("申报日期自", "Filed from"),
+            self.from.map(|d| d.to_string()).unwrap_or_default(),
+            l.t("至", "to"),
+            self.to.map(|d| d.to_string()).unwrap_or_default(),
+            l.t("查询", "Search"),
+            q.clone(),
+            sep,
+            l.t("导出 CSV", "Export CSV"),
+            q,
+            sep,
+            l.t("导出 Excel", "Export Excel")
+        )
+    }
+}
+
+/// What is overdue on a declaration of a list: its complete declaration (two-step) or its
+/// disposition order, past the due date and not done.
+pub fn overdue(l: crate::Lang, r: &guomen_store::DeclarationSummary, today: &str) -> Option<&'static str> {
+    if r.completion_due.as_deref().is_some_and(|d| d < today) && r.completed_at_ms.is_none() {
+        return Some(l.t("完整申报逾期", "complete declaration overdue"));
+    }
+    if r.disposition_deadline.as_deref().is_some_and(|d| d < today) {
+        return Some(l.t("处置逾期", "disposition overdue"));
+    }
+    None
+}
+
+/// Who reads declaration lists: a trader its own, an officer every one.
+const LIST_READERS: &[Role] = &[Role::Declarant, Role::Officer];
+
+/// `GET /declarations?q=&status=&lane=&from=&to=&enterprise=&before=&format=` — declarations,
+/// newest first, a page at a time: a trader's own, or for an officer any; `format=csv|xlsx`
+/// downloads every row of the search (up to 10,000).
 pub async fn list(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
-    let v = ctx.require(DECLARANT)?;
+    let v = ctx.require(LIST_READERS)?;
     let l = ctx.lang;
-    let me = v.enterprise().ok_or_else(|| ctx.deny(Denied::Forbidden))?.to_string();
+    let officer = v.role() == Role::Officer;
+    let me = match officer {
+        true => None,
+        false => Some(v.enterprise().ok_or_else(|| ctx.deny(Denied::Forbidden))?.to_string()),
+    };
+    let search = Search::of(&q, officer);
+    let today = guomen_domain::clearance::cst_day(time::OffsetDateTime::now_utc()).to_string();
+    if let Some(format) = param(&q, "format").filter(|f| f == "csv" || f == "xlsx") {
+        let mut rows = Vec::new();
+        let mut before = None;
+        loop {
+            let page = s.store.declarations(&search.filter(me.clone(), before.clone(), 500)).await.map_err(|e| ctx.internal(e))?;
+            let full = page.len() == 500;
+            before = page.last().map(|r| (r.filed_at_ms, r.id.clone()));
+            rows.extend(page);
+            if !full || rows.len() >= 10_000 {
+                break;
+            }
+        }
+        let table = crate::export::Table {
+            name: l.t("报关单", "Declarations").to_owned(),
+            header: [
+                l.t("报关单号", "Declaration no."),
+                l.t("进出口", "Direction"),
+                l.t("收发货人", "Consignee/consignor"),
+                l.t("提运单号", "Bill of lading"),
+                l.t("申报方式", "Mode"),
+                l.t("关区", "Customs office"),
+                l.t("通道", "Lane"),
+                l.t("状态", "Status"),
+                l.t("逾期", "Overdue"),
+                l.t("申报时间", "Filed"),
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect(),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        l.direction(&r.ie_flag).to_owned(),
+                        r.trade_code.clone(),
+                        r.bill_no.clone(),
+                        l.mode(&r.mode).to_owned(),
+                        r.customs_master.clone(),
+                        l.lane(&r.lane).to_owned(),
+                        l.status(&r.status).to_owned(),
+                        overdue(l, r, &today).unwrap_or("").to_owned(),
+                        l.time_ms(r.filed_at_ms),
+                    ]
+                })
+                .collect(),
+        };
+        return Ok(crate::export::download(&table, "declarations", &format));
+    }
     let before = param(&q, "before").and_then(|c| c.split_once('.').and_then(|(ms, id)| Some((ms.parse::<i64>().ok()?, id.to_owned()))));
     let limit = 50;
-    let rows = s
-        .store
-        .declarations(&DeclarationFilter { party: Some(me.clone()), status: param(&q, "status"), before, limit, ..Default::default() })
-        .await
-        .map_err(|e| ctx.internal(e))?;
+    let rows = s.store.declarations(&search.filter(me.clone(), before, limit)).await.map_err(|e| ctx.internal(e))?;
     let next = (rows.len() as i64 == limit).then(|| rows.last().map(|r| format!("{}.{}", r.filed_at_ms, r.id))).flatten();
     let body_rows = concat(rows.iter().map(|r| {
+        let late = overdue(l, r, &today);
         html!(
-            "<tr data-id=\"{}\"><td><a href=\"/declarations/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-id=\"{}\"{}><td><a href=\"/declarations/{}\">{}</a></td><td>{}</td>{}<td>{}</td><td>{}</td><td>{}</td><td>{} {}</td><td>{}</td></tr>",
             r.id,
+            if late.is_some() { Html::lit(" class=\"overdue\"") } else { Html::new() },
             r.id,
             r.id,
             l.direction(&r.ie_flag),
+            if officer { html!("<td>{}<br><small>{}</small></td>", enterprise_name(&s, l, &r.trade_code), r.trade_code) } else { Html::new() },
             r.bill_no,
             l.mode(&r.mode),
             lane_tag(l, &r.lane),
             status_tag(l, &r.status),
+            late.map(|t| html!("<span class=\"status status-overdue\" data-overdue>{}</span>", t)),
             l.time_ms(r.filed_at_ms)
         )
     }));
     let more = match next {
-        Some(c) => html!(
-            "<p><a class=\"button secondary\" href=\"/declarations?before={}\">{}</a></p>",
-            c,
-            l.t("更早的报关单", "Older declarations")
-        ),
+        Some(c) => {
+            let sq = search.query();
+            html!(
+                "<p><a class=\"button secondary\" href=\"/declarations?{}{}before={}\" id=\"next-page\">{}</a></p>",
+                sq.clone(),
+                if sq.is_empty() { "" } else { "&" },
+                c,
+                l.t("更早的报关单", "Older declarations")
+            )
+        }
         None => Html::new(),
     };
     let flash = match param(&q, "msg").as_deref() {
         Some("filed") => crate::layout::notice(l.t("申报已接受。", "Declaration accepted.")),
         _ => Html::new(),
     };
+    let empty = match (rows.is_empty(), search.any()) {
+        (false, _) => Html::new(),
+        (true, true) => html!(
+            "<p class=\"empty\" id=\"no-hits\">{} <a href=\"/declarations\">{}</a></p>",
+            l.t("没有符合筛选条件的报关单。", "No declaration matches this search."),
+            l.t("清除筛选", "Clear the search")
+        ),
+        (true, false) if officer => html!("<p class=\"empty\" id=\"none-yet\">{}</p>", l.t("还没有报关单。", "No declarations yet.")),
+        (true, false) => html!(
+            "<p class=\"empty\" id=\"none-yet\">{} <a href=\"/declarations/new\">{}</a></p>",
+            l.t("还没有报关单。", "No declarations yet."),
+            l.t("新建申报", "File one")
+        ),
+    };
+    let (title, top) = match &me {
+        Some(me) => (
+            l.t("我的报关单", "My declarations"),
+            html!(
+                "<div class=\"title-row\"><h1>{}</h1><a class=\"button\" href=\"/declarations/new\" id=\"new-declaration\">{}</a></div><p class=\"muted\">{} {}</p>",
+                l.t("我的报关单", "My declarations"),
+                l.t("新建申报", "New declaration"),
+                enterprise_name(&s, l, me),
+                me.clone()
+            ),
+        ),
+        None => (l.t("报关单查询", "Declarations"), html!("<h1>{}</h1>", l.t("报关单查询", "Declarations"))),
+    };
     let body = html!(
-        "{}<div class=\"title-row\"><h1>{}</h1><a class=\"button\" href=\"/declarations/new\" id=\"new-declaration\">{}</a></div>\
-         <p class=\"muted\">{} {}</p>\
-         <table class=\"list\" id=\"declarations\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>{}{}",
+        "{}{}{}\
+         <table class=\"list\" id=\"declarations\"><thead><tr><th>{}</th><th>{}</th>{}<th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>{}{}",
         flash,
-        l.t("我的报关单", "My declarations"),
-        l.t("新建申报", "New declaration"),
-        enterprise_name(&s, l, &me),
-        me,
+        top,
+        search.form(l, officer),
         l.t("报关单号", "Declaration no."),
         l.t("进出口", "Direction"),
+        if officer { html!("<th>{}</th>", l.t("收发货人", "Consignee/consignor")) } else { Html::new() },
         l.t("提运单号", "Bill of lading"),
         l.t("申报方式", "Mode"),
         l.t("通道", "Lane"),
         l.t("状态", "Status"),
         l.t("申报时间", "Filed"),
         body_rows,
-        if rows.is_empty() { html!("<p class=\"empty\">{}</p>", l.t("还没有报关单。", "No declarations yet.")) } else { Html::new() },
+        empty,
         more
     );
-    Ok(page(&ctx, l.t("我的报关单", "My declarations"), body))
+    Ok(page(&ctx, title, body))
 }
 
 fn upload_box(ctx: &Ctx, v: &Viewer) -> Html {

@@ -69,7 +69,7 @@ pub async fn render(
     let h = &d.content.head;
     let customs = v.is_customs();
     let body = html!(
-        "{}<div class=\"title-row\"><h1>{} <span class=\"mono\" id=\"declaration-id\">{}</span></h1><div>{} {}</div></div>\
+        "{}<div class=\"title-row\"><h1>{} <span class=\"mono\" id=\"declaration-id\">{}</span></h1><div>{} {}{}</div></div>\
          {}{}\
          <div class=\"cols\"><div>{}{}{}</div><div>{}{}{}</div></div>",
         flash,
@@ -77,6 +77,7 @@ pub async fn render(
         d.id,
         lane_tag(l, d.lane().as_str()),
         status_tag(l, d.status.as_str()),
+        overdue_tag(l, d),
         actions(ctx, v, d, err, &site_name(s, l, v)),
         if customs { risk(l, d) } else { Html::new() },
         head_panel(s, l, d),
@@ -134,6 +135,29 @@ pub fn actor_label(l: Lang, actor: &str, system: bool) -> String {
     match actor {
         "system" | "console" | "" => l.t("系统自动", "the system").to_owned(),
         other => other.to_owned(),
+    }
+}
+
+/// A step past its due date and not done: the complete declaration of a two-step declaration,
+/// or a disposition order.
+fn overdue_tag(l: Lang, d: &Declaration) -> Html {
+    let today = guomen_domain::clearance::cst_day(time::OffsetDateTime::now_utc());
+    let late = if d.completion_due.is_some_and(|due| due < today) && d.completed_at.is_none() {
+        Some(l.pick(
+            format!("完整申报逾期（应于 {} 前）", d.completion_due.map(|x| x.to_string()).unwrap_or_default()),
+            format!("complete declaration overdue (due {})", d.completion_due.map(|x| x.to_string()).unwrap_or_default()),
+        ))
+    } else {
+        match &d.disposition {
+            Some(o) if o.deadline < today && matches!(d.status, Status::DispositionRequired | Status::UnderDisposition) => {
+                Some(l.pick(format!("处置逾期（期限 {}）", o.deadline), format!("disposition overdue (deadline {})", o.deadline)))
+            }
+            _ => None,
+        }
+    };
+    match late {
+        Some(t) => html!(" <span class=\"status status-overdue\" id=\"overdue\">{}</span>", t),
+        None => Html::new(),
     }
 }
 
@@ -264,8 +288,10 @@ fn notices(l: Lang, d: &Declaration) -> Html {
             .collect();
         let hints = concat(n.hints.iter().map(|h| html!("<li>{}</li>", l.pick(h.zh.clone(), h.en.clone()))));
         out.push(html!(
-            "<section class=\"panel notice\" id=\"inspection-notice\"><h2>{}</h2>{}<ul>{}</ul></section>",
+            "<section class=\"panel notice\" id=\"inspection-notice\"><h2>{} <a class=\"print-link\" href=\"/declarations/{}/print/inspection\" id=\"print-inspection\">{}</a></h2>{}<ul>{}</ul></section>",
             l.t("查验通知", "Inspection notice"),
+            d.id,
+            l.t("打印", "Print"),
             dl(vec![
                 (l.t("查验记录编号", "Inspection record no."), text(n.record_no.clone())),
                 (l.t("查验方式", "Method"), text(method)),
@@ -321,8 +347,10 @@ fn notices(l: Lang, d: &Declaration) -> Html {
             guomen_domain::inspection::ReleaseKind::PreReleaseOnCommitment => l.t("凭承诺预提离", "pre-released on commitment"),
         };
         out.push(html!(
-            "<section class=\"panel notice ok\" id=\"release-notice\"><h2>{}</h2>{}</section>",
+            "<section class=\"panel notice ok\" id=\"release-notice\"><h2>{} <a class=\"print-link\" href=\"/declarations/{}/print/release\" id=\"print-release\">{}</a></h2>{}</section>",
             l.t("放行通知", "Release notice"),
+            d.id,
+            l.t("打印", "Print"),
             dl(vec![
                 (l.t("放行方式", "Release"), text(kind)),
                 (l.t("放行时间", "Released at"), text(l.time(r.released_at))),

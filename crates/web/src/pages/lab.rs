@@ -190,8 +190,10 @@ fn render(ctx: &Ctx, v: &Viewer, x: &Sample, refused: Option<(&str, &Refusal)>, 
     }
     let conclusion = match &x.published {
         Some(p) => html!(
-            "<section class=\"panel notice ok\" id=\"conclusion\"><h2>{}</h2>{}</section>",
+            "<section class=\"panel notice ok\" id=\"conclusion\"><h2>{} <a class=\"print-link\" href=\"/samples/{}/report\" id=\"print-report\">{}</a></h2>{}</section>",
             l.t("检测结论", "Conclusion"),
+            x.id,
+            l.t("检测报告", "Test report"),
             super::detail::dl(vec![
                 (l.t("结论", "Conclusion"), super::detail::text(conclusion_name(l, p.conclusion))),
                 (l.t("说明", "Note"), super::detail::text(p.note.clone().unwrap_or_else(|| "—".into()))),

@@ -28,12 +28,23 @@ pub fn home_of(role: Role) -> &'static str {
     }
 }
 
-/// `GET /home` — the signed-in user's start page.
-pub async fn home(ctx: Ctx) -> Response {
-    match &ctx.viewer {
-        Some(v) => redirect(home_of(v.role())),
-        None => redirect("/login"),
+/// `GET /home` — the signed-in user's start page. A trader that files no declarations but
+/// sends cross-border inventory lists (a platform, an e-commerce enterprise) starts at its lists.
+pub async fn home(State(s): State<WebState>, ctx: Ctx) -> Result<Response, session::PageError> {
+    let Some(v) = &ctx.viewer else { return Ok(redirect("/login")) };
+    if v.role() == Role::Declarant {
+        if let Some(me) = v.enterprise().map(|e| e.to_string()) {
+            let one = guomen_store::DeclarationFilter { party: Some(me.clone()), limit: 1, ..Default::default() };
+            let declares = !s.store.declarations(&one).await.map_err(|e| ctx.internal(e))?.is_empty();
+            if !declares {
+                let lists = guomen_store::ceb::InventoryFilter { party: Some(me), limit: 1, ..Default::default() };
+                if !s.store.ceb_inventories(&lists).await.map_err(|e| ctx.internal(e))?.is_empty() {
+                    return Ok(redirect("/ceb/inventories"));
+                }
+            }
+        }
     }
+    Ok(redirect(home_of(v.role())))
 }
 
 /// `GET /` — the public page: what Guomen does, and the last 30 days' headline figures.

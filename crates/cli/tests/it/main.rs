@@ -17,6 +17,7 @@ mod helpers;
 mod input;
 mod journal;
 mod mandates;
+mod origin;
 mod quarantine;
 mod refusals;
 mod security;

@@ -167,7 +167,7 @@ pub async fn show(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
         .collect();
     let rate = |name: &str, colour: &'static str, f: fn(&ClearanceFigures) -> Option<f64>, n: fn(&ClearanceFigures) -> (i64, i64)| {
         let mut s = Series::new(name, colour, rolling.iter().map(f).collect());
-        s.notes = rolling.iter().map(|w| n(w)).map(|(a, b)| format!("{a} / {b}")).collect();
+        s.notes = rolling.iter().map(n).map(|(a, b)| format!("{a} / {b}")).collect();
         s
     };
     let rates = lines(

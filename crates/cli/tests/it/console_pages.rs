@@ -97,7 +97,7 @@ pub async fn port(app: &mut TestApp) -> Port {
 }
 
 /// The pages each user opens beyond its menu.
-fn pages_of(user: &str, p: &Port) -> Vec<String> {
+pub fn pages_of(user: &str, p: &Port) -> Vec<String> {
     match user {
         "trader" => vec![format!("/declarations/{}", p.red), format!("/declarations/{}", p.green), "/declarations?status=released".into()],
         "platform" => vec![format!("/ceb/inventories/{}", p.parcel), "/ceb/inventories?status=all".into()],
@@ -116,7 +116,7 @@ fn pages_of(user: &str, p: &Port) -> Vec<String> {
     }
 }
 
-async fn menu_links(b: &Browser) -> Vec<String> {
+pub async fn menu_links(b: &Browser) -> Vec<String> {
     let v = b.script("return Array.from(document.querySelectorAll('header nav a')).map(a => a.getAttribute('href'));", json!([])).await;
     v.as_array().unwrap().iter().filter_map(Value::as_str).map(str::to_owned).collect()
 }

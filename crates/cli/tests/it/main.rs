@@ -7,6 +7,7 @@ mod ceb_steps;
 mod ceb_support;
 mod cli;
 mod console;
+mod console_a11y;
 mod console_browser;
 mod console_ceb;
 mod console_pages;

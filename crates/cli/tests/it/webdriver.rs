@@ -201,6 +201,11 @@ impl Browser {
         path
     }
 
+    /// Runs an asynchronous script: it ends by calling its last argument with the result.
+    pub async fn script_async(&self, script: &str, args: Value) -> Value {
+        self.call(reqwest::Method::POST, "/execute/async", Some(json!({ "script": script, "args": args }))).await
+    }
+
     /// Runs a DevTools protocol command (e.g. `Emulation.setEmulatedMedia` to see print styles).
     pub async fn cdp(&self, cmd: &str, params: Value) -> Value {
         self.call(reqwest::Method::POST, "/goog/cdp/execute", Some(json!({ "cmd": cmd, "params": params }))).await

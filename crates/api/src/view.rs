@@ -8,6 +8,7 @@
 use crate::auth::Caller;
 use guomen_domain::ceb::InventoryRecord;
 use guomen_domain::declaration::Declaration;
+use guomen_domain::quarantine::lab::Sample;
 use guomen_store::TimelineEntry;
 use serde_json::{json, Value};
 
@@ -42,6 +43,10 @@ pub fn declaration(d: &Declaration, today: time::Date, timeline: Option<Vec<Time
         }
         Sight::Party => {
             obj.remove("decision");
+            // A laboratory order from targeting names the criteria that asked for it.
+            if let Some(source) = obj.get_mut("sampling").and_then(|s| s.get_mut("source")).and_then(Value::as_object_mut) {
+                source.remove("criteria");
+            }
         }
     }
     obj.insert("overdue".into(), json!(d.completion_overdue(today)));
@@ -68,6 +73,18 @@ pub fn inventory(r: &InventoryRecord, sight: Sight) -> Value {
     v
 }
 
+/// A laboratory sample as the API returns it: the laboratory is told that targeting asked for
+/// it (or which officer did, and why), not which criterion.
+pub fn sample(s: &Sample, sight: Sight) -> Value {
+    let mut v = serde_json::to_value(s).expect("samples serialize");
+    if sight == Sight::Party {
+        if let Some(reason) = v.get_mut("reason").and_then(Value::as_object_mut) {
+            reason.remove("criterion");
+        }
+    }
+    v
+}
+
 /// Member names that carry targeting (criteria hit, rates, draws, seeds, random selection,
 /// the identity guard's thresholds) and must never reach a trader, a terminal or a laboratory.
 pub const TARGETING_MEMBERS: &[&str] = &[
@@ -83,6 +100,10 @@ pub const TARGETING_MEMBERS: &[&str] = &[
     "max_addresses",
     "max_phones",
     "window_days",
+    "criteria",
+    "criterion",
+    "threshold",
+    "thresholds",
 ];
 
 /// The first member anywhere in `v` whose name carries targeting, with its path.
@@ -96,7 +117,9 @@ pub fn targeting_member(v: &Value) -> Option<String> {
                     || lower.contains("rate") && !lower.ends_with("_percent")
                     || lower.contains("draw")
                     || lower.contains("seed")
-                    || lower.contains("random");
+                    || lower.contains("random")
+                    || lower.contains("threshold")
+                    || lower.contains("criteri");
                 if bad {
                     Some(here)
                 } else {
@@ -138,7 +161,7 @@ mod tests {
                 continue;
             }
             let text = std::fs::read_to_string(&f).unwrap();
-            for needle in ["view::declaration(", "view::inventory("] {
+            for needle in ["view::declaration(", "view::inventory(", "view::sample("] {
                 for (at, _) in text.match_indices(needle) {
                     calls += 1;
                     let call: String = text[at..].chars().take(200).collect();
@@ -146,11 +169,16 @@ mod tests {
                     assert!(call.contains("Sight::of("), "{name}: a record answered without the caller's sight: {call}");
                 }
             }
-            for member in ["\"hits\"", "\"decision\"", "\"suspicion\"", "\"seed\"", "\"draw\""] {
+            for member in ["\"hits\"", "\"decision\"", "\"suspicion\"", "\"seed\"", "\"draw\"", "\"criteria\"", "\"criterion\""] {
                 assert!(!text.contains(member), "{name} puts {member} on the wire outside view.rs");
             }
             assert!(
-                !text.contains("to_value(r)") && !text.contains("to_value(d)") && !text.contains("to_value(&record"),
+                !text.contains("to_value(r)")
+                    && !text.contains("to_value(d)")
+                    && !text.contains("to_value(&record")
+                    && !text.contains("\"sample\": sample")
+                    && !text.contains("\"sample\": *sample")
+                    && !text.contains("\"samples\": s.store"),
                 "{name} serializes a record itself"
             );
         }

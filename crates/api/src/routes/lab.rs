@@ -25,7 +25,7 @@ use serde_json::{json, Value};
 fn sample_out(caller: &Caller, out: Outcome) -> Result<Json<Value>, ApiError> {
     match out {
         Outcome::Sample { sample, declaration } => {
-            let mut v = json!({ "sample": *sample });
+            let mut v = json!({ "sample": view::sample(&sample, view::Sight::of(caller)) });
             if let Some(d) = declaration {
                 v["declaration"] = view::declaration(&d, today(), None, view::Sight::of(caller));
             }
@@ -137,7 +137,9 @@ pub async fn samples(State(s): State<AppState>, caller: Caller) -> Result<Json<V
         Role::Officer | Role::RiskAnalyst | Role::Admin => None,
         _ => return Err(ApiError::forbidden()),
     };
-    Ok(Json(json!({ "samples": s.store.samples(lab.as_deref(), None).await? })))
+    let samples: Vec<Value> =
+        s.store.samples(lab.as_deref(), None).await?.iter().map(|x| view::sample(x, view::Sight::of(&caller))).collect();
+    Ok(Json(json!({ "samples": samples })))
 }
 
 /// `GET /api/v1/samples/{id}`
@@ -151,7 +153,7 @@ pub async fn sample(State(s): State<AppState>, caller: Caller, Path(id): Path<St
         Role::Laboratory => return Err(not_found()),
         _ => return Err(ApiError::forbidden()),
     }
-    Ok(Json(json!({ "sample": sample })))
+    Ok(Json(json!({ "sample": view::sample(&sample, view::Sight::of(&caller)) })))
 }
 
 #[derive(Deserialize)]

@@ -50,7 +50,12 @@ pub fn reason_for(d: &Declaration) -> Option<SamplingReason> {
     })
 }
 
-/// The laboratory is told a sample is on its way: the sample as registered.
+/// The laboratory is told a sample is on its way: the sample as registered, saying that
+/// targeting asked for it but not which criterion (targeting is for customs).
 pub fn sent_notice(sample: &Sample) -> Outgoing {
-    Outgoing { recipient: sample.lab.clone(), topic: "sample.sent", body: serde_json::to_value(sample).expect("samples serialize") }
+    let mut body = serde_json::to_value(sample).expect("samples serialize");
+    if let Some(reason) = body.get_mut("reason").and_then(serde_json::Value::as_object_mut) {
+        reason.remove("criterion");
+    }
+    Outgoing { recipient: sample.lab.clone(), topic: "sample.sent", body }
 }

@@ -9,6 +9,7 @@ mod cli;
 mod console;
 mod console_browser;
 mod console_ceb;
+mod console_pages;
 mod crash;
 mod crash_ceb;
 mod field;

@@ -18,6 +18,7 @@ mod helpers;
 mod input;
 mod journal;
 mod mandates;
+mod origin;
 mod quarantine;
 mod refusals;
 mod security;

@@ -335,8 +335,10 @@ fn rule_schema() -> Value {
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
-    for (op, answer) in
-        ops().into_iter().map(|op| (op, None)).chain(mandate_ops().into_iter().chain(origin_ops()).chain(transparency_ops()).map(|(op, a)| (op, Some(a))))
+    for (op, answer) in ops()
+        .into_iter()
+        .map(|op| (op, None))
+        .chain(mandate_ops().into_iter().chain(origin_ops()).chain(transparency_ops()).map(|(op, a)| (op, Some(a))))
     {
         let mut o = json!({
             "summary": op.summary,

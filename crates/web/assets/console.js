@@ -199,3 +199,38 @@
   var b = document.querySelector("[data-print]");
   if (b) b.addEventListener("click", function () { window.print(); });
 })();
+
+// Irreversible steps ask first: a form marked data-confirm shows its question and a confirm
+// button in place before it is sent (without scripts it is sent at once, as before).
+(function () {
+  "use strict";
+  var zh = document.documentElement.lang === "zh-CN";
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-confirm") || form.dataset.confirmed === "1") return;
+    e.preventDefault();
+    if (form.querySelector(".confirm-box")) return;
+    var box = document.createElement("div");
+    box.className = "confirm-box";
+    box.setAttribute("role", "alertdialog");
+    var p = document.createElement("p");
+    p.textContent = form.getAttribute("data-confirm");
+    var yes = document.createElement("button");
+    yes.type = "button";
+    yes.className = "danger";
+    yes.setAttribute("data-confirm-yes", "");
+    yes.textContent = zh ? "确认" : "Confirm";
+    var no = document.createElement("button");
+    no.type = "button";
+    no.className = "secondary";
+    no.textContent = zh ? "取消" : "Cancel";
+    yes.addEventListener("click", function () { form.dataset.confirmed = "1"; form.submit(); });
+    no.addEventListener("click", function () { box.remove(); });
+    box.appendChild(p);
+    box.appendChild(yes);
+    box.appendChild(document.createTextNode(" "));
+    box.appendChild(no);
+    form.appendChild(box);
+    yes.focus();
+  });
+})();

@@ -71,6 +71,7 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/notices", get(notices::list))
         .route("/notices/stream", get(notices::stream))
         .route("/queue", get(officer::queue))
+        .route("/queue/next", get(officer::next))
         .route("/ceb/inventories", get(ceb::list))
         .route("/ceb/inventories/{id}", get(ceb_detail::show))
         .route("/ceb/inventories/{id}/{action}", post(ceb_detail::officer_step))

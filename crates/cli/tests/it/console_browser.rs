@@ -157,7 +157,10 @@ async fn trader_terminal_and_officer_clear_a_declaration_in_a_real_browser() {
     // A click may return before the next page is loaded: wait for its message, not the old one.
     b.click("#record-result").await;
     b.wait_text("#flash", "查验结果已录入").await;
+    // Releasing cannot be undone: the page asks first.
     b.click("#release").await;
+    assert!(b.text("#release-form .confirm-box").await.contains("不能撤回"));
+    b.click("#release-form [data-confirm-yes]").await;
     b.wait_text("#flash", "已放行").await;
     assert_eq!(b.text(".title-row .status").await, "已放行");
     b.goto(&app.url("/dashboard")).await;

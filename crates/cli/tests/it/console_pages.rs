@@ -706,3 +706,39 @@ async fn an_air_waybill_with_a_wrong_check_digit_is_refused_in_the_form_as_by_th
     assert_eq!(b.text("[data-error-for=\"head.bill_no\"]").await, "", "a right check digit passes");
     b.quit().await;
 }
+
+#[tokio::test]
+async fn an_officer_confirms_irreversible_steps_and_goes_on_to_the_next_in_queue() {
+    if !available() {
+        return;
+    }
+    let mut app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    let p = port(&mut app).await;
+    let b = Browser::start().await;
+    sign_in(&b, &app, "officer").await;
+    b.goto(&app.url(&format!("/declarations/{}", p.red))).await;
+    b.click("#reroute-lane option[value=\"yellow\"]").await;
+    b.type_into("#reroute-reason", "documents suffice").await;
+    b.click("#reroute").await;
+    // Asked first; cancelling sends nothing.
+    assert!(b.text("#reroute-form .confirm-box").await.contains(&p.red));
+    b.click("#reroute-form .confirm-box button.secondary").await;
+    assert_eq!(b.count("#reroute-form .confirm-box").await, 0);
+    assert_eq!(app.store.declaration(&p.red).await.unwrap().unwrap().lane().as_str(), "red", "nothing was sent");
+    b.click("#reroute").await;
+    b.click("#reroute-form [data-confirm-yes]").await;
+    b.wait_text("#flash", "通道已改变").await;
+    assert_eq!(app.store.declaration(&p.red).await.unwrap().unwrap().lane().as_str(), "yellow");
+    // Straight on to the next declaration waiting.
+    b.click("#next-in-queue").await;
+    b.wait_text("h1", "报关单").await;
+    let next = b.text("#declaration-id").await;
+    assert_ne!(next, p.red);
+    assert_eq!(next, p.sampled, "the other declaration waiting");
+    // Names, not ids: the release notice and the result say who.
+    b.quit().await;
+    use crate::visitor::Visitor;
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    let last = officer.get(&format!("/queue/next?from={}&lane=red", p.sampled)).await;
+    assert_eq!(last.status, 303);
+}

@@ -48,6 +48,21 @@ pub async fn show(
         Some("rerouted") => crate::layout::notice(l.t("通道已改变。", "Lane changed.")),
         _ => Html::new(),
     };
+    // After an officer's step: straight on to the next declaration waiting in the same lane.
+    let flash = if v.role() == Role::Officer && matches!(param(&q, "msg").as_deref(), Some("result" | "released" | "held" | "rerouted")) {
+        crate::markup::concat([
+            flash,
+            html!(
+                "<p class=\"next-in-queue\"><a class=\"button\" id=\"next-in-queue\" href=\"/queue/next?from={}&amp;lane={}\">{}</a> <a href=\"/queue\">{}</a></p>",
+                d.id.clone(),
+                d.lane().as_str(),
+                l.t("下一票", "Next in queue"),
+                l.t("返回作业队列", "Back to the queue")
+            ),
+        ])
+    } else {
+        flash
+    };
     render(&s, &ctx, v, &d, flash, None, StatusCode::OK).await
 }
 
@@ -326,7 +341,7 @@ fn notices(l: Lang, d: &Declaration) -> Html {
             dl(vec![
                 (l.t("结论", "Outcome"), text(outcome)),
                 (l.t("查验发现", "Findings"), text(if r.findings.is_empty() { "—".to_owned() } else { r.findings.join("；") })),
-                (l.t("关员", "Officer"), text(r.officer.clone())),
+                (l.t("关员", "Officer"), text(actor_label(l, &r.officer, false))),
                 (l.t("录入时间", "Recorded"), text(l.time(r.recorded_at))),
             ])
         ));
@@ -335,7 +350,7 @@ fn notices(l: Lang, d: &Declaration) -> Html {
         out.push(html!(
             "<section class=\"panel\"><h2>{}</h2><p>{}</p></section>",
             l.t("扣留", "Hold"),
-            format!("{} — {} ({})", h.reason, h.officer, l.time(h.at))
+            format!("{} — {} ({})", h.reason, actor_label(l, &h.officer, false), l.time(h.at))
         ));
     }
     if let Some(r) = &d.release {
@@ -354,7 +369,7 @@ fn notices(l: Lang, d: &Declaration) -> Html {
             dl(vec![
                 (l.t("放行方式", "Release"), text(kind)),
                 (l.t("放行时间", "Released at"), text(l.time(r.released_at))),
-                (l.t("关员", "Officer"), text(r.officer.clone().unwrap_or_else(|| "—".into()))),
+                (l.t("关员", "Officer"), text(r.officer.as_deref().map(|o| actor_label(l, o, false)).unwrap_or_else(|| l.t("系统自动", "the system").to_owned()))),
                 (l.t("备注", "Note"), text(r.note.clone().unwrap_or_else(|| "—".into()))),
             ])
         ));
@@ -544,11 +559,12 @@ fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>, site: &
             if matches!(d.status, Status::Inspected | Status::Held) {
                 let e = errors_for(l, err, "release").prefixed("release-");
                 forms.push(html!(
-                    "<form method=\"post\" action=\"/declarations/{}/release\" class=\"action\" id=\"release-form\"><h3>{}</h3>{}{}\
+                    "<form method=\"post\" action=\"/declarations/{}/release\" class=\"action\" id=\"release-form\" data-confirm=\"{}\"><h3>{}</h3>{}{}\
                      {}\
                      <label class=\"check\"><input type=\"checkbox\" name=\"permitted_to_enter_only\"> {}</label>\
                      <button type=\"submit\" id=\"release\">{}</button></form>",
                     id,
+                    l.pick(format!("放行报关单 {id}？放行通知将立即发出，不能撤回。"), format!("Release declaration {id}? The release notice goes out at once and cannot be withdrawn.")),
                     l.t("放行", "Release"),
                     error_for(l, err, "release"),
                     csrf(v),
@@ -560,9 +576,10 @@ fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>, site: &
             if matches!(d.status, Status::InspectionNotified | Status::InPosition | Status::Inspected | Status::PendingLaboratory) {
                 let e = errors_for(l, err, "hold").prefixed("hold-");
                 forms.push(html!(
-                    "<form method=\"post\" action=\"/declarations/{}/hold\" class=\"action\" id=\"hold-form\"><h3>{}</h3>{}{}\
+                    "<form method=\"post\" action=\"/declarations/{}/hold\" class=\"action\" id=\"hold-form\" data-confirm=\"{}\"><h3>{}</h3>{}{}\
                      {}<button type=\"submit\" class=\"danger\" id=\"hold\">{}</button></form>",
                     id,
+                    l.pick(format!("扣留报关单 {id} 的货物？"), format!("Hold the goods of declaration {id}?")),
                     l.t("扣留", "Hold"),
                     error_for(l, err, "hold"),
                     csrf(v),
@@ -573,10 +590,11 @@ fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>, site: &
             if matches!(d.status, Status::AwaitingArrival | Status::InspectionNotified | Status::InPosition) {
                 let e = errors_for(l, err, "reroute").prefixed("reroute-");
                 forms.push(html!(
-                    "<form method=\"post\" action=\"/declarations/{}/reroute\" class=\"action\" id=\"reroute-form\"><h3>{}</h3>{}{}\
+                    "<form method=\"post\" action=\"/declarations/{}/reroute\" class=\"action\" id=\"reroute-form\" data-confirm=\"{}\"><h3>{}</h3>{}{}\
                      <label for=\"{}\">{}<select name=\"lane\" id=\"{}\"{}>{}</select>{}</label>{}\
                      <button type=\"submit\" class=\"secondary\" id=\"reroute\">{}</button></form>",
                     id,
+                    l.pick(format!("改变报关单 {id} 的通道？"), format!("Re-route declaration {id}?")),
                     l.t("改变通道", "Re-route"),
                     error_for(l, err, "reroute"),
                     csrf(v),

@@ -95,10 +95,15 @@ pub async fn queue(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<
         }
         None => Html::new(),
     };
+    let flash = match param(&q, "msg").as_deref() {
+        Some("empty") => crate::layout::notice(l.t("队列中没有其他待办的报关单。", "Nothing else waits in the queue.")),
+        _ => Html::new(),
+    };
     let body = html!(
-        "<div class=\"title-row\"><h1>{}</h1><a class=\"button secondary\" href=\"/queue?priority=1\">{}</a></div>\
+        "{}<div class=\"title-row\"><h1>{}</h1><a class=\"button secondary\" href=\"/queue?priority=1\">{}</a></div>\
          <nav class=\"tabs\" id=\"lane-tabs\">{}</nav>\
          <table class=\"list\" id=\"queue\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>{}{}",
+        flash,
         l.t("作业队列", "Work queue"),
         l.t("仅看优先通关", "Priority only"),
         tabs,
@@ -181,4 +186,20 @@ pub async fn reroute(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>
         reason: form.text("reason"),
     });
     act(&s, &ctx, &form, &id, "reroute", cmd, "rerouted").await
+}
+
+/// `GET /queue/next?from=&lane=` — the oldest declaration waiting in `lane` other than `from`
+/// (any lane when none waits there); the queue when nothing waits.
+pub async fn next(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
+    ctx.require(OFFICER)?;
+    let from = param(&q, "from").unwrap_or_default();
+    let lane = param(&q, "lane").filter(|x| ["red", "yellow", "blue", "green"].contains(&x.as_str()));
+    for lane in [lane, None] {
+        let rows =
+            s.store.officer_queue(&QueueFilter { lane, priority_only: false, after: None, limit: 2 }).await.map_err(|e| ctx.internal(e))?;
+        if let Some(r) = rows.iter().find(|r| r.id != from) {
+            return Ok(redirect(&format!("/declarations/{}", r.id)));
+        }
+    }
+    Ok(redirect("/queue?msg=empty"))
 }

@@ -131,6 +131,55 @@ fn mandate_ops() -> Vec<(Op, Value)> {
     ]
 }
 
+/// The certificate-of-origin routes, each with the schema of its answer.
+fn origin_ops() -> Vec<(Op, Value)> {
+    let one = json!({ "$ref": "#/components/schemas/OriginCertificate" });
+    let list = json!({ "type": "object", "required": ["certificates"], "properties": { "certificates": { "type": "array", "items": one.clone() } } });
+    let application = json_body(json!({ "$ref": "#/components/schemas/OriginApplication" }));
+    vec![
+        (Op { method: "post", path: "/api/v1/certificates/origin", summary: "Apply for a certificate of origin (原产地证书) in the caller's enterprise's name. The intelligent review decides at once: `pass` (issued), `amend` (returned: `reasons[].path` names the fields), `manual-review` or `investigate` (an officer decides). An agreement, criterion, code or number that does not exist is refused (422) and nothing is stored", roles: "declarant (the exporter)", body: Some(application.clone()), ok: ("201", "The certificate with `number`, `outcome`, `reasons`, with `Location`") }, one.clone()),
+        (Op { method: "get", path: "/api/v1/certificates/origin", summary: "Certificates of origin, latest change first (status, exporter, limit)", roles: "declarant (its own), officer, risk-analyst, admin", body: None, ok: ("200", "{certificates}") }, list),
+        (Op { method: "get", path: "/api/v1/certificates/origin/{number}", summary: "One certificate of origin with its timeline", roles: "declarant (the exporter), officer, risk-analyst, admin", body: None, ok: ("200", "The certificate") }, one.clone()),
+        (Op { method: "post", path: "/api/v1/certificates/origin/{number}/amend", summary: "Amend an application returned for amendment: the whole application again (same agreement and office), reviewed at once", roles: "declarant (the exporter)", body: Some(application), ok: ("200", "The certificate") }, one.clone()),
+        (Op { method: "post", path: "/api/v1/certificates/origin/{number}/decision", summary: "Decide an application the review referred to customs (manual review or verification): approve (issue), return for amendment, reject; a reason is required to return or reject", roles: "officer", body: Some(json_body(json!({ "type": "object", "required": ["action"], "properties": { "action": { "enum": ["approve", "return", "reject"] }, "reason": { "type": "string", "maxLength": 500 } } }))), ok: ("200", "The certificate") }, one),
+    ]
+}
+
+fn origin_schemas() -> (Value, Value) {
+    let text = json!({ "type": "string", "maxLength": 500 });
+    let material = json!({ "type": "object", "required": ["hs", "description", "origin", "value"], "properties": {
+        "hs": { "type": "string", "pattern": "^([0-9]{2}){1,5}$", "description": "2 to 10 digits" }, "description": text.clone(),
+        "origin": { "type": "string", "description": "ISO 3166 alpha-3; China's and the agreement's other parties' materials originate" },
+        "value": { "type": "string", "description": "In the line's currency, decimal" } } });
+    let goods = json!({ "type": "object", "required": ["hs", "description", "quantity", "unit", "fob_value", "currency", "criterion"], "properties": {
+        "hs": { "type": "string", "description": "Commodity code, 10 digits (6 or 8 accepted)" }, "description": text.clone(),
+        "quantity": { "type": "string" }, "unit": { "type": "string", "description": "GACC unit code" },
+        "fob_value": { "type": "string" }, "currency": { "type": "string" },
+        "criterion": { "enum": ["WO", "PE", "PSR"], "description": "WO wholly obtained; PE produced from originating materials; PSR the product-specific rule of the heading (change of chapter, heading or subheading, or regional value content), any alternative sufficing" },
+        "materials": { "type": "array", "maxItems": 30, "items": material } } });
+    let application = json!({ "type": "object", "required": ["agreement", "office", "importing_country", "consignee_name", "consignee_address", "transport", "invoice_no", "invoice_date", "goods"], "properties": {
+        "agreement": { "enum": ["rcep", "china-asean", "china-korea", "china-australia", "non-preferential"] },
+        "office": { "type": "string", "description": "Issuing customs office, 4 digits" },
+        "importing_country": { "type": "string", "description": "ISO 3166 alpha-3, a party to the agreement" },
+        "consignee_name": text.clone(), "consignee_address": text.clone(), "transport": text.clone(), "invoice_no": text,
+        "invoice_date": { "type": "string", "format": "date" },
+        "goods": { "type": "array", "minItems": 1, "maxItems": 20, "items": goods } } });
+    let reason = json!({ "type": "object", "properties": { "rule": { "type": "string" }, "outcome": { "enum": ["pass", "amend", "manual-review", "investigate"] }, "path": { "type": ["string", "null"] }, "message": { "type": "string" }, "message_zh": { "type": "string" } } });
+    let certificate = json!({ "type": "object", "required": ["number", "status", "outcome", "reasons", "agreement", "exporter", "application"], "properties": {
+        "number": { "type": "string", "description": "Agreement letter (R, E, K, A, C) + year + office + 7 digits" },
+        "status": { "enum": ["amend", "manual-review", "investigate", "issued", "rejected"] },
+        "outcome": { "enum": ["pass", "amend", "manual-review", "investigate"], "description": "Of the latest review" },
+        "reasons": { "type": "array", "items": reason, "description": "The rules that decided the review. A trader sees those of pass and amend; why an application was referred to an officer is for customs (a trader sees `referred`)" },
+        "agreement": { "type": "string" }, "exporter": { "type": "string" }, "exporter_name": { "type": "string" },
+        "application": { "$ref": "#/components/schemas/OriginApplication" },
+        "lines": { "type": "array", "items": { "type": "object", "properties": { "printed": { "type": ["string", "null"], "description": "The criterion as printed: WO, PE, CC, CTH, CTSH, RVC nn.nn%" }, "rvc": { "type": "string" } } } },
+        "amendments": { "type": "integer" }, "decisions": { "type": "array", "items": { "type": "object" } },
+        "applied_at": { "type": "string", "format": "date-time" }, "issued_at": { "type": ["string", "null"], "format": "date-time" },
+        "ruleset_version": { "type": "integer", "description": "Customs roles only" },
+        "timeline": { "type": "array", "items": { "type": "object" } } } });
+    (application, certificate)
+}
+
 fn mandate_schemas() -> (Value, Value) {
     let scope = json!({ "type": "string", "enum": ["declarations", "ceb-inventories"], "description": "declarations: customs declarations and their later steps (两步申报 completion, commitment, appointments, evidence); ceb-inventories: cross-border inventory lists, cancellations and returns for the consignor as e-commerce enterprise" });
     let grant = json!({
@@ -259,7 +308,9 @@ fn rule_schema() -> Value {
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
-    for (op, answer) in ops().into_iter().map(|op| (op, None)).chain(mandate_ops().into_iter().map(|(op, a)| (op, Some(a)))) {
+    for (op, answer) in
+        ops().into_iter().map(|op| (op, None)).chain(mandate_ops().into_iter().chain(origin_ops()).map(|(op, a)| (op, Some(a))))
+    {
         let mut o = json!({
             "summary": op.summary,
             "description": format!("Roles: {}.", op.roles),
@@ -303,6 +354,7 @@ pub fn document() -> Value {
         json!({ "get": { "summary": "This document", "responses": { "200": { "description": "OpenAPI 3.1" } } } }),
     );
     let (mandate_grant, mandate) = mandate_schemas();
+    let (origin_application, origin_certificate) = origin_schemas();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -332,6 +384,8 @@ pub fn document() -> Value {
                 "Lane": { "enum": ["green", "blue", "yellow", "red"] },
                 "MandateGrant": mandate_grant,
                 "Mandate": mandate,
+                "OriginApplication": origin_application,
+                "OriginCertificate": origin_certificate,
                 "RuleSet": { "type": "object", "required": ["min_random_percent"], "properties": { "min_random_percent": { "type": "string" }, "random_lane": { "enum": ["blue", "yellow", "red"] }, "grade_modifiers": { "type": "object" }, "lists": { "type": "object" }, "criteria": { "type": "array", "items": { "type": "object" } } } }
             }
         }

@@ -189,6 +189,8 @@ pub enum Event {
     SignIn(crate::signin::SignInEvent),
     /// 委托 — mandates an enterprise gives an agent, and their revocation.
     Mandate(crate::mandate::MandateEvent),
+    /// 原产地证书 — certificates of origin: application, review, amendment, decision.
+    Origin(crate::origin::OriginEvent),
 }
 
 impl Event {
@@ -237,6 +239,7 @@ impl Event {
             Event::Released { notice } => format!("declaration:{}", notice.declaration_id),
             Event::SignIn(e) => e.stream(),
             Event::Mandate(e) => e.stream(),
+            Event::Origin(e) => e.stream(),
         }
     }
 
@@ -278,6 +281,7 @@ impl Event {
             Event::Rerouted { .. } => "rerouted",
             Event::SignIn(e) => e.kind(),
             Event::Mandate(e) => e.kind(),
+            Event::Origin(e) => e.kind(),
         }
     }
 
@@ -419,6 +423,7 @@ impl Event {
             ),
             Event::SignIn(e) => e.summary(),
             Event::Mandate(e) => e.summary(),
+            Event::Origin(e) => e.summary(),
         }
     }
 }

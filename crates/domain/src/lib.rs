@@ -17,6 +17,7 @@ pub mod journal;
 mod journal_tests;
 pub mod mandate;
 pub mod notice;
+pub mod origin;
 pub mod party;
 pub mod quarantine;
 pub mod risk;

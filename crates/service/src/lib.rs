@@ -10,6 +10,7 @@
 //!   who may see a declaration.
 //! - `admin` — enterprises, users, API tokens and webhook subscriptions from what was typed.
 //! - `mandate` — who may see a mandate.
+//! - `origin` — who may see a certificate of origin and what of its review, officers' decisions.
 //! - `context` — a request's context for the security log (id, client address, HTTPS).
 //! - `json` — a JSON body read with the path of the first field that does not fit.
 //! - `flood` — how many inventory lists a minute one buyer may send, and lookups per client.
@@ -24,6 +25,7 @@ pub mod fields;
 pub mod flood;
 pub mod json;
 pub mod mandate;
+pub mod origin;
 pub mod problem;
 
 use guomen_domain::Refusal;

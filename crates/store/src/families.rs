@@ -17,6 +17,7 @@ use crate::delivery::DeliveryCommand;
 use crate::field::{FieldCommand, FieldOutcome};
 use crate::kernel::{Families, Handled, Journal, Tx};
 use crate::mandate::{MandateBook, MandateCommand};
+use crate::origin::OriginCommand;
 use crate::quarantine::{Permits, QuarantineCommand, QuarantineOutcome};
 use crate::risk::{RiskCommand, RiskRows, RiskState, Targeting};
 use guomen_domain::declaration::Declaration;
@@ -52,6 +53,8 @@ pub enum Command {
     Console(ConsoleCommand),
     /// Mandates enterprises give agents (委托), and their revocation.
     Mandate(MandateCommand),
+    /// Certificates of origin: applications, amendments, officers' decisions.
+    Origin(OriginCommand),
     /// Delivery bookkeeping from the webhook dispatcher.
     Delivery(DeliveryCommand),
 }
@@ -75,6 +78,7 @@ command_from!(
     Ceb(CebCommand),
     Console(ConsoleCommand),
     Mandate(MandateCommand),
+    Origin(OriginCommand),
     Delivery(DeliveryCommand),
 );
 
@@ -108,6 +112,7 @@ pub enum Outcome {
     Guarantee(guomen_domain::ceb::Guarantee),
     Console(ConsoleOutcome),
     Mandate(Box<guomen_domain::mandate::Mandate>),
+    Origin(Box<guomen_domain::origin::OriginCertificate>),
 }
 
 impl From<AdminOutcome> for Outcome {
@@ -191,6 +196,7 @@ pub(crate) const TABLES: &[(&str, &[&str], &[&str])] = &[
     ("console", crate::console::WRITES, crate::console::READS),
     ("delivery", crate::delivery::WRITES, crate::delivery::READS),
     ("mandate", crate::mandate::WRITES, crate::mandate::READS),
+    ("origin", crate::origin::WRITES, crate::origin::READS),
 ];
 
 fn into<T: Into<Outcome>>(h: Handled<T>) -> Handled<Outcome> {
@@ -252,6 +258,9 @@ impl Families for Registry {
             Command::Console(c) => crate::console::execute(tx, c).await.map(|r| r.map(Outcome::Console)),
             Command::Mandate(c) => {
                 crate::mandate::execute(tx, &mut st.mandates, &parties, c).await.map(|r| r.map(|m| Outcome::Mandate(Box::new(m))))
+            }
+            Command::Origin(c) => {
+                crate::origin::execute(tx, &parties, &st.risk.rules, c).await.map(|r| r.map(|c| Outcome::Origin(Box::new(c))))
             }
             Command::Delivery(c) => crate::delivery::execute(tx, c).await.map(|r| r.map(|()| Outcome::Done)),
         }

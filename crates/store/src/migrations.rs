@@ -9,6 +9,7 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (4, include_str!("../migrations/0004_console.sql")),
     (5, include_str!("../migrations/0005_mandates.sql")),
     (6, include_str!("../migrations/0006_tokens.sql")),
+    (7, include_str!("../migrations/0007_origin.sql")),
 ];
 
 #[cfg(test)]

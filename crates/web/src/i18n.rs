@@ -83,6 +83,15 @@ impl Lang {
         }
     }
 
+    /// A unit of measure by its GACC code: "千克" / "kg"; an unknown code as it is.
+    pub fn unit(self, code: &str) -> String {
+        let name = match self {
+            Lang::Zh => guomen_reference::unit::name_zh(code),
+            Lang::En => guomen_reference::unit::name_en(code),
+        };
+        name.unwrap_or(code).to_owned()
+    }
+
     /// What the lane means for the goods.
     pub fn lane_meaning(self, l: &str) -> &'static str {
         match l {

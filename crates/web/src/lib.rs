@@ -13,6 +13,7 @@ pub mod markup;
 mod assets;
 mod chart;
 mod form;
+mod formkit;
 mod i18n;
 mod layout;
 mod pages;
@@ -86,6 +87,8 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/samples", get(lab::samples))
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))
+        // Any other path: the console's 404 page (an unknown API path: the API's problem).
+        .route("/{*path}", axum::routing::any(public::not_found))
         .layer(DefaultBodyLimit::max(form::MAX_FORM))
         .layer(middleware::from_fn_with_state(state.clone(), console_headers))
         .with_state(state)

@@ -108,6 +108,8 @@ pub struct PageError {
     pub lang: Lang,
     pub signed_in: bool,
     pub why: Denied,
+    /// The request, so the error page keeps the signed-in user's menu.
+    pub ctx: Option<Box<Ctx>>,
 }
 
 impl Ctx {
@@ -116,7 +118,7 @@ impl Ctx {
     }
 
     pub fn deny(&self, why: Denied) -> PageError {
-        PageError { lang: self.lang, signed_in: self.viewer.is_some(), why }
+        PageError { lang: self.lang, signed_in: self.viewer.is_some(), why, ctx: Some(Box::new(self.clone())) }
     }
 
     pub fn not_found(&self) -> PageError {
@@ -252,8 +254,11 @@ impl IntoResponse for PageError {
             if self.signed_in { "/home" } else { "/" },
             l.t("返回首页", "Back to the start page")
         );
-        let page = crate::layout::bare(l, title, body);
-        let mut res = (status, page).into_response();
+        // The signed-in user keeps the menu, the language switch and sign-out.
+        let mut res = match self.ctx.as_deref() {
+            Some(ctx) if ctx.viewer.is_some() => crate::layout::page_with(ctx, status, title, body),
+            _ => (status, crate::layout::bare(l, title, body)).into_response(),
+        };
         if let Some((code, detail)) = note {
             res.extensions_mut().insert(RefusalNote { code: code.into(), detail: detail.into() });
         }

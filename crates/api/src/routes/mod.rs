@@ -8,6 +8,7 @@ pub(crate) mod inspection;
 mod lab;
 pub(crate) mod mandates;
 mod notices;
+pub(crate) mod origin;
 mod quarantine;
 mod rules;
 mod system;
@@ -69,6 +70,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/mandates", post(mandates::grant).get(mandates::list))
         .route("/api/v1/mandates/{id}", get(mandates::show))
         .route("/api/v1/mandates/{id}/revoke", post(mandates::revoke))
+        .route("/api/v1/certificates/origin", post(origin::apply).get(origin::list))
+        .route("/api/v1/certificates/origin/{number}", get(origin::show))
+        .route("/api/v1/certificates/origin/{number}/amend", post(origin::amend))
+        .route("/api/v1/certificates/origin/{number}/decision", post(origin::decide))
         .merge(field::routes())
         .route("/api/v1/ceb", post(ceb::submit).layer(axum::extract::DefaultBodyLimit::max(ceb::MAX_MESSAGE)))
         .route("/api/v1/ceb/quota-check", get(ceb::quota_get).post(ceb::quota_post))

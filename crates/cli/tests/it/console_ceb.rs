@@ -125,14 +125,15 @@ async fn an_officer_releases_an_inspected_list_and_confirms_identity_theft_on_a_
         assert_eq!(app.store.count("journal").await.unwrap(), before, "nothing was written");
         assert_eq!(status(&app, &ids[0]).await, InventoryStatus::Inspection);
 
-        // Refusals come back beside their form with the API's field paths.
+        // Refusals come back beside their form, titled by it, each error under its field's label.
         let csrf = officer.csrf().await;
         let p = officer.post(&format!("/ceb/inventories/{}/release", ids[0]), &[("note", "  "), ("csrf", &csrf)]).await;
         assert_eq!(p.status, 422);
-        assert!(p.body.contains("id=\"refusal\"") && p.body.contains("<code>note</code>"), "{}", p.body);
+        assert!(p.body.contains("id=\"refusal\"") && p.body.contains("<strong>未能放行</strong>"), "{}", p.body);
+        assert!(p.body.contains("data-field=\"note\"") && !p.body.contains("<code>note</code>"), "labelled, not a raw path");
         let p = officer.post(&format!("/ceb/inventories/{}/detain", ids[1]), &[("code", "600"), ("reason", "x"), ("csrf", &csrf)]).await;
         assert_eq!(p.status, 422);
-        assert!(p.body.contains("<code>code</code>"), "{}", p.body);
+        assert!(p.body.contains("data-field=\"code\""), "{}", p.body);
         let p = officer.post(&format!("/ceb/inventories/{}/clear-identity", ids[1]), &[("note", "x"), ("csrf", &csrf)]).await;
         assert_eq!(p.status, 409, "the list is not held: {}", p.body);
         assert_eq!(officer.post(&format!("/ceb/inventories/{}/approve", ids[1]), &[("csrf", &csrf)]).await.status, 404);

@@ -317,16 +317,16 @@ impl CebEvent {
                 (format!("identity theft confirmed for {id}; quota given back"), format!("清单 {id} 认定身份冒用，额度已退回"))
             }
             CebEvent::InventoryAccepted { id, acceptance, released, .. } => {
-                let lane = acceptance.decision.lane.as_str();
+                let (lane, lane_zh) = (acceptance.decision.lane.as_str(), acceptance.decision.lane.name_zh());
                 if *released {
                     (
                         format!("inventory list {id} accepted and released ({lane} lane); tax {} CNY reserved", acceptance.tax.total),
-                        format!("清单 {id} 审结放行（{lane} 通道），担保税款 {} 元", acceptance.tax.total),
+                        format!("清单 {id} 审结放行（{lane_zh}），担保税款 {} 元", acceptance.tax.total),
                     )
                 } else {
                     (
                         format!("inventory list {id} accepted and selected for inspection ({lane} lane)"),
-                        format!("清单 {id} 审结，布控查验（{lane} 通道）"),
+                        format!("清单 {id} 审结，布控查验（{lane_zh}）"),
                     )
                 }
             }
@@ -337,7 +337,7 @@ impl CebEvent {
                 (format!("inventory list {id} detained ({code}): {reason}"), format!("清单 {id} 扣留（{code}）：{reason}"))
             }
             CebEvent::InventoryReturned { id, reason, .. } => {
-                (format!("inventory list {id} returned (退运): {reason}"), format!("清单 {id} 退运：{reason}"))
+                (format!("inventory list {id} sent back: {reason}"), format!("清单 {id} 退运：{reason}"))
             }
             CebEvent::InventoryCancelled { id, reason, .. } => {
                 (format!("inventory list {id} cancelled (CEB623): {reason}"), format!("清单 {id} 已撤销（CEB623）：{reason}"))

@@ -47,9 +47,10 @@ pub fn status_info(rec: &InventoryRecord) -> (String, String) {
             (format!("人工审核：{}", Suspicion::NOTICE_ZH), format!("manual review: {}", Suspicion::NOTICE_EN))
         }
         InventoryStatus::Inspection => {
-            let lane = rec.acceptance.as_ref().map(|a| a.decision.lane.as_str()).unwrap_or("red");
+            let lane = rec.acceptance.as_ref().map(|a| a.decision.lane).unwrap_or(crate::risk::Lane::Red);
+            let (lane, lane_zh) = (lane.as_str(), lane.name_zh());
             (
-                format!("清单 {id} 审结，布控查验（{lane}）"),
+                format!("清单 {id} 审结，布控查验（{lane_zh}）"),
                 format!("inventory list {id} accepted and selected for inspection ({lane} lane)"),
             )
         }

@@ -256,6 +256,20 @@ rules! {
             "A mandate scope is not one there is (declarations, ceb-inventories).",
             "委托事项不在规定之列（报关单、跨境电商清单）。";
     }
+    "Certificates of origin", "原产地证书" {
+        AgreementUnknown = "agreement_unknown", 422,
+            "A certificate of origin names an agreement Guomen does not issue certificates under (rcep, china-asean, china-korea, china-australia, non-preferential).",
+            "原产地证书申请所列协定不在可签证协定之列（rcep、china-asean、china-korea、china-australia、non-preferential）。";
+        CriterionUnknown = "criterion_unknown", 422,
+            "An origin criterion is not WO, PE or PSR.",
+            "原产地标准不是 WO、PE 或 PSR。";
+        OriginCountrySelf = "origin_country_self", 422,
+            "A certificate of origin names China as the importing country.",
+            "原产地证书申请的进口国为中国。";
+        OriginAgreementChanged = "origin_agreement_changed", 422,
+            "An amendment changes the agreement or the issuing office of the application.",
+            "修改申请时变更了协定或签证机构。";
+    }
     "Quarantine", "检验检疫" {
         PermitRequired = "permit_required", 422,
             "Goods that need a quarantine permit are declared without one naming them.",

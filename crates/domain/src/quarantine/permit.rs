@@ -338,7 +338,11 @@ impl Permit {
         FieldError::new(
             path,
             Rule::PermitQuantity,
-            format!("quantity {quantity}{earlier_en} exceeds the {rem} remaining on quarantine permit {id} (unit {unit})"),
+            format!(
+                "quantity {quantity} {}{earlier_en} exceeds the {rem} {} remaining on quarantine permit {id}",
+                unit_en(unit),
+                unit_en(unit)
+            ),
             format!("数量 {quantity}{}{earlier_zh}超过检疫许可证 {id} 剩余可核销数量 {rem}{}", unit_zh(unit), unit_zh(unit)),
         )
     }
@@ -353,6 +357,10 @@ impl Permit {
         }
         Ok(vec![PermitEvent::Revoked { permit_id: self.id.clone(), reason: reason.trim().to_owned(), by: by.to_owned(), at: now }])
     }
+}
+
+fn unit_en(unit: &UnitCode) -> &str {
+    guomen_reference::unit::name_en(unit.as_str()).unwrap_or(unit.as_str())
 }
 
 fn unit_zh(unit: &UnitCode) -> &str {
@@ -1122,7 +1130,7 @@ mod tests {
         let second = content(vec![seed(1, "30.5")], vec![qp(PERMIT_ID)]);
         let errs = check_declaration(&second, std::slice::from_ref(&p), TODAY, "D2", NOW).unwrap_err();
         assert_eq!(rules(&errs), [("items[0].g_qty".to_owned(), Rule::PermitQuantity)]);
-        assert_eq!(errs[0].en, "quantity 30.5 exceeds the 30 remaining on quarantine permit LZ2025-00042 (unit 035)");
+        assert_eq!(errs[0].en, "quantity 30.5 kg exceeds the 30 kg remaining on quarantine permit LZ2025-00042");
         assert_eq!(errs[0].zh, "数量 30.5千克超过检疫许可证 LZ2025-00042 剩余可核销数量 30千克");
         assert_eq!(p.used, dec("70"));
 
@@ -1205,7 +1213,7 @@ mod tests {
         assert_eq!(rules(&errs), [("items[3].g_qty".to_owned(), Rule::PermitQuantity)]);
         assert_eq!(
             errs[0].en,
-            "quantity 20 plus 90 drawn by earlier items exceeds the 100 remaining on quarantine permit LZ2025-00042 (unit 035)"
+            "quantity 20 kg plus 90 drawn by earlier items exceeds the 100 kg remaining on quarantine permit LZ2025-00042"
         );
 
         let fits = content(vec![seed(1, "60"), seed(2, "40")], vec![qp(PERMIT_ID)]);

@@ -36,6 +36,16 @@ impl Lane {
         [Lane::Green, Lane::Blue, Lane::Yellow, Lane::Red].into_iter().find(|l| l.as_str() == s)
     }
 
+    /// The lane's Chinese name: 绿色通道, 蓝色通道, 黄色通道, 红色通道.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Lane::Green => "绿色通道",
+            Lane::Blue => "蓝色通道",
+            Lane::Yellow => "黄色通道",
+            Lane::Red => "红色通道",
+        }
+    }
+
     /// Lanes that stop the goods for a check before release.
     pub fn needs_inspection(self) -> bool {
         matches!(self, Lane::Yellow | Lane::Red)

@@ -2,7 +2,7 @@
 //!
 //! The hash chain proves the journal unaltered; the views (declarations and their `doc`, risk
 //! hits, permits, samples, surveys, appointments, remote inspections, cross-border inventory
-//! lists, ledgers and guarantees, enterprises, users, tokens, rule sets, mandates, the officer's
+//! lists, ledgers and guarantees, enterprises, users, tokens, rule sets, mandates, certificates of origin, the officer's
 //! queue and the rollups…) are what the API and the console serve, and a hand on the database could edit
 //! them without touching the journal. This replays the journal through the same pure domain code
 //! the writer uses (`Declaration::from_events`, `Permit::from_events`,
@@ -35,6 +35,7 @@ mod declaration;
 mod field;
 mod mandate;
 mod numbering;
+mod origin;
 mod quarantine;
 mod risk;
 
@@ -72,6 +73,7 @@ pub(crate) const READS: &[&str] = &[
     "ceb_quota",
     "ceb_guarantees",
     "mandates",
+    "origin_certificates",
 ];
 
 /// How a stored row departs from the journal.
@@ -245,6 +247,7 @@ const KINDS: &[&str] = &[
     "ceb",
     "ceb-waybill",
     "mandate",
+    "origin",
 ];
 
 /// Journal streams whose first entry is after `$1`, in journal order: one page of records.
@@ -311,8 +314,18 @@ fn fold_rows<E, R>(
 
 /// Every table checked, with how.
 fn checks() -> Vec<&'static Check> {
-    [admin::CHECKS, risk::CHECKS, declaration::CHECKS, quarantine::CHECKS, field::CHECKS, ceb::CHECKS, mandate::CHECKS, numbering::CHECKS]
-        .concat()
+    [
+        admin::CHECKS,
+        risk::CHECKS,
+        declaration::CHECKS,
+        quarantine::CHECKS,
+        field::CHECKS,
+        ceb::CHECKS,
+        mandate::CHECKS,
+        origin::CHECKS,
+        numbering::CHECKS,
+    ]
+    .concat()
 }
 
 /// Rebuilds every view from the journal on `conn` — a read-only transaction the caller opened
@@ -355,6 +368,7 @@ pub(crate) async fn check(conn: &mut AnyConnection, limit: usize) -> Result<View
                 "ceb" => ceb::check(conn, &mut run, streams).await?,
                 "ceb-waybill" => ceb::check_waybills(conn, &mut run, streams).await?,
                 "mandate" => mandate::check(conn, &mut run, streams).await?,
+                "origin" => origin::check(conn, &mut run, streams).await?,
                 _ => {}
             }
         }

@@ -5,8 +5,10 @@
 
 use super::{api_step, enterprise_name, step, Step};
 use crate::form::Form;
+use crate::formkit::FieldErrors;
 use crate::html;
-use crate::layout::{csrf, notice, page_with, redirect, refusal};
+use crate::i18n::Lang;
+use crate::layout::{csrf, notice, page_with, redirect};
 use crate::markup::{concat, Html};
 use crate::session::{now_ms, Ctx, PageError, Viewer};
 use crate::WebState;
@@ -40,14 +42,8 @@ fn tabs(ctx: &Ctx, here: &str) -> Html {
     )
 }
 
-fn role_options(ctx: &Ctx) -> Html {
-    concat(
-        Role::ALL.iter().map(|r| html!("<option value=\"{}\">{}</option>", r.as_str(), format!("{} ({})", ctx.lang.role(*r), r.as_str()))),
-    )
-}
-
-fn input(name: &str, label: &str, value: &str) -> Html {
-    html!("<label>{}<input name=\"{}\" id=\"{}\" value=\"{}\"></label>", label, name, name, value)
+fn roles(ctx: &Ctx) -> Vec<(String, String)> {
+    Role::ALL.iter().map(|r| (r.as_str().to_owned(), format!("{} ({})", ctx.lang.role(*r), r.as_str()))).collect()
 }
 
 fn shell(ctx: &Ctx, status: StatusCode, here: &str, title: &str, body: Html) -> Response {
@@ -61,7 +57,43 @@ fn flash(ctx: &Ctx, q: &HashMap<String, String>) -> Html {
     }
 }
 
+/// The labels of the administrator's forms, by input name.
+fn labels(l: Lang) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("code", l.t("海关编码", "Customs code")),
+        ("credit_code", l.t("统一社会信用代码", "Credit code")),
+        ("name_zh", l.t("中文名称", "Name (Chinese)")),
+        ("name_en", l.t("英文名称", "Name (English)")),
+        ("grade", l.t("信用等级", "Credit grade")),
+        ("site_code", l.t("监管场所代码", "Supervision site")),
+        ("username", l.t("用户名", "Username")),
+        ("password", l.t("初始密码", "Initial password")),
+        ("role", l.t("角色", "Role")),
+        ("enterprise", l.t("企业海关编码", "Enterprise code")),
+        ("label", l.t("用途", "Label")),
+        ("expires_in_days", l.t("有效天数", "Valid for (days)")),
+        ("url", l.t("推送地址", "URL")),
+    ]
+}
+
+/// A refused form: its title, the errors under their labels, and the fields marked.
+fn refused(l: Lang, title: &str, r: &Refusal) -> (Html, FieldErrors) {
+    (crate::formkit::summary(l, title, r, &labels(l), crate::formkit::same), FieldErrors::of(l, Some(r), crate::formkit::same))
+}
+
 async fn enterprises_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: &Form, status: StatusCode) -> Result<Response, PageError> {
+    enterprises_page_with(s, ctx, v, top, &FieldErrors::none(), form, status).await
+}
+
+async fn enterprises_page_with(
+    s: &WebState,
+    ctx: &Ctx,
+    v: &Viewer,
+    top: Html,
+    e: &FieldErrors,
+    form: &Form,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let l = ctx.lang;
     let list = s.store.enterprises().await.map_err(|e| ctx.internal(e))?;
     let rows = concat(list.iter().map(|e| {
@@ -76,20 +108,19 @@ async fn enterprises_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: 
             e.site_code.clone().unwrap_or_default()
         )
     }));
-    let grades = concat(CreditGrade::ALL.iter().map(|g| html!("<option value=\"{}\">{}</option>", g.as_str(), l.grade(*g))));
+    let grades: Vec<(String, String)> = CreditGrade::ALL.iter().map(|g| (g.as_str().to_owned(), l.grade(*g).to_owned())).collect();
     let body = html!(
-        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/enterprises\" class=\"inline-form\" id=\"enterprise-form\">{}{}{}{}{}<label>{}<select name=\"grade\">{}</select></label>{}<button type=\"submit\">{}</button></form></section>\
+        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/enterprises\" class=\"inline-form\" id=\"enterprise-form\">{}{}{}{}{}{}{}<button type=\"submit\">{}</button></form></section>\
          <section class=\"panel\"><table class=\"list\" id=\"enterprises\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table></section>",
         top,
         l.t("登记企业", "Register an enterprise"),
         csrf(v),
-        input("code", l.t("海关编码", "Customs code"), &form.text("code")),
-        input("credit_code", l.t("统一社会信用代码", "Credit code"), &form.text("credit_code")),
-        input("name_zh", l.t("中文名称", "Name (Chinese)"), &form.text("name_zh")),
-        input("name_en", l.t("英文名称", "Name (English)"), &form.text("name_en")),
-        l.t("信用等级", "Credit grade"),
-        grades,
-        input("site_code", l.t("监管场所代码（码头/场站）", "Supervision site (terminals)"), &form.text("site_code")),
+        e.input("code", l.t("海关编码", "Customs code"), &form.text("code")),
+        e.input("credit_code", l.t("统一社会信用代码", "Credit code"), &form.text("credit_code")),
+        e.input("name_zh", l.t("中文名称", "Name (Chinese)"), &form.text("name_zh")),
+        e.input("name_en", l.t("英文名称", "Name (English)"), &form.text("name_en")),
+        e.select("grade", l.t("信用等级", "Credit grade"), &grades, &form.text("grade")),
+        e.input("site_code", l.t("监管场所代码（码头/场站）", "Supervision site (terminals)"), &form.text("site_code")),
         l.t("登记", "Register"),
         l.t("海关编码", "Customs code"),
         l.t("信用代码", "Credit code"),
@@ -126,10 +157,19 @@ pub async fn add_enterprise(State(s): State<WebState>, ctx: Ctx, form: Form) -> 
         },
         Err(errors) => Refusal::validation(errors),
     };
-    enterprises_page(&s, &ctx, v, refusal(ctx.lang, &refused), &form, StatusCode::UNPROCESSABLE_ENTITY).await
+    let (top, e) = self::refused(ctx.lang, ctx.t("企业未能登记", "The enterprise was not registered"), &refused);
+    enterprises_page_with(&s, &ctx, v, top, &e, &form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-async fn users_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: &Form, status: StatusCode) -> Result<Response, PageError> {
+async fn users_page(
+    s: &WebState,
+    ctx: &Ctx,
+    v: &Viewer,
+    top: Html,
+    e: &FieldErrors,
+    form: &Form,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let l = ctx.lang;
     let users = s.store.users().await.map_err(|e| ctx.internal(e))?;
     let locked = s.store.lockouts(now_ms()).await.map_err(|e| ctx.internal(e))?;
@@ -154,18 +194,21 @@ async fn users_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: &Form,
         )
     }));
     let body = html!(
-        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/users\" class=\"inline-form\" id=\"user-form\">{}{}\
-         <label>{}<input type=\"password\" name=\"password\" id=\"new-password\" autocomplete=\"new-password\"></label>\
-         <label>{}<select name=\"role\">{}</select></label>{}<button type=\"submit\">{}</button></form><p class=\"muted\">{}</p></section>\
+        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/users\" class=\"inline-form\" id=\"user-form\">{}{}{}{}{}<button type=\"submit\">{}</button></form><p class=\"muted\">{}</p></section>\
          <section class=\"panel\"><table class=\"list\" id=\"users\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th></th></tr></thead><tbody>{}</tbody></table></section>",
         top,
         l.t("新建用户", "Create a user"),
         csrf(v),
-        input("username", l.t("用户名", "Username"), &form.text("username")),
-        l.t("初始密码（至少 8 位）", "Initial password (8+ characters)"),
-        l.t("角色", "Role"),
-        role_options(ctx),
-        input("enterprise", l.t("所属企业海关编码（企业角色）", "Enterprise code (enterprise roles)"), &form.text("enterprise")),
+        e.input("username", l.t("用户名", "Username"), &form.text("username")),
+        e.input_typed(
+            "password",
+            l.t("初始密码（至少 8 位）", "Initial password (8+ characters)"),
+            "",
+            "password",
+            Html::lit(" autocomplete=\"new-password\"")
+        ),
+        e.select("role", l.t("角色", "Role"), &roles(ctx), &form.text("role")),
+        e.input("enterprise", l.t("所属企业海关编码（企业角色）", "Enterprise code (enterprise roles)"), &form.text("enterprise")),
         l.t("创建", "Create"),
         l.t("密码以 Argon2id 哈希保存。", "Passwords are stored as Argon2id hashes."),
         l.t("用户名", "Username"),
@@ -180,7 +223,7 @@ async fn users_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, form: &Form,
 /// `GET /admin/users`
 pub async fn users(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<String, String>>) -> Result<Response, PageError> {
     let v = ctx.require(ADMIN)?;
-    users_page(&s, &ctx, v, flash(&ctx, &q), &Form::default(), StatusCode::OK).await
+    users_page(&s, &ctx, v, flash(&ctx, &q), &FieldErrors::none(), &Form::default(), StatusCode::OK).await
 }
 
 /// `POST /admin/users`
@@ -200,25 +243,41 @@ pub async fn add_user(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result
         },
         Step::Refused(r) => r,
     };
-    users_page(&s, &ctx, v, refusal(ctx.lang, &refused), &form, StatusCode::UNPROCESSABLE_ENTITY).await
+    let (top, e) = self::refused(ctx.lang, ctx.t("用户未能创建", "The user was not created"), &refused);
+    users_page(&s, &ctx, v, top, &e, &form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 /// The administrator's tokens page: the form that issues one, and every token.
 pub(crate) async fn tokens_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, status: StatusCode) -> Result<Response, PageError> {
+    tokens_page_with(s, ctx, v, top, &FieldErrors::none(), &Form::default(), status).await
+}
+
+async fn tokens_page_with(
+    s: &WebState,
+    ctx: &Ctx,
+    v: &Viewer,
+    top: Html,
+    e: &FieldErrors,
+    form: &Form,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let l = ctx.lang;
     let tokens = s.store.tokens(&TokenScope::All).await.map_err(|e| ctx.internal(e))?;
     let days = s.store.security().token_days.to_string();
     let body = html!(
-        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/tokens\" class=\"inline-form\" id=\"token-form\">{}<label>{}<select name=\"role\">{}</select></label>{}{}{}<button type=\"submit\">{}</button></form>\
+        "{}<section class=\"panel\"><h2>{}</h2><form method=\"post\" action=\"/admin/tokens\" class=\"inline-form\" id=\"token-form\">{}{}{}{}{}<button type=\"submit\">{}</button></form>\
          <p class=\"muted\">{}</p></section><section class=\"panel\">{}</section>",
         top,
         l.t("签发接口令牌", "Issue an API token"),
         csrf(v),
-        l.t("角色", "Role"),
-        role_options(ctx),
-        input("enterprise", l.t("企业海关编码", "Enterprise code"), ""),
-        input("label", l.t("用途", "Label"), ""),
-        input("expires_in_days", l.t("有效天数（1–3650）", "Valid for (days, 1–3650)"), &days),
+        e.select("role", l.t("角色", "Role"), &roles(ctx), &form.text("role")),
+        e.input("enterprise", l.t("企业海关编码", "Enterprise code"), &form.text("enterprise")),
+        e.input("label", l.t("用途", "Label"), &form.text("label")),
+        e.input(
+            "expires_in_days",
+            l.t("有效天数（1–3650）", "Valid for (days, 1–3650)"),
+            &Some(form.text("expires_in_days")).filter(|d| !d.is_empty()).unwrap_or(days)
+        ),
         l.t("签发", "Issue"),
         l.t("令牌只在签发时显示一次，系统只保存其 SHA-256 哈希。", "A token is shown once, when issued; only its SHA-256 hash is kept."),
         super::tokens::table(ctx, v, &tokens)
@@ -263,10 +322,19 @@ pub async fn issue_token(State(s): State<WebState>, ctx: Ctx, form: Form) -> Res
         },
         Step::Refused(r) => r,
     };
-    tokens_page(&s, &ctx, v, refusal(l, &refused), StatusCode::UNPROCESSABLE_ENTITY).await
+    let (top, e) = self::refused(l, l.t("令牌未能签发", "The token was not issued"), &refused);
+    tokens_page_with(&s, &ctx, v, top, &e, &form, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-async fn subscriptions_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, status: StatusCode) -> Result<Response, PageError> {
+async fn subscriptions_page(
+    s: &WebState,
+    ctx: &Ctx,
+    v: &Viewer,
+    top: Html,
+    e: &FieldErrors,
+    form: &Form,
+    status: StatusCode,
+) -> Result<Response, PageError> {
     let l = ctx.lang;
     let subs = s.store.subscriptions().await.map_err(|e| ctx.internal(e))?;
     let rows = concat(subs.iter().map(|x| {
@@ -286,8 +354,8 @@ async fn subscriptions_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, stat
         top,
         l.t("新增推送订阅", "Add a webhook"),
         csrf(v),
-        input("url", l.t("推送地址", "URL"), ""),
-        input("enterprise", l.t("仅推送给企业（海关编码，留空为全部）", "Only notices to (customs code; empty for all)"), ""),
+        e.input("url", l.t("推送地址", "URL"), &form.text("url")),
+        e.input("enterprise", l.t("仅推送给企业（海关编码，留空为全部）", "Only notices to (customs code; empty for all)"), &form.text("enterprise")),
         l.t("新增", "Add"),
         l.t("编号", "Id"),
         l.t("企业", "Enterprise"),
@@ -303,7 +371,7 @@ async fn subscriptions_page(s: &WebState, ctx: &Ctx, v: &Viewer, top: Html, stat
 /// `GET /admin/subscriptions`
 pub async fn subscriptions(State(s): State<WebState>, ctx: Ctx) -> Result<Response, PageError> {
     let v = ctx.require(ADMIN)?;
-    subscriptions_page(&s, &ctx, v, Html::new(), StatusCode::OK).await
+    subscriptions_page(&s, &ctx, v, Html::new(), &FieldErrors::none(), &Form::default(), StatusCode::OK).await
 }
 
 /// `POST /admin/subscriptions` — the page shows the signing secret once.
@@ -323,12 +391,13 @@ pub async fn subscribe(State(s): State<WebState>, ctx: Ctx, form: Form) -> Resul
                     l.t("签名密钥（只显示这一次）：", "signing secret (shown only now):"),
                     secret
                 );
-                return subscriptions_page(&s, &ctx, v, shown, StatusCode::CREATED).await;
+                return subscriptions_page(&s, &ctx, v, shown, &FieldErrors::none(), &Form::default(), StatusCode::CREATED).await;
             }
             Step::Done(other) => return Err(ctx.internal(format!("unexpected outcome {other:?}"))),
             Step::Refused(r) => r,
         },
         Step::Refused(r) => r,
     };
-    subscriptions_page(&s, &ctx, v, refusal(l, &refused), StatusCode::UNPROCESSABLE_ENTITY).await
+    let (top, e) = self::refused(l, l.t("推送订阅未能新增", "The webhook was not added"), &refused);
+    subscriptions_page(&s, &ctx, v, top, &e, &form, StatusCode::UNPROCESSABLE_ENTITY).await
 }

@@ -8,7 +8,7 @@ use super::{step, Step};
 use crate::form::Form;
 use crate::html;
 use crate::i18n::Lang;
-use crate::layout::{csrf, lane_tag, page, page_with, redirect, refusal};
+use crate::layout::{csrf, lane_tag, page, page_with, redirect};
 use crate::markup::{concat, Html};
 use crate::session::{Ctx, PageError, Viewer};
 use crate::WebState;
@@ -223,6 +223,31 @@ fn input_of(path: &str) -> String {
     out
 }
 
+/// The labels of the criterion form, by input name, for its refusals.
+fn criterion_labels(l: Lang) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("id", l.t("规则编号", "Criterion id")),
+        ("description", l.t("说明", "Description")),
+        ("lane", l.t("通道", "Lane")),
+        ("rate_percent", l.t("布控比例 %", "Selection rate %")),
+        ("check_type", l.t("查验类型", "Check type")),
+        ("when.ie_flag", l.t("进出口", "Direction")),
+        ("when.hs_prefixes", l.t("商品编码前缀", "HS prefixes")),
+        ("when.origin_countries", l.t("原产国", "Origin countries")),
+        ("when.trade_countries", l.t("贸易国", "Trading countries")),
+        ("when.enterprises", l.t("企业海关编码", "Enterprises")),
+        ("when.trade_modes", l.t("监管方式", "Supervision modes")),
+        ("when.credit_grades", l.t("信用等级", "Credit grades")),
+        ("when.unit_price", l.t("价格区间", "Price band")),
+        ("when.unit_price.currency", l.t("价格区间：币制", "Price band: currency")),
+        ("when.unit_price.unit", l.t("计量单位", "Unit")),
+        ("when.unit_price.below", l.t("单价低于", "Unit price below")),
+        ("when.unit_price.above", l.t("单价高于", "Unit price above")),
+        ("when.on_lists", l.t("名单", "Lists")),
+        ("reason", l.t("变更原因", "Reason for the change")),
+    ]
+}
+
 fn form_page(ctx: &Ctx, v: &Viewer, id: Option<&str>, values: &Values, err: Option<&Refusal>, status: StatusCode, extra: Html) -> Response {
     let l = ctx.lang;
     let errs: BTreeMap<String, String> = err
@@ -235,15 +260,17 @@ fn form_page(ctx: &Ctx, v: &Viewer, id: Option<&str>, values: &Values, err: Opti
         .unwrap_or_default();
     let val = |k: &str| values.get(k).cloned().unwrap_or_default();
     let err_for = |k: &str| html!("<span class=\"err\" data-error-for=\"{}\">{}</span>", k, errs.get(k).cloned().unwrap_or_default());
+    let invalid = |k: &str| if errs.contains_key(k) { Html::lit(" aria-invalid=\"true\"") } else { Html::new() };
     let text = |k: &str, zh: &str, en: &str, hint: &str| {
         html!(
-            "<div class=\"field\"><label for=\"{}\">{} <small>{}</small></label><input name=\"{}\" id=\"{}\" value=\"{}\">{}</div>",
+            "<div class=\"field\"><label for=\"{}\">{} <small>{}</small></label><input name=\"{}\" id=\"{}\" value=\"{}\"{}>{}</div>",
             k,
             l.t(zh, en),
             hint,
             k,
             k,
             val(k),
+            invalid(k),
             err_for(k)
         )
     };
@@ -261,11 +288,12 @@ fn form_page(ctx: &Ctx, v: &Viewer, id: Option<&str>, values: &Values, err: Opti
             html!("<option value=\"{}\"{}>{}</option>", v, if val(k) == *v { Html::lit(" selected") } else { Html::new() }, l.t(z, e))
         }));
         html!(
-            "<div class=\"field\"><label for=\"{}\">{}</label><select name=\"{}\" id=\"{}\">{}</select>{}</div>",
+            "<div class=\"field\"><label for=\"{}\">{}</label><select name=\"{}\" id=\"{}\"{}>{}</select>{}</div>",
             k,
             l.t(zh, en),
             k,
             k,
+            invalid(k),
             o,
             err_for(k)
         )
@@ -293,7 +321,7 @@ fn form_page(ctx: &Ctx, v: &Viewer, id: Option<&str>, values: &Values, err: Opti
             Some(id) => l.pick(format!("修改规则 {id}"), format!("Change criterion {id}")),
             None => l.t("新增规则", "New criterion").to_owned(),
         },
-        err.map(|r| refusal(l, r)),
+        err.map(|r| crate::formkit::summary(l, l.t("规则未能发布", "The criterion was not published"), r, &criterion_labels(l), input_of)),
         action,
         csrf(v),
         id_field,

@@ -77,10 +77,7 @@ pub fn head(s: &WebState, l: Lang, r: &InventoryRecord) -> Html {
 
 pub fn goods(l: Lang, r: &InventoryRecord) -> Html {
     let rows = concat(r.inventory.items.iter().map(|g| {
-        let unit = match l {
-            Lang::Zh => guomen_reference::unit::name_zh(&g.unit).unwrap_or(&g.unit).to_owned(),
-            Lang::En => g.unit.clone(),
-        };
+        let unit = l.unit(&g.unit);
         html!(
             "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}<br><small>{}</small></td><td>{}</td><td class=\"num\">{} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
             g.gnum.to_string(),

@@ -205,7 +205,7 @@ fn datalists(l: Lang, sites: &[(String, String)]) -> Html {
         concat(guomen_reference::country::all().iter().map(|c| html!("<option value=\"{}\">{}</option>", c.alpha3, l.t(c.zh, c.en))));
     let currencies =
         concat(guomen_reference::currency::all().iter().map(|c| html!("<option value=\"{}\">{}</option>", c.code, l.t(c.zh, c.en))));
-    let units = concat(guomen_reference::unit::all().iter().map(|u| html!("<option value=\"{}\">{}</option>", u.code, u.zh)));
+    let units = concat(guomen_reference::unit::all().iter().map(|u| html!("<option value=\"{}\">{}</option>", u.code, l.t(u.zh, u.en))));
     let sites = concat(sites.iter().map(|(code, name)| html!("<option value=\"{}\">{}</option>", code, name)));
     let modes = concat(
         [

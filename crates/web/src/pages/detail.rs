@@ -3,9 +3,10 @@
 //! the risk explanation (customs roles), and the forms of the steps the viewer may take now.
 
 use super::{enterprise_name, param};
+use crate::formkit::FieldErrors;
 use crate::html;
 use crate::i18n::Lang;
-use crate::layout::{csrf, lane_tag, page_with, refusal, status_tag};
+use crate::layout::{csrf, lane_tag, page_with, status_tag};
 use crate::markup::{concat, Html};
 use crate::session::{Ctx, Denied, PageError, Viewer};
 use crate::WebState;
@@ -76,28 +77,83 @@ pub async fn render(
         d.id,
         lane_tag(l, d.lane().as_str()),
         status_tag(l, d.status.as_str()),
-        actions(ctx, v, d, err),
+        actions(ctx, v, d, err, &site_name(s, l, v)),
         if customs { risk(l, d) } else { Html::new() },
         head_panel(s, l, d),
         items_panel(l, d),
         notices(l, d),
         if h.priority.is_some() || d.sampling.is_some() { quarantine_panel(l, d) } else { Html::new() },
         Html::new(),
-        timeline_panel(l, &timeline)
+        timeline_with(l, &timeline, &|t| system_made(d, &timeline, t))
     );
     Ok(page_with(ctx, status, &format!("{} {}", l.t("报关单", "Declaration"), d.id), body))
+}
+
+/// The terminal's own site, to fill in its container report: the name of its enterprise and its
+/// supervision site code.
+fn site_name(s: &WebState, l: Lang, v: &Viewer) -> String {
+    if v.role() != Role::Terminal {
+        return String::new();
+    }
+    let Some(code) = v.enterprise().map(|e| e.to_string()) else { return String::new() };
+    let site = s.store.directory().read().expect("directory lock").enterprises.get(&code).and_then(|e| e.site_code.clone());
+    let name = enterprise_name(s, l, &code);
+    match site {
+        Some(site) if !name.contains(&site) => format!("{name} ({site})"),
+        _ => name,
+    }
+}
+
+/// Steps the system took, though the journal records them under the command that caused them:
+/// the risk decision and the inspection notice of a filing, and an automatic release, sampling
+/// ordered by targeting or a laboratory conclusion recorded under the trader's filing.
+fn system_made(d: &Declaration, timeline: &[guomen_store::TimelineEntry], t: &guomen_store::TimelineEntry) -> bool {
+    let filer = timeline.iter().find(|e| e.kind == "declaration_filed").map(|e| e.actor.as_str());
+    match t.kind.as_str() {
+        "risk_assessed" => true,
+        "released" => d.release.as_ref().is_some_and(|r| r.officer.is_none()) || Some(t.actor.as_str()) == filer,
+        "inspection_notice_issued" | "sampling_ordered" | "laboratory_concluded" | "held" | "disposition_ordered" => {
+            Some(t.actor.as_str()) == filer
+        }
+        _ => false,
+    }
+}
+
+/// Who took a step, as people say it: the system, a user by name, or an API client.
+pub fn actor_label(l: Lang, actor: &str, system: bool) -> String {
+    if system {
+        return l.t("系统自动", "the system").to_owned();
+    }
+    if let Some(name) = actor.strip_prefix("user:") {
+        return name.to_owned();
+    }
+    if let Some(token) = actor.strip_prefix("token:") {
+        let id = token.split('/').next().unwrap_or(token);
+        return l.pick(format!("接口调用（令牌 {id}）"), format!("API client (token {id})"));
+    }
+    match actor {
+        "system" | "console" | "" => l.t("系统自动", "the system").to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// The timeline of a record: every journal entry with its time, what happened, who did it and
 /// the entry's hash.
 pub fn timeline_panel(l: Lang, timeline: &[guomen_store::TimelineEntry]) -> Html {
+    timeline_with(l, timeline, &|_| false)
+}
+
+/// The timeline, `system` telling which entries the system made.
+pub fn timeline_with(l: Lang, timeline: &[guomen_store::TimelineEntry], system: &dyn Fn(&guomen_store::TimelineEntry) -> bool) -> Html {
     let rows = concat(timeline.iter().map(|t| {
+        let by_system = system(t);
         html!(
-            "<li data-kind=\"{}\"><time>{}</time><span class=\"what\">{}</span><span class=\"actor\">{}</span><code class=\"hash\" title=\"{}\">{}…</code></li>",
+            "<li data-kind=\"{}\"><time>{}</time><span class=\"what\">{}</span><span class=\"actor\" data-actor=\"{}\">{}</span><code class=\"hash\" title=\"{}\">{}…</code></li>",
             t.kind,
             l.time_ms(t.at_ms),
             l.pick(t.summary_zh.clone(), t.summary_en.clone()),
-            t.actor,
+            if by_system { "system" } else { "person" },
+            actor_label(l, &t.actor, by_system),
             t.hash,
             &t.hash[..12.min(t.hash.len())]
         )
@@ -169,7 +225,7 @@ fn items_panel(l: Lang, d: &Declaration) -> Html {
             i.g_name,
             i.g_model.clone().unwrap_or_default(),
             i.g_qty.to_string(),
-            guomen_reference::unit::name_zh(i.g_unit.as_str()).unwrap_or(i.g_unit.as_str()),
+            l.unit(i.g_unit.as_str()),
             i.decl_total.to_string(),
             i.trade_curr.to_string(),
             i.origin_country.to_string()
@@ -177,7 +233,7 @@ fn items_panel(l: Lang, d: &Declaration) -> Html {
     }));
     let containers = d.content.containers.iter().map(|c| c.container_id.clone()).collect::<Vec<_>>().join(", ");
     html!(
-        "<section class=\"panel\"><h2>{} <small>DecList</small></h2><table class=\"list\"><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table><p>{} <span class=\"mono\">{}</span></p></section>",
+        "<section class=\"panel\" id=\"items\"><h2>{} <small>DecList</small></h2><table class=\"list\"><thead><tr><th>#</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table><p>{} <span class=\"mono\">{}</span></p></section>",
         l.t("商品", "Items"),
         l.t("商品编码", "Code"),
         l.t("名称 / 规格", "Name / specification"),
@@ -359,10 +415,54 @@ pub fn decision(l: Lang, dec: &Decision) -> Html {
     )
 }
 
+/// What a form of a step is called when it was not accepted, and its fields' labels.
+fn action_form(l: Lang, action: &str) -> (&'static str, Vec<(&'static str, &'static str)>) {
+    let title = match action {
+        "result" => l.t("查验结果未能录入", "The inspection result was not recorded"),
+        "release" => l.t("未能放行", "Not released"),
+        "hold" => l.t("未能扣留", "Not held"),
+        "reroute" => l.t("通道未能改变", "The lane was not changed"),
+        "position" => l.t("集装箱到位未能反馈", "The container report was not accepted"),
+        "detain" => l.t("未能扣留", "Not detained"),
+        "return" => l.t("未能退运", "Not sent back"),
+        _ => l.t("未能办理", "The step was not taken"),
+    };
+    let labels = vec![
+        ("outcome", l.t("结论", "Outcome")),
+        ("findings", l.t("查验发现", "Findings")),
+        ("note", l.t("备注", "Note")),
+        ("reason", l.t("原因", "Reason")),
+        ("lane", l.t("改为通道", "New lane")),
+        ("record_no", l.t("查验记录编号", "Inspection record no.")),
+        ("container_no", l.t("集装箱号", "Container no.")),
+        ("site_name", l.t("查验场地名称", "Inspection site")),
+        ("slot_code", l.t("箱位", "Slot")),
+        ("code", l.t("处置代码", "Code")),
+    ];
+    (title, labels)
+}
+
+/// The input a step's error path points at: `findings[2]` → `findings`.
+fn step_input(path: &str) -> String {
+    path.split('[').next().unwrap_or(path).to_owned()
+}
+
+/// The refusal of a step, shown in its form: titled by the form, errors under their labels.
 pub fn error_for(l: Lang, err: ActionError<'_>, action: &str) -> Html {
     match err {
-        Some((a, r)) if a == action => refusal(l, r),
+        Some((a, r)) if a == action => {
+            let (title, labels) = action_form(l, action);
+            crate::formkit::summary(l, title, r, &labels, step_input)
+        }
         _ => Html::new(),
+    }
+}
+
+/// The field errors of a step's form, to mark its inputs.
+fn errors_for(l: Lang, err: ActionError<'_>, action: &str) -> FieldErrors {
+    match err {
+        Some((a, r)) if a == action => FieldErrors::of(l, Some(r), step_input),
+        _ => FieldErrors::none(),
     }
 }
 
@@ -376,7 +476,7 @@ fn lane_options(l: Lang, current: Lane) -> Html {
 }
 
 /// The forms of the steps the viewer may take on the record as it stands.
-fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>) -> Html {
+fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>, site: &str) -> Html {
     let l = ctx.lang;
     let id = &d.id;
     let mut forms = Vec::new();
@@ -388,63 +488,77 @@ fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>) -> Html
                 _ => false,
             };
             if can_result {
+                let e = errors_for(l, err, "result").prefixed("result-");
                 forms.push(html!(
                     "<form method=\"post\" action=\"/declarations/{}/result\" class=\"action\" id=\"result-form\"><h3>{}</h3>{}{}\
+                     <fieldset class=\"plain\"><legend>{}</legend>\
                      <label class=\"radio\"><input type=\"radio\" name=\"outcome\" value=\"satisfactory\" id=\"outcome-satisfactory\" checked> {}</label>\
-                     <label class=\"radio\"><input type=\"radio\" name=\"outcome\" value=\"not-satisfactory\" id=\"outcome-not-satisfactory\"> {}</label>\
-                     <label>{}<textarea name=\"findings\" id=\"findings\" rows=\"2\"></textarea></label><label>{}<input name=\"note\" id=\"result-note\"></label>\
+                     <label class=\"radio\"><input type=\"radio\" name=\"outcome\" value=\"not-satisfactory\" id=\"outcome-not-satisfactory\"> {}</label>{}</fieldset>\
+                     <label for=\"{}\">{}<textarea name=\"findings\" id=\"{}\" rows=\"2\"{}></textarea>{}</label>{}\
                      <button type=\"submit\" id=\"record-result\">{}</button></form>",
                     id,
                     l.t("录入查验结果", "Record the inspection result"),
                     error_for(l, err, "result"),
                     csrf(v),
+                    l.t("结论", "Outcome"),
                     l.t("合格", "Satisfactory"),
                     l.t("不合格", "Not satisfactory"),
+                    e.slot("outcome"),
+                    e.id("findings"),
                     l.t("查验发现（每行一条；不合格时必填）", "Findings (one per line; required when not satisfactory)"),
-                    l.t("备注", "Note")
-                    ,
+                    e.id("findings"),
+                    e.attrs("findings"),
+                    e.slot("findings"),
+                    e.input("note", l.t("备注", "Note"), ""),
                     l.t("提交结果", "Record result")
                 ));
             }
             if matches!(d.status, Status::Inspected | Status::Held) {
+                let e = errors_for(l, err, "release").prefixed("release-");
                 forms.push(html!(
                     "<form method=\"post\" action=\"/declarations/{}/release\" class=\"action\" id=\"release-form\"><h3>{}</h3>{}{}\
-                     <label>{}<input name=\"note\" id=\"release-note\"></label>\
+                     {}\
                      <label class=\"check\"><input type=\"checkbox\" name=\"permitted_to_enter_only\"> {}</label>\
                      <button type=\"submit\" id=\"release\">{}</button></form>",
                     id,
                     l.t("放行", "Release"),
                     error_for(l, err, "release"),
                     csrf(v),
-                    l.t("备注（扣留或不合格货物放行时必填）", "Note (required for held or non-conforming goods)"),
+                    e.input("note", l.t("备注（扣留或不合格货物放行时必填）", "Note (required for held or non-conforming goods)"), ""),
                     l.t("仅准许入境（两段准入，目的地再检验）", "Permitted to enter only (two-stage access)"),
                     l.t("放行", "Release")
                 ));
             }
             if matches!(d.status, Status::InspectionNotified | Status::InPosition | Status::Inspected | Status::PendingLaboratory) {
+                let e = errors_for(l, err, "hold").prefixed("hold-");
                 forms.push(html!(
                     "<form method=\"post\" action=\"/declarations/{}/hold\" class=\"action\" id=\"hold-form\"><h3>{}</h3>{}{}\
-                     <label>{}<input name=\"reason\" id=\"hold-reason\"></label><button type=\"submit\" class=\"danger\" id=\"hold\">{}</button></form>",
+                     {}<button type=\"submit\" class=\"danger\" id=\"hold\">{}</button></form>",
                     id,
                     l.t("扣留", "Hold"),
                     error_for(l, err, "hold"),
                     csrf(v),
-                    l.t("原因", "Reason"),
+                    e.input("reason", l.t("原因", "Reason"), ""),
                     l.t("扣留", "Hold")
                 ));
             }
             if matches!(d.status, Status::AwaitingArrival | Status::InspectionNotified | Status::InPosition) {
+                let e = errors_for(l, err, "reroute").prefixed("reroute-");
                 forms.push(html!(
                     "<form method=\"post\" action=\"/declarations/{}/reroute\" class=\"action\" id=\"reroute-form\"><h3>{}</h3>{}{}\
-                     <label>{}<select name=\"lane\" id=\"reroute-lane\">{}</select></label><label>{}<input name=\"reason\" id=\"reroute-reason\"></label>\
+                     <label for=\"{}\">{}<select name=\"lane\" id=\"{}\"{}>{}</select>{}</label>{}\
                      <button type=\"submit\" class=\"secondary\" id=\"reroute\">{}</button></form>",
                     id,
                     l.t("改变通道", "Re-route"),
                     error_for(l, err, "reroute"),
                     csrf(v),
+                    e.id("lane"),
                     l.t("改为", "To"),
+                    e.id("lane"),
+                    e.attrs("lane"),
                     lane_options(l, d.lane()),
-                    l.t("原因", "Reason"),
+                    e.slot("lane"),
+                    e.input("reason", l.t("原因", "Reason"), ""),
                     l.t("改变通道", "Re-route")
                 ));
             }
@@ -452,33 +566,32 @@ fn actions(ctx: &Ctx, v: &Viewer, d: &Declaration, err: ActionError<'_>) -> Html
         Role::Terminal if matches!(d.status, Status::InspectionNotified | Status::InPosition) && d.lane().needs_inspection() => {
             let n = d.notice.as_ref();
             let reported: Vec<&str> = d.positions.iter().map(|p| p.container_no.as_str()).collect();
-            let open: Vec<String> =
-                n.map(|n| n.containers.iter().filter(|c| !reported.contains(&c.as_str())).cloned().collect()).unwrap_or_default();
-            let container = if open.is_empty() {
-                html!("<input name=\"container_no\" id=\"container_no\">")
-            } else {
-                html!(
-                    "<select name=\"container_no\" id=\"container_no\">{}</select>",
-                    concat(open.iter().map(|c| html!("<option value=\"{}\">{}</option>", c, c)))
-                )
-            };
-            forms.push(html!(
-                "<form method=\"post\" action=\"/declarations/{}/position\" class=\"action\" id=\"position-form\"><h3>{}</h3>{}{}\
-                 <label>{}<input name=\"record_no\" id=\"record_no\" value=\"{}\"></label><label>{}{}</label>\
-                 <label>{}<input name=\"site_name\" id=\"site_name\"></label><label>{}<input name=\"slot_code\" id=\"slot_code\"></label>\
-                 <button type=\"submit\" id=\"report-position\">{}</button></form>",
-                id,
-                l.t("反馈集装箱到位", "Report a container in position"),
-                error_for(l, err, "position"),
-                csrf(v),
-                l.t("查验记录编号", "Inspection record no."),
-                n.map(|n| n.record_no.clone()).unwrap_or_default(),
-                l.t("集装箱号", "Container no."),
-                container,
-                l.t("查验场地名称", "Inspection site"),
-                l.t("箱位", "Slot"),
-                l.t("反馈到位", "Report in position")
-            ));
+            let noticed: Vec<String> = n.map(|n| n.containers.clone()).unwrap_or_default();
+            let open: Vec<String> = noticed.iter().filter(|c| !reported.contains(&c.as_str())).cloned().collect();
+            // Every container the notice names is reported: nothing is left to report.
+            if noticed.is_empty() || !open.is_empty() {
+                let e = errors_for(l, err, "position");
+                let container = if open.is_empty() {
+                    e.input("container_no", l.t("集装箱号", "Container no."), "")
+                } else {
+                    let options: Vec<(String, String)> = open.iter().map(|c| (c.clone(), c.clone())).collect();
+                    e.select("container_no", l.t("集装箱号", "Container no."), &options, "")
+                };
+                forms.push(html!(
+                    "<form method=\"post\" action=\"/declarations/{}/position\" class=\"action\" id=\"position-form\"><h3>{}</h3>{}{}\
+                     {}{}{}{}\
+                     <button type=\"submit\" id=\"report-position\">{}</button></form>",
+                    id,
+                    l.t("反馈集装箱到位", "Report a container in position"),
+                    error_for(l, err, "position"),
+                    csrf(v),
+                    e.input("record_no", l.t("查验记录编号", "Inspection record no."), &n.map(|n| n.record_no.clone()).unwrap_or_default()),
+                    container,
+                    e.input("site_name", l.t("查验场地名称", "Inspection site"), site),
+                    e.input("slot_code", l.t("箱位", "Slot"), ""),
+                    l.t("反馈到位", "Report in position")
+                ));
+            }
         }
         _ => {}
     }

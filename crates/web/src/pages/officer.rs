@@ -48,7 +48,12 @@ pub async fn queue(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<
             label,
             n,
             if old > 0 {
-                html!(" <span class=\"late\" title=\"{}\">{}</span>", l.t("等待超过 24 小时", "waiting over 24 hours"), format!("⏱{old}"))
+                html!(
+                    " <span class=\"late\" title=\"{}\"><span class=\"sr-only\">{}</span>{}</span>",
+                    l.t("等待超过 24 小时", "waiting over 24 hours"),
+                    l.t("等待超过 24 小时：", "waiting over 24 hours: "),
+                    old
+                )
             } else {
                 Html::new()
             }

@@ -235,3 +235,20 @@ pub async fn logout(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<R
     );
     Ok(res.into_response())
 }
+
+/// Any path no page or API route answers: under `/api/` the API's problem document, elsewhere
+/// the console's "not found" page (with the menu when signed in).
+pub async fn not_found(ctx: Ctx, uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return guomen_service::problem::no_route().await.into_response();
+    }
+    let l = ctx.lang;
+    let body = html!(
+        "<section class=\"panel error-page\" id=\"not-found\"><h1>{}</h1><p>{}</p><p><a href=\"{}\">{}</a></p></section>",
+        l.t("页面不存在", "Page not found"),
+        l.t("这个地址没有页面，请检查链接或从菜单进入。", "There is no page at this address: check the link, or use the menu."),
+        if ctx.viewer.is_some() { "/home" } else { "/" },
+        l.t("返回首页", "Back to the start page")
+    );
+    page_with(&ctx, StatusCode::NOT_FOUND, l.t("页面不存在", "Page not found"), body)
+}

@@ -64,12 +64,18 @@ pub async fn inbox(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<
             .and_then(|x| x.as_array())
             .map(|a| a.iter().filter_map(|c| c.as_str()).collect::<Vec<_>>().join(", "))
             .unwrap_or_default();
+        // A notice that names no container says so, rather than ending in an empty list.
+        let (boxes_zh, boxes_en) = if containers.is_empty() {
+            ("无集装箱（散货或空运件）".to_owned(), "no containers (loose or air cargo)".to_owned())
+        } else {
+            (format!("集装箱 {containers}"), format!("containers {containers}"))
+        };
         let detail = match n.topic.as_str() {
             "inspection.notice" => l.pick(
-                format!("查验记录 {} · 集装箱 {}", n.body["record_no"].as_str().unwrap_or(""), containers),
-                format!("record {} · containers {}", n.body["record_no"].as_str().unwrap_or(""), containers),
+                format!("查验记录 {} · {}", n.body["record_no"].as_str().unwrap_or(""), boxes_zh),
+                format!("record {} · {}", n.body["record_no"].as_str().unwrap_or(""), boxes_en),
             ),
-            "release.notice" => l.pick(format!("可放行提离 · 集装箱 {containers}"), format!("goods may leave · containers {containers}")),
+            "release.notice" => l.pick(format!("可放行提离 · {boxes_zh}"), format!("goods may leave · {boxes_en}")),
             _ => l.pick(n.body["message_zh"].as_str().unwrap_or("").to_owned(), n.body["message_en"].as_str().unwrap_or("").to_owned()),
         };
         html!(

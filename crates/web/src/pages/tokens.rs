@@ -6,7 +6,7 @@
 use super::{api_step, step, Step};
 use crate::form::Form;
 use crate::html;
-use crate::layout::{csrf, notice, page_with, redirect, refusal};
+use crate::layout::{csrf, notice, page_with, redirect};
 use crate::markup::{concat, Html};
 use crate::session::{now_ms, Ctx, PageError, Viewer};
 use crate::WebState;
@@ -136,7 +136,9 @@ pub async fn revoke(State(s): State<WebState>, ctx: Ctx, Path(id): Path<String>,
         RefusalKind::InvalidState => StatusCode::CONFLICT,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    let top = refusal(ctx.lang, &refused);
+    let labels = [("reason", ctx.t("吊销原因", "Reason"))];
+    let top =
+        crate::formkit::summary(ctx.lang, ctx.t("令牌未能吊销", "The token was not revoked"), &refused, &labels, crate::formkit::same);
     if v.role() == Role::Admin {
         super::admin::tokens_page(&s, &ctx, v, top, status).await
     } else {

@@ -131,6 +131,33 @@ fn mandate_ops() -> Vec<(Op, Value)> {
     ]
 }
 
+/// The signing keys and the journal's transparency log, each with the schema of its answer.
+fn transparency_ops() -> Vec<(Op, Value)> {
+    vec![(
+        Op { method: "get", path: "/api/v1/keys", summary: "The public signing keys (Ed25519), current and retired: one key per issuing office and one for the journal's checkpoints; a retired key signs nothing new but verifies what it signed. No sign-in", roles: "anyone", body: None, ok: ("200", "PublicKeySet") },
+        json!({ "$ref": "#/components/schemas/PublicKeySet" }),
+    )]
+}
+
+fn public_key_set_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["keys"],
+        "description": "What `guomen verify-document --keys` reads; `guomen keys --json` prints the same.",
+        "properties": { "keys": { "type": "array", "items": {
+            "type": "object",
+            "required": ["key_id", "owner", "public_key", "created", "retired"],
+            "properties": {
+                "key_id": { "type": "string", "description": "OWNER-<hex of the public key's first 8 bytes>: `2201-9f3c0a…` for office 2201, `JOURNAL-…` for the journal", "examples": ["JOURNAL-5a1e9c0b7d3f2a64"] },
+                "owner": { "type": "string", "description": "`journal`, or the issuing office's 4-digit customs code" },
+                "public_key": { "type": "string", "contentEncoding": "base64", "description": "The 32-byte Ed25519 public key (RFC 8032)" },
+                "created": { "type": "string", "format": "date-time" },
+                "retired": { "type": ["string", "null"], "format": "date-time", "description": "When the key was rotated out; null while it signs" }
+            }
+        } } }
+    })
+}
+
 /// The certificate-of-origin routes, each with the schema of its answer.
 fn origin_ops() -> Vec<(Op, Value)> {
     let one = json!({ "$ref": "#/components/schemas/OriginCertificate" });
@@ -308,8 +335,10 @@ fn rule_schema() -> Value {
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
-    for (op, answer) in
-        ops().into_iter().map(|op| (op, None)).chain(mandate_ops().into_iter().chain(origin_ops()).map(|(op, a)| (op, Some(a))))
+    for (op, answer) in ops()
+        .into_iter()
+        .map(|op| (op, None))
+        .chain(mandate_ops().into_iter().chain(origin_ops()).chain(transparency_ops()).map(|(op, a)| (op, Some(a))))
     {
         let mut o = json!({
             "summary": op.summary,
@@ -383,6 +412,7 @@ pub fn document() -> Value {
                 "InventoryList": inventory_schema,
                 "Lane": { "enum": ["green", "blue", "yellow", "red"] },
                 "MandateGrant": mandate_grant,
+                "PublicKeySet": public_key_set_schema(),
                 "Mandate": mandate,
                 "OriginApplication": origin_application,
                 "OriginCertificate": origin_certificate,

@@ -6,6 +6,7 @@ use guomen_domain::party::{Actor, Role};
 use guomen_domain::risk::RuleSet;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::Refusal;
+use guomen_store::keys::Keyring;
 use guomen_store::{secrets, Location, Store, StoreError};
 use guomen_store::{AdminCommand, RiskCommand};
 use std::path::PathBuf;
@@ -27,6 +28,9 @@ pub struct DataArgs {
     /// Database URL (postgres://…) to use instead of the embedded SQLite database.
     #[arg(long, env = "GUOMEN_DATABASE")]
     pub database: Option<String>,
+    /// File of the signing keys (made with mode 0600 if missing); default DATA/keys.json.
+    #[arg(long, env = "GUOMEN_SIGNING_KEYS")]
+    pub signing_keys: Option<PathBuf>,
 }
 
 impl DataArgs {
@@ -37,8 +41,19 @@ impl DataArgs {
         }
     }
 
+    /// The file of the signing keys: `--signing-keys`, or `DATA/keys.json`.
+    pub fn keys_file(&self) -> PathBuf {
+        self.signing_keys.clone().unwrap_or_else(|| self.data.join("keys.json"))
+    }
+
+    /// The keyring in [`DataArgs::keys_file`].
+    pub fn keyring(&self) -> anyhow::Result<Keyring> {
+        Keyring::open(&self.keys_file()).map_err(|e| anyhow!("{e}"))
+    }
+
     pub async fn open(&self) -> anyhow::Result<Store> {
-        Store::open(&self.location()?).await.map_err(|e| anyhow!("{e}"))
+        let location = self.location()?;
+        Store::open_with(&location, self.keyring()?).await.map_err(|e| anyhow!("{e}"))
     }
 }
 
@@ -161,6 +176,17 @@ pub enum Cmd {
         #[command(subcommand)]
         command: crate::mandate_cmd::MandateCmd,
     },
+    /// The signing keys' public parts (current and retired); `keys rotate` makes new ones.
+    #[command(args_conflicts_with_subcommands = true)]
+    Keys {
+        #[command(subcommand)]
+        command: Option<KeysCmd>,
+        #[command(flatten)]
+        data: DataArgs,
+        /// Print the public key set as JSON, as `GET /api/v1/keys` serves it.
+        #[arg(long)]
+        json: bool,
+    },
     /// The refusal catalogue: every refusal kind and rule code with its HTTP status and meaning.
     Refusals {
         /// Write the Markdown page kept as docs/REFUSALS.md.
@@ -244,6 +270,22 @@ pub enum TokenCmd {
         id: String,
         #[arg(long)]
         reason: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCmd {
+    /// Retire the active key of an issuing office (`--office CODE`) or of the journal
+    /// (`journal`) and make a new one; the retired key stays published, so what it signed stays
+    /// verifiable. A running server signs with the new key from its next signature.
+    Rotate {
+        /// `journal`, for the key that signs the journal's checkpoints.
+        owner: Option<String>,
+        /// The issuing office (4-digit customs code) whose key to rotate.
+        #[arg(long)]
+        office: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -434,6 +476,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Ceb { command } => crate::ceb_cmd::run(command).await,
         Cmd::Guarantee { command } => crate::ceb_cmd::guarantee(command).await,
         Cmd::Mandate { command } => crate::mandate_cmd::run(command).await,
+        Cmd::Keys { command: None, data, json } => {
+            let set = data.keyring()?.public_keys().map_err(|e| anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&set)?);
+            } else {
+                println!("key id\towner\tcreated\tretired\tpublic key (Ed25519, base64)");
+                for k in &set.keys {
+                    println!("{}\t{}\t{}\t{}\t{}", k.key_id, k.owner, k.created, k.retired.as_deref().unwrap_or("-"), k.public_key);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Keys { command: Some(KeysCmd::Rotate { owner, office, data }), .. } => {
+            let owner = match (owner.as_deref(), office.as_deref()) {
+                (Some(o), None) if o.eq_ignore_ascii_case("journal") => guomen_domain::signing::Owner::Journal,
+                (None, Some(code)) => guomen_domain::signing::Owner::Office(
+                    guomen_domain::types::OfficeCode::parse(code).map_err(|e| anyhow!("--office: {} / {}", e.en, e.zh))?,
+                ),
+                _ => bail!("name the key to rotate: `guomen keys rotate journal` or `guomen keys rotate --office CODE`"),
+            };
+            let ring = data.keyring()?;
+            let r = ring.rotate(&owner).map_err(|e| anyhow!("{e}"))?;
+            match r.retired {
+                Some(old) => println!("key {old} retired (still published); {} now signs for {owner}", r.key_id),
+                None => println!("{owner} had no key; {} now signs for it", r.key_id),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Refusals { markdown } => {
             print!("{}", crate::refusals::text(markdown));
             Ok(ExitCode::SUCCESS)

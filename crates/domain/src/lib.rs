@@ -22,6 +22,7 @@ pub mod party;
 pub mod quarantine;
 pub mod risk;
 pub mod signin;
+pub mod signing;
 pub mod token;
 pub mod types;
 

@@ -17,6 +17,7 @@ mod families;
 pub mod field;
 mod journal;
 mod kernel;
+pub mod keys;
 pub mod mandate;
 mod migrations;
 mod numbering;
@@ -68,6 +69,8 @@ pub struct Store {
     security: Arc<security::SecuritySettings>,
     /// Asks the SQLite checkpointer for a truncating checkpoint (None on PostgreSQL).
     truncate: Option<mpsc::Sender<kernel::TruncateRequest>>,
+    /// The signing keys (`keys.rs`).
+    keys: Arc<keys::Keyring>,
 }
 
 /// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process; the
@@ -75,8 +78,18 @@ pub struct Store {
 const WRITER_LOCK: i32 = 0x6775_6f6d;
 
 impl Store {
-    /// Opens (creating and migrating if needed) the store and starts its writer.
+    /// Opens (creating and migrating if needed) the store and starts its writer, with the
+    /// keyring beside it ([`keys::Keyring::beside`]).
     pub async fn open(loc: &Location) -> Result<Store, StoreError> {
+        let keys = keys::Keyring::beside(loc).map_err(|e| StoreError::Open(e.to_string()))?;
+        Store::open_with(loc, keys).await
+    }
+
+    /// Opens the store with the signing keys in `keys`; the journal's key is made now if the
+    /// keyring has none, so a key file that cannot be written is found at start-up.
+    pub async fn open_with(loc: &Location, keys: keys::Keyring) -> Result<Store, StoreError> {
+        keys.signer(&guomen_domain::signing::Owner::Journal).map_err(|e| StoreError::Open(e.to_string()))?;
+        let keys = Arc::new(keys);
         let mut conn = kernel::connect_writer(loc).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         if loc.engine == Engine::Sqlite {
             conn.execute(kernel::SQLITE_WRITER_PRAGMAS).await?;
@@ -132,6 +145,7 @@ impl Store {
             tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
             security: Arc::new(security::SecuritySettings::default()),
             truncate,
+            keys,
         })
     }
 
@@ -160,8 +174,9 @@ impl Store {
         (self.stats.execute_us.load(Relaxed), self.stats.flush_us.load(Relaxed), self.stats.commit_us.load(Relaxed))
     }
 
-    /// Opens an existing store for reading only: no writer, no writer lock, no migrations.
-    /// `guomen verify` uses it, so it can check a database another process is writing to.
+    /// Opens an existing store for reading only: no writer, no writer lock, no migrations, and
+    /// a keyring in memory. `guomen verify` uses it, so it can check a database another process
+    /// is writing to.
     pub async fn open_read_only(loc: &Location) -> Result<Store, StoreError> {
         let read = kernel::connect_readers(loc, 2).await.map_err(|e| StoreError::Open(format!("cannot open {}: {e}", redact(&loc.url))))?;
         let (jobs, _) = mpsc::channel(1);
@@ -178,6 +193,7 @@ impl Store {
             tokens: Arc::new(tokens::TokenCache::new(tokens::TOKEN_CACHE_MS)),
             security: Arc::new(security::SecuritySettings::default()),
             truncate: None,
+            keys: Arc::new(keys::Keyring::ephemeral()),
         })
     }
 
@@ -198,6 +214,12 @@ impl Store {
     pub fn with_token_cache_ms(mut self, ms: i64) -> Store {
         self.tokens = Arc::new(tokens::TokenCache::new(ms));
         self
+    }
+
+    /// The signing keys: documents are signed with their office's key, checkpoints with the
+    /// journal's.
+    pub fn keyring(&self) -> &keys::Keyring {
+        &self.keys
     }
 
     pub fn engine(&self) -> Engine {

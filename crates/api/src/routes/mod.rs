@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/healthz", get(system::healthz))
         .route("/api/v1/openapi.json", get(system::openapi))
         .route("/api/v1/journal/verify", get(system::verify))
+        .route("/api/v1/keys", get(system::keys))
         .route("/api/v1/declarations", post(declarations::file).get(declarations::list))
         .route("/api/v1/declarations/{id}", get(declarations::show))
         .route("/api/v1/declarations/{id}/complete", post(declarations::complete))

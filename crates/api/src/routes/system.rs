@@ -21,6 +21,12 @@ pub async fn openapi() -> Json<Value> {
     Json(crate::openapi::document())
 }
 
+/// `GET /api/v1/keys` — the public signing keys, current and retired (no sign-in): what anyone
+/// needs to verify a document or a checkpoint offline.
+pub async fn keys(State(s): State<AppState>) -> Result<Json<guomen_domain::signing::PublicKeySet>, ApiError> {
+    s.store.keyring().public_keys().map(Json).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 /// Most differences one answer lists (the rest are counted).
 const MAX_LIMIT: usize = 1000;
 

@@ -24,6 +24,7 @@ mod refusals;
 mod security;
 mod spine;
 mod targeting;
+mod transparency;
 mod views;
 mod visitor;
 mod webdriver;

@@ -14,6 +14,7 @@ mod e2e;
 mod raw;
 mod report;
 mod target;
+mod targeting;
 
 use anyhow::{bail, Context};
 use std::process::ExitCode;
@@ -51,12 +52,15 @@ pub enum BenchCmd {
     Ceb(ceb::CebBenchArgs),
     /// Server time of the console's officer queue and dashboard with a big store (see docs/PERFORMANCE.md).
     Console(console::ConsoleArgs),
+    /// Decisions per second of the targeting engine alone, with the criteria index and by scanning every criterion.
+    Targeting(targeting::TargetingArgs),
 }
 
 pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     match args.which {
         Some(BenchCmd::Ceb(a)) => return ceb::run(a).await,
         Some(BenchCmd::Console(a)) => return console::run(a).await,
+        Some(BenchCmd::Targeting(a)) => return targeting::run_bench(a),
         None => {}
     }
     if args.declarations == 0 || args.concurrency == 0 {

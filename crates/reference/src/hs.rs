@@ -76,6 +76,11 @@ pub fn search(query: &str, limit: usize) -> Vec<HsEntry> {
     hits
 }
 
+/// Every entry, ordered by code.
+pub fn all() -> &'static [HsEntry] {
+    &table().entries
+}
+
 /// Number of entries in the table.
 pub fn len() -> usize {
     table().entries.len()

@@ -223,6 +223,9 @@ pub struct RuleSet {
     /// 身份冒用 — thresholds of the cross-border e-commerce identity-theft guard.
     #[serde(default)]
     pub identity_guard: crate::ceb::IdentityGuard,
+    /// The criteria indexed for deciding, built on first use (see [`super::index`]).
+    #[serde(skip)]
+    pub index: super::index::IndexCell,
 }
 
 impl Default for RuleSet {
@@ -235,6 +238,7 @@ impl Default for RuleSet {
             lists: BTreeMap::new(),
             criteria: Vec::new(),
             identity_guard: crate::ceb::IdentityGuard::default(),
+            index: Default::default(),
         }
     }
 }

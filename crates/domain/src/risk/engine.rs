@@ -2,6 +2,7 @@
 //! give the same decision, which is how any past decision is replayed.
 
 use super::criterion::{percent_to_bp, CheckType, Criterion, Lane, ListField, RuleSet};
+use super::index::Candidates;
 use super::rng::Draws;
 use crate::declaration::{DeclarationContent, IeFlag};
 use crate::party::CreditGrade;
@@ -132,8 +133,30 @@ pub fn decide(content: &DeclarationContent, grade: CreditGrade, rules: &RuleSet,
     assess(&Subject::of_declaration(content), grade, rules, seed)
 }
 
-/// Applies the rule set to any record seen as a [`Subject`].
+/// Applies the rule set to any record seen as a [`Subject`]. The criteria that may hit come
+/// from the rule set's index; each is then decided by its own conditions, in rule-set order, so
+/// the decision (hits, their order and their draws) is the one a scan of every criterion makes.
 pub fn assess(content: &Subject<'_>, grade: CreditGrade, rules: &RuleSet, seed: u64) -> Decision {
+    let index = rules.index();
+    let mut candidates = Candidates::default();
+    index.candidates(content, &mut candidates);
+    assess_over(content, grade, rules, seed, candidates.as_slice().iter().map(|&i| &rules.criteria[i as usize]))
+}
+
+/// [`assess`] by scanning every criterion, without the index: the reference the index is
+/// tested and measured against.
+#[doc(hidden)]
+pub fn assess_linear(content: &Subject<'_>, grade: CreditGrade, rules: &RuleSet, seed: u64) -> Decision {
+    assess_over(content, grade, rules, seed, rules.criteria.iter())
+}
+
+fn assess_over<'r>(
+    content: &Subject<'_>,
+    grade: CreditGrade,
+    rules: &'r RuleSet,
+    seed: u64,
+    criteria: impl Iterator<Item = &'r Criterion>,
+) -> Decision {
     let mut draws = Draws::new(seed);
     let factor = rules.grade_modifiers.factor(grade);
     let modify = |bp: u32| -> u32 {
@@ -145,7 +168,7 @@ pub fn assess(content: &Subject<'_>, grade: CreditGrade, rules: &RuleSet, seed: 
     };
 
     let mut hits = Vec::new();
-    for c in rules.criteria.iter().filter(|c| c.active) {
+    for c in criteria.filter(|c| c.active) {
         if let Some((items, reasons)) = matches(c, content, grade, rules) {
             let rate_bp = percent_to_bp(c.rate_percent);
             let effective_rate_bp = modify(rate_bp);

@@ -3,10 +3,13 @@
 
 mod criterion;
 mod engine;
+pub mod index;
 mod rng;
+pub mod samples;
 
 pub use criterion::*;
-pub use engine::{assess, decide, Decision, Hit, RandomDraw, Reason, Subject, SubjectItem};
+pub use engine::{assess, assess_linear, decide, Decision, Hit, RandomDraw, Reason, Subject, SubjectItem};
+pub use index::CriteriaIndex;
 pub use rng::Draws;
 
 #[cfg(test)]

@@ -39,6 +39,8 @@ pub struct RiskState {
 impl RiskState {
     pub async fn load(conn: &mut AnyConnection) -> Result<RiskState, sqlx::Error> {
         let rules = Arc::new(read::current_rules_on(conn).await?);
+        // Index the criteria now rather than on the first decision.
+        rules.index();
         let (published, _) = watch::channel(rules.clone());
         Ok(RiskState { rules, published })
     }
@@ -110,6 +112,7 @@ async fn publish(tx: &mut Tx<'_>, state: &mut RiskState, rows: &mut RiskRows, ne
     let row = ruleset_row(&published, &changed, reason, &tx.who, tx.at);
     bind_row(sqlx::query(&RULESETS.insert_sql(&[])), row).execute(&mut *tx.conn).await?;
     let rules = Arc::new(published);
+    rules.index();
     state.rules = rules.clone();
     rows.touched_rules = true;
     Ok(Ok(rules))

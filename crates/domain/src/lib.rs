@@ -24,6 +24,7 @@ pub mod risk;
 pub mod signin;
 pub mod signing;
 pub mod token;
+pub mod transparency;
 pub mod types;
 
 pub use error::{FieldError, Refusal, RefusalKind, Rule};

@@ -546,6 +546,17 @@ rules! {
             "A webhook URL reaches an internal address (loopback, private, link-local…).",
             "推送地址指向内部地址（本机、私网、链路本地等）。";
     }
+    "Transparency log", "透明日志" {
+        ProofEntry = "proof_entry", 422,
+            "The entry an inclusion proof is asked for is not in the tree of the size asked (entries are numbered from 1 to the tree size).",
+            "所请求包含证明的日志条目不在所指大小的树中（条目编号为 1 至树的大小）。";
+        ConsistencyRange = "consistency_range", 422,
+            "A consistency proof is asked from a size of 0, or from a size larger than the one it is to.",
+            "一致性证明的起始大小为 0，或大于目标大小。";
+        TreeSize = "tree_size", 422,
+            "A tree size is 0, or larger than the journal's tree now is.",
+            "树的大小为 0，或大于日志树当前的大小。";
+    }
 }
 
 impl Rule {

@@ -133,10 +133,63 @@ fn mandate_ops() -> Vec<(Op, Value)> {
 
 /// The signing keys and the journal's transparency log, each with the schema of its answer.
 fn transparency_ops() -> Vec<(Op, Value)> {
-    vec![(
-        Op { method: "get", path: "/api/v1/keys", summary: "The public signing keys (Ed25519), current and retired: one key per issuing office and one for the journal's checkpoints; a retired key signs nothing new but verifies what it signed. No sign-in", roles: "anyone", body: None, ok: ("200", "PublicKeySet") },
-        json!({ "$ref": "#/components/schemas/PublicKeySet" }),
-    )]
+    let hashes = json!({ "type": "array", "items": { "$ref": "#/components/schemas/TreeHash" } });
+    vec![
+        (
+            Op { method: "get", path: "/api/v1/keys", summary: "The public signing keys (Ed25519), current and retired: one key per issuing office and one for the journal's checkpoints; a retired key signs nothing new but verifies what it signed. No sign-in", roles: "anyone", body: None, ok: ("200", "PublicKeySet") },
+            json!({ "$ref": "#/components/schemas/PublicKeySet" }),
+        ),
+        (
+            Op { method: "get", path: "/api/v1/journal/checkpoint", summary: "The latest signed checkpoint of the journal's Merkle tree (RFC 6962): its size, root hash, when and with which journal key it was signed. Signed at least every N entries or T seconds (`guomen serve --checkpoint-entries/--checkpoint-seconds`); 404 before the first. Keep one to check later that the journal extends it (`guomen verify --checkpoint FILE`). No sign-in", roles: "anyone", body: None, ok: ("200", "Checkpoint") },
+            json!({ "$ref": "#/components/schemas/Checkpoint" }),
+        ),
+        (
+            Op { method: "get", path: "/api/v1/journal/proof/inclusion", summary: "The inclusion proof (audit path, RFC 6962 §2.1.1) of journal entry `entry` in the tree of `size` entries (default: the latest checkpoint's). The leaf is SHA-256(0x00 ‖ the entry's hash), leaf_index = entry − 1. No sign-in", roles: "anyone", body: None, ok: ("200", "{leaf_index, tree_size, audit_path}") },
+            json!({ "type": "object", "required": ["leaf_index", "tree_size", "audit_path"], "properties": {
+                "leaf_index": { "type": "integer", "minimum": 0, "description": "The entry's sequence number − 1" },
+                "tree_size": { "type": "integer", "minimum": 1 },
+                "audit_path": { "allOf": [hashes.clone()], "description": "From the leaf's sibling up" }
+            } }),
+        ),
+        (
+            Op { method: "get", path: "/api/v1/journal/proof/consistency", summary: "The consistency proof (RFC 6962 §2.1.2) that the tree of `to` entries (default: the latest checkpoint's) extends the tree of `from` entries. No sign-in", roles: "anyone", body: None, ok: ("200", "{from, to, proof}") },
+            json!({ "type": "object", "required": ["from", "to", "proof"], "properties": {
+                "from": { "type": "integer", "minimum": 1 }, "to": { "type": "integer", "minimum": 1 }, "proof": hashes
+            } }),
+        ),
+    ]
+}
+
+/// The query parameters of the operations that take some.
+fn query_parameters(path: &str) -> Vec<Value> {
+    let size = |name: &str, required: bool, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": { "type": "integer", "minimum": 1 }, "description": description });
+    match path {
+        "/api/v1/journal/proof/inclusion" => vec![
+            size("entry", true, "The journal entry's sequence number (from 1)"),
+            size("size", false, "The tree size the proof is to; default the latest checkpoint's"),
+        ],
+        "/api/v1/journal/proof/consistency" => {
+            vec![size("from", true, "The older tree's size"), size("to", false, "The newer tree's size; default the latest checkpoint's")]
+        }
+        _ => vec![],
+    }
+}
+
+fn checkpoint_schemas() -> (Value, Value) {
+    let hash = json!({ "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "A SHA-256 hash of the journal's Merkle tree, lowercase hex" });
+    let checkpoint = json!({
+        "type": "object",
+        "required": ["tree_size", "root_hash", "timestamp", "key_id", "signature"],
+        "description": "What `guomen verify --checkpoint FILE` reads. The signature (purpose `journal-checkpoint`) is over the canonical JSON (keys sorted, no whitespace) of the other four fields.",
+        "properties": {
+            "tree_size": { "type": "integer", "minimum": 1, "description": "Journal entries the tree covers (entries 1 to tree_size)" },
+            "root_hash": { "$ref": "#/components/schemas/TreeHash" },
+            "timestamp": { "type": "string", "format": "date-time", "pattern": "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$", "description": "When it was signed, UTC, milliseconds" },
+            "key_id": { "type": "string", "description": "The journal key that signed it (`JOURNAL-…`, in `GET /api/v1/keys`)" },
+            "signature": { "type": "string", "contentEncoding": "base64", "description": "Ed25519, 64 bytes" }
+        }
+    });
+    (hash, checkpoint)
 }
 
 fn public_key_set_schema() -> Value {
@@ -364,6 +417,7 @@ pub fn document() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
+        let params: Vec<Value> = params.into_iter().chain(query_parameters(op.path)).collect();
         if !params.is_empty() {
             o["parameters"] = json!(params);
         }
@@ -384,6 +438,7 @@ pub fn document() -> Value {
     );
     let (mandate_grant, mandate) = mandate_schemas();
     let (origin_application, origin_certificate) = origin_schemas();
+    let (tree_hash, checkpoint) = checkpoint_schemas();
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -413,6 +468,8 @@ pub fn document() -> Value {
                 "Lane": { "enum": ["green", "blue", "yellow", "red"] },
                 "MandateGrant": mandate_grant,
                 "PublicKeySet": public_key_set_schema(),
+                "Checkpoint": checkpoint,
+                "TreeHash": tree_hash,
                 "Mandate": mandate,
                 "OriginApplication": origin_application,
                 "OriginCertificate": origin_certificate,

@@ -75,6 +75,17 @@ pub struct SecurityArgs {
     pub public_url: Option<String>,
 }
 
+/// When `serve` signs a checkpoint of the journal's Merkle tree.
+#[derive(Args, Debug, Clone)]
+pub struct CheckpointArgs {
+    /// Sign a checkpoint once this many journal entries wait for one (1 or more).
+    #[arg(long, env = "GUOMEN_CHECKPOINT_ENTRIES", default_value_t = guomen_store::CheckpointPolicy::DEFAULT_ENTRIES, value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_entries: u64,
+    /// Sign a checkpoint this many seconds after the last, if any entry waits for one (1 or more).
+    #[arg(long, env = "GUOMEN_CHECKPOINT_SECONDS", default_value_t = guomen_store::CheckpointPolicy::DEFAULT_SECONDS, value_parser = clap::value_parser!(u64).range(1..))]
+    pub checkpoint_seconds: u64,
+}
+
 impl SecurityArgs {
     /// The settings, with the security log opened (`DATA/security.log` unless told otherwise).
     pub fn settings(&self, data_dir: &std::path::Path) -> anyhow::Result<guomen_store::security::SecuritySettings> {
@@ -121,14 +132,17 @@ pub enum Cmd {
         webhook_allow_private: bool,
         #[command(flatten)]
         security: SecurityArgs,
+        #[command(flatten)]
+        checkpoints: CheckpointArgs,
     },
     /// Fill DIR with a realistic demo port and print the demo users.
     Demo {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Verify the journal's hash chain (and with --views every view against the journal); exits
-    /// non-zero on any break or difference.
+    /// Verify the journal's hash chain (and with --views every view against the journal, with
+    /// --checkpoint that it extends a checkpoint kept elsewhere); exits non-zero on any break or
+    /// difference.
     Verify {
         #[command(flatten)]
         data: DataArgs,
@@ -138,6 +152,19 @@ pub enum Cmd {
         /// Most differences listed (all are counted).
         #[arg(long, default_value_t = 1000)]
         limit: usize,
+        /// A checkpoint as `GET /api/v1/journal/checkpoint` serves it: check its signature, then
+        /// that the journal extends it (not truncated below it, not rewritten).
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The public keys to check the checkpoint's signature with, as `GET /api/v1/keys`
+        /// serves them; default the data directory's key file.
+        #[arg(long, requires = "checkpoint")]
+        keys: Option<PathBuf>,
+    },
+    /// The journal's transparency log: its signed checkpoints.
+    Journal {
+        #[command(subcommand)]
+        command: crate::journal_cmd::JournalCmd,
     },
     /// Manage enterprises.
     Enterprise {
@@ -335,6 +362,14 @@ fn print_views(v: &guomen_store::ViewsReport) {
     println!("not in the journal by design, so not checked: {}", skipped.join(", "));
 }
 
+/// Refuses a data directory that holds no database (rather than making an empty one).
+pub fn require_database(data: &DataArgs) -> anyhow::Result<()> {
+    if data.database.is_none() && !data.data.join("guomen.db").exists() {
+        bail!("{} holds no Guomen database to verify", data.data.display());
+    }
+    Ok(())
+}
+
 fn store_err(e: StoreError) -> anyhow::Error {
     match e {
         StoreError::Refused(r) => anyhow!("{}", refusal_text(&r)),
@@ -359,8 +394,8 @@ fn parse_code(s: Option<&str>) -> anyhow::Result<Option<CustomsCode>> {
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Cmd::Serve { data, listen, demo, webhook_allow_private, security } => {
-            crate::serve::run(&data, &listen, demo, webhook_allow_private, &security).await
+        Cmd::Serve { data, listen, demo, webhook_allow_private, security, checkpoints } => {
+            crate::serve::run(&data, &listen, demo, webhook_allow_private, &security, &checkpoints).await
         }
         Cmd::Demo { data } => {
             let store = data.open().await?;
@@ -371,20 +406,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{summary}");
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Verify { data, views, limit } => {
-            if data.database.is_none() && !data.data.join("guomen.db").exists() {
-                bail!("{} holds no Guomen database to verify", data.data.display());
-            }
+        Cmd::Verify { data, views, limit, checkpoint, keys } => {
+            require_database(&data)?;
             let store = Store::open_read_only(&data.location()?).await.map_err(|e| anyhow!("{e}"))?;
-            let r = store.verify().await.map_err(store_err)?;
-            let mut ok = match r.first_break {
+            let mut ok = match checkpoint {
+                // The chain is walked there too, with the tree recomputed beside it.
+                Some(file) => crate::journal_cmd::verify_against(&store, &data, &file, keys.as_deref()).await?,
                 None => {
-                    println!("journal verified: {} entries, chain intact", r.checked);
-                    true
-                }
-                Some(b) => {
-                    println!("journal BROKEN after {} good entries: {b}", r.checked);
-                    false
+                    let r = store.verify().await.map_err(store_err)?;
+                    match r.first_break {
+                        None => {
+                            println!("journal verified: {} entries, chain intact", r.checked);
+                            true
+                        }
+                        Some(b) => {
+                            println!("journal BROKEN after {} good entries: {b}", r.checked);
+                            false
+                        }
+                    }
                 }
             };
             if views {
@@ -472,6 +511,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Journal { command } => crate::journal_cmd::run(command).await,
         Cmd::Bench(args) => crate::bench::run(args).await,
         Cmd::Ceb { command } => crate::ceb_cmd::run(command).await,
         Cmd::Guarantee { command } => crate::ceb_cmd::guarantee(command).await,

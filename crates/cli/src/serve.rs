@@ -1,6 +1,6 @@
 //! `guomen serve`: the API, the webhook dispatcher, and a clean shutdown.
 
-use crate::cli::{DataArgs, SecurityArgs};
+use crate::cli::{CheckpointArgs, DataArgs, SecurityArgs};
 use anyhow::{anyhow, Context};
 use std::process::ExitCode;
 
@@ -10,9 +10,11 @@ pub async fn run(
     demo: bool,
     webhook_allow_private: bool,
     security: &SecurityArgs,
+    checkpoints: &CheckpointArgs,
 ) -> anyhow::Result<ExitCode> {
     let settings = security.settings(&data.data)?;
     let store = data.open().await?.with_security(settings);
+    store.set_checkpoint_policy(checkpoints.checkpoint_entries, checkpoints.checkpoint_seconds);
     if demo && store.count("declarations").await.map_err(|e| anyhow!("{e}"))? == 0 {
         let summary = crate::demo::run(&store).await?;
         println!("{summary}");
@@ -26,12 +28,16 @@ pub async fn run(
     println!("Guomen is serving on http://{addr}/ (console at /, API under /api/v1, OpenAPI at /api/v1/openapi.json)");
     let files = data.data.join("files");
     let web = guomen_web::router_for(store.clone(), reach);
-    let mut state = guomen_api::AppState::new(store, files);
+    let mut state = guomen_api::AppState::new(store.clone(), files);
     state.webhooks = reach;
     let app = guomen_api::router_for(state).merge(web);
     // The client's address comes from the socket (or a trusted proxy's X-Forwarded-For).
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown()).await?;
     dispatcher.abort();
+    // The last entries written get their checkpoint before the server goes.
+    if let Err(e) = store.sign_checkpoint().await {
+        tracing::warn!(error = %e, "cannot sign the journal's last checkpoint");
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -66,6 +66,13 @@ impl Store {
 
     /// Walks the whole journal and checks every link of the chain.
     pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.walk_chain(|_| {}).await
+    }
+
+    /// Walks the whole journal, checking every link of the chain, and hands each entry's hash,
+    /// as recomputed from its fields and found to match, to `visit`, in sequence order, until
+    /// the first break.
+    pub(crate) async fn walk_chain(&self, mut visit: impl FnMut(&str)) -> Result<VerifyReport, StoreError> {
         let mut v = Verifier::default();
         let mut after = 0i64;
         loop {
@@ -93,6 +100,7 @@ impl Store {
                 if let Err(b) = v.check(&fields, &prev, &hash) {
                     return Ok(VerifyReport { checked: v.checked, first_break: Some(b) });
                 }
+                visit(&hash);
                 after = seq;
             }
         }

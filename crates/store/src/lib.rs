@@ -27,6 +27,7 @@ mod replay;
 pub mod risk;
 pub mod secrets;
 pub mod security;
+mod transparency;
 
 pub use admin::read::SubscriptionState;
 pub use admin::{tokens, AdminCommand, Directory};
@@ -36,7 +37,7 @@ pub use delivery::read::{OutboxMessage, PendingDelivery};
 pub use delivery::{DeliveryCommand, DeliveryUpdate};
 pub use families::{Command, Outcome};
 pub use journal::{TimelineEntry, VerifyReport};
-pub use kernel::{connect_writer, Engine, Location, StoreError};
+pub use kernel::{connect_writer, CheckpointPolicy, Engine, Location, StoreError};
 pub use mandate::read::MandateFilter;
 pub use mandate::MandateCommand;
 pub use origin::{OriginCommand, OriginFilter};
@@ -44,6 +45,7 @@ pub use quarantine::figures::*;
 pub use replay::{DiffKind, Difference, ViewsReport, NOT_CHECKED};
 pub use risk::read::RulesVersion;
 pub use risk::RiskCommand;
+pub use transparency::{CheckpointCheck, CheckpointFinding, ConsistencyProof, InclusionProof};
 
 use families::Registry;
 use guomen_domain::party::Actor;
@@ -71,6 +73,10 @@ pub struct Store {
     truncate: Option<mpsc::Sender<kernel::TruncateRequest>>,
     /// The signing keys (`keys.rs`).
     keys: Arc<keys::Keyring>,
+    /// Asks the writer for what is not a command (a checkpoint now).
+    requests: mpsc::Sender<kernel::Request>,
+    /// When the writer signs a checkpoint of the journal's tree (`transparency.rs`).
+    checkpoints: Arc<kernel::CheckpointPolicy>,
 }
 
 /// Arbitrary constant naming the PostgreSQL advisory lock held by the one writing process; the
@@ -115,6 +121,7 @@ impl Store {
             }
         }
         kernel::migrate(&mut conn, loc.engine, migrations::MIGRATIONS).await?;
+        kernel::build_if_needed(&mut conn).await?;
         declaration::views::rebuild_if_needed(&mut conn).await?;
         ceb::backfill_buyer_names_if_needed(&mut conn).await?;
         let read = kernel::connect_readers(loc, 8).await?;
@@ -125,8 +132,18 @@ impl Store {
         let (outbox, _) = broadcast::channel(1024);
         let (jobs, rx) = mpsc::channel(kernel::MAX_BATCH * 8);
         let stats = Arc::new(WriterStats::default());
-        let w = Writer::<Registry> { stats: stats.clone(), conn, head, state, outbox_tx: outbox.clone() };
-        tokio::spawn(w.run(rx));
+        let checkpoints = Arc::new(kernel::CheckpointPolicy::default());
+        let (requests, requests_rx) = mpsc::channel(16);
+        let w = Writer::<Registry> {
+            stats: stats.clone(),
+            conn,
+            head,
+            state,
+            outbox_tx: outbox.clone(),
+            keys: keys.clone(),
+            policy: checkpoints.clone(),
+        };
+        tokio::spawn(w.run(rx, requests_rx));
         let truncate = if loc.engine == Engine::Sqlite {
             let (tx, rx) = mpsc::channel(4);
             tokio::spawn(kernel::checkpointer(loc.clone(), jobs.downgrade(), rx));
@@ -146,6 +163,8 @@ impl Store {
             security: Arc::new(security::SecuritySettings::default()),
             truncate,
             keys,
+            requests,
+            checkpoints,
         })
     }
 
@@ -194,6 +213,8 @@ impl Store {
             security: Arc::new(security::SecuritySettings::default()),
             truncate: None,
             keys: Arc::new(keys::Keyring::ephemeral()),
+            requests: mpsc::channel(1).0,
+            checkpoints: Arc::new(kernel::CheckpointPolicy::default()),
         })
     }
 

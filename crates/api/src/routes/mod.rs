@@ -13,6 +13,7 @@ mod quarantine;
 mod rules;
 mod system;
 pub mod tokens;
+mod transparency;
 
 use crate::AppState;
 use axum::routing::{get, post, put};
@@ -24,6 +25,9 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/openapi.json", get(system::openapi))
         .route("/api/v1/journal/verify", get(system::verify))
         .route("/api/v1/keys", get(system::keys))
+        .route("/api/v1/journal/checkpoint", get(transparency::checkpoint))
+        .route("/api/v1/journal/proof/inclusion", get(transparency::inclusion))
+        .route("/api/v1/journal/proof/consistency", get(transparency::consistency))
         .route("/api/v1/declarations", post(declarations::file).get(declarations::list))
         .route("/api/v1/declarations/{id}", get(declarations::show))
         .route("/api/v1/declarations/{id}/complete", post(declarations::complete))

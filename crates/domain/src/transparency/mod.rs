@@ -28,8 +28,7 @@ mod proof;
 pub use checkpoint::{format_timestamp, parse_timestamp, Checkpoint};
 pub use merkle::{empty_root, leaf_hash, leaf_of_entry, node_hash, Frontier, Hash, Node};
 pub use proof::{
-    consistency_plan, inclusion_plan, root_from_inclusion, roots_from_consistency, verify_consistency, verify_inclusion, Plan,
-    ProofInvalid,
+    consistency_plan, inclusion_plan, root_from_inclusion, roots_from_consistency, verify_consistency, verify_inclusion, Plan, ProofInvalid,
 };
 
 #[cfg(test)]

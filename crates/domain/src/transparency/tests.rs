@@ -146,7 +146,10 @@ fn the_certificate_transparency_test_vectors() {
     );
     assert_eq!(
         consistency(2, 5),
-        h(&["5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e", "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"])
+        h(&[
+            "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
+            "bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"
+        ])
     );
 }
 
@@ -283,11 +286,7 @@ fn a_checkpoint_round_trips_and_verifies_with_the_public_keys_alone() {
     assert_eq!(serde_json::to_value(&cp).unwrap(), cp.to_json());
 
     // Any field changed: the signature no longer holds.
-    for (from, to) in [
-        ("\"tree_size\":5", "\"tree_size\":4"),
-        ("40.125Z", "40.126Z"),
-        (&hex::encode(root)[..4], "0000"),
-    ] {
+    for (from, to) in [("\"tree_size\":5", "\"tree_size\":4"), ("40.125Z", "40.126Z"), (&hex::encode(root)[..4], "0000")] {
         let forged = Checkpoint::parse(&text.replacen(from, to, 1)).unwrap();
         assert!(matches!(forged.verify(&set), Err(VerifyError::Mismatch(_))), "{from} → {to}");
     }

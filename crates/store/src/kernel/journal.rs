@@ -1,9 +1,12 @@
 //! The journal, the outbox and the small bookkeeping every family shares: the hash chain's
-//! head, webhook deliveries, idempotency keys and named counters. A batch buffers their rows in
-//! [`Written`]; [`Journal`] is what one command sees of them.
+//! head and its Merkle tree (`tree.rs`), webhook deliveries, idempotency keys and named
+//! counters. A batch buffers their rows in [`Written`]; [`Journal`] is what one command sees of
+//! them.
 
 use super::sql::{insert, Val, COUNTERS};
+use super::tree::{checkpoint_row, Tree, INSERT_CHECKPOINT, INSERT_NODES};
 use guomen_domain::journal::{entry_hash, EntryFields, GENESIS};
+use guomen_domain::transparency::Checkpoint;
 use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, HashMap};
@@ -23,6 +26,8 @@ pub struct Head {
     subscriptions: Vec<(String, Option<String>)>,
     /// Counters as last committed (read once, then kept).
     counters: HashMap<String, i64>,
+    /// The Merkle tree over the entries, and when it was last checkpointed.
+    pub(super) tree: Tree,
 }
 
 impl Head {
@@ -38,13 +43,17 @@ impl Head {
             .iter()
             .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<Option<String>, _>(1)?)))
             .collect::<Result<_, sqlx::Error>>()?;
-        Ok(Head { last_seq, last_hash, last_outbox: last_outbox.unwrap_or(0), subscriptions, counters: HashMap::new() })
+        let tree = Tree::load(conn).await?;
+        Ok(Head { last_seq, last_hash, last_outbox: last_outbox.unwrap_or(0), subscriptions, counters: HashMap::new(), tree })
     }
 
     /// Takes the counters a committed batch wrote.
     pub(super) fn committed(&mut self, written: &Written) {
         for (k, v) in &written.counters {
             self.counters.insert(k.clone(), *v);
+        }
+        if let Some(cp) = &written.checkpoint {
+            self.tree.signed(cp);
         }
     }
 }
@@ -53,6 +62,10 @@ impl Head {
 #[derive(Default)]
 pub struct Written {
     journal: Vec<Vec<Val>>,
+    /// The tree's subtrees the batch's entries completed.
+    tree: Vec<Vec<Val>>,
+    /// The checkpoint signed into this batch, if one was due.
+    pub(super) checkpoint: Option<Checkpoint>,
     outbox: Vec<Vec<Val>>,
     deliveries: Vec<Vec<Val>>,
     idempotency: Vec<Vec<Val>>,
@@ -64,7 +77,8 @@ pub struct Written {
 }
 
 impl Written {
-    /// Writes the journal entries; done first, before the families' rows.
+    /// Writes the journal entries, the tree's subtrees and the checkpoint; done first, before
+    /// the families' rows.
     pub(super) async fn flush_journal(&mut self, conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         insert(
             conn,
@@ -73,7 +87,12 @@ impl Written {
             std::mem::take(&mut self.journal),
             "",
         )
-        .await
+        .await?;
+        insert(conn, INSERT_NODES, 3, std::mem::take(&mut self.tree), "").await?;
+        if let Some(cp) = &self.checkpoint {
+            insert(conn, INSERT_CHECKPOINT, 5, vec![checkpoint_row(cp)], "").await?;
+        }
+        Ok(())
     }
 
     /// Writes outbox messages, their deliveries, idempotency keys and counters.
@@ -125,6 +144,7 @@ impl<'a> Journal<'a> {
         let seq = self.head.last_seq + 1;
         let fields = EntryFields { seq, stream: &stream, kind: entry.kind(), actor, at_ms, payload: &payload };
         let hash = entry_hash(&self.head.last_hash, &fields);
+        self.head.tree.push(&hash, &mut self.written.tree);
         self.written.journal.push(vec![
             Val::I(seq),
             Val::T(stream),

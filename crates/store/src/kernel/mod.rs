@@ -1,5 +1,6 @@
-//! The write kernel: the one writer task, group commit, the hash-chained journal, the outbox
-//! with its webhook deliveries, idempotency keys, counters, connections and migrations.
+//! The write kernel: the one writer task, group commit, the hash-chained journal and its Merkle
+//! tree with signed checkpoints, the outbox with its webhook deliveries, idempotency keys,
+//! counters, connections and migrations.
 //!
 //! The kernel knows no procedure family. It is generic over [`Families`]: the store's registry
 //! (`families.rs`) names the families, their commands, outcomes, in-memory state and buffered
@@ -12,7 +13,9 @@
 //!                                 BEGIN
 //!                                 for each job: Families::execute(Tx, state, rows, command)
 //!                                 Families::before_flush   (once per batch)
-//!                                 journal rows → Families::flush → outbox, deliveries, keys, counters
+//!                                 (a checkpoint of the tree, if one is due)
+//!                                 journal rows, tree nodes, checkpoint → Families::flush
+//!                                   → outbox, deliveries, keys, counters
 //!                                 COMMIT (one fsync)
 //!                                 Families::after_commit; wake outbox readers; answer every job
 //! ```
@@ -22,12 +25,14 @@ mod journal;
 mod sql;
 #[cfg(test)]
 mod tidy;
+mod tree;
 mod writer;
 
 pub use db::{checkpointer, connect_readers, connect_writer, migrate, Engine, Location, TruncateRequest, SQLITE_WRITER_PRAGMAS};
 pub use journal::{Entry, Head, Journal};
 pub use sql::{bind_row, insert, ms, now_ms, Table, Val, COUNTERS};
-pub use writer::{Job, Writer, WriterStats, MAX_BATCH};
+pub use tree::{build_if_needed, checkpoint_of, journal_size, read_nodes, CheckpointPolicy};
+pub use writer::{Job, Request, Writer, WriterStats, MAX_BATCH};
 
 use guomen_domain::party::Actor;
 use guomen_domain::Refusal;

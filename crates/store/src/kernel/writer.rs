@@ -1,9 +1,13 @@
 //! The writer: the only task that changes the database. It takes queued commands in batches,
 //! runs each through its family's handler inside one transaction, flushes the buffered rows,
 //! commits once (one durable fsync for the whole batch), and only then answers every caller.
+//! A batch that leaves a checkpoint of the journal's tree due signs it into the same
+//! transaction; when no command comes, the writer signs a due checkpoint on its own.
 
 use super::journal::{Head, Journal, Written};
+use super::tree::{checkpoint_row, CheckpointPolicy, INSERT_CHECKPOINT};
 use super::{actor_str, Families, StoreError, Tx};
+use crate::keys::Keyring;
 use guomen_domain::party::Actor;
 use sqlx::{AnyConnection, Connection};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -19,6 +23,12 @@ pub struct Job<C, O> {
     /// The time to record; None for the clock. Only simulations (the demo) pass one.
     pub at: Option<time::OffsetDateTime>,
     pub reply: oneshot::Sender<Result<O, StoreError>>,
+}
+
+/// What the store asks of the writer itself, beside commands.
+pub enum Request {
+    /// Sign a checkpoint now if entries wait for one; answered once it is committed.
+    Checkpoint(oneshot::Sender<Result<(), String>>),
 }
 
 /// Counters of the writer's work, for tests, benchmarks and operators.
@@ -43,34 +53,86 @@ pub struct Writer<F: Families> {
     pub state: F::State,
     /// Wakes outbox readers (SSE streams, the webhook dispatcher) with the highest id committed.
     pub outbox_tx: broadcast::Sender<i64>,
+    /// The journal's key signs the tree's checkpoints.
+    pub keys: Arc<Keyring>,
+    /// When a checkpoint is due.
+    pub policy: Arc<CheckpointPolicy>,
 }
 
 type Outcomes<O> = Vec<Result<O, StoreError>>;
 
 impl<F: Families> Writer<F> {
-    pub async fn run(mut self, mut rx: mpsc::Receiver<Job<F::Command, F::Outcome>>) {
+    pub async fn run(mut self, mut rx: mpsc::Receiver<Job<F::Command, F::Outcome>>, mut requests: mpsc::Receiver<Request>) {
         let mut jobs = Vec::with_capacity(MAX_BATCH);
-        while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-            let batch_jobs = std::mem::take(&mut jobs);
-            match self.commit_batch(&batch_jobs).await {
-                Ok(outcomes) => {
-                    for (job, out) in batch_jobs.into_iter().zip(outcomes) {
-                        let _ = job.reply.send(out);
+        // After a checkpoint could not be written, the next try waits a little.
+        let mut not_before = tokio::time::Instant::now();
+        loop {
+            let due = self.head.tree.due_in(super::now_ms(), &self.policy).map(|d| (tokio::time::Instant::now() + d).max(not_before));
+            tokio::select! {
+                biased;
+                Some(request) = requests.recv() => match request {
+                    Request::Checkpoint(reply) => {
+                        let _ = reply.send(self.checkpoint_now().await);
+                    }
+                },
+                n = rx.recv_many(&mut jobs, MAX_BATCH) => {
+                    if n == 0 {
+                        return;
+                    }
+                    let batch_jobs = std::mem::take(&mut jobs);
+                    self.carry_out(batch_jobs).await;
+                }
+                _ = tokio::time::sleep_until(due.unwrap_or(not_before)), if due.is_some() => {
+                    if let Err(e) = self.checkpoint_now().await {
+                        tracing::warn!(error = %e, "cannot write the journal's checkpoint");
+                        not_before = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, jobs = batch_jobs.len(), "batch failed; retrying its commands one by one");
-                    self.recover().await;
-                    for job in batch_jobs {
-                        let out = match self.commit_batch(std::slice::from_ref(&job)).await {
-                            Ok(mut outs) => outs.pop().expect("one outcome per job"),
-                            Err(e) => {
-                                self.recover().await;
-                                Err(StoreError::Database(e.to_string()))
-                            }
-                        };
-                        let _ = job.reply.send(out);
-                    }
+            }
+        }
+    }
+
+    /// Signs and commits a checkpoint of the tree as committed, unless no entry waits for one.
+    async fn checkpoint_now(&mut self) -> Result<(), String> {
+        let Some(cp) = self.head.tree.sign(&self.keys, super::now_ms()).map_err(|e| e.to_string())? else { return Ok(()) };
+        let written = async {
+            let mut tx = self.conn.begin().await?;
+            super::insert(&mut tx, INSERT_CHECKPOINT, 5, vec![checkpoint_row(&cp)], "").await?;
+            tx.commit().await
+        }
+        .await;
+        match written {
+            Ok(()) => {
+                self.head.tree.signed(&cp);
+                Ok(())
+            }
+            Err(e) => {
+                self.recover().await;
+                Err(e.to_string())
+            }
+        }
+    }
+
+    /// Carries out a batch of jobs and answers each.
+    async fn carry_out(&mut self, batch_jobs: Vec<Job<F::Command, F::Outcome>>) {
+        match self.commit_batch(&batch_jobs).await {
+            Ok(outcomes) => {
+                for (job, out) in batch_jobs.into_iter().zip(outcomes) {
+                    let _ = job.reply.send(out);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, jobs = batch_jobs.len(), "batch failed; retrying its commands one by one");
+                self.recover().await;
+                for job in batch_jobs {
+                    let out = match self.commit_batch(std::slice::from_ref(&job)).await {
+                        Ok(mut outs) => outs.pop().expect("one outcome per job"),
+                        Err(e) => {
+                            self.recover().await;
+                            Err(StoreError::Database(e.to_string()))
+                        }
+                    };
+                    let _ = job.reply.send(out);
                 }
             }
         }
@@ -120,7 +182,14 @@ impl<F: Families> Writer<F> {
                 Err(refusal) => outcomes.push(Err(StoreError::Refused(refusal))),
             }
         }
-        F::before_flush(&mut Journal::new(&mut self.head, &mut written), &mut self.state, super::now_ms());
+        let now_ms = super::now_ms();
+        F::before_flush(&mut Journal::new(&mut self.head, &mut written), &mut self.state, now_ms);
+        if self.head.tree.due(now_ms, &self.policy) {
+            match self.head.tree.sign(&self.keys, now_ms) {
+                Ok(cp) => written.checkpoint = cp,
+                Err(e) => tracing::warn!(error = %e, "cannot sign the journal's checkpoint"),
+            }
+        }
         let t1 = std::time::Instant::now();
         written.flush_journal(&mut conn).await?;
         F::flush(&mut rows, &mut conn).await?;

@@ -173,6 +173,16 @@ pub const NOT_CHECKED: &[(&str, &str, &str)] = &[
     ),
     ("console_state", "whether the console's views were built at start-up", "控制台视图是否已在启动时建立"),
     ("counters.ceb:pending_from", "where the writer starts rebuilding pending documents at start-up", "写入进程启动时重建待用单证的起点"),
+    (
+        "journal_tree",
+        "the journal's Merkle tree: `guomen verify --checkpoint` recomputes it from the entries and checks the stored tree's proof",
+        "日志的默克尔树：`guomen verify --checkpoint` 由日志条目重新计算，并核对存储的树给出的证明",
+    ),
+    (
+        "journal_checkpoints",
+        "signed checkpoints of the tree: their signatures cover them, and a copy kept elsewhere is checked by `guomen verify --checkpoint`",
+        "树的签名检查点：由签名保护，存于别处的副本由 `guomen verify --checkpoint` 核对",
+    ),
 ];
 
 /// What `verify --views` found.

@@ -20,6 +20,7 @@ mod input;
 mod journal;
 mod mandates;
 mod origin;
+mod phyto;
 mod quarantine;
 mod refusals;
 mod security;

@@ -135,15 +135,8 @@ pub fn checks(doc: &PhytoDocument, declaration: Option<&Declaration>) -> Vec<Che
     out
 }
 
-/// 接收 — customs (or the importer whose declaration it links to) receives a certificate in
-/// force (`status` is its `StatusCode`, 70).
-pub fn receive(
-    doc: PhytoDocument,
-    status: &str,
-    declaration: Option<&Declaration>,
-    by: &Actor,
-    now: OffsetDateTime,
-) -> Result<Vec<ReceivedEvent>, Refusal> {
+/// Who may receive a certificate: customs, or an importer for one of its own declarations.
+pub fn check_receiver(by: &Actor, declaration: Option<&Declaration>) -> Result<(), Refusal> {
     match by.role {
         Some(Role::Officer) => {}
         Some(Role::Declarant) => {
@@ -158,6 +151,11 @@ pub fn receive(
         }
         _ => return Err(Refusal::forbidden()),
     }
+    Ok(())
+}
+
+/// Only a certificate in force (status code 70) is received.
+pub fn check_status(status: &str) -> Result<(), Refusal> {
     if status.trim() != super::STATUS_ISSUED {
         return Err(Refusal::field(
             "SPSCertificate/SPSExchangedDocument/StatusCode",
@@ -166,6 +164,20 @@ pub fn receive(
             format!("状态代码 {status:?}：只接收有效（70，已签发）的证书"),
         ));
     }
+    Ok(())
+}
+
+/// 接收 — customs (or the importer whose declaration it links to) receives a certificate in
+/// force (`status` is its `StatusCode`, 70).
+pub fn receive(
+    doc: PhytoDocument,
+    status: &str,
+    declaration: Option<&Declaration>,
+    by: &Actor,
+    now: OffsetDateTime,
+) -> Result<Vec<ReceivedEvent>, Refusal> {
+    check_receiver(by, declaration)?;
+    check_status(status)?;
     let checks = checks(&doc, declaration);
     let c = ReceivedCertificate {
         key: key(&doc),

@@ -28,7 +28,7 @@ pub struct SpsRead {
 /// character `<` when it has none).
 fn decode(bytes: &[u8]) -> Result<String, Refusal> {
     let utf16 = |data: &[u8], le: bool| -> Result<String, Refusal> {
-        if data.len() % 2 != 0 {
+        if !data.len().is_multiple_of(2) {
             return Err(encoding("a UTF-16 document has an even number of bytes", "UTF-16 报文的字节数应为偶数"));
         }
         let units = data.chunks_exact(2).map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) });

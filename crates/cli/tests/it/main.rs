@@ -27,6 +27,7 @@ mod security;
 mod spine;
 mod targeting;
 mod transparency;
+mod verification;
 mod views;
 mod visitor;
 mod webdriver;

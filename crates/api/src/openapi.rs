@@ -3,6 +3,8 @@
 
 use serde_json::{json, Map, Value};
 
+mod certificates;
+
 struct Op {
     method: &'static str,
     path: &'static str,
@@ -388,11 +390,9 @@ fn rule_schema() -> Value {
 pub fn document() -> Value {
     let (declaration_schema, inventory_schema) = record_schemas();
     let mut paths = Map::new();
-    for (op, answer) in ops()
-        .into_iter()
-        .map(|op| (op, None))
-        .chain(mandate_ops().into_iter().chain(origin_ops()).chain(transparency_ops()).map(|(op, a)| (op, Some(a))))
-    {
+    for (op, answer) in ops().into_iter().map(|op| (op, None)).chain(
+        mandate_ops().into_iter().chain(origin_ops()).chain(transparency_ops()).chain(certificates::ops()).map(|(op, a)| (op, Some(a))),
+    ) {
         let mut o = json!({
             "summary": op.summary,
             "description": format!("Roles: {}.", op.roles),
@@ -439,7 +439,7 @@ pub fn document() -> Value {
     let (mandate_grant, mandate) = mandate_schemas();
     let (origin_application, origin_certificate) = origin_schemas();
     let (tree_hash, checkpoint) = checkpoint_schemas();
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Guomen customs clearance API",
@@ -476,5 +476,9 @@ pub fn document() -> Value {
                 "RuleSet": { "type": "object", "required": ["min_random_percent"], "properties": { "min_random_percent": { "type": "string" }, "random_lane": { "enum": ["blue", "yellow", "red"] }, "grade_modifiers": { "type": "object" }, "lists": { "type": "object" }, "criteria": { "type": "array", "items": { "type": "object" } } } }
             }
         }
-    })
+    });
+    for (name, schema) in certificates::schemas() {
+        doc["components"]["schemas"][name] = schema;
+    }
+    doc
 }

@@ -214,6 +214,21 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Phytosanitary certificates (ePhyto): receive SPSCertificate files, print one as XML.
+    Phyto {
+        #[command(subcommand)]
+        command: crate::document_cmd::PhytoCmd,
+    },
+    /// Verify a document offline with the public keys alone: an SPSCertificate (XML) or the public
+    /// record of a document (JSON, as `GET /api/v1/public/documents/{number}` serves it). Exits 0
+    /// when valid, 1 when not, 2 when a file cannot be read.
+    VerifyDocument {
+        /// The document: FILE.xml or FILE.json.
+        file: PathBuf,
+        /// The public keys, as `GET /api/v1/keys` serves them (`guomen keys --json`).
+        #[arg(long)]
+        keys: PathBuf,
+    },
     /// The refusal catalogue: every refusal kind and rule code with its HTTP status and meaning.
     Refusals {
         /// Write the Markdown page kept as docs/REFUSALS.md.
@@ -544,6 +559,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Phyto { command } => crate::document_cmd::phyto(command).await,
+        Cmd::VerifyDocument { file, keys } => crate::document_cmd::verify_document(&file, &keys),
         Cmd::Refusals { markdown } => {
             print!("{}", crate::refusals::text(markdown));
             Ok(ExitCode::SUCCESS)

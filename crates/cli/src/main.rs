@@ -5,6 +5,7 @@ mod bench;
 mod ceb_cmd;
 mod cli;
 mod demo;
+mod document_cmd;
 mod journal_cmd;
 mod mandate_cmd;
 mod refusals;

@@ -191,6 +191,10 @@ pub enum Event {
     Mandate(crate::mandate::MandateEvent),
     /// 原产地证书 — certificates of origin: application, review, amendment, decision.
     Origin(crate::origin::OriginEvent),
+    /// 植物检疫证书 — phytosanitary certificates issued: application, issue, replacement, withdrawal.
+    Phyto(crate::phyto::PhytoEvent),
+    /// 进境植物检疫证书 — a phytosanitary certificate received for an import.
+    PhytoReceived(crate::phyto::ReceivedEvent),
 }
 
 impl Event {
@@ -240,6 +244,8 @@ impl Event {
             Event::SignIn(e) => e.stream(),
             Event::Mandate(e) => e.stream(),
             Event::Origin(e) => e.stream(),
+            Event::Phyto(e) => e.stream(),
+            Event::PhytoReceived(e) => e.stream(),
         }
     }
 
@@ -282,6 +288,8 @@ impl Event {
             Event::SignIn(e) => e.kind(),
             Event::Mandate(e) => e.kind(),
             Event::Origin(e) => e.kind(),
+            Event::Phyto(e) => e.kind(),
+            Event::PhytoReceived(e) => e.kind(),
         }
     }
 
@@ -424,6 +432,8 @@ impl Event {
             Event::SignIn(e) => e.summary(),
             Event::Mandate(e) => e.summary(),
             Event::Origin(e) => e.summary(),
+            Event::Phyto(e) => e.summary(),
+            Event::PhytoReceived(e) => e.summary(),
         }
     }
 }

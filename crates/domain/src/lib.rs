@@ -8,6 +8,7 @@
 pub mod ceb;
 pub mod clearance;
 pub mod declaration;
+pub mod document;
 pub mod error;
 pub mod event;
 pub mod field;
@@ -19,6 +20,7 @@ pub mod mandate;
 pub mod notice;
 pub mod origin;
 pub mod party;
+pub mod phyto;
 pub mod quarantine;
 pub mod risk;
 pub mod signin;

@@ -13,9 +13,13 @@
 //!   cancellation `CEB623`, return request `CEB625` and delivery list `CEB711`, with their
 //!   receipts `CEB312`, `CEB412`, `CEB512`, `CEB622`, `CEB624`, `CEB626` and `CEB712`.
 //!   [`ceb::message_kind`] tells which message a document is from its root element.
+//! - The IPPC ePhyto phytosanitary certificate, UN/CEFACT `SPSCertificate` ([`sps`]): read
+//!   (UTF-8 or UTF-16) into the domain's certificate and written from it, with Guomen's
+//!   signature.
 
 pub mod ceb;
 mod dec_message;
+pub mod sps;
 mod xml;
 
 pub use dec_message::{parse_dec_message, write_dec_message, XmlError, MAX_DEPTH, NAMESPACE};

@@ -68,6 +68,13 @@ impl Element {
 /// Reads the whole document; any well-formedness problem is one `malformed` error
 /// (or `encoding` for non-UTF-8 input) whose text carries the line and column.
 pub(crate) fn read_tree(xml: &[u8]) -> Result<Element, ReadError> {
+    read_document(xml).map(|(root, _)| root)
+}
+
+/// Like [`read_tree`], with the document's processing instructions (their text between `<?`
+/// and `?>`), in document order.
+pub(crate) fn read_document(xml: &[u8]) -> Result<(Element, Vec<String>), ReadError> {
+    let mut pis = Vec::new();
     let text = std::str::from_utf8(xml).map_err(|e| ReadError::NotUtf8 { valid_up_to: e.valid_up_to() })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let malformed = |offset: usize, message: String| {
@@ -113,12 +120,13 @@ pub(crate) fn read_tree(xml: &[u8]) -> Result<Element, ReadError> {
             Event::DocType(_) => {
                 return Err(malformed(start, "DOCTYPE declarations are not accepted (no DTDs or entity declarations)".into()))
             }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::PI(pi) => pis.push(String::from_utf8_lossy(&pi.into_inner()).into_owned()),
+            Event::Decl(_) | Event::Comment(_) => {}
             Event::Eof => {
                 if let Some(open) = stack.last() {
                     return Err(malformed(text.len(), format!("unexpected end of document: element <{}> is not closed", open.name)));
                 }
-                return root.ok_or_else(|| malformed(text.len(), "no root element".into()));
+                return root.map(|r| (r, pis)).ok_or_else(|| malformed(text.len(), "no root element".into()));
             }
         }
     }

@@ -11,6 +11,10 @@
 //! - `admin` — enterprises, users, API tokens and webhook subscriptions from what was typed.
 //! - `mandate` — who may see a mandate.
 //! - `origin` — who may see a certificate of origin and what of its review, officers' decisions.
+//! - `phyto` — who may see a phytosanitary certificate, its `SPSCertificate` XML, an incoming
+//!   one read into the command that receives it, officers' steps.
+//! - `documents` — the public record of an issued document (what it says, whether it is valid,
+//!   its signature), behind the public endpoint, the public page and `guomen verify-document`.
 //! - `context` — a request's context for the security log (id, client address, HTTPS).
 //! - `json` — a JSON body read with the path of the first field that does not fit.
 //! - `flood` — how many inventory lists a minute one buyer may send, and lookups per client.
@@ -21,11 +25,13 @@ pub mod admin;
 pub mod ceb;
 pub mod context;
 pub mod declaration;
+pub mod documents;
 pub mod fields;
 pub mod flood;
 pub mod json;
 pub mod mandate;
 pub mod origin;
+pub mod phyto;
 pub mod problem;
 
 use guomen_domain::Refusal;

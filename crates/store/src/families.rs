@@ -18,6 +18,7 @@ use crate::field::{FieldCommand, FieldOutcome};
 use crate::kernel::{Families, Handled, Journal, Tx};
 use crate::mandate::{MandateBook, MandateCommand};
 use crate::origin::OriginCommand;
+use crate::phyto::{PhytoCommand, PhytoOutcome};
 use crate::quarantine::{Permits, QuarantineCommand, QuarantineOutcome};
 use crate::risk::{RiskCommand, RiskRows, RiskState, Targeting};
 use guomen_domain::declaration::Declaration;
@@ -55,6 +56,8 @@ pub enum Command {
     Mandate(MandateCommand),
     /// Certificates of origin: applications, amendments, officers' decisions.
     Origin(OriginCommand),
+    /// Phytosanitary certificates: applications, issue, replacement, withdrawal, receipt.
+    Phyto(PhytoCommand),
     /// Delivery bookkeeping from the webhook dispatcher.
     Delivery(DeliveryCommand),
 }
@@ -79,6 +82,7 @@ command_from!(
     Console(ConsoleCommand),
     Mandate(MandateCommand),
     Origin(OriginCommand),
+    Phyto(PhytoCommand),
     Delivery(DeliveryCommand),
 );
 
@@ -113,6 +117,21 @@ pub enum Outcome {
     Console(ConsoleOutcome),
     Mandate(Box<guomen_domain::mandate::Mandate>),
     Origin(Box<guomen_domain::origin::OriginCertificate>),
+    Phyto(Box<guomen_domain::phyto::PhytoCertificate>),
+    /// A phytosanitary certificate received, and whether it is new.
+    PhytoReceived {
+        certificate: Box<guomen_domain::phyto::ReceivedCertificate>,
+        new: bool,
+    },
+}
+
+impl From<PhytoOutcome> for Outcome {
+    fn from(o: PhytoOutcome) -> Self {
+        match o {
+            PhytoOutcome::Certificate(c) => Outcome::Phyto(c),
+            PhytoOutcome::Received(certificate, new) => Outcome::PhytoReceived { certificate, new },
+        }
+    }
 }
 
 impl From<AdminOutcome> for Outcome {
@@ -171,6 +190,9 @@ pub struct State {
     pub risk: RiskState,
     pub ceb: CebState,
     pub mandates: MandateBook,
+    /// The signing keys documents are signed with when issued (set by `Store::open_with`; not
+    /// reloaded after a failed batch).
+    pub keys: Arc<crate::keys::Keyring>,
 }
 
 /// What one batch buffers for the families.
@@ -197,6 +219,7 @@ pub(crate) const TABLES: &[(&str, &[&str], &[&str])] = &[
     ("delivery", crate::delivery::WRITES, crate::delivery::READS),
     ("mandate", crate::mandate::WRITES, crate::mandate::READS),
     ("origin", crate::origin::WRITES, crate::origin::READS),
+    ("phyto", crate::phyto::WRITES, crate::phyto::READS),
 ];
 
 fn into<T: Into<Outcome>>(h: Handled<T>) -> Handled<Outcome> {
@@ -217,7 +240,7 @@ impl Families for Registry {
         let risk = RiskState::load(conn).await?;
         let ceb = CebState::load(conn, crate::kernel::now_ms(), risk.rules.identity_guard.window_ms()).await?;
         let mandates = MandateBook::load(conn).await?;
-        Ok(State { admin, risk, ceb, mandates })
+        Ok(State { admin, risk, ceb, mandates, keys: Arc::new(crate::keys::Keyring::ephemeral()) })
     }
 
     fn reload(state: &mut State, loaded: State) {
@@ -260,7 +283,11 @@ impl Families for Registry {
                 crate::mandate::execute(tx, &mut st.mandates, &parties, c).await.map(|r| r.map(|m| Outcome::Mandate(Box::new(m))))
             }
             Command::Origin(c) => {
-                crate::origin::execute(tx, &parties, &st.risk.rules, c).await.map(|r| r.map(|c| Outcome::Origin(Box::new(c))))
+                crate::origin::execute(tx, &parties, &st.risk.rules, &st.keys, c).await.map(|r| r.map(|c| Outcome::Origin(Box::new(c))))
+            }
+            Command::Phyto(c) => {
+                let spine = Spine { rows: &mut rows.declaration };
+                into(crate::phyto::execute(tx, &spine, &parties, &st.keys, c).await)
             }
             Command::Delivery(c) => crate::delivery::execute(tx, c).await.map(|r| r.map(|()| Outcome::Done)),
         }

@@ -22,6 +22,7 @@ pub mod mandate;
 mod migrations;
 mod numbering;
 pub mod origin;
+pub mod phyto;
 pub mod quarantine;
 mod replay;
 pub mod risk;
@@ -41,6 +42,7 @@ pub use kernel::{connect_writer, CheckpointPolicy, Engine, Location, StoreError}
 pub use mandate::read::MandateFilter;
 pub use mandate::MandateCommand;
 pub use origin::{OriginCommand, OriginFilter};
+pub use phyto::{PhytoCommand, PhytoFilter};
 pub use quarantine::figures::*;
 pub use replay::{DiffKind, Difference, ViewsReport, NOT_CHECKED};
 pub use risk::read::RulesVersion;
@@ -126,7 +128,8 @@ impl Store {
         ceb::backfill_buyer_names_if_needed(&mut conn).await?;
         let read = kernel::connect_readers(loc, 8).await?;
         let head = Head::load(&mut conn).await?;
-        let state = Registry::load(&mut conn).await?;
+        let mut state = Registry::load(&mut conn).await?;
+        state.keys = keys.clone();
         let directory = state.admin.directory.clone();
         let rules = state.risk.published.subscribe();
         let (outbox, _) = broadcast::channel(1024);

@@ -10,7 +10,8 @@ pub(crate) const MIGRATIONS: &[(i64, &str)] = &[
     (5, include_str!("../migrations/0005_mandates.sql")),
     (6, include_str!("../migrations/0006_tokens.sql")),
     (7, include_str!("../migrations/0007_origin.sql")),
-    (8, include_str!("../migrations/0008_transparency.sql")),
+    (8, include_str!("../migrations/0008_phyto.sql")),
+    (9, include_str!("../migrations/0009_transparency.sql")),
 ];
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ impl IntoResponse for Html {
 /// The menu of each role: (path, Chinese, English).
 fn menu(role: Option<Role>) -> &'static [(&'static str, &'static str, &'static str)] {
     match role {
-        None => &[("/", "服务介绍", "About"), ("/login", "登录", "Sign in")],
+        None => &[("/", "服务介绍", "About"), ("/verify", "单证验真", "Verify a document"), ("/login", "登录", "Sign in")],
         Some(Role::Declarant) => &[
             ("/declarations", "我的报关单", "My declarations"),
             ("/declarations/new", "新建申报", "New declaration"),

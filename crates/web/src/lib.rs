@@ -93,6 +93,8 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))
         .route("/samples/{id}/report", get(print::lab_report))
+        .route("/verify", get(verify::search))
+        .route("/verify/{number}", get(verify::show))
         // Any other path: the console's 404 page (an unknown API path: the API's problem).
         .route("/{*path}", axum::routing::any(public::not_found))
         .layer(DefaultBodyLimit::max(form::MAX_FORM))

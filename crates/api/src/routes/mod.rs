@@ -3,12 +3,14 @@
 pub mod admin;
 pub(crate) mod ceb;
 pub(crate) mod declarations;
+mod documents;
 mod field;
 pub(crate) mod inspection;
 mod lab;
 pub(crate) mod mandates;
 mod notices;
 pub(crate) mod origin;
+pub(crate) mod phyto;
 mod quarantine;
 mod rules;
 mod system;
@@ -79,6 +81,17 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/certificates/origin/{number}", get(origin::show))
         .route("/api/v1/certificates/origin/{number}/amend", post(origin::amend))
         .route("/api/v1/certificates/origin/{number}/decision", post(origin::decide))
+        .route("/api/v1/certificates/phyto", post(phyto::apply).get(phyto::list))
+        .route("/api/v1/certificates/phyto/import", post(phyto::import))
+        .route("/api/v1/certificates/phyto/received", get(phyto::received_list))
+        .route("/api/v1/certificates/phyto/received/{country}/{number}", get(phyto::received_show))
+        .route("/api/v1/certificates/phyto/{number}", get(phyto::show))
+        .route("/api/v1/certificates/phyto/{number}/xml", get(phyto::xml))
+        .route("/api/v1/certificates/phyto/{number}/issue", post(phyto::issue))
+        .route("/api/v1/certificates/phyto/{number}/refuse", post(phyto::refuse))
+        .route("/api/v1/certificates/phyto/{number}/replace", post(phyto::replace))
+        .route("/api/v1/certificates/phyto/{number}/withdraw", post(phyto::withdraw))
+        .route("/api/v1/public/documents/{number}", get(documents::show))
         .merge(field::routes())
         .route("/api/v1/ceb", post(ceb::submit).layer(axum::extract::DefaultBodyLimit::max(ceb::MAX_MESSAGE)))
         .route("/api/v1/ceb/quota-check", get(ceb::quota_get).post(ceb::quota_post))

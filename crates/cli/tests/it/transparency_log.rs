@@ -424,10 +424,10 @@ async fn an_existing_journal_gets_its_tree(engine: Engine) {
     let store = Store::open(&loc).await.unwrap();
     grow(&store, 45).await;
     drop(store);
-    // As a database written before the tree was kept: no tree tables, migration 8 not applied.
+    // As a database written before the tree was kept: no tree tables, migration 9 not applied.
     sql(&loc, "DROP TABLE journal_tree").await;
     sql(&loc, "DROP TABLE journal_checkpoints").await;
-    sql(&loc, "DELETE FROM schema_migrations WHERE version = 8").await;
+    sql(&loc, "DELETE FROM schema_migrations WHERE version = 9").await;
 
     let store = reopen(&loc).await;
     assert!(store.count("journal_tree").await.unwrap() > 0, "the tree was built on open");

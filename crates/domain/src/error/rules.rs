@@ -273,6 +273,50 @@ rules! {
             "An amendment changes the agreement or the issuing office of the application.",
             "修改申请时变更了协定或签证机构。";
     }
+    "Phytosanitary certificates", "植物检疫证书" {
+        PhytoHsScope = "phyto_hs_scope", 422,
+            "A phytosanitary certificate is asked for goods that are not plants, plant products or seeds (HS chapters 06–14, 44).",
+            "申请植物检疫证书的货物不是植物、植物产品或种子（HS 第06–14章、第44章）。";
+        PhytoScientificName = "phyto_scientific_name", 422,
+            "A scientific name is not a botanical name (a capitalised genus in Latin letters).",
+            "学名不是植物学名（以大写字母开头的拉丁属名）。";
+        PhytoImportCountry = "phyto_import_country", 422,
+            "A phytosanitary certificate for export names China as the importing country.",
+            "出境植物检疫证书的输入国家或地区为中国。";
+        PhytoOriginal = "phyto_original", 422,
+            "A re-export certificate does not name its original certificate, or an export certificate names one.",
+            "再出口植物检疫证书未注明原证书，或出口证书注明了原证书。";
+        PhytoOriginalUnknown = "phyto_original_unknown", 422,
+            "A re-export names an original certificate Guomen did not receive with an import into China.",
+            "再出口证书所列原证书不是货物输入中国时接收的证书。";
+        PhytoInspectionFailed = "phyto_inspection_failed", 422,
+            "The export declaration's inspection was not satisfactory: no certificate is issued.",
+            "出口报关单查验结果不合格，不能签发证书。";
+        PhytoLabPending = "phyto_lab_pending", 422,
+            "A sample of the export declaration has no published conclusion yet.",
+            "出口报关单的样品尚未发布检测结论。";
+        PhytoLabFailed = "phyto_lab_failed", 422,
+            "The laboratory concluded a sample of the export declaration not satisfactory.",
+            "出口报关单的样品检测结论为不合格。";
+        PhytoReplacementChanged = "phyto_replacement_changed", 422,
+            "A replacement changes the kind of certificate or the issuing office.",
+            "替换证书变更了证书类型或签证机构。";
+        SpsEncoding = "sps_encoding", 422,
+            "An SPSCertificate is neither UTF-8 nor UTF-16.",
+            "SPSCertificate 报文既不是 UTF-8 也不是 UTF-16 编码。";
+        SpsMalformed = "sps_malformed", 422,
+            "An SPSCertificate is not well-formed XML, or carries a DTD or entity declaration (refused).",
+            "SPSCertificate 报文不是格式正确的 XML，或含有 DTD、实体声明（不予接受）。";
+        SpsNamespace = "sps_namespace", 422,
+            "An SPSCertificate or one of its elements is not in the UN/CEFACT namespace it belongs to.",
+            "SPSCertificate 报文或其元素不在应属的 UN/CEFACT 命名空间中。";
+        SpsType = "sps_type", 422,
+            "An SPSCertificate is not a phytosanitary certificate (type 851) or re-export certificate (657).",
+            "SPSCertificate 报文不是植物检疫证书（851）或再出口植物检疫证书（657）。";
+        SpsStatus = "sps_status", 422,
+            "An SPSCertificate received is not in force (status code 70).",
+            "接收的 SPSCertificate 证书不是有效状态（状态代码70）。";
+    }
     "Quarantine", "检验检疫" {
         PermitRequired = "permit_required", 422,
             "Goods that need a quarantine permit are declared without one naming them.",

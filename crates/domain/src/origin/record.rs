@@ -2,8 +2,10 @@
 //! and the procedures of the exporter (apply, amend) and the officer (decide).
 
 use super::{review, Application, Facts, Outcome, PsrTable, Review};
+use crate::document::{self, DocumentKind, DocumentSignature};
 use crate::error::{Refusal, RefusalKind, Rule};
 use crate::party::{Actor, Role};
+use crate::signing::KeyPair;
 use crate::types::CustomsCode;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -149,6 +151,10 @@ pub struct OriginCertificate {
     pub updated_at: Option<OffsetDateTime>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub issued_at: Option<OffsetDateTime>,
+    /// The issuing office's signature over what the certificate says ([`OriginCertificate::content`]),
+    /// made when it was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<DocumentSignature>,
 }
 
 /// Events of one certificate; journal stream `origin:NUMBER`.
@@ -168,13 +174,15 @@ pub enum OriginEvent {
     },
     /// 人工审核/核查 — an officer decided.
     Decided { number: String, decision: Decision },
+    /// 签名 — the issued certificate signed with the issuing office's key.
+    Signed { number: String, signature: DocumentSignature },
 }
 
 impl OriginEvent {
     pub fn number(&self) -> &str {
         match self {
             OriginEvent::Applied { certificate } => &certificate.number,
-            OriginEvent::Amended { number, .. } | OriginEvent::Decided { number, .. } => number,
+            OriginEvent::Amended { number, .. } | OriginEvent::Decided { number, .. } | OriginEvent::Signed { number, .. } => number,
         }
     }
 
@@ -187,6 +195,7 @@ impl OriginEvent {
             OriginEvent::Applied { .. } => "origin_applied",
             OriginEvent::Amended { .. } => "origin_amended",
             OriginEvent::Decided { .. } => "origin_decided",
+            OriginEvent::Signed { .. } => "origin_signed",
         }
     }
 
@@ -210,6 +219,10 @@ impl OriginEvent {
             OriginEvent::Decided { number, decision } => (
                 format!("officer {} decided {number}: {}", decision.officer, decision.action.as_str()),
                 format!("{} 对 {number} 作出决定：{}", decision.officer, decision.action.name_zh()),
+            ),
+            OriginEvent::Signed { number, signature } => (
+                format!("certificate of origin {number} signed with key {}", signature.key_id),
+                format!("原产地证书 {number} 已签名，签名密钥 {}", signature.key_id),
             ),
         }
     }
@@ -253,7 +266,67 @@ impl OriginCertificate {
                 }
                 self.decisions.push(decision.clone());
             }
+            OriginEvent::Signed { signature, .. } => self.signature = Some(signature.clone()),
         }
+    }
+
+    /// What the issued certificate says, as signed: its number, agreement and form, the issuing
+    /// office, the exporter and consignee, the importing country, transport, invoice, each goods
+    /// line with the origin criterion as printed, and the day of issue. Nothing of the review
+    /// beyond the printed criterion.
+    pub fn content(&self) -> serde_json::Value {
+        let a = &self.application;
+        let goods: Vec<serde_json::Value> = a
+            .goods
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                serde_json::json!({
+                    "hs": g.hs,
+                    "description": g.description,
+                    "quantity": g.quantity.to_string(),
+                    "unit": g.unit,
+                    "fob_value": g.fob_value.to_string(),
+                    "currency": g.currency,
+                    "criterion": self.review.lines.get(i).and_then(|l| l.printed.clone()).unwrap_or_else(|| g.criterion.as_str().to_owned()),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "agreement": a.agreement.as_str(),
+            "form": a.agreement.form().1,
+            "form_zh": a.agreement.form().0,
+            "office": a.office,
+            "exporter": { "code": self.exporter, "name": self.exporter_name },
+            "consignee": { "name": a.consignee_name, "address": a.consignee_address },
+            "importing_country": a.importing_country,
+            "transport": a.transport,
+            "invoice": { "number": a.invoice_no, "date": a.invoice_date.to_string() },
+            "goods": goods,
+            "issued": self.issued_at.map(|t| t.date().to_string()),
+        })
+    }
+
+    /// 签名 — signs a certificate just issued with `key` (its office's); nothing for one not
+    /// issued or already signed.
+    pub fn sign(&self, key: &KeyPair) -> Option<OriginEvent> {
+        if self.status != OriginStatus::Issued || self.signature.is_some() {
+            return None;
+        }
+        let signature = document::sign(key, DocumentKind::CertificateOfOrigin, &self.number, &self.content());
+        Some(OriginEvent::Signed { number: self.number.clone(), signature })
+    }
+
+    /// The certificate's content as signed, with its signature (None until signed).
+    pub fn signed(&self) -> Option<document::SignedDocument> {
+        let s = self.signature.as_ref()?;
+        Some(document::SignedDocument {
+            kind: DocumentKind::CertificateOfOrigin,
+            number: self.number.clone(),
+            content: self.content(),
+            key_id: s.key_id.clone(),
+            signature: s.signature.clone(),
+        })
     }
 
     /// Whether this certificate was refused after a verification investigation (a finding
@@ -370,6 +443,7 @@ pub fn apply(
         applied_at: now,
         updated_at: None,
         issued_at: (status == OriginStatus::Issued).then_some(now),
+        signature: None,
     };
     Ok(vec![OriginEvent::Applied { certificate: Box::new(certificate) }])
 }

@@ -14,9 +14,11 @@ pub use read::OriginFilter;
 
 use crate::admin::Parties;
 use crate::kernel::{bind_row, Handled, Tx};
+use crate::keys::Keyring;
 use guomen_domain::clearance::cst_day;
 use guomen_domain::origin::{self, record, DecisionAction, Facts, OriginCertificate, OriginDraft, OriginEvent, PsrTable};
 use guomen_domain::risk::RuleSet;
+use guomen_domain::signing::Owner;
 use guomen_domain::types::CustomsCode;
 use guomen_domain::{Event, Refusal, Rule};
 
@@ -95,7 +97,28 @@ fn unknown_exporter(code: &CustomsCode) -> Refusal {
     )
 }
 
-pub(crate) async fn execute(tx: &mut Tx<'_>, parties: &Parties<'_>, rules: &RuleSet, cmd: &OriginCommand) -> Handled<OriginCertificate> {
+/// Signs a certificate just issued with its office's key (made on its first signature): the
+/// event, applied to `c`, joins the command's events.
+fn sign_if_issued(keys: &Keyring, c: &mut OriginCertificate, events: &mut Vec<OriginEvent>) -> Result<(), sqlx::Error> {
+    if c.status != guomen_domain::origin::OriginStatus::Issued || c.signature.is_some() {
+        return Ok(());
+    }
+    let key =
+        keys.signer(&Owner::Office(c.application.office.clone())).map_err(|e| sqlx::Error::Io(std::io::Error::other(e.to_string())))?;
+    if let Some(e) = c.sign(&key) {
+        c.apply(&e);
+        events.push(e);
+    }
+    Ok(())
+}
+
+pub(crate) async fn execute(
+    tx: &mut Tx<'_>,
+    parties: &Parties<'_>,
+    rules: &RuleSet,
+    keys: &Keyring,
+    cmd: &OriginCommand,
+) -> Handled<OriginCertificate> {
     let now = tx.now;
     let psr = PsrTable::embedded();
     match cmd {
@@ -112,11 +135,12 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, parties: &Parties<'_>, rules: &Rule
             let counter = record::counter(&app, year);
             let next = tx.counter(&counter).await? + 1;
             let number = record::number(&app, year, next);
-            let events = match record::apply(&number, exporter, &name, app, &facts, psr, tx.actor, now) {
+            let mut events = match record::apply(&number, exporter, &name, app, &facts, psr, tx.actor, now) {
                 Ok(e) => e,
                 Err(r) => return Ok(Err(r)),
             };
-            let c = OriginCertificate::from_events(&events).expect("an application starts a certificate");
+            let mut c = OriginCertificate::from_events(&events).expect("an application starts a certificate");
+            sign_if_issued(keys, &mut c, &mut events)?;
             tx.journal.set_counter(&counter, next);
             bind_row(sqlx::query(&ORIGIN_CERTIFICATES.insert_sql(&[])), certificate_row(&c)).execute(&mut *tx.conn).await?;
             journal(tx, &c, &events, "origin.reviewed");
@@ -133,13 +157,14 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, parties: &Parties<'_>, rules: &Rule
             let Some(facts) = facts(tx, parties, rules, &c.exporter).await? else {
                 return Ok(Err(unknown_exporter(&c.exporter)));
             };
-            let events = match c.amend(app, &facts, psr, tx.actor, now) {
+            let mut events = match c.amend(app, &facts, psr, tx.actor, now) {
                 Ok(e) => e,
                 Err(r) => return Ok(Err(r)),
             };
             for e in &events {
                 c.apply(e);
             }
+            sign_if_issued(keys, &mut c, &mut events)?;
             bind_row(sqlx::query(&ORIGIN_CERTIFICATES.update_sql()), certificate_row(&c)).execute(&mut *tx.conn).await?;
             journal(tx, &c, &events, "origin.reviewed");
             Ok(Ok(c))
@@ -148,13 +173,14 @@ pub(crate) async fn execute(tx: &mut Tx<'_>, parties: &Parties<'_>, rules: &Rule
             let Some(mut c) = load(tx, number).await? else {
                 return Ok(Err(Refusal::not_found("certificate of origin", "原产地证书")));
             };
-            let events = match c.decide(*action, reason, tx.actor, now) {
+            let mut events = match c.decide(*action, reason, tx.actor, now) {
                 Ok(e) => e,
                 Err(r) => return Ok(Err(r)),
             };
             for e in &events {
                 c.apply(e);
             }
+            sign_if_issued(keys, &mut c, &mut events)?;
             bind_row(sqlx::query(&ORIGIN_CERTIFICATES.update_sql()), certificate_row(&c)).execute(&mut *tx.conn).await?;
             journal(tx, &c, &events, "origin.decided");
             Ok(Ok(c))

@@ -2,7 +2,7 @@
 //!
 //! The hash chain proves the journal unaltered; the views (declarations and their `doc`, risk
 //! hits, permits, samples, surveys, appointments, remote inspections, cross-border inventory
-//! lists, ledgers and guarantees, enterprises, users, tokens, rule sets, mandates, certificates of origin, the officer's
+//! lists, ledgers and guarantees, enterprises, users, tokens, rule sets, mandates, certificates of origin, phytosanitary certificates, the officer's
 //! queue and the rollups…) are what the API and the console serve, and a hand on the database could edit
 //! them without touching the journal. This replays the journal through the same pure domain code
 //! the writer uses (`Declaration::from_events`, `Permit::from_events`,
@@ -36,6 +36,7 @@ mod field;
 mod mandate;
 mod numbering;
 mod origin;
+mod phyto;
 mod quarantine;
 mod risk;
 
@@ -74,6 +75,8 @@ pub(crate) const READS: &[&str] = &[
     "ceb_guarantees",
     "mandates",
     "origin_certificates",
+    "phyto_certificates",
+    "phyto_received",
 ];
 
 /// How a stored row departs from the journal.
@@ -258,6 +261,8 @@ const KINDS: &[&str] = &[
     "ceb-waybill",
     "mandate",
     "origin",
+    "phyto",
+    "phyto-received",
 ];
 
 /// Journal streams whose first entry is after `$1`, in journal order: one page of records.
@@ -333,6 +338,7 @@ fn checks() -> Vec<&'static Check> {
         ceb::CHECKS,
         mandate::CHECKS,
         origin::CHECKS,
+        phyto::CHECKS,
         numbering::CHECKS,
     ]
     .concat()
@@ -379,6 +385,7 @@ pub(crate) async fn check(conn: &mut AnyConnection, limit: usize) -> Result<View
                 "ceb-waybill" => ceb::check_waybills(conn, &mut run, streams).await?,
                 "mandate" => mandate::check(conn, &mut run, streams).await?,
                 "origin" => origin::check(conn, &mut run, streams).await?,
+                "phyto" | "phyto-received" => phyto::check(conn, &mut run, &kind, streams).await?,
                 _ => {}
             }
         }

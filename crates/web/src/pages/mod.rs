@@ -17,6 +17,7 @@ pub mod print;
 pub mod public;
 pub mod terminal;
 pub mod tokens;
+pub mod verify;
 
 use crate::session::Ctx;
 use guomen_domain::Refusal;

@@ -98,7 +98,11 @@ pub async fn about(State(s): State<WebState>, ctx: Ctx) -> Result<Response, sess
         l.t("海关", "Customs"),
         l.t("按通道和时长处理作业队列，录入查验结果，放行或扣留，改变通道；维护布控规则，查看通关时效数据。", "Work the queue by lane and age, record results, release or hold, re-route; tune criteria and watch clearance figures."),
         l.t("证书核验", "Certificate verification"),
-        l.t("海关签发的原产地证书和植物检疫证书开始电子签发后，可在本页扫描证书二维码核验真伪，无需登录。", "Once customs issues certificates of origin and phytosanitary certificates electronically, anyone can verify one here by its QR code, without signing in.")
+html!(
+            "{} <a href=\"/verify\" id=\"go-verify\">{}</a>",
+            l.t("海关签发的原产地证书和植物检疫证书带有电子签名，任何人可凭证书编号或二维码核验其内容及是否有效，无需登录。", "Certificates of origin and phytosanitary certificates customs issues carry an electronic signature: anyone can check what one says and whether it is valid by its number or QR code, without signing in."),
+            l.t("单证验真", "Verify a document")
+        )
     );
     Ok(page(&ctx, l.t("服务介绍", "About Guomen"), body))
 }

@@ -93,6 +93,12 @@ pub fn router_for(store: Store, webhooks: guomen_delivery::Reach) -> Router {
         .route("/samples/{id}", get(lab::sample))
         .route("/samples/{id}/step", post(lab::step_post))
         .route("/samples/{id}/report", get(print::lab_report))
+        .route("/certificates/phyto", get(phyto::list).post(phyto::apply))
+        .route("/certificates/phyto/new", get(phyto::new_form))
+        .route("/certificates/phyto/{number}", get(phyto::show))
+        .route("/certificates/phyto/{number}/xml", get(phyto::xml))
+        .route("/certificates/phyto/{number}/replace", get(phyto::replace_form).post(phyto::replace))
+        .route("/certificates/phyto/{number}/{action}", post(phyto::officer_step))
         .route("/verify", get(verify::search))
         .route("/verify/{number}", get(verify::show))
         // Any other path: the console's 404 page (an unknown API path: the API's problem).

@@ -13,6 +13,8 @@ pub mod lab;
 pub mod mandates;
 pub mod notices;
 pub mod officer;
+pub mod phyto;
+mod phyto_form;
 pub mod print;
 pub mod public;
 pub mod terminal;

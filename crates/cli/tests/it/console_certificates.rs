@@ -179,3 +179,132 @@ async fn certificates_work_on_a_phone_in_both_languages() {
     assert!(b.text("#standing").await.contains("已被替换"));
     b.quit().await;
 }
+
+/// The lathe of the origin tests, as the console's form sends it.
+fn lathe<'a>(csrf: &'a str, country: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("agreement", "rcep"),
+        ("office", "5300"),
+        ("importing_country", country),
+        ("consignee_name", "Bangkok Machine Tools Co., Ltd."),
+        ("consignee_address", "88 Rama IV Road, Khlong Toei, Bangkok 10110"),
+        ("transport", "BY SEA FROM SHENZHEN TO LAEM CHABANG"),
+        ("invoice_no", "SZML-2026-0311"),
+        ("invoice_date", "2026-03-11"),
+        ("goods[0].hs", "8458110090"),
+        ("goods[0].description", "数控卧式车床 CNC horizontal lathe"),
+        ("goods[0].quantity", "2"),
+        ("goods[0].unit", "001"),
+        ("goods[0].fob_value", "84000"),
+        ("goods[0].currency", "USD"),
+        ("goods[0].criterion", "PSR"),
+        ("goods[0].materials[0].hs", "732599"),
+        ("goods[0].materials[0].description", "铸铁床身 cast-iron bed"),
+        ("goods[0].materials[0].origin", "CHN"),
+        ("goods[0].materials[0].value", "9000"),
+        ("goods[0].materials[1].hs", "853710"),
+        ("goods[0].materials[1].description", "数控系统 numerical control"),
+        ("goods[0].materials[1].origin", "JPN"),
+        ("goods[0].materials[1].value", "12000"),
+        ("goods[0].materials[2].hs", "848210"),
+        ("goods[0].materials[2].description", "滚珠轴承 ball bearings"),
+        ("goods[0].materials[2].origin", "DEU"),
+        ("goods[0].materials[2].value", "3000"),
+    ]
+}
+
+#[tokio::test]
+async fn the_exporter_sees_the_review_and_amends_and_the_officer_decides() {
+    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    add_users(&app).await;
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    let csrf = trader.csrf().await;
+    assert!(trader.get("/certificates/origin/new").await.body.contains("name=\"goods[0].materials[2].value\""));
+
+    // An agreement that does not exist: refused beside the field, nothing stored.
+    let mut bad = lathe(&csrf, "THA");
+    bad[1] = ("agreement", "mercosur");
+    let p = trader.post("/certificates/origin", &bad).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("id=\"agreement\" aria-invalid=\"true\""), "{}", p.body);
+
+    // To the United States under RCEP: returned for amendment, with the field and why.
+    let p = trader.post("/certificates/origin", &lathe(&csrf, "USA")).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let number = p.location().trim_start_matches("/certificates/origin/").split('?').next().unwrap().to_owned();
+    let p = trader.get(&format!("/certificates/origin/{number}")).await;
+    assert!(
+        p.body.contains("data-outcome=\"amend\"")
+            && p.body.contains("data-rule=\"country_not_party\"")
+            && p.body.contains("<code>importing_country</code>"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("id=\"amend\"") && p.body.contains("value=\"USA\""), "the amendment form, filled");
+
+    // Amended to Thailand: an officer reviews it; the trader is told so, not why.
+    let p = trader.post(&format!("/certificates/origin/{number}/amend"), &lathe(&csrf, "THA")).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = trader.get(&format!("/certificates/origin/{number}")).await;
+    assert!(p.body.contains("data-outcome=\"manual-review\"") && p.body.contains("data-rule=\"referred\""), "{}", p.body);
+    assert!(!p.body.contains("exporter_first") && !p.body.contains("id=\"decide\"") && !p.body.contains("id=\"amend\""));
+
+    // The officer sees every rule, and decides: a return needs a reason.
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    let ocsrf = officer.csrf().await;
+    let p = officer.get("/certificates/origin?status=manual-review").await;
+    assert!(p.body.contains(&format!("data-number=\"{number}\"")));
+    let p = officer.get(&format!("/certificates/origin/{number}")).await;
+    assert!(p.body.contains("data-rule=\"exporter_first\"") && p.body.contains("id=\"decide\""), "{}", p.body);
+    let p =
+        officer.post(&format!("/certificates/origin/{number}/decision"), &[("csrf", &ocsrf), ("action", "return"), ("reason", "")]).await;
+    assert_eq!(p.status, 422);
+    assert!(p.body.contains("id=\"refusal\""));
+    let p =
+        officer.post(&format!("/certificates/origin/{number}/decision"), &[("csrf", &ocsrf), ("action", "approve"), ("reason", "")]).await;
+    assert_eq!(p.status, 303, "{}", p.body);
+    let p = trader.get(&format!("/certificates/origin/{number}")).await;
+    assert!(p.body.contains("data-status=\"issued\"") && p.body.contains(&format!("href=\"/verify/{number}\"")), "{}", p.body);
+    let p = Visitor::new(&app).get(&format!("/verify/{number}?lang=en")).await;
+    assert!(p.body.contains("This document is valid.") && p.body.contains("CTH"), "{}", p.body);
+    assert_eq!(
+        trader.post(&format!("/certificates/origin/{number}/decision"), &[("csrf", &csrf), ("action", "approve")]).await.status,
+        403
+    );
+    let mut other = Visitor::signed_in(&app, "trader2").await;
+    assert_eq!(other.get(&format!("/certificates/origin/{number}")).await.status, 404);
+    assert_views_match(&app.store).await;
+}
+
+#[tokio::test]
+async fn certificates_of_origin_work_on_a_phone() {
+    use crate::webdriver::{available, Browser};
+    if !available() {
+        return;
+    }
+    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    add_users(&app).await;
+    let b = Browser::start().await;
+    b.window_size(390, 844).await;
+    b.goto(&app.url("/login")).await;
+    b.type_into("#username", "trader").await;
+    b.type_into("#password", PASSWORD).await;
+    b.click("#sign-in").await;
+    b.find("#who").await;
+    b.click("header nav a[href=\"/certificates/origin\"]").await;
+    b.click("#apply").await;
+    b.find("#origin-form").await;
+    for (name, value) in lathe("", "USA").into_iter().skip(1) {
+        b.script("document.querySelector('[name=\"' + arguments[0] + '\"]').value = arguments[1];", json!([name, value])).await;
+    }
+    b.click("#submit").await;
+    assert!(b.text("#outcome").await.contains("退回修改"));
+    for (what, shot) in [("the review and the amendment form", "review"), ("the list", "list")] {
+        let w = b.script("return [window.innerWidth, document.documentElement.scrollWidth];", json!([])).await;
+        assert!(w[1].as_i64().unwrap() <= w[0].as_i64().unwrap(), "{what}: {w}");
+        b.screenshot(&format!("33-trader-origin-{shot}-390px.png")).await;
+        b.goto(&app.url("/certificates/origin?lang=en")).await;
+    }
+    b.quit().await;
+}

@@ -13,6 +13,7 @@ pub mod lab;
 pub mod mandates;
 pub mod notices;
 pub mod officer;
+pub mod origin;
 pub mod phyto;
 mod phyto_form;
 pub mod print;

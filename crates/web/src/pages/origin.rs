@@ -339,7 +339,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let v = ctx.require(VIEWERS)?;
     let c = load(&s, &ctx, v, &number).await?;
-    Ok(detail(&s, &ctx, v, &c, &q, None, None).await?)
+    detail(&s, &ctx, v, &c, &q, None, None).await
 }
 
 async fn detail(

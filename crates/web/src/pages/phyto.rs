@@ -122,17 +122,18 @@ pub async fn list(State(s): State<WebState>, ctx: Ctx, Query(q): Query<HashMap<S
     Ok(page_with(&ctx, StatusCode::OK, title, body))
 }
 
-/// The application form, as a page (a new application, or a replacement).
-fn form_page(
-    ctx: &Ctx,
-    v: &Viewer,
-    action: &str,
-    title: &str,
+/// Which form a page shows: where it is sent, its title, what it says above the form, and
+/// inputs of its own before the application's (the replacement's reason).
+struct FormOf<'a> {
+    action: &'a str,
+    title: &'a str,
     intro: Html,
-    d: &PhytoDraft,
-    refusal: Option<&Refusal>,
     extra: Html,
-) -> Response {
+}
+
+/// The application form, as a page (a new application, or a replacement).
+fn form_page(ctx: &Ctx, v: &Viewer, f: FormOf<'_>, d: &PhytoDraft, refusal: Option<&Refusal>) -> Response {
+    let FormOf { action, title, intro, extra } = f;
     let l = ctx.lang;
     let e = FieldErrors::of(l, refusal, phyto_form::input_of);
     let labels = phyto_form::labels(l, d);
@@ -176,12 +177,14 @@ pub async fn new_form(State(s): State<WebState>, ctx: Ctx) -> Result<Response, P
     Ok(form_page(
         &ctx,
         v,
-        "/certificates/phyto",
-        l.t("申请植物检疫证书", "Apply for a phytosanitary certificate"),
-        intro,
+        FormOf {
+            action: "/certificates/phyto",
+            title: l.t("申请植物检疫证书", "Apply for a phytosanitary certificate"),
+            intro,
+            extra: Html::new(),
+        },
         &d,
         None,
-        Html::new(),
     ))
 }
 
@@ -199,12 +202,14 @@ pub async fn apply(State(s): State<WebState>, ctx: Ctx, form: Form) -> Result<Re
             Ok(form_page(
                 &ctx,
                 v,
-                "/certificates/phyto",
-                l.t("申请植物检疫证书", "Apply for a phytosanitary certificate"),
-                Html::new(),
+                FormOf {
+                    action: "/certificates/phyto",
+                    title: l.t("申请植物检疫证书", "Apply for a phytosanitary certificate"),
+                    intro: Html::new(),
+                    extra: Html::new(),
+                },
                 &draft,
                 Some(&r),
-                Html::new(),
             ))
         }
     }
@@ -419,12 +424,14 @@ fn replace_page(ctx: &Ctx, v: &Viewer, c: &PhytoCertificate, d: &PhytoDraft, rea
     form_page(
         ctx,
         v,
-        &format!("/certificates/phyto/{}/replace", c.number),
-        l.t("替换植物检疫证书", "Replace a phytosanitary certificate"),
-        intro,
+        FormOf {
+            action: &format!("/certificates/phyto/{}/replace", c.number),
+            title: l.t("替换植物检疫证书", "Replace a phytosanitary certificate"),
+            intro,
+            extra: reason,
+        },
         d,
         refusal,
-        reason,
     )
 }
 

@@ -27,10 +27,12 @@
 //! for (see `mandates`), rules on 2 February, permits on 16 February, the
 //! appointment schedule on 20 February, the season (its quarantine figures run to 8 May, when its
 //! laboratory results are in; no other quarantine goods are declared until then), a rule change
-//! on 15 June after the spring review, general trade to two days before today.
+//! on 15 June after the spring review, general trade to two days before today; then the
+//! certificates (see `certificates`): phytosanitary certificates and certificates of origin.
 
 mod catalogue;
 mod ceb;
+mod certificates;
 mod findings;
 mod flow;
 mod ids;
@@ -63,8 +65,10 @@ pub async fn run(store: &Store) -> anyhow::Result<String> {
     let mut world = flow::World::new(sim, &parties, &cal, cases, permits);
     world.run(cal.revision_at).await?;
     let ceb = ceb::run(store, cal.end).await.context("cross-border e-commerce")?;
+    let certificates = certificates::run(store, &parties, &cal).await.context("certificates")?;
     let mut text = summary::render(store, &cal, &parties, &world, started.elapsed()).await?;
     text.push_str(&ceb::summary(store, &ceb).await?);
+    text.push_str(&certificates::summary(&certificates));
     store.checkpoint().await.context("truncating the WAL after the demo")?;
     Ok(text)
 }
@@ -136,6 +140,15 @@ mod tests {
         assert!(f.surveys.planned >= 12 && f.surveys.done >= 1, "{f:?}");
         assert!(summary.contains("consignments  113"), "{summary}");
         assert!(summary.contains("figures/quarantine?from="), "{summary}");
+        // Certificates: phytosanitary ones issued, replaced, re-exported and waiting, one received
+        // for an import; certificates of origin; every issued one public and verified.
+        assert_eq!(store.count("phyto_certificates").await.unwrap(), 5, "{summary}");
+        assert_eq!(store.count("phyto_received").await.unwrap(), 1);
+        assert_eq!(store.count("origin_certificates").await.unwrap(), 3);
+        for number in ["P", "R", "K"].map(|p| format!("{p}{}95010000001", cal.year)) {
+            let d = guomen_service::documents::find(&store, &number).await.unwrap().unwrap_or_else(|| panic!("{number} is not public"));
+            assert!(d.signature_valid, "{number}");
+        }
         // One permit is used up exactly, refusing a filing; a supplementary permit follows.
         let permits = store.permits(None).await.unwrap();
         assert!(permits.len() >= 13, "{} permits", permits.len());

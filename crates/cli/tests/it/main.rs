@@ -10,6 +10,7 @@ mod console;
 mod console_a11y;
 mod console_browser;
 mod console_ceb;
+mod console_certificates;
 mod console_pages;
 mod crash;
 mod crash_ceb;

@@ -507,11 +507,12 @@ pub fn parse(d: &PhytoDraft) -> Result<Application, Refusal> {
 }
 
 /// Whether `name` reads as a botanical name: a capitalised genus, then words of letters (species,
-/// `subsp.`, `var.`, a cultivar in quotes, a hybrid's `×`).
+/// `subsp.`, `var.`, a cultivar in quotes, a hybrid's `×`, several genera of a mixed lot separated
+/// by commas: `Petunia, Tagetes spp.`).
 fn botanical(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_alphabetic() || " .-'()×".contains(c))
+        && name.chars().all(|c| c.is_ascii_alphabetic() || " .,-'()×".contains(c))
         && name.chars().filter(char::is_ascii_alphabetic).count() >= 3
 }
 

@@ -46,7 +46,7 @@ fn opt_fact(dt: &str, dd: Option<String>) -> Html {
 }
 
 /// What a phytosanitary certificate says.
-fn phyto_facts(l: Lang, d: &PhytoDocument) -> Html {
+pub(crate) fn phyto_facts(l: Lang, d: &PhytoDocument) -> Html {
     let lines = concat(d.lines.iter().map(|line| {
         let weight = line.net_weight.as_ref().map(|m| format!("{} {}", m.value, if m.unit == "KGM" { l.t("千克", "kg") } else { &m.unit }));
         let origins: Vec<String> = line.origins.iter().map(|o| country(l, &o.country)).collect();

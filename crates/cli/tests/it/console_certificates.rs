@@ -308,3 +308,34 @@ async fn certificates_of_origin_work_on_a_phone() {
     }
     b.quit().await;
 }
+
+#[tokio::test]
+async fn the_declaration_shows_the_certificate_received_for_it() {
+    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    add_users(&app).await;
+    let (s, d) = app.post("/api/v1/declarations", "declarant", &seed_draft("BILL-PHYTO-9")).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_str().unwrap().to_owned();
+    let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/ephyto/SPSCertificateContent.xml")).unwrap();
+    let res = app
+        .http
+        .post(app.url("/api/v1/certificates/phyto/import?bill=BILL-PHYTO-9"))
+        .bearer_auth(&app.tokens["officer"])
+        .header("content-type", "application/xml")
+        .body(sample)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let mut officer = Visitor::signed_in(&app, "officer").await;
+    let p = officer.get(&format!("/declarations/{id}")).await;
+    assert!(p.body.contains("id=\"phyto-received\"") && p.body.contains("AR/123ABC"), "{}", p.body);
+    // The certificate is for Ecuador and names no pumpkin seed: the officer is told.
+    assert!(
+        p.body.contains("data-check=\"import-country\" data-holds=\"false\"") && p.body.contains("data-check=\"hs\" data-holds=\"false\""),
+        "{}",
+        p.body
+    );
+    let mut trader = Visitor::signed_in(&app, "trader").await;
+    assert!(trader.get(&format!("/declarations/{id}")).await.body.contains("AR/123ABC"), "the importer sees it too");
+}

@@ -399,3 +399,32 @@ async fn an_issued_certificate_of_origin_is_signed_and_public() {
         assert_views_match(&app.store).await;
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_the_certificate_routes() {
+    let app = TestApp::spawn(guomen_store::Engine::Sqlite).await;
+    let (s, doc) = app.send("GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(s, 200);
+    for path in [
+        "/api/v1/certificates/phyto",
+        "/api/v1/certificates/phyto/{number}",
+        "/api/v1/certificates/phyto/{number}/xml",
+        "/api/v1/certificates/phyto/{number}/issue",
+        "/api/v1/certificates/phyto/{number}/replace",
+        "/api/v1/certificates/phyto/{number}/withdraw",
+        "/api/v1/certificates/phyto/import",
+        "/api/v1/certificates/phyto/received/{country}/{number}",
+        "/api/v1/public/documents/{number}",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "{path} missing");
+    }
+    let apply = &doc["paths"]["/api/v1/certificates/phyto"]["post"];
+    assert_eq!(apply["requestBody"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/PhytoApplication");
+    assert_eq!(apply["responses"]["201"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/PhytoCertificate");
+    assert!(doc["paths"]["/api/v1/certificates/phyto/import"]["post"]["requestBody"]["content"].get("application/xml").is_some());
+    let public = &doc["paths"]["/api/v1/public/documents/{number}"]["get"];
+    assert_eq!(public["security"], json!([]), "no sign-in");
+    for schema in ["PhytoApplication", "PhytoCertificate", "PhytoReceived", "PublicDocument"] {
+        assert!(doc["components"]["schemas"].get(schema).is_some(), "{schema} missing");
+    }
+}

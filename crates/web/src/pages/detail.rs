@@ -81,6 +81,7 @@ pub async fn render(
 ) -> Result<Response, PageError> {
     let l = ctx.lang;
     let timeline = s.store.timeline(&format!("declaration:{}", d.id)).await.map_err(|e| ctx.internal(e))?;
+    let received = s.store.phyto_received_list(Some(&d.id), 20).await.map_err(|e| ctx.internal(e))?;
     let h = &d.content.head;
     let customs = v.is_customs();
     let body = html!(
@@ -99,7 +100,7 @@ pub async fn render(
         items_panel(l, d),
         notices(l, d),
         if h.priority.is_some() || d.sampling.is_some() { quarantine_panel(l, d) } else { Html::new() },
-        Html::new(),
+        super::phyto::received_panel(l, &received),
         timeline_with(l, &timeline, &|t| system_made(d, &timeline, t))
     );
     Ok(page_with(ctx, status, &format!("{} {}", l.t("报关单", "Declaration"), d.id), body))

@@ -488,3 +488,39 @@ pub async fn officer_step(
         Step::Refused(r) => Ok(refused_page(&ctx, &c, &r)),
     }
 }
+
+/// The certificates received for a declaration's consignment (from the exporting country,
+/// through the ePhyto hub), with what their comparison with the declaration found: shown on the
+/// declaration's page to whoever may see it.
+pub fn received_panel(l: Lang, list: &[guomen_domain::phyto::ReceivedCertificate]) -> Html {
+    if list.is_empty() {
+        return Html::new();
+    }
+    let items = concat(list.iter().map(|r| {
+        let checks = concat(r.checks.iter().map(|c| {
+            html!(
+                "<li data-check=\"{}\" data-holds=\"{}\">{} {}</li>",
+                c.check,
+                if c.holds { "true" } else { "false" },
+                if c.holds { "✓" } else { "✗" },
+                l.t(&c.zh, &c.en)
+            )
+        }));
+        let d = &r.document;
+        let goods: Vec<String> = d.lines.iter().map(|x| x.scientific_name.clone()).collect();
+        html!(
+            "<li class=\"certificate\" data-key=\"{}\"><div class=\"title-row\"><span class=\"mono\">{}</span><span class=\"muted\">{}</span></div><p>{} · {}</p><ul class=\"notes\">{}</ul></li>",
+            r.key,
+            r.key,
+            d.issued.clone(),
+            d.issuer.clone(),
+            goods.join(", "),
+            checks
+        )
+    }));
+    html!(
+        "<section class=\"panel\" id=\"phyto-received\"><h2>{}</h2><ul class=\"mandates certificates\">{}</ul></section>",
+        l.t("输出国植物检疫证书", "Phytosanitary certificates of the exporting country"),
+        items
+    )
+}
